@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * The orchestrator service: engine wiring, status and admin HTTP API, consumers, outbox relay.
+ */
+export {};

@@ -1,0 +1,152 @@
+// Type-aware lint for the whole workspace. Module boundaries (which lib may import
+// which, and which packages the pure libs may never touch) are enforced here.
+import eslint from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+/** Packages that do I/O: never allowed in the pure libs (core, messaging). */
+const ioPackages = [
+  'kafkajs',
+  'typeorm',
+  'mysql2',
+  'ioredis',
+  'bullmq',
+  'winston',
+  'prom-client',
+  'fastify',
+  'node:*',
+  ...[
+    'fs',
+    'fs/promises',
+    'path',
+    'os',
+    'net',
+    'http',
+    'https',
+    'crypto',
+    'child_process',
+    'worker_threads',
+    'timers',
+    'timers/promises',
+    'process',
+    'stream',
+    'events',
+    'util',
+  ],
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '.nx/**',
+      'infra/.local/**',
+      '**/*.cjs',
+    ],
+  },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    plugins: { '@nx': nx, 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
+      '@typescript-eslint/consistent-type-exports': 'error',
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/only-throw-error': 'error',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+      'import-x/no-duplicates': 'error',
+      'no-console': 'error',
+      eqeqeq: ['error', 'always'],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: false,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:pure',
+              onlyDependOnLibsWithTags: ['type:pure'],
+              bannedExternalImports: ioPackages,
+            },
+            {
+              sourceTag: 'type:observability',
+              onlyDependOnLibsWithTags: ['type:pure'],
+            },
+            {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:pure', 'type:observability', 'type:adapter'],
+            },
+            {
+              sourceTag: 'type:sdk',
+              onlyDependOnLibsWithTags: ['type:pure', 'type:observability', 'type:adapter'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: [
+                'type:pure',
+                'type:observability',
+                'type:adapter',
+                'type:sdk',
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Pure libs: no Node built-ins even through globals-free imports.
+    files: ['libs/core/**/*.ts', 'libs/messaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', ...ioPackages.filter((p) => p !== 'node:*')],
+              message: 'core and messaging are pure: no I/O packages and no Node built-ins.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  prettier,
+);

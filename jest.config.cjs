@@ -1,0 +1,54 @@
+// Three test tiers, one jest project each (CONVENTIONS.md, point 8):
+//   unit — *.unit.spec.ts: pure code, no services, milliseconds;
+//   int  — *.int.spec.ts:  one adapter against the real service (Kafka, MariaDB, Redis);
+//   e2e  — *.e2e.spec.ts:  several processes over Kafka.
+// Sources are transformed by swc (type checking is `nx run-many -t typecheck`), and the
+// workspace libs resolve to their TypeScript sources through the "@sagaflow/source"
+// export condition, so tests never need a prior build.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['@sagaflow/source', 'node', 'node-addons'] },
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
+      slowTestThreshold: 120,
+    },
+  ],
+  coverageProvider: 'v8',
+  collectCoverageFrom: [
+    'libs/*/src/**/*.ts',
+    'apps/*/src/**/*.ts',
+    '!**/*.spec.ts',
+    '!**/index.ts',
+  ],
+  coverageThreshold: {
+    './libs/core/src/': { lines: 95 },
+    './libs/messaging/src/': { lines: 95 },
+  },
+};

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Fakes, contract suites and spec helpers.
+ */
+export {};

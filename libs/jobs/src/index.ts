@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * BullMQ queues and workers: timeouts, retries, EventProcess pool, reconciliation schedule.
+ */
+export {};

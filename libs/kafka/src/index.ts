@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * kafkajs adapter: admin, idempotent/transactional producer, manually committed consumers, dead-letter routing.
+ */
+export {};

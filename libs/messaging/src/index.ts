@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Message envelope, headers, topic names, codec and schema validation.
+ */
+export {};

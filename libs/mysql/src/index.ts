@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * TypeORM data source, entities, migrations, event store, outbox, EventProcess inbox.
+ */
+export {};

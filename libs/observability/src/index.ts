@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Structured logging (winston), metrics and correlation ids.
+ */
+export {};

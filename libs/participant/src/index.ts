@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * The participant SDK services import.
+ */
+export {};

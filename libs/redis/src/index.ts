@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * ioredis cache of EventProcess and saga state, reconciliation.
+ */
+export {};
