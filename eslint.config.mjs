@@ -95,21 +95,37 @@ export default tseslint.config(
               bannedExternalImports: ioPackages,
             },
             {
-              sourceTag: 'type:observability',
+              sourceTag: 'type:util',
               onlyDependOnLibsWithTags: ['type:pure'],
+              bannedExternalImports: ioPackages,
+            },
+            {
+              sourceTag: 'type:observability',
+              onlyDependOnLibsWithTags: ['type:pure', 'type:util'],
             },
             {
               sourceTag: 'type:adapter',
-              onlyDependOnLibsWithTags: ['type:pure', 'type:observability', 'type:adapter'],
+              onlyDependOnLibsWithTags: [
+                'type:pure',
+                'type:util',
+                'type:observability',
+                'type:adapter',
+              ],
             },
             {
               sourceTag: 'type:sdk',
-              onlyDependOnLibsWithTags: ['type:pure', 'type:observability', 'type:adapter'],
+              onlyDependOnLibsWithTags: [
+                'type:pure',
+                'type:util',
+                'type:observability',
+                'type:adapter',
+              ],
             },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
                 'type:pure',
+                'type:util',
                 'type:observability',
                 'type:adapter',
                 'type:sdk',
@@ -122,7 +138,7 @@ export default tseslint.config(
   },
   {
     // Pure libs: no Node built-ins even through globals-free imports.
-    files: ['libs/core/**/*.ts', 'libs/messaging/**/*.ts'],
+    files: ['libs/core/**/*.ts', 'libs/messaging/**/*.ts', 'libs/config/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -130,7 +146,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['node:*', ...ioPackages.filter((p) => p !== 'node:*')],
-              message: 'core and messaging are pure: no I/O packages and no Node built-ins.',
+              message:
+                'core, messaging and config are pure: no I/O packages and no Node built-ins.',
             },
           ],
         },

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Typed, validated configuration from environment variables (the apps pass the environment in).
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * Which way a command goes: `forward` executes a step, `compensation` undoes one.
+ */
+export type Direction = 'forward' | 'compensation';

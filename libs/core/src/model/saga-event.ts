@@ -1,0 +1,166 @@
+import { type Direction } from './direction';
+import { type JsonObject } from './json';
+import { type StepFailure } from './step-failure';
+
+/**
+ * Saga events: every decision of the orchestrator, appended to the saga's stream. A saga's
+ * state is the fold of its events ({@link evolve}). Events are JSON-safe and versioned:
+ * `v` is the schema version of that event type, so stored events can be upcast when an
+ * event's shape changes.
+ */
+export type SagaEvent =
+  | SagaStarted
+  | CommandDispatched
+  | StepSucceeded
+  | AttemptFailed
+  | RetryScheduled
+  | StepFailed
+  | CompensationStarted
+  | StepCompensated
+  | CompensationFailed
+  | SagaCompleted
+  | SagaCompensated
+  | OperatorActionRecorded
+  | InputIgnored;
+
+/** The `type` of every saga event. */
+export type SagaEventType = SagaEvent['type'];
+
+/** Fields every event carries. */
+interface EventBase {
+  /** Schema version of this event type. */
+  readonly v: 1;
+  /** When the decision was made (the `now` given to `decide`), ISO-8601 UTC. */
+  readonly at: string;
+}
+
+/** The saga was started with validated input. Always the first event of a stream. */
+export interface SagaStarted extends EventBase {
+  readonly type: 'SagaStarted';
+  readonly sagaId: string;
+  readonly sagaType: string;
+  readonly sagaVersion: number;
+  /** Unique per saga type when set: a second start with it returns this saga. */
+  readonly businessKey: string | null;
+  /** The validated input; also the saga's initial data. */
+  readonly input: JsonObject;
+}
+
+/** A command was put in the outbox: a step attempt, or a compensation attempt. */
+export interface CommandDispatched extends EventBase {
+  readonly type: 'CommandDispatched';
+  readonly step: string;
+  readonly direction: Direction;
+  readonly attempt: number;
+  readonly messageId: string;
+  readonly participant: string;
+  readonly command: string;
+  readonly payload: JsonObject;
+  /** When the attempt times out, if the step has a timeout. */
+  readonly timeoutAt: string | null;
+}
+
+/** A forward step replied success; `patch` is merged into the saga data. */
+export interface StepSucceeded extends EventBase {
+  readonly type: 'StepSucceeded';
+  readonly step: string;
+  readonly attempt: number;
+  /** The reply's message id (null never: a success always comes from a reply). */
+  readonly replyId: string;
+  /** What the step's reply mapping added to the saga data. */
+  readonly patch: JsonObject;
+}
+
+/** One attempt (forward or compensation) failed: failure reply, timeout or invalid reply. */
+export interface AttemptFailed extends EventBase {
+  readonly type: 'AttemptFailed';
+  readonly step: string;
+  readonly direction: Direction;
+  readonly attempt: number;
+  /** The failure reply's id; null for a timeout. */
+  readonly replyId: string | null;
+  readonly failure: StepFailure;
+}
+
+/** A failed attempt will be tried again once the back-off timer fires. */
+export interface RetryScheduled extends EventBase {
+  readonly type: 'RetryScheduled';
+  readonly step: string;
+  readonly direction: Direction;
+  /** The attempt number that will be dispatched. */
+  readonly nextAttempt: number;
+  readonly timerId: string;
+  readonly dueAt: string;
+}
+
+/** A forward step failed for good (business failure, or retries exhausted). */
+export interface StepFailed extends EventBase {
+  readonly type: 'StepFailed';
+  readonly step: string;
+  readonly failure: StepFailure;
+}
+
+/** The saga starts undoing its completed steps. */
+export interface CompensationStarted extends EventBase {
+  readonly type: 'CompensationStarted';
+  readonly cause:
+    | { readonly kind: 'step-failed'; readonly step: string; readonly failure: StepFailure }
+    | { readonly kind: 'aborted'; readonly actor: string; readonly reason: string };
+  /** The steps that will be compensated, in the order they will be undone. */
+  readonly toCompensate: readonly string[];
+}
+
+/** A step's compensation replied success (or an operator resolved it by hand). */
+export interface StepCompensated extends EventBase {
+  readonly type: 'StepCompensated';
+  readonly step: string;
+  readonly attempt: number;
+  /** The reply's id; null when an operator resolved the compensation by hand. */
+  readonly replyId: string | null;
+}
+
+/** A compensation failed for good: the saga is parked in COMPENSATION_FAILED. */
+export interface CompensationFailed extends EventBase {
+  readonly type: 'CompensationFailed';
+  readonly step: string;
+  readonly failure: StepFailure;
+}
+
+/** Every step succeeded. Terminal. */
+export interface SagaCompleted extends EventBase {
+  readonly type: 'SagaCompleted';
+}
+
+/** Every completed compensatable step was undone. Terminal. */
+export interface SagaCompensated extends EventBase {
+  readonly type: 'SagaCompensated';
+}
+
+/** An operator acted on the saga; always followed by the events the action caused. */
+export interface OperatorActionRecorded extends EventBase {
+  readonly type: 'OperatorActionRecorded';
+  readonly action: OperatorActionName;
+  readonly actor: string;
+  readonly reason: string;
+}
+
+/** The operator actions the decider accepts. */
+export type OperatorActionName = 'retry-step' | 'abort' | 'resolve' | 'retry-compensation';
+
+/**
+ * A reply or timer that changes nothing: a duplicate, a stale attempt, an unknown step,
+ * or anything arriving after the saga ended. Recorded for the audit trail only.
+ */
+export interface InputIgnored extends EventBase {
+  readonly type: 'InputIgnored';
+  readonly input: 'reply' | 'timer';
+  /** The reply's message id, or the timer's id. */
+  readonly inputId: string;
+  readonly step: string | null;
+  readonly attempt: number | null;
+  readonly reason: IgnoreReason;
+}
+
+/** Why an input was ignored. */
+export type IgnoreReason =
+  'duplicate' | 'stale-attempt' | 'unknown-step' | 'not-awaited' | 'saga-ended';

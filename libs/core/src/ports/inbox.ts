@@ -1,0 +1,55 @@
+/** Life-cycle of an EventProcess (inbox) record. */
+export type EventProcessStatus = 'RECEIVED' | 'PROCESSING' | 'DONE' | 'FAILED';
+
+/** A consumed message, recorded before its offset is committed. */
+export interface InboxMessage {
+  /** The consumer that received it (a service's consumer name); part of the key. */
+  readonly consumer: string;
+  /** The envelope's message id; `(consumer, messageId)` is the primary key. */
+  readonly messageId: string;
+  readonly sagaId: string;
+  /** The envelope's message type, e.g. `ReserveCredit` or `reply`. */
+  readonly messageType: string;
+  /** The raw encoded envelope: after the offset commit this row is the only copy. */
+  readonly payload: string;
+}
+
+/** An EventProcess record. */
+export interface InboxRecord extends InboxMessage {
+  readonly status: EventProcessStatus;
+  /** How many times processing was started. */
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What {@link Inbox.receive} did with a batch. */
+export interface ReceiveResult {
+  /** New messages, now RECEIVED. */
+  readonly accepted: readonly InboxMessage[];
+  /** Messages already recorded (primary-key conflict): discarded. */
+  readonly duplicates: readonly InboxMessage[];
+}
+
+/**
+ * The EventProcess (inbox) table: duplicates are discarded by a primary-key conflict on
+ * `(consumer, messageId)`.
+ *
+ * Contract (checked by `inboxContract` in `@sagaflow/core/testing`):
+ * - `receive` records every new message as RECEIVED and reports the rest as duplicates,
+ *   including duplicates within the same batch; MySQL decides, never a cache;
+ * - `claim` moves RECEIVED (or PROCESSING whose lease expired, or FAILED when retrying)
+ *   to PROCESSING, adds one attempt and returns the record; it returns null when the
+ *   record is DONE, leased by someone else, or missing;
+ * - `complete` marks DONE, `fail` marks FAILED with the error; both are idempotent;
+ * - `findStale` lists RECEIVED and PROCESSING records not updated since `olderThan`.
+ */
+export interface Inbox {
+  receive(messages: readonly InboxMessage[]): Promise<ReceiveResult>;
+  get(consumer: string, messageId: string): Promise<InboxRecord | null>;
+  claim(consumer: string, messageId: string, leaseExpiredBefore: Date): Promise<InboxRecord | null>;
+  complete(consumer: string, messageId: string): Promise<void>;
+  fail(consumer: string, messageId: string, error: string): Promise<void>;
+  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]>;
+}
