@@ -21,3 +21,5 @@ export type * from './ports/saga-state-cache';
 export type * from './ports/clock';
 export type * from './ports/id-generator';
 export * from './ports/logger';
+export type * from './model/reply-input';
+export type * from './ports/command-encoder';
