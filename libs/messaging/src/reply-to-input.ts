@@ -1,0 +1,26 @@
+import { type ReplyInput } from '@sagaflow/core';
+import { type ReplyEnvelope } from './reply-envelope';
+
+/**
+ * The decider's input for a decoded reply: correlated by saga id, step, direction (from
+ * the answered command's kind) and attempt; `replyId` is the reply's message id.
+ *
+ * @example
+ * ```ts
+ * const decoded = decodeReply(raw);
+ * if (decoded.ok) decide(definition, state, replyToInput(decoded.envelope), now);
+ * ```
+ */
+export function replyToInput(reply: ReplyEnvelope): ReplyInput {
+  const base = {
+    type: 'reply',
+    replyId: reply.messageId,
+    sagaId: reply.sagaId,
+    step: reply.step,
+    direction: reply.replyTo.kind === 'command' ? 'forward' : 'compensation',
+    attempt: reply.attempt,
+  } as const;
+  return reply.outcome === 'success'
+    ? { ...base, outcome: 'success', payload: reply.payload }
+    : { ...base, outcome: 'failure', failure: reply.failure };
+}
