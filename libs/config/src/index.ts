@@ -1,5 +1,21 @@
 /**
  * @packageDocumentation
- * Typed, validated configuration from environment variables (the apps pass the environment in).
+ * Typed, validated configuration from environment variables (the apps pass the environment
+ * in; nothing here reads it), the shared defaults that match `infra/`, and the errors for
+ * bad configuration and bad options.
  */
-export {};
+export * from './config-error';
+export * from './options-error';
+export * from './check-options';
+export * from './redaction';
+export * from './env-var';
+export * from './env-parsers';
+export * from './read-env';
+export * from './log-level';
+export * from './infra-defaults';
+export * from './kafka-env';
+export * from './mysql-env';
+export * from './redis-env';
+export * from './http-env';
+export * from './topics-env';
+export * from './log-env';

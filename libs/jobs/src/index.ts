@@ -2,4 +2,4 @@
  * @packageDocumentation
  * BullMQ queues and workers: timeouts, retries, EventProcess pool, reconciliation schedule.
  */
-export {};
+export * from './create-queue-connection';

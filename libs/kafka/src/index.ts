@@ -2,4 +2,5 @@
  * @packageDocumentation
  * kafkajs adapter: admin, idempotent/transactional producer, manually committed consumers, dead-letter routing.
  */
-export {};
+export * from './create-kafka';
+export * from './ensure-topics';

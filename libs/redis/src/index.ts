@@ -2,4 +2,4 @@
  * @packageDocumentation
  * ioredis cache of EventProcess and saga state, reconciliation.
  */
-export {};
+export * from './create-redis';

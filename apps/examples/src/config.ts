@@ -1,0 +1,81 @@
+import {
+  checkOptions,
+  type Environment,
+  type EnvOutput,
+  envInteger,
+  httpEnv,
+  kafkaEnv,
+  envVar,
+  logLevelEnv,
+  mysqlEnv,
+  readEnv,
+  redisEnv,
+  topicsEnv,
+} from '@sagaflow/config';
+
+/** Each example service's own database and HTTP port (health and inspection). */
+export const EXAMPLE_SERVICES = {
+  'order-service': { database: 'sagaflow_orders', httpPort: 8081 },
+  'payment-service': { database: 'sagaflow_payments', httpPort: 8082 },
+  'inventory-service': { database: 'sagaflow_inventory', httpPort: 8083 },
+} as const;
+
+/** `order-service`, `payment-service` or `inventory-service`. */
+export type ExampleServiceName = keyof typeof EXAMPLE_SERVICES;
+
+const SERVICE_NAMES = Object.keys(EXAMPLE_SERVICES) as ExampleServiceName[];
+
+function serviceEnv(serviceName: ExampleServiceName) {
+  const defaults = EXAMPLE_SERVICES[serviceName];
+  return {
+    /** `SAGAFLOW_LOG_LEVEL`. @defaultValue `info` */
+    logLevel: logLevelEnv(),
+    /** `SAGAFLOW_HTTP_HOST` / `SAGAFLOW_HTTP_PORT`. @defaultValue `127.0.0.1`, 8081–8083 by service */
+    http: httpEnv({ port: defaults.httpPort }),
+    /** `SAGAFLOW_KAFKA_*`. @defaultValue client id `sagaflow-<service>` */
+    kafka: kafkaEnv({ clientId: `sagaflow-${serviceName}` }),
+    /** `SAGAFLOW_MYSQL_*`. @defaultValue the service's own database */
+    mysql: mysqlEnv({ database: defaults.database }),
+    /** `SAGAFLOW_REDIS_*`. @defaultValue prefix `sagaflow:<service>:` */
+    redis: redisEnv({ keyPrefix: `sagaflow:${serviceName}:` }),
+    /** `SAGAFLOW_TOPIC_PREFIX` / `SAGAFLOW_TOPIC_PARTITIONS`. */
+    topics: topicsEnv(),
+    /** `SAGAFLOW_WORKER_CONCURRENCY`: command handlers run at once, 1–256. @defaultValue `4` */
+    workerConcurrency: envVar(
+      'SAGAFLOW_WORKER_CONCURRENCY',
+      envInteger({ default: 4, min: 1, max: 256 }),
+    ),
+  };
+}
+
+/** An example service's configuration, as {@link loadServiceConfig} returns it. */
+export type ServiceConfig = { readonly serviceName: ExampleServiceName } & EnvOutput<
+  ReturnType<typeof serviceEnv>
+>;
+
+/**
+ * Reads and validates one example service's configuration from `SAGAFLOW_*` variables; the
+ * defaults give each service its own database (`sagaflow_orders`, `sagaflow_payments`,
+ * `sagaflow_inventory`). Throws `ConfigError` naming every bad variable, its value and the
+ * expected form, or `OptionsError` for an unknown service name.
+ *
+ * @example
+ * ```ts
+ * const config = loadServiceConfig('payment-service', process.env);
+ * config.mysql.database; // 'sagaflow_payments'
+ * ```
+ */
+export function loadServiceConfig(
+  serviceName: ExampleServiceName,
+  env: Environment,
+): ServiceConfig {
+  checkOptions('loadServiceConfig', [
+    [
+      'serviceName',
+      serviceName,
+      (SERVICE_NAMES as readonly string[]).includes(serviceName),
+      `one of ${SERVICE_NAMES.join(', ')}`,
+    ],
+  ]);
+  return { serviceName, ...readEnv(serviceEnv(serviceName), env) };
+}

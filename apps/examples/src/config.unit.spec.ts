@@ -1,0 +1,64 @@
+import { ConfigError, OptionsError } from '@sagaflow/config';
+
+import { type ExampleServiceName, loadServiceConfig } from './config';
+
+describe('loadServiceConfig', () => {
+  it.each<[ExampleServiceName, string, number]>([
+    ['order-service', 'sagaflow_orders', 8081],
+    ['payment-service', 'sagaflow_payments', 8082],
+    ['inventory-service', 'sagaflow_inventory', 8083],
+  ])('gives %s its own database %s and port %d by default', (name, database, port) => {
+    expect(loadServiceConfig(name, {})).toEqual({
+      serviceName: name,
+      logLevel: 'info',
+      http: { host: '127.0.0.1', port },
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: `sagaflow-${name}` },
+      mysql: {
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'root',
+        password: '',
+        database,
+        driver: 'mariadb',
+        poolSize: 10,
+      },
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `sagaflow:${name}:` },
+      topics: { prefix: 'sagaflow.', partitions: 3 },
+      workerConcurrency: 4,
+    });
+  });
+
+  it('reads overrides', () => {
+    const config = loadServiceConfig('payment-service', {
+      SAGAFLOW_MYSQL_DATABASE: 'payments_eu',
+      SAGAFLOW_MYSQL_PASSWORD: 'pw',
+      SAGAFLOW_KAFKA_CLIENT_ID: 'payments-1',
+      SAGAFLOW_WORKER_CONCURRENCY: '2',
+    });
+    expect(config.mysql.database).toBe('payments_eu');
+    expect(config.mysql.password).toBe('pw');
+    expect(config.kafka.clientId).toBe('payments-1');
+    expect(config.workerConcurrency).toBe(2);
+  });
+
+  it('rejects a bad variable naming it and its value', () => {
+    expect(() => loadServiceConfig('order-service', { SAGAFLOW_REDIS_URL: 'tcp://x' })).toThrow(
+      ConfigError,
+    );
+    expect(() => loadServiceConfig('order-service', { SAGAFLOW_REDIS_URL: 'tcp://x' })).toThrow(
+      'SAGAFLOW_REDIS_URL="tcp://x": expected a redis:// or rediss:// URL',
+    );
+    expect(() =>
+      loadServiceConfig('inventory-service', { SAGAFLOW_WORKER_CONCURRENCY: '-1' }),
+    ).toThrow('SAGAFLOW_WORKER_CONCURRENCY="-1": expected an integer from 1 to 256');
+  });
+
+  it('rejects an unknown service name', () => {
+    expect(() => loadServiceConfig('shipping-service' as ExampleServiceName, {})).toThrow(
+      OptionsError,
+    );
+    expect(() => loadServiceConfig('shipping-service' as ExampleServiceName, {})).toThrow(
+      'serviceName="shipping-service" (expected one of order-service, payment-service, inventory-service)',
+    );
+  });
+});

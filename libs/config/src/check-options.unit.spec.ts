@@ -1,0 +1,82 @@
+import { SagaflowError } from '@sagaflow/core';
+
+import {
+  checkOptions,
+  isNonEmptyString,
+  isNonNegativeInteger,
+  isPositiveInteger,
+} from './check-options';
+import { OptionsError } from './options-error';
+
+describe('checkOptions', () => {
+  it('returns when every check passes', () => {
+    expect(() => {
+      checkOptions('widget', [['size', 3, isPositiveInteger(3), 'an integer > 0']]);
+    }).not.toThrow();
+  });
+
+  it('throws one OptionsError naming every bad field and value', () => {
+    let error: unknown;
+    try {
+      checkOptions('createWidget', [
+        ['size', 0, isPositiveInteger(0), 'an integer > 0'],
+        ['name', 'ok', isNonEmptyString('ok'), 'a non-empty string'],
+        ['retry.retries', -1, isNonNegativeInteger(-1), 'an integer ≥ 0'],
+        ['url', 'mysql://root:pw@db', false, 'a redis:// URL'],
+        ['password', 'hunter2', false, 'a string'],
+      ]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OptionsError);
+    expect(error).toBeInstanceOf(SagaflowError);
+    const optionsError = error as OptionsError;
+    expect(optionsError.code).toBe('OPTIONS_INVALID');
+    expect(optionsError.component).toBe('createWidget');
+    expect(optionsError.issues.map((i) => i.field)).toEqual([
+      'size',
+      'retry.retries',
+      'url',
+      'password',
+    ]);
+    expect(optionsError.message).toBe(
+      'createWidget: invalid options: size=0 (expected an integer > 0); ' +
+        'retry.retries=-1 (expected an integer ≥ 0); ' +
+        'url="mysql://root:[REDACTED]@db" (expected a redis:// URL); ' +
+        'password=[REDACTED] (expected a string)',
+    );
+  });
+
+  it('renders values of any kind', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    let message = '';
+    try {
+      checkOptions('c', [
+        ['a', undefined, false, 'x'],
+        ['b', () => 1, false, 'x'],
+        ['c', 10n, false, 'x'],
+        ['d', circular, false, 'x'],
+        ['e', ['k:1'], false, 'x'],
+      ]);
+    } catch (e) {
+      message = e instanceof Error ? e.message : '';
+    }
+    expect(message).toBe(
+      'c: invalid options: a=undefined (expected x); b=[function] (expected x); ' +
+        'c=10n (expected x); d=[object] (expected x); e=["k:1"] (expected x)',
+    );
+  });
+
+  it.each([
+    [isPositiveInteger, 1, true],
+    [isPositiveInteger, 0, false],
+    [isPositiveInteger, 1.5, false],
+    [isNonNegativeInteger, 0, true],
+    [isNonNegativeInteger, Number.NaN, false],
+    [isNonEmptyString, ' ', false],
+    [isNonEmptyString, 'a', true],
+  ] as const)('%p(%p) is %p', (predicate, value, result) => {
+    expect(predicate(value)).toBe(result);
+  });
+});

@@ -1,0 +1,112 @@
+import { ConfigError } from './config-error';
+import { httpEnv } from './http-env';
+import { kafkaEnv } from './kafka-env';
+import { logLevelEnv } from './log-env';
+import { mysqlEnv } from './mysql-env';
+import { readEnv } from './read-env';
+import { redisEnv } from './redis-env';
+import { topicsEnv } from './topics-env';
+
+const schema = {
+  kafka: kafkaEnv({ clientId: 'sagaflow-test' }),
+  mysql: mysqlEnv({ database: 'sagaflow_test' }),
+  redis: redisEnv({ keyPrefix: 'sagaflow:test:' }),
+  http: httpEnv({ port: 8090 }),
+  topics: topicsEnv(),
+  logLevel: logLevelEnv(),
+};
+
+describe('shared configuration fragments', () => {
+  it('default to the local infrastructure', () => {
+    expect(readEnv(schema, {})).toEqual({
+      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'sagaflow-test' },
+      mysql: {
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'root',
+        password: '',
+        database: 'sagaflow_test',
+        driver: 'mariadb',
+        poolSize: 10,
+      },
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sagaflow:test:' },
+      http: { host: '127.0.0.1', port: 8090 },
+      topics: { prefix: 'sagaflow.', partitions: 3 },
+      logLevel: 'info',
+    });
+  });
+
+  it('read every SAGAFLOW_* override', () => {
+    const config = readEnv(schema, {
+      SAGAFLOW_KAFKA_BROKERS: 'k1:9092,k2:9092',
+      SAGAFLOW_KAFKA_CLIENT_ID: 'svc-1',
+      SAGAFLOW_MYSQL_HOST: 'mysql',
+      SAGAFLOW_MYSQL_PORT: '3307',
+      SAGAFLOW_MYSQL_USER: 'app',
+      SAGAFLOW_MYSQL_PASSWORD: 'pw',
+      SAGAFLOW_MYSQL_DATABASE: 'other_db',
+      SAGAFLOW_MYSQL_DRIVER: 'mysql',
+      SAGAFLOW_MYSQL_POOL_SIZE: '20',
+      SAGAFLOW_REDIS_URL: 'redis://redis:6379/1',
+      SAGAFLOW_REDIS_KEY_PREFIX: 'x:',
+      SAGAFLOW_HTTP_HOST: '0.0.0.0',
+      SAGAFLOW_HTTP_PORT: '9999',
+      SAGAFLOW_TOPIC_PREFIX: 'acme.',
+      SAGAFLOW_TOPIC_PARTITIONS: '12',
+      SAGAFLOW_LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'svc-1' },
+      mysql: {
+        host: 'mysql',
+        port: 3307,
+        user: 'app',
+        password: 'pw',
+        database: 'other_db',
+        driver: 'mysql',
+        poolSize: 20,
+      },
+      redis: { url: 'redis://redis:6379/1', keyPrefix: 'x:' },
+      http: { host: '0.0.0.0', port: 9999 },
+      topics: { prefix: 'acme.', partitions: 12 },
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['SAGAFLOW_KAFKA_BROKERS', '127.0.0.1', 'a comma-separated list of host:port'],
+    ['SAGAFLOW_KAFKA_CLIENT_ID', 'has space', 'letters, digits, ".", "_" or "-"'],
+    ['SAGAFLOW_MYSQL_HOST', 'mysql://db', 'a host name or IP address'],
+    ['SAGAFLOW_MYSQL_PORT', '33o6', 'an integer from 1 to 65535'],
+    ['SAGAFLOW_MYSQL_DATABASE', 'my-db', 'a database name of letters, digits and "_" (at most 64)'],
+    ['SAGAFLOW_MYSQL_DRIVER', 'postgres', 'one of mariadb, mysql'],
+    ['SAGAFLOW_MYSQL_POOL_SIZE', '0', 'an integer from 1 to 100'],
+    ['SAGAFLOW_REDIS_URL', 'localhost:6379', 'a redis:// or rediss:// URL'],
+    ['SAGAFLOW_REDIS_KEY_PREFIX', 'a b', 'a key prefix without spaces'],
+    ['SAGAFLOW_HTTP_HOST', '0.0.0.0:80', 'a host name or IP address'],
+    ['SAGAFLOW_HTTP_PORT', '65536', 'an integer from 1 to 65535'],
+    [
+      'SAGAFLOW_TOPIC_PREFIX',
+      'sagaflow/',
+      'a topic name prefix of letters, digits, ".", "_" or "-" (at most 200)',
+    ],
+    ['SAGAFLOW_TOPIC_PARTITIONS', 'three', 'an integer from 1 to 1000'],
+    ['SAGAFLOW_LOG_LEVEL', 'verbose', 'one of silent, error, warn, info, debug'],
+  ])('reject %s=%s naming the variable, the value and the form', (variable, value, form) => {
+    expect(() => readEnv(schema, { [variable]: value })).toThrow(ConfigError);
+    expect(() => readEnv(schema, { [variable]: value })).toThrow(
+      `${variable}=${JSON.stringify(value)}: expected ${form}`,
+    );
+  });
+
+  it('never shows credentials of a rejected Redis URL', () => {
+    let message = '';
+    try {
+      readEnv(schema, { SAGAFLOW_REDIS_URL: 'http://:topsecret@redis:6379' });
+    } catch (e) {
+      message = e instanceof Error ? e.message : '';
+    }
+    expect(message).toContain('SAGAFLOW_REDIS_URL');
+    expect(message).not.toContain('topsecret');
+  });
+});
