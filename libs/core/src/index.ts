@@ -23,3 +23,41 @@ export type * from './ports/id-generator';
 export * from './ports/logger';
 export type * from './model/reply-input';
 export type * from './ports/command-encoder';
+export { defineSaga } from './definition/define-saga';
+export { SagaBuilder } from './definition/saga-builder';
+export type { DefineSagaOptions } from './definition/saga-draft';
+export type {
+  CompensatableStepBuilder,
+  CompensationOptions,
+  EmptyPatch,
+  ForwardStepBuilder,
+} from './definition/step-builder';
+export type { ParallelGroupBuilder } from './definition/parallel-group-builder';
+export type { MergeData } from './definition/merge-data';
+export * from './definition/saga-definition';
+export {
+  DEFAULT_COMPENSATION_RETRY_POLICY,
+  DEFAULT_RETRIABLE_RETRY_POLICY,
+  DEFAULT_RETRY_POLICY,
+  jitterFraction,
+  resolveRetryPolicy,
+  retryDelayMs,
+  type ResolvedRetryPolicy,
+  type RetryPolicy,
+  type RetryPolicyResolution,
+} from './definition/retry-policy';
+export { COMMAND_NAME_PATTERN, NAME_PATTERN } from './definition/definition-names';
+export { DefinitionRegistry } from './definition/definition-registry';
+export { decide } from './decider/decide';
+export { evolve, foldEvents } from './decider/evolve';
+export { commandMessageId, timerId } from './decider/saga-ids';
+export { isInputIgnored, type SagaDecision } from './decider/saga-decision';
+export type * from './decider/saga-input';
+export * from './graph/definition-graph';
+export { toMermaid } from './graph/to-mermaid';
+export * from './engine/saga-engine';
+export * from './engine/saga-engine-options';
+export type * from './engine/saga-observer';
+export * from './engine/invalid-argument-error';
+export * from './engine/timer-scheduling-error';
+export type * from './ports/dead-letter-store';

@@ -106,8 +106,16 @@ export interface CompensationStarted extends EventBase {
   readonly cause:
     | { readonly kind: 'step-failed'; readonly step: string; readonly failure: StepFailure }
     | { readonly kind: 'aborted'; readonly actor: string; readonly reason: string };
-  /** The steps that will be compensated, in the order they will be undone. */
+  /**
+   * The steps known to need compensation (they may have applied and have a compensation),
+   * in the order they will be undone.
+   */
   readonly toCompensate: readonly string[];
+  /**
+   * Forward steps still in flight: each is waited for and compensated too if its reply says
+   * it applied (success) or it times out, and if it has a compensation.
+   */
+  readonly awaiting: readonly string[];
 }
 
 /** A step's compensation replied success (or an operator resolved it by hand). */
@@ -140,6 +148,8 @@ export interface SagaCompensated extends EventBase {
 export interface OperatorActionRecorded extends EventBase {
   readonly type: 'OperatorActionRecorded';
   readonly action: OperatorActionName;
+  /** The step the action targets; null when it applies to every step it can. */
+  readonly step: string | null;
   readonly actor: string;
   readonly reason: string;
 }
@@ -161,6 +171,15 @@ export interface InputIgnored extends EventBase {
   readonly reason: IgnoreReason;
 }
 
-/** Why an input was ignored. */
+/**
+ * Why an input was ignored:
+ * - `duplicate`: the reply answers the current attempt, which is already resolved (by an
+ *   earlier reply or by its timeout);
+ * - `stale-attempt`: the reply or timer is for an older attempt than the current one;
+ * - `unknown-step`: the definition has no step of that name;
+ * - `not-awaited`: nothing of that step and direction was dispatched for that attempt, or
+ *   the timer is no longer pending;
+ * - `saga-ended`: the saga is COMPLETED or COMPENSATED.
+ */
 export type IgnoreReason =
   'duplicate' | 'stale-attempt' | 'unknown-step' | 'not-awaited' | 'saga-ended';

@@ -3,3 +3,23 @@
  * Fakes, contract suites and spec helpers.
  */
 export {};
+export * from './saga-spec';
+export * from './recording-logger';
+export * from '../in-memory/manual-clock';
+export * from '../in-memory/sequential-id-generator';
+export * from '../in-memory/in-memory-outbox';
+export * from '../in-memory/in-memory-inbox';
+export * from '../in-memory/in-memory-event-store';
+export * from '../in-memory/in-memory-scheduler';
+export * from '../in-memory/in-memory-saga-state-cache';
+export * from '../in-memory/in-memory-command-encoder';
+export type { ContractFixture, ContractIds, ContractSuiteOptions } from './contract-support';
+export * from './event-store-contract';
+export * from './outbox-contract';
+export * from './inbox-contract';
+export * from './scheduler-contract';
+export * from './saga-state-cache-contract';
+export type * from './participant-handler';
+export type { FaultController, InjectedFailure } from './fault-controller';
+export * from './seeded-random';
+export * from './saga-test-kit';

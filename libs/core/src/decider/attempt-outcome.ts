@@ -1,0 +1,106 @@
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../definition/retry-policy';
+import { type StepDefinition } from '../definition/saga-definition';
+import { type Direction } from '../model/direction';
+import { type JsonObject } from '../model/json';
+import { SagaStatus } from '../model/saga-status';
+import { type StepFailure } from '../model/step-failure';
+import { advanceCompensation, startCompensation } from './compensation';
+import { compensationOf, type DecisionBuilder } from './decision-builder';
+import { formatIssues } from './format-issues';
+import { continueAfterSuccess } from './forward-progress';
+import { timerId } from './saga-ids';
+
+/**
+ * A forward attempt replied success: the reply is checked against the step's schema (a
+ * rejected reply is a failed attempt), mapped into the data, and the saga moves on.
+ */
+export function forwardSucceeded(
+  b: DecisionBuilder,
+  step: StepDefinition,
+  attempt: number,
+  replyId: string,
+  payload: JsonObject,
+): void {
+  let patch: JsonObject = {};
+  if (step.reply !== null) {
+    const { schema, map } = step.reply;
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const issues = formatIssues(parsed.error.issues);
+      attemptFailed(b, step, 'forward', attempt, replyId, {
+        kind: 'invalid-reply',
+        code: 'INVALID_REPLY',
+        message: issues.join('; '),
+      });
+      return;
+    }
+    const data = b.state.data;
+    patch = b.runUserFunction(step, 'reply map', () => map(parsed.data, data));
+  }
+  b.emit({ type: 'StepSucceeded', step: step.name, attempt, replyId, patch });
+  continueAfterSuccess(b, step);
+}
+
+/**
+ * An attempt failed (failure reply, timeout, or invalid reply).
+ *
+ * Forward: a compensating saga gives the step up (nothing moves forward any more); a
+ * retriable step is retried whatever the failure; otherwise a technical failure, timeout or
+ * invalid reply is retried while attempts remain, and a business failure or the last
+ * attempt fails the step, which starts compensation.
+ *
+ * Compensation: a technical failure or timeout is retried while the budget lasts; a
+ * business failure or the last attempt parks the saga (`CompensationFailed`).
+ */
+export function attemptFailed(
+  b: DecisionBuilder,
+  step: StepDefinition,
+  direction: Direction,
+  attempt: number,
+  replyId: string | null,
+  failure: StepFailure,
+): void {
+  b.emit({ type: 'AttemptFailed', step: step.name, direction, attempt, replyId, failure });
+  if (direction === 'compensation') {
+    const { retry } = compensationOf(b.definition, step);
+    const budgetStart = b.state.steps[step.name]?.compensationBudgetStart ?? attempt;
+    const attemptInBudget = attempt - budgetStart + 1;
+    if (failure.kind !== 'business' && attemptInBudget < retry.maxAttempts) {
+      scheduleRetry(b, step, direction, attempt, attemptInBudget);
+    } else {
+      b.emit({ type: 'CompensationFailed', step: step.name, failure });
+    }
+    return;
+  }
+  if (b.state.status !== SagaStatus.Running) {
+    b.emit({ type: 'StepFailed', step: step.name, failure });
+    advanceCompensation(b);
+    return;
+  }
+  const maxAttempts = (step.retry ?? DEFAULT_RETRY_POLICY).maxAttempts;
+  const retried =
+    step.kind === 'retriable' || (failure.kind !== 'business' && attempt < maxAttempts);
+  if (retried) {
+    scheduleRetry(b, step, direction, attempt, attempt);
+    return;
+  }
+  b.emit({ type: 'StepFailed', step: step.name, failure });
+  startCompensation(b, { kind: 'step-failed', step: step.name, failure });
+}
+
+function scheduleRetry(
+  b: DecisionBuilder,
+  step: StepDefinition,
+  direction: Direction,
+  failedAttempt: number,
+  attemptInBudget: number,
+): void {
+  const policy =
+    direction === 'forward'
+      ? (step.retry ?? DEFAULT_RETRY_POLICY)
+      : compensationOf(b.definition, step).retry;
+  const nextAttempt = failedAttempt + 1;
+  const id = timerId(b.state.sagaId, step.name, direction, nextAttempt, 'retry');
+  const dueAt = new Date(b.now.getTime() + retryDelayMs(policy, attemptInBudget, id)).toISOString();
+  b.emit({ type: 'RetryScheduled', step: step.name, direction, nextAttempt, timerId: id, dueAt });
+}

@@ -1,0 +1,449 @@
+import { decide } from '../decider/decide';
+import { foldEvents } from '../decider/evolve';
+import { isInputIgnored, type SagaDecision } from '../decider/saga-decision';
+import { type SagaInput } from '../decider/saga-input';
+import { type AnySagaDefinition } from '../definition/saga-definition';
+import { ConcurrencyError, DuplicateBusinessKeyError, SagaNotFoundError } from '../errors/errors';
+import { type OperatorActionName } from '../model/saga-event';
+import { type ReplyInput } from '../model/reply-input';
+import { type SagaState } from '../model/saga-state';
+import { type SagaTimer } from '../model/saga-timer';
+import { type StoredSagaEvent } from '../ports/event-store';
+import { type Logger, type LogFields } from '../ports/logger';
+import { checkId, checkInteger } from './argument-checks';
+import { InvalidArgumentError } from './invalid-argument-error';
+import {
+  type ResolvedSagaEngineOptions,
+  resolveSagaEngineOptions,
+  type SagaEngineOptions,
+} from './saga-engine-options';
+import { type SagaInputKind, type SagaObserver } from './saga-observer';
+import { TimerSchedulingError } from './timer-scheduling-error';
+
+/** A request to start a saga. */
+export interface StartSagaRequest {
+  /** The definition's name. */
+  readonly sagaType: string;
+  /** Validated against the definition's input schema; becomes the saga's initial data. */
+  readonly input: unknown;
+  /**
+   * Unique per saga type: a second start with it returns the first saga.
+   * @defaultValue `null` (no deduplication)
+   */
+  readonly businessKey?: string | null;
+  /**
+   * The definition version to start on.
+   * @defaultValue the latest registered version
+   */
+  readonly version?: number;
+  /**
+   * The new saga's id; a start with the id of an existing saga of the same type returns it.
+   * @defaultValue a new id from the engine's `ids`
+   */
+  readonly sagaId?: string;
+}
+
+/** What {@link SagaEngine.start} returns. */
+export interface StartSagaResult {
+  readonly sagaId: string;
+  /** False when the saga already existed (same business key, or same saga id). */
+  readonly created: boolean;
+  readonly state: SagaState;
+}
+
+/** An operator's action on a saga, recorded with who did it and why. */
+export interface OperatorAction {
+  readonly action: OperatorActionName;
+  readonly actor: string;
+  readonly reason: string;
+  /**
+   * The step to act on.
+   * @defaultValue every step the action applies to
+   */
+  readonly step?: string;
+}
+
+/** Options of {@link SagaEngine.handleReply}. */
+export interface HandleReplyOptions {
+  /** The inbox (EventProcess) record of the reply, marked DONE in the same transaction. */
+  readonly processed?: { readonly consumer: string; readonly messageId: string };
+}
+
+/**
+ * The application service that runs sagas: for every input (start, reply, timer, operator
+ * action) it loads the saga's state, asks the pure decider what to do, and commits the
+ * events, the state projection, the outbox messages and the inbox mark in one append
+ * guarded by the optimistic lock. Then it refreshes the cache and sets the timers.
+ *
+ * The event store decides: the cache is only read first, and a state it held stale loses
+ * the optimistic lock, which makes the engine reload from the store and decide again.
+ *
+ * @example
+ * ```ts
+ * const engine = new SagaEngine({ definitions, eventStore, scheduler, commandEncoder, clock, ids });
+ * const { sagaId } = await engine.start({ sagaType: 'place-order', input, businessKey: 'order-1' });
+ * await engine.handleReply(reply, { processed: { consumer: 'orchestrator', messageId: reply.replyId } });
+ * ```
+ */
+export class SagaEngine {
+  readonly #options: ResolvedSagaEngineOptions;
+
+  constructor(options: SagaEngineOptions) {
+    this.#options = resolveSagaEngineOptions(options);
+  }
+
+  /**
+   * Starts a saga, or returns the existing one when its business key (or saga id) is
+   * taken — never a second saga.
+   *
+   * @throws UnknownSagaTypeError when no such definition (version) is registered.
+   * @throws InvalidSagaInputError when the input does not match the definition's schema.
+   */
+  async start(request: StartSagaRequest): Promise<StartSagaResult> {
+    const { sagaType, input } = request;
+    const businessKey = request.businessKey ?? null;
+    if (typeof sagaType !== 'string' || sagaType === '') {
+      throw new InvalidArgumentError('sagaType', sagaType, 'must be a non-empty string');
+    }
+    if (businessKey !== null && (typeof businessKey !== 'string' || businessKey === '')) {
+      throw new InvalidArgumentError('businessKey', businessKey, 'must be a non-empty string');
+    }
+    const { definitions, eventStore, ids, clock } = this.#options;
+    const definition =
+      request.version === undefined
+        ? definitions.latest(sagaType)
+        : definitions.get(sagaType, checkInteger('version', request.version, 1));
+    const log = this.#options.logger.child({ sagaType, businessKey });
+
+    if (businessKey !== null) {
+      const existing = await eventStore.findByBusinessKey(sagaType, businessKey);
+      if (existing !== null) return this.#existing(existing, sagaType, log);
+    }
+    const sagaId = request.sagaId === undefined ? ids.newId() : checkId('sagaId', request.sagaId);
+    const startedAt = clock.now();
+    const decision = decide(
+      definition,
+      null,
+      { type: 'start', sagaId, input, businessKey },
+      startedAt,
+    );
+    try {
+      await this.#commit(null, decision, startedAt, undefined);
+    } catch (error: unknown) {
+      if (error instanceof DuplicateBusinessKeyError) {
+        return this.#existing(error.existingSagaId, sagaType, log);
+      }
+      if (error instanceof ConcurrencyError) {
+        // The saga id is taken: a retried start with the same id gets the saga it created.
+        const state = await this.getState(sagaId);
+        if (state?.sagaType === sagaType) return this.#existing(sagaId, sagaType, log);
+      }
+      throw error;
+    }
+    log.child({ sagaId }).info('saga started', { sagaVersion: definition.version });
+    await this.#afterCommit(null, decision, 'start', startedAt, log.child({ sagaId }));
+    return { sagaId, created: true, state: decision.state };
+  }
+
+  /**
+   * Applies a participant's reply. Duplicate and stale replies are recorded and change
+   * nothing else.
+   *
+   * @throws SagaNotFoundError when no saga has the reply's saga id.
+   */
+  handleReply(reply: ReplyInput, options: HandleReplyOptions = {}): Promise<SagaState> {
+    return this.#advance(reply.sagaId, reply, 'reply', options.processed, {
+      step: reply.step,
+      messageId: reply.replyId,
+    });
+  }
+
+  /**
+   * Applies a fired timer (a step timeout or the end of a retry back-off). A timer that is
+   * no longer pending is recorded and changes nothing else.
+   *
+   * @throws SagaNotFoundError when no saga has the timer's saga id.
+   */
+  handleTimer(timer: SagaTimer): Promise<SagaState> {
+    return this.#advance(timer.sagaId, { type: 'timer', timer }, 'timer', undefined, {
+      step: timer.step,
+      timerId: timer.timerId,
+    });
+  }
+
+  /**
+   * Applies an operator's action (retry a step, abort, retry a compensation, resolve).
+   *
+   * @throws SagaNotFoundError when no saga has that id.
+   * @throws IllegalSagaActionError when the action is not allowed in the saga's state.
+   */
+  act(sagaId: string, action: OperatorAction): Promise<SagaState> {
+    const input: SagaInput = {
+      type: 'operator',
+      action: action.action,
+      actor: action.actor,
+      reason: action.reason,
+      ...(action.step === undefined ? {} : { step: action.step }),
+    };
+    return this.#advance(sagaId, input, 'operator', undefined, {
+      action: action.action,
+      actor: action.actor,
+      ...(action.step === undefined ? {} : { step: action.step }),
+    });
+  }
+
+  /** The saga's current state (cache first, then the store), or null if it does not exist. */
+  async getState(sagaId: string): Promise<SagaState | null> {
+    const cached = await this.#cacheGet(sagaId);
+    if (cached !== null) return cached;
+    const state = await this.#loadFromStore(sagaId);
+    if (state !== null) await this.#cacheSet(state);
+    return state;
+  }
+
+  /** The saga's events in order; empty if it does not exist. */
+  getHistory(sagaId: string): Promise<readonly StoredSagaEvent[]> {
+    return this.#options.eventStore.readStream(sagaId);
+  }
+
+  /**
+   * Schedules every timer the saga needs (`state.pendingTimers`): recovery after a crash
+   * between a commit and its scheduling. Harmless when they exist: scheduling is
+   * idempotent per timer id.
+   *
+   * @throws TimerSchedulingError (retryable) when the scheduler fails.
+   */
+  async rearmTimers(state: SagaState): Promise<void> {
+    if (state.pendingTimers.length === 0) return;
+    try {
+      await this.#options.scheduler.schedule(state.pendingTimers);
+    } catch (error: unknown) {
+      this.#reportSchedulingError(state.sagaId, error, this.#logFor(state));
+      throw new TimerSchedulingError(state.sagaId, { cause: error });
+    }
+  }
+
+  /** Decides `input` for the saga and commits it, deciding again after a lost lock. */
+  async #advance(
+    sagaId: string,
+    input: SagaInput,
+    kind: SagaInputKind,
+    processed: HandleReplyOptions['processed'],
+    fields: LogFields,
+  ): Promise<SagaState> {
+    const { clock, maxConflictRetries } = this.#options;
+    const startedAt = clock.now();
+    let state = await this.#load(sagaId);
+    for (let retry = 1; ; retry += 1) {
+      if (state === null) throw new SagaNotFoundError(sagaId);
+      const log = this.#logFor(state).child(fields);
+      const now = clock.now();
+      const decision = decide(this.#definitionOf(state), state, input, now);
+      try {
+        await this.#commit(state, decision, now, processed);
+      } catch (error: unknown) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        const willRetry = retry <= maxConflictRetries;
+        log.warn('lost the optimistic lock to another writer', {
+          expectedVersion: state.version,
+          retry,
+          willRetry,
+        });
+        this.#notify('onConflict', log, {
+          sagaId,
+          sagaType: state.sagaType,
+          expectedVersion: state.version,
+          retry,
+          willRetry,
+        });
+        if (!willRetry) throw error;
+        await this.#cacheDelete(sagaId);
+        state = await this.#loadFromStore(sagaId);
+        continue;
+      }
+      await this.#afterCommit(state, decision, kind, startedAt, log);
+      return decision.state;
+    }
+  }
+
+  /** Appends the decision: events, state, outbox messages and the inbox mark together. */
+  async #commit(
+    before: SagaState | null,
+    decision: SagaDecision,
+    now: Date,
+    processed: HandleReplyOptions['processed'],
+  ): Promise<void> {
+    const { eventStore, commandEncoder } = this.#options;
+    await eventStore.append({
+      sagaId: decision.state.sagaId,
+      expectedVersion: before?.version ?? 0,
+      events: decision.events,
+      state: decision.state,
+      outbox: decision.commands.map((command) => commandEncoder.encode(command, now)),
+      ...(processed === undefined ? {} : { processed }),
+    });
+  }
+
+  /** Cache, timers, logs and observer after a commit; only the timers may throw. */
+  async #afterCommit(
+    before: SagaState | null,
+    decision: SagaDecision,
+    kind: SagaInputKind,
+    startedAt: Date,
+    log: Logger,
+  ): Promise<void> {
+    const { state, events, commands } = decision;
+    await this.#cacheSet(state);
+    for (const command of commands) {
+      log.debug('command dispatched', {
+        step: command.step,
+        messageId: command.messageId,
+        direction: command.direction,
+        attempt: command.attempt,
+        participant: command.participant,
+        command: command.command,
+      });
+    }
+    log.debug('decision committed', {
+      input: kind,
+      events: events.map((e) => e.type),
+      status: state.status,
+      version: state.version,
+    });
+    if (before !== null && before.status !== state.status) {
+      log.info('saga status changed', { from: before.status, to: state.status });
+    }
+    this.#notify('onDecision', log, {
+      sagaId: state.sagaId,
+      sagaType: state.sagaType,
+      input: kind,
+      before,
+      after: state,
+      events,
+      commands,
+      durationMs: this.#options.clock.now().getTime() - startedAt.getTime(),
+    });
+    await this.#setTimers(decision, log);
+  }
+
+  /**
+   * Cancels and schedules the decision's timers. An ignored input re-arms every pending
+   * timer instead: it is often a redelivery after a failed scheduling, and scheduling is
+   * idempotent per timer id.
+   */
+  async #setTimers(decision: SagaDecision, log: Logger): Promise<void> {
+    const { scheduler } = this.#options;
+    const { state, timers } = decision;
+    const schedule = isInputIgnored(decision) ? state.pendingTimers : timers.schedule;
+    const errors: unknown[] = [];
+    if (timers.cancel.length > 0) {
+      await scheduler.cancel(timers.cancel).catch((error: unknown) => errors.push(error));
+    }
+    if (schedule.length > 0) {
+      await scheduler.schedule(schedule).catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length === 0) return;
+    const error = errors.length === 1 ? errors[0] : new AggregateError(errors);
+    this.#reportSchedulingError(state.sagaId, error, log);
+    throw new TimerSchedulingError(state.sagaId, { cause: error });
+  }
+
+  /** The state to decide on: the cache's, else the store's projection, else a replay. */
+  async #load(sagaId: string): Promise<SagaState | null> {
+    return (await this.#cacheGet(sagaId)) ?? this.#loadFromStore(sagaId);
+  }
+
+  async #loadFromStore(sagaId: string): Promise<SagaState | null> {
+    const { eventStore } = this.#options;
+    const projected = await eventStore.loadState(sagaId);
+    if (projected !== null) return projected;
+    const stream = await eventStore.readStream(sagaId);
+    return stream.length === 0 ? null : foldEvents(stream.map((stored) => stored.event));
+  }
+
+  async #existing(sagaId: string, sagaType: string, log: Logger): Promise<StartSagaResult> {
+    const state = await this.getState(sagaId);
+    if (state === null) throw new SagaNotFoundError(sagaId);
+    log.child({ sagaId }).info('saga already exists; returning it');
+    this.#notify('onDuplicateStart', log, { sagaId, sagaType });
+    return { sagaId, created: false, state };
+  }
+
+  #definitionOf(state: SagaState): AnySagaDefinition {
+    return this.#options.definitions.get(state.sagaType, state.sagaVersion);
+  }
+
+  #logFor(state: SagaState): Logger {
+    return this.#options.logger.child({ sagaId: state.sagaId, sagaType: state.sagaType });
+  }
+
+  async #cacheGet(sagaId: string): Promise<SagaState | null> {
+    const cache = this.#options.stateCache;
+    if (cache === null) return null;
+    try {
+      return await cache.get(sagaId);
+    } catch (error: unknown) {
+      this.#reportCacheError(sagaId, 'get', error);
+      return null;
+    }
+  }
+
+  async #cacheSet(state: SagaState): Promise<void> {
+    const cache = this.#options.stateCache;
+    if (cache === null) return;
+    try {
+      await cache.set(state);
+    } catch (error: unknown) {
+      this.#reportCacheError(state.sagaId, 'set', error);
+    }
+  }
+
+  async #cacheDelete(sagaId: string): Promise<void> {
+    const cache = this.#options.stateCache;
+    if (cache === null) return;
+    try {
+      await cache.delete(sagaId);
+    } catch (error: unknown) {
+      this.#reportCacheError(sagaId, 'delete', error);
+    }
+  }
+
+  /** The store decides, so a cache failure is logged and reported, never thrown. */
+  #reportCacheError(sagaId: string, operation: 'get' | 'set' | 'delete', error: unknown): void {
+    const log = this.#options.logger.child({ sagaId });
+    log.warn(`saga state cache ${operation} failed; carrying on without the cache`, {
+      error: describeError(error),
+    });
+    this.#notify('onCacheError', log, { sagaId, operation, error });
+  }
+
+  #reportSchedulingError(sagaId: string, error: unknown, log: Logger): void {
+    log.error('timers could not be set after the commit; recovery re-arms them', {
+      error: describeError(error),
+    });
+    this.#notify('onSchedulingError', log, { sagaId, error });
+  }
+
+  /** Calls an observer hook; a hook that throws is logged and does not change the outcome. */
+  #notify<K extends keyof SagaObserver>(
+    hook: K,
+    log: Logger,
+    observation: Parameters<NonNullable<SagaObserver[K]>>[0],
+  ): void {
+    const callback = this.#options.observer[hook] as
+      ((observation: Parameters<NonNullable<SagaObserver[K]>>[0]) => void) | undefined;
+    if (callback === undefined) return;
+    try {
+      callback.call(this.#options.observer, observation);
+    } catch (error: unknown) {
+      log.error(`observer hook ${hook} threw`, { error: describeError(error) });
+    }
+  }
+}
+
+function describeError(error: unknown): unknown {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message };
+  }
+  return error;
+}

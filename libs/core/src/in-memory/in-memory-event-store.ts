@@ -1,0 +1,136 @@
+import { checkInteger, checkPort } from '../engine/argument-checks';
+import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
+import { type SagaState } from '../model/saga-state';
+import { type Clock } from '../ports/clock';
+import { type AppendRequest, type EventStore, type StoredSagaEvent } from '../ports/event-store';
+import { cloneJson } from './clone-json';
+import { promiseOf } from './promise-of';
+import { InMemoryInbox } from './in-memory-inbox';
+import { InMemoryOutbox } from './in-memory-outbox';
+
+/** Options of {@link InMemoryEventStore}. */
+export interface InMemoryEventStoreOptions {
+  /** Stamps `recordedAt` (and the outbox and inbox it creates). Required: core never reads the wall clock. */
+  readonly clock: Clock;
+  /**
+   * Where appended outbox messages land.
+   * @defaultValue a new {@link InMemoryOutbox} on the same clock
+   */
+  readonly outbox?: InMemoryOutbox;
+  /**
+   * Where the `processed` mark of an append lands.
+   * @defaultValue a new {@link InMemoryInbox} on the same clock
+   */
+  readonly inbox?: InMemoryInbox;
+}
+
+/**
+ * The event store in memory, with the transactional outbox and the inbox it writes to:
+ * an append writes events, state projection, outbox messages and the `processed` mark in
+ * one synchronous step, so it is all or nothing, and two concurrent appends at one
+ * expected version cannot both succeed.
+ *
+ * @example
+ * ```ts
+ * const store = new InMemoryEventStore({ clock });
+ * await store.append({ sagaId, expectedVersion: 0, events, state, outbox: [] });
+ * store.outbox.records(); // what the append put in the outbox
+ * ```
+ */
+export class InMemoryEventStore implements EventStore {
+  /** The outbox appends write to. */
+  readonly outbox: InMemoryOutbox;
+  /** The inbox appends mark `processed` in. */
+  readonly inbox: InMemoryInbox;
+  readonly #clock: Clock;
+  readonly #streams = new Map<string, StoredSagaEvent[]>();
+  readonly #states = new Map<string, SagaState>();
+  /** `[sagaType, businessKey]` → saga id: the unique business key per saga type. */
+  readonly #businessKeys = new Map<string, string>();
+
+  constructor(options: InMemoryEventStoreOptions) {
+    this.#clock = checkPort('clock', options.clock, ['now']);
+    this.outbox = options.outbox ?? new InMemoryOutbox({ clock: this.#clock });
+    this.inbox = options.inbox ?? new InMemoryInbox({ clock: this.#clock });
+  }
+
+  append(request: AppendRequest): Promise<void> {
+    return promiseOf(() => {
+      this.#append(request);
+    });
+  }
+
+  readStream(sagaId: string): Promise<readonly StoredSagaEvent[]> {
+    return Promise.resolve(this.stream(sagaId));
+  }
+
+  findByBusinessKey(sagaType: string, businessKey: string): Promise<string | null> {
+    return Promise.resolve(this.#businessKeys.get(businessKeyOf(sagaType, businessKey)) ?? null);
+  }
+
+  loadState(sagaId: string): Promise<SagaState | null> {
+    return Promise.resolve(this.state(sagaId));
+  }
+
+  /** The saga's stream, synchronously (for the test kit and assertions). */
+  stream(sagaId: string): readonly StoredSagaEvent[] {
+    return cloneJson(this.#streams.get(sagaId) ?? []);
+  }
+
+  /** The saga's stored state, synchronously, or null. */
+  state(sagaId: string): SagaState | null {
+    const state = this.#states.get(sagaId);
+    return state === undefined ? null : cloneJson(state);
+  }
+
+  /** The ids of every saga, in the order they were created. */
+  sagaIds(): readonly string[] {
+    return [...this.#streams.keys()];
+  }
+
+  #append(request: AppendRequest): void {
+    const { sagaId, expectedVersion, events, state, outbox, processed } = request;
+    checkInteger('expectedVersion', expectedVersion, 0);
+    if (events.length === 0) {
+      throw new InvalidArgumentError('events', events, 'an append needs at least one event');
+    }
+    if (state.sagaId !== sagaId || state.version !== expectedVersion + events.length) {
+      throw new InvalidArgumentError(
+        'state',
+        { sagaId: state.sagaId, version: state.version },
+        `must be saga '${sagaId}' at version ${expectedVersion + events.length}`,
+      );
+    }
+    const stream = this.#streams.get(sagaId) ?? [];
+    if (stream.length !== expectedVersion) {
+      throw new ConcurrencyError(sagaId, expectedVersion);
+    }
+    // Only a saga's first append claims its business key.
+    const { sagaType, businessKey } = state;
+    const claimsBusinessKey = expectedVersion === 0 && businessKey !== null;
+    if (claimsBusinessKey) {
+      const owner = this.#businessKeys.get(businessKeyOf(sagaType, businessKey));
+      if (owner !== undefined) throw new DuplicateBusinessKeyError(sagaType, businessKey, owner);
+    }
+    this.outbox.assertCanEnqueue(outbox);
+
+    // Nothing below can throw: the append is all or nothing.
+    this.outbox.enqueue(outbox);
+    if (processed !== undefined) this.inbox.markDone(processed.consumer, processed.messageId);
+    const recordedAt = this.#clock.now().toISOString();
+    const stored = events.map((event, index) => ({
+      sagaId,
+      seq: expectedVersion + index + 1,
+      event: cloneJson(event),
+      recordedAt,
+    }));
+    this.#streams.set(sagaId, [...stream, ...stored]);
+    this.#states.set(sagaId, cloneJson(state));
+    if (claimsBusinessKey) this.#businessKeys.set(businessKeyOf(sagaType, businessKey), sagaId);
+  }
+}
+
+function businessKeyOf(sagaType: string, businessKey: string): string {
+  return JSON.stringify([sagaType, businessKey]);
+}

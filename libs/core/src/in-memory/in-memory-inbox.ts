@@ -1,0 +1,163 @@
+import { checkInteger, checkPort, checkTime } from '../engine/argument-checks';
+import { type Clock } from '../ports/clock';
+import {
+  type EventProcessStatus,
+  type Inbox,
+  type InboxMessage,
+  type InboxRecord,
+  type ReceiveResult,
+} from '../ports/inbox';
+import { cloneJson } from './clone-json';
+import { promiseOf } from './promise-of';
+
+/** Options of {@link InMemoryInbox}. */
+export interface InMemoryInboxOptions {
+  /** Stamps `createdAt` and `updatedAt`. Required: core never reads the wall clock. */
+  readonly clock: Clock;
+}
+
+/**
+ * The EventProcess (inbox) table in memory: a message is recorded once per
+ * `(consumer, messageId)`; every later copy is reported as a duplicate.
+ *
+ * A record's lease is its `updatedAt`: a PROCESSING record whose `updatedAt` is before
+ * `leaseExpiredBefore` may be claimed again. DONE is final.
+ *
+ * @example
+ * ```ts
+ * const inbox = new InMemoryInbox({ clock });
+ * const { accepted, duplicates } = await inbox.receive(batch);
+ * const record = await inbox.claim('orchestrator', accepted[0].messageId, leaseCutoff);
+ * ```
+ */
+export class InMemoryInbox implements Inbox {
+  readonly #clock: Clock;
+  readonly #records = new Map<string, InboxRecord>();
+
+  constructor(options: InMemoryInboxOptions) {
+    this.#clock = checkPort('clock', options.clock, ['now']);
+  }
+
+  receive(messages: readonly InboxMessage[]): Promise<ReceiveResult> {
+    const accepted: InboxMessage[] = [];
+    const duplicates: InboxMessage[] = [];
+    const now = this.#clock.now().toISOString();
+    for (const message of messages) {
+      const key = recordKey(message.consumer, message.messageId);
+      if (this.#records.has(key)) {
+        duplicates.push(message);
+        continue;
+      }
+      const { consumer, messageId, sagaId, messageType, payload } = message;
+      this.#records.set(key, {
+        consumer,
+        messageId,
+        sagaId,
+        messageType,
+        payload,
+        status: 'RECEIVED',
+        attempts: 0,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      accepted.push(message);
+    }
+    return Promise.resolve({ accepted, duplicates });
+  }
+
+  get(consumer: string, messageId: string): Promise<InboxRecord | null> {
+    const record = this.#records.get(recordKey(consumer, messageId));
+    return Promise.resolve(record === undefined ? null : cloneJson(record));
+  }
+
+  claim(
+    consumer: string,
+    messageId: string,
+    leaseExpiredBefore: Date,
+  ): Promise<InboxRecord | null> {
+    return promiseOf(() => {
+      const cutoff = checkTime('leaseExpiredBefore', leaseExpiredBefore);
+      const record = this.#records.get(recordKey(consumer, messageId));
+      if (record === undefined || !isClaimable(record, cutoff)) return null;
+      return cloneJson(
+        this.#update(record, { status: 'PROCESSING', attempts: record.attempts + 1 }),
+      );
+    });
+  }
+
+  complete(consumer: string, messageId: string): Promise<void> {
+    this.markDone(consumer, messageId);
+    return Promise.resolve();
+  }
+
+  fail(consumer: string, messageId: string, error: string): Promise<void> {
+    const record = this.#records.get(recordKey(consumer, messageId));
+    if (record !== undefined && record.status !== 'DONE') {
+      this.#update(record, { status: 'FAILED', lastError: error });
+    }
+    return Promise.resolve();
+  }
+
+  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]> {
+    return promiseOf(() => {
+      const cutoff = checkTime('olderThan', olderThan);
+      checkInteger('limit', limit, 1);
+      const stale = [...this.#records.values()]
+        .filter((r) => isInProgress(r.status) && Date.parse(r.updatedAt) < cutoff)
+        .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt))
+        .slice(0, limit);
+      return cloneJson(stale);
+    });
+  }
+
+  /**
+   * Marks a record DONE synchronously; used by {@link InMemoryEventStore} so the mark
+   * lands in the same step as the events. A missing record is left missing, as an SQL
+   * `UPDATE` of no row would.
+   */
+  markDone(consumer: string, messageId: string): void {
+    const record = this.#records.get(recordKey(consumer, messageId));
+    if (record !== undefined && record.status !== 'DONE') {
+      this.#update(record, { status: 'DONE' });
+    }
+  }
+
+  /** Every record, in the order received. */
+  records(): readonly InboxRecord[] {
+    return cloneJson([...this.#records.values()]);
+  }
+
+  #update(
+    record: InboxRecord,
+    change: Partial<Pick<InboxRecord, 'status' | 'attempts' | 'lastError'>>,
+  ): InboxRecord {
+    const updated: InboxRecord = {
+      ...record,
+      ...change,
+      updatedAt: this.#clock.now().toISOString(),
+    };
+    this.#records.set(recordKey(record.consumer, record.messageId), updated);
+    return updated;
+  }
+}
+
+function recordKey(consumer: string, messageId: string): string {
+  return JSON.stringify([consumer, messageId]);
+}
+
+function isInProgress(status: EventProcessStatus): boolean {
+  return status === 'RECEIVED' || status === 'PROCESSING';
+}
+
+function isClaimable(record: InboxRecord, leaseCutoffMs: number): boolean {
+  switch (record.status) {
+    case 'RECEIVED':
+    case 'FAILED':
+      return true;
+    case 'PROCESSING':
+      return Date.parse(record.updatedAt) < leaseCutoffMs;
+    case 'DONE':
+      return false;
+  }
+}
