@@ -45,9 +45,10 @@ export function forwardSucceeded(
  * An attempt failed (failure reply, timeout, or invalid reply).
  *
  * Forward: a compensating saga gives the step up (nothing moves forward any more); a
- * retriable step is retried whatever the failure; otherwise a technical failure, timeout or
- * invalid reply is retried while attempts remain, and a business failure or the last
- * attempt fails the step, which starts compensation.
+ * retriable step is retried whatever the failure; a pivot that may have applied is retried
+ * until a definitive reply settles it (see {@link pivotUnsettled}); otherwise a technical
+ * failure, timeout or invalid reply is retried while attempts remain, and a business
+ * failure or the last attempt fails the step, which starts compensation.
  *
  * Compensation: a technical failure or timeout is retried while the budget lasts; a
  * business failure or the last attempt parks the saga (`CompensationFailed`).
@@ -79,13 +80,31 @@ export function attemptFailed(
   }
   const maxAttempts = (step.retry ?? DEFAULT_RETRY_POLICY).maxAttempts;
   const retried =
-    step.kind === 'retriable' || (failure.kind !== 'business' && attempt < maxAttempts);
+    step.kind === 'retriable' ||
+    pivotUnsettled(b, step, failure) ||
+    (failure.kind !== 'business' && attempt < maxAttempts);
   if (retried) {
     scheduleRetry(b, step, direction, attempt, attempt);
     return;
   }
   b.emit({ type: 'StepFailed', step: step.name, failure });
   startCompensation(b, { kind: 'step-failed', step: step.name, failure });
+}
+
+/**
+ * The pivot is the point of no return. Once one of its attempts may have applied (it timed
+ * out, or was superseded in flight), giving it up would compensate the earlier steps while
+ * the pivot may stand — an inconsistency no compensation can repair. So such a pivot is
+ * retried past `maxAttempts`, at the capped back-off, until the participant answers
+ * definitively: success (it applied, once — participants answer a repeated step from its
+ * stored result) or a business failure (it did not). Operators see the attempts climb.
+ */
+function pivotUnsettled(b: DecisionBuilder, step: StepDefinition, failure: StepFailure): boolean {
+  return (
+    step.kind === 'pivot' &&
+    failure.kind !== 'business' &&
+    (b.state.steps[step.name]?.mayHaveApplied ?? false)
+  );
 }
 
 function scheduleRetry(

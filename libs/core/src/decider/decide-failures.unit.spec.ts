@@ -254,8 +254,37 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
       });
   });
 
-  it('does not compensate a pivot that timed out for good', () => {
-    const { state } = decideAll(placeOrder, [
+  it('keeps retrying a pivot that may have applied past its attempts, never compensating', () => {
+    const timedOut = [
+      start,
+      orderCreated,
+      successReply(credit, { reservationId: 'r-1' }),
+      successReply(stock),
+      timerInput(timer('approve-order', 1, 'timeout', 5_000)),
+      timerInput(timer('approve-order', 2, 'retry', 100)),
+      timerInput(timer('approve-order', 2, 'timeout', 5_000)),
+      timerInput(timer('approve-order', 3, 'retry', 200)),
+    ];
+    sagaSpec(placeOrder)
+      .givenInputs(timedOut)
+      .when(timerInput(timer('approve-order', 3, 'timeout', 5_000)))
+      .then({
+        status: 'RUNNING',
+        eventTypes: ['AttemptFailed', 'RetryScheduled'],
+        state: {
+          steps: expect.objectContaining({
+            'approve-order': expect.objectContaining({
+              status: 'WAITING_RETRY',
+              attempt: 3,
+              mayHaveApplied: true,
+            }),
+          }) as unknown,
+        },
+      });
+  });
+
+  it('settles an unsettled pivot by its next definitive reply', () => {
+    const pastMaxAttempts = [
       start,
       orderCreated,
       successReply(credit, { reservationId: 'r-1' }),
@@ -265,14 +294,22 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
       timerInput(timer('approve-order', 2, 'timeout', 5_000)),
       timerInput(timer('approve-order', 3, 'retry', 200)),
       timerInput(timer('approve-order', 3, 'timeout', 5_000)),
+      timerInput(timer('approve-order', 4, 'retry', 400)),
+    ];
+    const { state: failed } = decideAll(placeOrder, [
+      ...pastMaxAttempts,
+      failureReply({ ...pivot, attempt: 4 }, 'business'),
     ]);
-    expect(state?.status).toBe('COMPENSATING');
-    expect(state?.steps['approve-order']).toMatchObject({
-      status: 'FAILED',
-      attempt: 3,
-      mayHaveApplied: true,
-    });
-    expect(state?.activeSteps).toEqual(['reserve-credit', 'reserve-stock']);
+    expect(failed?.status).toBe('COMPENSATING');
+    expect(failed?.steps['approve-order']).toMatchObject({ status: 'FAILED', attempt: 4 });
+    expect(failed?.activeSteps).toEqual(['reserve-credit', 'reserve-stock']);
+
+    const { state: approved } = decideAll(placeOrder, [
+      ...pastMaxAttempts,
+      successReply({ ...pivot, attempt: 4 }),
+    ]);
+    expect(approved?.steps['approve-order']).toMatchObject({ status: 'SUCCEEDED', attempt: 4 });
+    expect(approved?.status).toBe('RUNNING');
   });
 });
 
