@@ -1,0 +1,45 @@
+import { SagaflowDeadLetter1767225600003 } from './sagaflow-dead-letter-1767225600003';
+import { SagaflowEventProcess1767225600002 } from './sagaflow-event-process-1767225600002';
+import { SagaflowEventStore1767225600000 } from './sagaflow-event-store-1767225600000';
+import { SagaflowOutbox1767225600001 } from './sagaflow-outbox-1767225600001';
+import { SagaflowStepResult1767225600004 } from './sagaflow-step-result-1767225600004';
+
+/**
+ * The migrations of an orchestrator database: `saga_event`, `saga_instance`, `outbox`,
+ * `outbox_shard`, `event_process`, `dead_letter`. Run them with
+ * `dataSource.runMigrations({ transaction: 'each' })`; applied ones are skipped.
+ *
+ * @example
+ * ```ts
+ * const dataSource = createDataSource({
+ *   database: 'sagaflow',
+ *   entities: [...orchestratorEntities],
+ *   migrations: [...orchestratorMigrations],
+ * });
+ * await dataSource.initialize();
+ * await dataSource.runMigrations({ transaction: 'each' });
+ * ```
+ */
+export const orchestratorMigrations = [
+  SagaflowEventStore1767225600000,
+  SagaflowOutbox1767225600001,
+  SagaflowEventProcess1767225600002,
+  SagaflowDeadLetter1767225600003,
+] as const;
+
+/**
+ * The Sagaflow migrations of a participant database: `outbox`, `outbox_shard`,
+ * `event_process`, `dead_letter`, `step_result`. A service lists its own migrations (with
+ * later timestamps) after these.
+ *
+ * @example
+ * ```ts
+ * migrations: [...participantMigrations, CreateCreditAccounts1767312000000],
+ * ```
+ */
+export const participantMigrations = [
+  SagaflowOutbox1767225600001,
+  SagaflowEventProcess1767225600002,
+  SagaflowDeadLetter1767225600003,
+  SagaflowStepResult1767225600004,
+] as const;

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+
+import { ConcurrencyError, InvalidArgumentError } from '@sagaflow/core';
+import { eventStoreContract, RecordingLogger } from '@sagaflow/core/testing';
+
+import { firstAppend, outboxMessage, outboxMessages, stateOf } from './__fixtures__/sample-sagas';
+import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
+import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
+import { type AppendCommitted, MySqlEventStore } from './mysql-event-store';
+import { MySqlInbox } from './mysql-inbox';
+
+const run = randomBytes(4).toString('hex');
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase('orchestrator');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+eventStoreContract(
+  'MySqlEventStore',
+  () =>
+    Promise.resolve({
+      store: new MySqlEventStore(db.dataSource),
+      inbox: new MySqlInbox(db.dataSource),
+      outboxMessages: (key: string) => outboxMessages(db.dataSource, key),
+    }),
+  { runId: `es-${run}`, testTimeoutMs: 20_000 },
+);
+
+describe('MySqlEventStore', () => {
+  const sagaId = (label: string) => `es-${run}-${label}`;
+
+  it('writes the projection columns the status API filters on', async () => {
+    const store = new MySqlEventStore(db.dataSource);
+    const id = sagaId('projection');
+    const started = stateOf(id, 1, {
+      businessKey: `${id}-key`,
+      activeSteps: ['reserve-credit', 'reserve-stock'],
+      startedAt: '2030-01-01T10:00:00.123Z',
+      updatedAt: '2030-01-01T10:00:00.123Z',
+    });
+    await store.append(firstAppend(started));
+    const [running] = await db.dataSource.query<{ current_step: string }[]>(
+      'SELECT current_step FROM saga_instance WHERE saga_id = ?',
+      [id],
+    );
+    expect(running?.current_step).toBe('reserve-credit,reserve-stock');
+    const ended = stateOf(id, 2, {
+      businessKey: `${id}-key`,
+      status: 'COMPENSATED',
+      failure: { step: 'reserve-stock', code: 'OUT_OF_STOCK', message: 'none left' },
+      startedAt: started.startedAt,
+      updatedAt: '2030-01-01T10:00:01.456Z',
+      endedAt: '2030-01-01T10:00:01.456Z',
+    });
+    await store.append({
+      sagaId: id,
+      expectedVersion: 1,
+      events: [{ type: 'SagaCompensated', v: 1, at: ended.updatedAt }],
+      state: ended,
+      outbox: [],
+    });
+
+    const [row] = await db.dataSource.query<Record<string, unknown>[]>(
+      `SELECT saga_type, saga_version, business_key, status, current_step, version, failure_code,
+              started_at, updated_at, ended_at, data
+         FROM saga_instance WHERE saga_id = ?`,
+      [id],
+    );
+    expect(row).toEqual({
+      saga_type: 'place-order',
+      saga_version: 1,
+      business_key: `${id}-key`,
+      status: 'COMPENSATED',
+      current_step: null,
+      version: 2,
+      failure_code: 'OUT_OF_STOCK',
+      started_at: new Date('2030-01-01T10:00:00.123Z'),
+      updated_at: new Date('2030-01-01T10:00:01.456Z'),
+      ended_at: new Date('2030-01-01T10:00:01.456Z'),
+      data: JSON.stringify(ended.data),
+    });
+  });
+
+  it('six writers at one version on two data sources: exactly one wins', async () => {
+    const other = await db.open({ migrations: false, poolSize: 4 });
+    const mine = new MySqlEventStore(db.dataSource);
+    const theirs = new MySqlEventStore(other);
+    const id = sagaId('race');
+    await mine.append(firstAppend(stateOf(id, 1)));
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, writer) =>
+        (writer % 2 === 0 ? mine : theirs).append({
+          sagaId: id,
+          expectedVersion: 1,
+          events: [{ type: 'SagaCompleted', v: 1, at: '2030-01-01T00:00:01.000Z' }],
+          state: stateOf(id, 2, { status: 'COMPLETED', data: { writer } }),
+          outbox: [outboxMessage(`${id}-w${writer}`, id)],
+        }),
+      ),
+    );
+
+    const winners = results.flatMap((r, writer) => (r.status === 'fulfilled' ? [writer] : []));
+    expect(winners).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConcurrencyError);
+    }
+    expect((await mine.readStream(id)).map((e) => e.seq)).toEqual([1, 2]);
+    await expect(mine.loadState(id)).resolves.toMatchObject({ data: { writer: winners[0] } });
+    expect((await outboxMessages(db.dataSource, id)).map((m) => m.id)).toEqual([
+      `${id}-w${String(winners[0])}`,
+    ]);
+  });
+
+  it('tells onCommitted listeners after the commit, and a throwing listener fails nothing', async () => {
+    const logger = new RecordingLogger();
+    const store = new MySqlEventStore(db.dataSource, { logger });
+    const seen: AppendCommitted[] = [];
+    const stop = store.onCommitted((committed) => seen.push(committed));
+    store.onCommitted(() => {
+      throw new Error('listener bug');
+    });
+    const id = sagaId('listeners');
+    const request = firstAppend(stateOf(id, 1), [outboxMessage(`${id}-m1`, id)]);
+
+    await store.append(request);
+    await expect(store.append(request)).rejects.toBeInstanceOf(ConcurrencyError);
+    stop();
+    await store.append({
+      sagaId: id,
+      expectedVersion: 1,
+      events: [{ type: 'SagaCompleted', v: 1, at: '2030-01-01T00:00:01.000Z' }],
+      state: stateOf(id, 2, { status: 'COMPLETED' }),
+      outbox: [],
+    });
+
+    expect(seen).toEqual([{ sagaId: id, version: 1, outboxCount: 1 }]);
+    expect(logger.lines.map((l) => [l.level, l.fields.sagaId])).toEqual([
+      ['error', id],
+      ['error', id],
+    ]);
+    expect((await store.readStream(id)).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('an outbox message id already taken rolls the whole append back', async () => {
+    const store = new MySqlEventStore(db.dataSource);
+    const first = sagaId('outbox-owner');
+    const second = sagaId('outbox-intruder');
+    await store.append(firstAppend(stateOf(first, 1), [outboxMessage(`${first}-m1`, first)]));
+
+    await expect(
+      store.append(firstAppend(stateOf(second, 1), [outboxMessage(`${first}-m1`, second)])),
+    ).rejects.toBeInstanceOf(DuplicateOutboxMessageError);
+
+    await expect(store.readStream(second)).resolves.toEqual([]);
+    await expect(store.loadState(second)).resolves.toBeNull();
+  });
+
+  it('rejects malformed requests before touching the database', async () => {
+    const store = new MySqlEventStore(db.dataSource);
+    const id = sagaId('malformed');
+    await expect(store.append({ ...firstAppend(stateOf(id, 1)), events: [] })).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    await expect(store.append(firstAppend(stateOf(id, 3)))).rejects.toThrow(
+      'invalid state: {"sagaId":"' +
+        id +
+        '","version":3} (must be saga \'' +
+        id +
+        "' at version 1)",
+    );
+    await expect(
+      store.append({ ...firstAppend(stateOf(id, 1)), expectedVersion: -1 }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      store.append(firstAppend(stateOf(id, 1, { businessKey: 'k'.repeat(192) }))),
+    ).rejects.toThrow('(must have 1 to 191 characters)');
+    await expect(store.append(firstAppend(stateOf('s'.repeat(65), 1)))).rejects.toThrow(
+      'invalid sagaId',
+    );
+    await expect(store.readStream(id)).resolves.toEqual([]);
+  });
+
+  it('validates its options', () => {
+    expect(() => new MySqlEventStore(db.dataSource, { maxDeadlockRetries: -1 })).toThrow(
+      'MySqlEventStore: invalid options: maxDeadlockRetries=-1 (expected an integer >= 0)',
+    );
+  });
+});

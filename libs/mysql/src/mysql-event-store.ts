@@ -1,0 +1,337 @@
+import { checkOptions, isNonNegativeInteger } from '@sagaflow/config';
+import {
+  type AppendRequest,
+  type Clock,
+  ConcurrencyError,
+  DuplicateBusinessKeyError,
+  type EventStore,
+  InvalidArgumentError,
+  type Logger,
+  noopLogger,
+  type SagaState,
+  type StoredSagaEvent,
+} from '@sagaflow/core';
+import { type DataSource, type EntityManager } from 'typeorm';
+
+import { isDuplicateKeyError } from './is-duplicate-key-error';
+import { OutboxWriter } from './outbox-writer';
+import { retryOnDeadlock } from './retry-on-deadlock';
+import { affectedRows, toIso, truncate } from './sql-values';
+import { systemClock } from './system-clock';
+
+/** Options of {@link MySqlEventStore}. */
+export interface MySqlEventStoreOptions {
+  /**
+   * Stamps `recorded_at` of the events, `created_at` of the outbox rows and `updated_at`
+   * of the `processed` inbox mark.
+   * @defaultValue the system clock
+   */
+  readonly clock?: Clock;
+  /**
+   * How many more times an append chosen as a deadlock victim (`ER_LOCK_DEADLOCK`) is run
+   * before the error is thrown. The server rolled it back, so running it again is safe.
+   * @defaultValue `3`
+   */
+  readonly maxDeadlockRetries?: number;
+  /**
+   * Where errors thrown by {@link MySqlEventStore.onCommitted} listeners are logged.
+   * @defaultValue `noopLogger`
+   */
+  readonly logger?: Logger;
+}
+
+/** {@link MySqlEventStoreOptions} with every default applied. */
+export type ResolvedMySqlEventStoreOptions = Required<MySqlEventStoreOptions>;
+
+/** Applies the defaults of {@link MySqlEventStoreOptions} and validates them. */
+export function resolveEventStoreOptions(
+  options: MySqlEventStoreOptions,
+): ResolvedMySqlEventStoreOptions {
+  const o: ResolvedMySqlEventStoreOptions = {
+    clock: options.clock ?? systemClock,
+    maxDeadlockRetries: options.maxDeadlockRetries ?? 3,
+    logger: options.logger ?? noopLogger,
+  };
+  checkOptions('MySqlEventStore', [
+    ['clock', o.clock, typeof o.clock.now === 'function', 'a Clock with now()'],
+    [
+      'maxDeadlockRetries',
+      o.maxDeadlockRetries,
+      isNonNegativeInteger(o.maxDeadlockRetries),
+      'an integer >= 0',
+    ],
+    ['logger', o.logger, typeof o.logger.error === 'function', 'a Logger'],
+  ]);
+  return o;
+}
+
+/** What an append committed; given to {@link MySqlEventStore.onCommitted} listeners. */
+export interface AppendCommitted {
+  readonly sagaId: string;
+  /** The stream's length after the append. */
+  readonly version: number;
+  /** How many outbox messages the append wrote (the relay has work when > 0). */
+  readonly outboxCount: number;
+}
+
+/** `current_step` holds the active steps joined by `,`, cut to the column's size. */
+const CURRENT_STEP_LENGTH = 191;
+const FAILURE_CODE_LENGTH = 128;
+
+/** Thrown inside the append transaction when the business key insert conflicts. */
+class BusinessKeyConflict extends Error {}
+
+/**
+ * The event store in MySQL/MariaDB: `saga_event` (the streams), `saga_instance` (the state
+ * projection) and the transactional `outbox`.
+ *
+ * One append is one transaction: the events (seq `expectedVersion + 1 …`), the projection
+ * (inserted on the first append, else updated only if its version is `expectedVersion`),
+ * the outbox rows and the `processed` inbox mark. Optimistic concurrency rests on unique
+ * keys, not locks held across a decision: a second writer at the same version collides
+ * on `UNIQUE (saga_id, seq)` (or finds the projection's version moved) and gets a
+ * `ConcurrencyError`; a second saga with the same business key collides on
+ * `UNIQUE (saga_type, business_key)` and gets a `DuplicateBusinessKeyError` naming the
+ * owner. Deadlock victims are run again up to `maxDeadlockRetries` times.
+ *
+ * @example
+ * ```ts
+ * const store = new MySqlEventStore(dataSource);
+ * store.onCommitted(({ outboxCount }) => { if (outboxCount > 0) relay.wake(); });
+ * await store.append({ sagaId, expectedVersion: 0, events, state, outbox });
+ * ```
+ */
+export class MySqlEventStore implements EventStore {
+  readonly #dataSource: DataSource;
+  readonly #options: ResolvedMySqlEventStoreOptions;
+  readonly #outbox: OutboxWriter;
+  readonly #listeners = new Set<(committed: AppendCommitted) => void>();
+
+  constructor(dataSource: DataSource, options: MySqlEventStoreOptions = {}) {
+    this.#dataSource = dataSource;
+    this.#options = resolveEventStoreOptions(options);
+    this.#outbox = new OutboxWriter({ clock: this.#options.clock });
+  }
+
+  /**
+   * Calls `listener` right after every committed append (to wake the outbox relay).
+   * A listener that throws is logged, never fails the append, which is already committed.
+   * Returns a function that removes the listener.
+   */
+  onCommitted(listener: (committed: AppendCommitted) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  async append(request: AppendRequest): Promise<void> {
+    checkRequest(request);
+    try {
+      await retryOnDeadlock(this.#options.maxDeadlockRetries, () =>
+        this.#dataSource.transaction((manager) => this.#write(manager, request)),
+      );
+    } catch (error) {
+      if (error instanceof BusinessKeyConflict) throw await this.#businessKeyError(request, error);
+      throw error;
+    }
+    this.#notify({
+      sagaId: request.sagaId,
+      version: request.expectedVersion + request.events.length,
+      outboxCount: request.outbox.length,
+    });
+  }
+
+  async readStream(sagaId: string): Promise<readonly StoredSagaEvent[]> {
+    const rows = await this.#dataSource.query<{ seq: number; event: string; recorded_at: Date }[]>(
+      'SELECT seq, event, recorded_at FROM saga_event WHERE saga_id = ? ORDER BY seq',
+      [sagaId],
+    );
+    return rows.map((row) => ({
+      sagaId,
+      seq: row.seq,
+      event: JSON.parse(row.event) as StoredSagaEvent['event'],
+      recordedAt: toIso(row.recorded_at),
+    }));
+  }
+
+  async findByBusinessKey(sagaType: string, businessKey: string): Promise<string | null> {
+    const rows = await this.#dataSource.query<{ saga_id: string }[]>(
+      'SELECT saga_id FROM saga_instance WHERE saga_type = ? AND business_key = ?',
+      [sagaType, businessKey],
+    );
+    return rows[0]?.saga_id ?? null;
+  }
+
+  async loadState(sagaId: string): Promise<SagaState | null> {
+    const rows = await this.#dataSource.query<{ state: string }[]>(
+      'SELECT state FROM saga_instance WHERE saga_id = ?',
+      [sagaId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : (JSON.parse(row.state) as SagaState);
+  }
+
+  async #write(manager: EntityManager, request: AppendRequest): Promise<void> {
+    const { sagaId, expectedVersion, events, state, outbox, processed } = request;
+    const now = this.#options.clock.now();
+    const conflict = (cause: unknown) => new ConcurrencyError(sagaId, expectedVersion, { cause });
+
+    // The unique (saga_id, seq) key is the optimistic lock: a concurrent writer at the same
+    // version waits on our uncommitted rows, then collides.
+    try {
+      await manager.query(
+        'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
+        [
+          events.map((event, index) => [
+            sagaId,
+            expectedVersion + index + 1,
+            event.type,
+            JSON.stringify(event),
+            now,
+          ]),
+        ],
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw conflict(error);
+      throw error;
+    }
+
+    const projection = projectionOf(state);
+    if (expectedVersion === 0) {
+      try {
+        await manager.query(
+          `INSERT INTO saga_instance (saga_id, saga_type, saga_version, business_key, status,
+             current_step, data, state, version, failure_code, started_at, updated_at, ended_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            sagaId,
+            state.sagaType,
+            state.sagaVersion,
+            state.businessKey,
+            projection.status,
+            projection.currentStep,
+            projection.data,
+            projection.state,
+            projection.version,
+            projection.failureCode,
+            new Date(state.startedAt),
+            projection.updatedAt,
+            projection.endedAt,
+          ],
+        );
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Our seq 1 went in, so the saga id is new: the conflict is on the business key.
+        if (state.businessKey !== null) throw new BusinessKeyConflict('', { cause: error });
+        throw conflict(error);
+      }
+    } else {
+      // A stream shorter than expectedVersion took seq expectedVersion + 1 without
+      // colliding; the projection's version catches it.
+      const result = await manager.query<unknown>(
+        `UPDATE saga_instance
+            SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
+                failure_code = ?, updated_at = ?, ended_at = ?
+          WHERE saga_id = ? AND version = ?`,
+        [
+          projection.status,
+          projection.currentStep,
+          projection.data,
+          projection.state,
+          projection.version,
+          projection.failureCode,
+          projection.updatedAt,
+          projection.endedAt,
+          sagaId,
+          expectedVersion,
+        ],
+      );
+      if (affectedRows(result) !== 1) throw conflict(undefined);
+    }
+
+    await this.#outbox.write(manager, outbox);
+
+    if (processed !== undefined) {
+      await manager.query(
+        `UPDATE event_process SET status = 'DONE', updated_at = ?
+          WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
+        [now, processed.consumer, processed.messageId],
+      );
+    }
+  }
+
+  /** After the rollback, reads who owns the business key (the winner has committed). */
+  async #businessKeyError(request: AppendRequest, conflict: BusinessKeyConflict): Promise<Error> {
+    const { sagaType, businessKey } = request.state;
+    const owner = businessKey === null ? null : await this.findByBusinessKey(sagaType, businessKey);
+    if (owner === null || businessKey === null || owner === request.sagaId) {
+      return new ConcurrencyError(request.sagaId, request.expectedVersion, {
+        cause: conflict.cause,
+      });
+    }
+    return new DuplicateBusinessKeyError(sagaType, businessKey, owner, { cause: conflict.cause });
+  }
+
+  #notify(committed: AppendCommitted): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(committed);
+      } catch (error) {
+        this.#options.logger.error('an onCommitted listener of MySqlEventStore threw', {
+          sagaId: committed.sagaId,
+          error,
+        });
+      }
+    }
+  }
+}
+
+/** Column sizes of `saga_instance`: longer values are refused before any write. */
+const SAGA_ID_LENGTH = 64;
+const SAGA_TYPE_LENGTH = 64;
+const BUSINESS_KEY_LENGTH = 191;
+
+function checkRequest(request: AppendRequest): void {
+  const { sagaId, expectedVersion, events, state } = request;
+  checkLength('sagaId', sagaId, SAGA_ID_LENGTH);
+  checkLength('state.sagaType', state.sagaType, SAGA_TYPE_LENGTH);
+  if (state.businessKey !== null) {
+    checkLength('state.businessKey', state.businessKey, BUSINESS_KEY_LENGTH);
+  }
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+    throw new InvalidArgumentError('expectedVersion', expectedVersion, 'must be an integer >= 0');
+  }
+  if (events.length === 0) {
+    throw new InvalidArgumentError('events', events, 'an append needs at least one event');
+  }
+  if (state.sagaId !== sagaId || state.version !== expectedVersion + events.length) {
+    throw new InvalidArgumentError(
+      'state',
+      { sagaId: state.sagaId, version: state.version },
+      `must be saga '${sagaId}' at version ${expectedVersion + events.length}`,
+    );
+  }
+}
+
+function checkLength(field: string, value: string, max: number): void {
+  if (value.length === 0 || value.length > max) {
+    throw new InvalidArgumentError(field, value, `must have 1 to ${max} characters`);
+  }
+}
+
+function projectionOf(state: SagaState) {
+  return {
+    status: state.status,
+    currentStep:
+      state.activeSteps.length === 0
+        ? null
+        : truncate(state.activeSteps.join(','), CURRENT_STEP_LENGTH),
+    data: JSON.stringify(state.data),
+    state: JSON.stringify(state),
+    version: state.version,
+    failureCode: state.failure === null ? null : truncate(state.failure.code, FAILURE_CODE_LENGTH),
+    updatedAt: new Date(state.updatedAt),
+    endedAt: state.endedAt === null ? null : new Date(state.endedAt),
+  };
+}

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+
+import { type InboxMessage } from '@sagaflow/core';
+import { inboxContract } from '@sagaflow/core/testing';
+
+import { waitForLockWait } from './__fixtures__/wait-for-lock-wait';
+import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
+import { MySqlInbox, type MySqlInboxMessage } from './mysql-inbox';
+
+const run = randomBytes(4).toString('hex');
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase('participant');
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+inboxContract(
+  'MySqlInbox',
+  () => Promise.resolve({ inbox: new MySqlInbox(db.dataSource), now: () => new Date() }),
+  { runId: `ib-${run}`, testTimeoutMs: 20_000 },
+);
+
+describe('MySqlInbox', () => {
+  let test = 0;
+  let consumer: string;
+  beforeEach(() => {
+    test += 1;
+    consumer = `ib-${run}-${test}-consumer`;
+  });
+  const message = (label: string, payload = '{}'): InboxMessage => ({
+    consumer,
+    messageId: `${consumer}-${label}`,
+    sagaId: `${consumer}-saga`,
+    messageType: 'ReserveCredit',
+    payload,
+  });
+  const command = (label: string, kind: 'command' | 'compensation', step = 'reserve-credit') =>
+    message(label, JSON.stringify({ kind, step, messageId: label, payload: {} }));
+  const ids = (messages: readonly InboxMessage[]) => messages.map((m) => m.messageId);
+  const anHourAgo = () => new Date(Date.now() - 3_600_000);
+
+  it('receives a large batch in several statements: duplicates in the batch and across batches', async () => {
+    const inbox = new MySqlInbox(db.dataSource, { maxRowsPerInsert: 3 });
+    const first = Array.from({ length: 8 }, (_, i) => message(`m${i}`));
+    const batch = [...first, first[2], first[5]].filter((m) => m !== undefined);
+
+    const one = await inbox.receive(batch);
+    expect(ids(one.accepted)).toEqual(ids(first));
+    expect(ids(one.duplicates)).toEqual(ids([first[2], first[5]].filter((m) => m !== undefined)));
+
+    const again = [message('m9'), ...first.slice(0, 4), message('m10'), message('m9')];
+    const two = await inbox.receive(again);
+    expect(ids(two.accepted)).toEqual([`${consumer}-m9`, `${consumer}-m10`]);
+    expect(ids(two.duplicates)).toEqual([...ids(first.slice(0, 4)), `${consumer}-m9`]);
+
+    const [row] = await db.dataSource.query<{ n: string }[]>(
+      'SELECT COUNT(*) AS n FROM event_process WHERE consumer = ?',
+      [consumer],
+    );
+    expect(Number(row?.n)).toBe(10);
+  });
+
+  it('falls back to row by row when a concurrent receive wins the race', async () => {
+    const inbox = new MySqlInbox(db.dataSource);
+    const [raced, fresh] = [message('raced'), message('fresh')];
+    const holder = db.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      // Another consumer instance records `raced` and has not committed yet: our lookup
+      // cannot see it, so our multi-row INSERT waits for it, then collides.
+      await holder.query(
+        `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, status,
+           attempts, created_at, updated_at)
+         VALUES (?, ?, ?, 'ReserveCredit', '{}', 'RECEIVED', 0, NOW(3), NOW(3))`,
+        [consumer, raced.messageId, raced.sagaId],
+      );
+      const receiving = inbox.receive([fresh, raced]);
+      await waitForLockWait(db.dataSource, fresh.messageId);
+      await holder.commitTransaction();
+
+      const result = await receiving;
+      expect(ids(result.accepted)).toEqual([fresh.messageId]);
+      expect(ids(result.duplicates)).toEqual([raced.messageId]);
+      await expect(inbox.get(consumer, fresh.messageId)).resolves.toMatchObject({
+        status: 'RECEIVED',
+      });
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  });
+
+  it('a PROCESSING record is claimed again only once its lease expired, by one claimer', async () => {
+    let now = new Date('2031-06-01T00:00:00.000Z');
+    const inbox = new MySqlInbox(db.dataSource, { clock: { now: () => now } });
+    const at = (seconds: number) => new Date(Date.UTC(2031, 5, 1, 0, 0, seconds));
+    const m = message('leased');
+    await inbox.receive([m]);
+    await expect(inbox.claim(consumer, m.messageId, at(-60))).resolves.toMatchObject({
+      status: 'PROCESSING',
+      attempts: 1,
+    });
+
+    // The lease runs while updated_at (00:00:00) is not before the cut-off.
+    await expect(inbox.claim(consumer, m.messageId, at(0))).resolves.toBeNull();
+    expect(ids(await inbox.findStale(at(0), 10_000))).not.toContain(m.messageId);
+    expect(ids(await inbox.findStale(at(1), 10_000))).toContain(m.messageId);
+
+    // Expired: three workers try at once; the winner's claim renews the lease.
+    now = at(30);
+    const claims = await Promise.all(
+      [1, 2, 3].map(() => inbox.claim(consumer, m.messageId, at(1))),
+    );
+    expect(claims.filter((c) => c !== null)).toEqual([
+      expect.objectContaining({
+        status: 'PROCESSING',
+        attempts: 2,
+        updatedAt: at(30).toISOString(),
+      }),
+    ]);
+    expect(ids(await inbox.findStale(at(1), 10_000))).not.toContain(m.messageId);
+  });
+
+  it('records the step and direction of commands, from the envelope or given', async () => {
+    const inbox = new MySqlInbox(db.dataSource);
+    const given: MySqlInboxMessage = {
+      ...message('given'),
+      step: 'reserve-stock',
+      direction: 'compensation',
+    };
+    await inbox.receive([
+      command('forward', 'command'),
+      command('compensation', 'compensation'),
+      message('reply', JSON.stringify({ kind: 'reply', step: 'reserve-credit' })),
+      message('not-json', 'not json'),
+      given,
+    ]);
+    const stepOf = async (label: string) => {
+      const record = await inbox.get(consumer, `${consumer}-${label}`);
+      return [record?.step, record?.direction];
+    };
+    expect(await stepOf('forward')).toEqual(['reserve-credit', 'forward']);
+    expect(await stepOf('compensation')).toEqual(['reserve-credit', 'compensation']);
+    expect(await stepOf('reply')).toEqual(['reserve-credit', null]);
+    expect(await stepOf('not-json')).toEqual([null, null]);
+    expect(await stepOf('given')).toEqual(['reserve-stock', 'compensation']);
+  });
+
+  it('a compensation waits while the forward command of its step is RECEIVED or PROCESSING', async () => {
+    const inbox = new MySqlInbox(db.dataSource);
+    const forward = command('forward', 'command');
+    const sagaId = forward.sagaId;
+    await inbox.receive([forward, command('compensation', 'compensation')]);
+    const pending = () =>
+      inbox.pendingForwardExists(db.dataSource.manager, consumer, sagaId, 'reserve-credit');
+
+    await expect(pending()).resolves.toBe(true);
+    await inbox.claim(consumer, forward.messageId, anHourAgo());
+    await expect(pending()).resolves.toBe(true);
+    await expect(
+      inbox.pendingForwardExists(db.dataSource.manager, consumer, sagaId, 'reserve-stock'),
+    ).resolves.toBe(false);
+
+    // completeIn commits or rolls back with the caller's transaction.
+    await expect(
+      db.dataSource.transaction(async (manager) => {
+        await inbox.completeIn(manager, consumer, forward.messageId);
+        throw new Error('business change failed');
+      }),
+    ).rejects.toThrow('business change failed');
+    await expect(pending()).resolves.toBe(true);
+    await db.dataSource.transaction((manager) =>
+      inbox.completeIn(manager, consumer, forward.messageId),
+    );
+    await expect(pending()).resolves.toBe(false);
+  });
+
+  it('lists FAILED records newest first, page by page', async () => {
+    const clock = { now: () => new Date('2031-01-01T00:00:00.000Z') };
+    const inbox = new MySqlInbox(db.dataSource, { clock });
+    const failed = Array.from({ length: 5 }, (_, i) => message(`f${i}`));
+    await inbox.receive([...failed, message('ok')]);
+    for (const [i, m] of failed.entries()) {
+      clock.now = () => new Date(Date.UTC(2031, 0, 1, 0, 0, i % 3));
+      await inbox.fail(consumer, m.messageId, `error ${i}`);
+    }
+    await inbox.failIn(db.dataSource.manager, consumer, `${consumer}-unknown`, 'nothing');
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const result = await inbox.listFailed({
+        consumer,
+        limit: 2,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      seen.push(...result.items.map((r) => `${r.messageId.slice(-2)}:${r.lastError ?? ''}`));
+      if (result.nextCursor === null) break;
+      cursor = result.nextCursor;
+    }
+    expect(seen).toEqual(['f2:error 2', 'f4:error 4', 'f1:error 1', 'f3:error 3', 'f0:error 0']);
+    await expect(inbox.listFailed({ limit: 2, cursor: 'garbage' })).rejects.toThrow(
+      'invalid cursor',
+    );
+  });
+});

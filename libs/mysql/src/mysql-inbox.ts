@@ -1,0 +1,420 @@
+import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import {
+  type Clock,
+  type Direction,
+  type EventProcessStatus,
+  type Inbox,
+  type InboxMessage,
+  type InboxRecord,
+  type ReceiveResult,
+} from '@sagaflow/core';
+import { type DataSource, type EntityManager } from 'typeorm';
+
+import { checkDate, checkInteger } from './argument-checks';
+import { EventProcessEntity, type EventProcessRow } from './entities/event-process-entity';
+import { insertOrDuplicate } from './insert-or-duplicate';
+import { type InboxStep, stepFromEnvelope } from './inbox-step';
+import { isDuplicateKeyError } from './is-duplicate-key-error';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
+import { affectedRows, chunkRows, toIso, truncate } from './sql-values';
+import { systemClock } from './system-clock';
+
+/**
+ * A message to record. `step` and `direction` are optional: when absent, `stepOf` (by
+ * default {@link stepFromEnvelope}) derives them from the payload.
+ */
+export interface MySqlInboxMessage extends InboxMessage {
+  readonly step?: string | null;
+  readonly direction?: Direction | null;
+}
+
+/** An EventProcess record with the step it belongs to. */
+export interface MySqlInboxRecord extends InboxRecord {
+  readonly step: string | null;
+  readonly direction: Direction | null;
+}
+
+/** Options of {@link MySqlInbox}. */
+export interface MySqlInboxOptions {
+  /**
+   * Stamps `created_at` and `updated_at` (the lease of a PROCESSING record).
+   * @defaultValue the system clock
+   */
+  readonly clock?: Clock;
+  /**
+   * Finds the step and direction of a message that does not carry them.
+   * @defaultValue {@link stepFromEnvelope}
+   */
+  readonly stepOf?: (message: InboxMessage) => InboxStep;
+  /**
+   * Most rows in one multi-row INSERT of {@link MySqlInbox.receive}; a larger batch is
+   * written in several statements of one transaction.
+   * @defaultValue `500`
+   */
+  readonly maxRowsPerInsert?: number;
+}
+
+/** {@link MySqlInboxOptions} with every default applied. */
+export type ResolvedMySqlInboxOptions = Required<MySqlInboxOptions>;
+
+/** Applies the defaults of {@link MySqlInboxOptions} and validates them. */
+export function resolveInboxOptions(options: MySqlInboxOptions): ResolvedMySqlInboxOptions {
+  const o: ResolvedMySqlInboxOptions = {
+    clock: options.clock ?? systemClock,
+    stepOf: options.stepOf ?? stepFromEnvelope,
+    maxRowsPerInsert: options.maxRowsPerInsert ?? 500,
+  };
+  checkOptions('MySqlInbox', [
+    ['clock', o.clock, typeof o.clock.now === 'function', 'a Clock with now()'],
+    ['stepOf', o.stepOf, typeof o.stepOf === 'function', 'a function'],
+    [
+      'maxRowsPerInsert',
+      o.maxRowsPerInsert,
+      isPositiveInteger(o.maxRowsPerInsert),
+      'an integer > 0',
+    ],
+  ]);
+  return o;
+}
+
+/** Filters of {@link MySqlInbox.listFailed}; newest first. */
+export interface FailedInboxQuery {
+  /** 1 … 1000. */
+  readonly limit: number;
+  readonly consumer?: string;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** A page of {@link MySqlInbox.listFailed}. */
+export interface FailedInboxPage {
+  readonly items: readonly MySqlInboxRecord[];
+  /** Pass it as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+interface EventProcessSqlRow {
+  consumer: string;
+  message_id: string;
+  saga_id: string;
+  message_type: string;
+  payload: string;
+  step: string | null;
+  direction: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `consumer, message_id, saga_id, message_type, payload, step, direction, status,
+  attempts, last_error, created_at, updated_at`;
+
+/** `last_error` is TEXT (65 535 bytes): 16 000 characters fit whatever the encoding. */
+const LAST_ERROR_LENGTH = 16_000;
+const MAX_CHARS_PER_INSERT = 4_000_000;
+
+/**
+ * The EventProcess (inbox) table `event_process`, the `Inbox` port in MySQL/MariaDB.
+ *
+ * `receive` looks up which messages are already recorded, then inserts the rest in one
+ * multi-row INSERT; if a concurrent receive wins a race (`ER_DUP_ENTRY`) it falls back to
+ * row-by-row inserts in one transaction, where each key conflict marks a duplicate.
+ * `claim` is one conditional UPDATE (RECEIVED or FAILED, or PROCESSING with an expired
+ * lease), so concurrent claims cannot both win. The `…In(manager, …)` variants write in the
+ * caller's transaction (a participant marks DONE together with its business change).
+ *
+ * @example
+ * ```ts
+ * const inbox = new MySqlInbox(dataSource);
+ * const { accepted } = await inbox.receive(messages);
+ * const record = await inbox.claim(consumer, accepted[0].messageId, new Date(Date.now() - leaseMs));
+ * ```
+ */
+export class MySqlInbox implements Inbox {
+  readonly #dataSource: DataSource;
+  readonly #options: ResolvedMySqlInboxOptions;
+
+  constructor(dataSource: DataSource, options: MySqlInboxOptions = {}) {
+    this.#dataSource = dataSource;
+    this.#options = resolveInboxOptions(options);
+  }
+
+  async receive(messages: readonly MySqlInboxMessage[]): Promise<ReceiveResult> {
+    if (messages.length === 0) return { accepted: [], duplicates: [] };
+    const firsts = new Map<string, MySqlInboxMessage>();
+    for (const message of messages) {
+      const key = keyOf(message.consumer, message.messageId);
+      if (!firsts.has(key)) firsts.set(key, message);
+    }
+    const existing = await this.#existingKeys([...firsts.values()]);
+    const fresh = [...firsts.entries()].filter(([key]) => !existing.has(key));
+    const inserted = await this.#insert(fresh.map(([, message]) => message));
+
+    const accepted: MySqlInboxMessage[] = [];
+    const duplicates: MySqlInboxMessage[] = [];
+    for (const message of messages) {
+      const key = keyOf(message.consumer, message.messageId);
+      if (firsts.get(key) === message && inserted.has(key)) {
+        accepted.push(message);
+        // A later copy of the same object in the batch is a duplicate.
+        firsts.delete(key);
+      } else {
+        duplicates.push(message);
+      }
+    }
+    return { accepted, duplicates };
+  }
+
+  async get(consumer: string, messageId: string): Promise<MySqlInboxRecord | null> {
+    return this.#get(this.#dataSource.manager, consumer, messageId);
+  }
+
+  async claim(
+    consumer: string,
+    messageId: string,
+    leaseExpiredBefore: Date,
+  ): Promise<MySqlInboxRecord | null> {
+    checkDate('leaseExpiredBefore', leaseExpiredBefore);
+    return this.#dataSource.transaction(async (manager) => {
+      const result = await manager.query<unknown>(
+        `UPDATE event_process
+            SET status = 'PROCESSING', attempts = attempts + 1, updated_at = ?
+          WHERE consumer = ? AND message_id = ?
+            AND (status IN ('RECEIVED', 'FAILED')
+                 OR (status = 'PROCESSING' AND updated_at < ?))`,
+        [this.#options.clock.now(), consumer, messageId, leaseExpiredBefore],
+      );
+      if (affectedRows(result) !== 1) return null;
+      return this.#get(manager, consumer, messageId);
+    });
+  }
+
+  async complete(consumer: string, messageId: string): Promise<void> {
+    await this.completeIn(this.#dataSource.manager, consumer, messageId);
+  }
+
+  async fail(consumer: string, messageId: string, error: string): Promise<void> {
+    await this.failIn(this.#dataSource.manager, consumer, messageId, error);
+  }
+
+  /** {@link complete} inside the caller's transaction. A DONE record stays as it is. */
+  async completeIn(manager: EntityManager, consumer: string, messageId: string): Promise<void> {
+    await manager.query(
+      `UPDATE event_process SET status = 'DONE', updated_at = ?
+        WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
+      [this.#options.clock.now(), consumer, messageId],
+    );
+  }
+
+  /** {@link fail} inside the caller's transaction. A DONE record stays as it is. */
+  async failIn(
+    manager: EntityManager,
+    consumer: string,
+    messageId: string,
+    error: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE event_process SET status = 'FAILED', last_error = ?, updated_at = ?
+        WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
+      [truncate(error, LAST_ERROR_LENGTH), this.#options.clock.now(), consumer, messageId],
+    );
+  }
+
+  async findStale(olderThan: Date, limit: number): Promise<readonly MySqlInboxRecord[]> {
+    checkDate('olderThan', olderThan);
+    checkInteger('limit', limit, 1);
+    const rows = await this.#dataSource.query<EventProcessSqlRow[]>(
+      `SELECT ${COLUMNS} FROM event_process
+        WHERE status IN ('RECEIVED', 'PROCESSING') AND updated_at < ?
+        ORDER BY updated_at
+        LIMIT ?`,
+      [olderThan, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /**
+   * True while the forward command of that saga's step is RECEIVED or PROCESSING for this
+   * consumer: its compensation must wait (Kafka delivers the forward command first, but
+   * the worker pool runs commands concurrently). Reads in the caller's transaction.
+   */
+  async pendingForwardExists(
+    manager: EntityManager,
+    consumer: string,
+    sagaId: string,
+    step: string,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM event_process
+        WHERE consumer = ? AND saga_id = ? AND step = ? AND direction = 'forward'
+          AND status IN ('RECEIVED', 'PROCESSING')
+        LIMIT 1`,
+      [consumer, sagaId, step],
+    );
+    return rows.length > 0;
+  }
+
+  /** FAILED records for operators, most recently failed first, with keyset pagination. */
+  async listFailed(query: FailedInboxQuery): Promise<FailedInboxPage> {
+    const limit = checkInteger('limit', query.limit, 1, 1000);
+    const where = [`status = 'FAILED'`];
+    const params: unknown[] = [];
+    if (query.consumer !== undefined) {
+      where.push('consumer = ?');
+      params.push(query.consumer);
+    }
+    if (query.cursor !== undefined) {
+      const [updatedAt, consumer, messageId] = decodeCursor(query.cursor, 3);
+      const at = new Date(String(updatedAt));
+      where.push(
+        `(updated_at < ? OR (updated_at = ? AND (consumer < ? OR (consumer = ? AND message_id < ?))))`,
+      );
+      params.push(at, at, consumer, consumer, messageId);
+    }
+    const rows = await this.#dataSource.query<EventProcessSqlRow[]>(
+      `SELECT ${COLUMNS} FROM event_process
+        WHERE ${where.join(' AND ')}
+        ORDER BY updated_at DESC, consumer DESC, message_id DESC
+        LIMIT ?`,
+      [...params, limit + 1],
+    );
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last !== undefined
+          ? encodeCursor([last.updatedAt, last.consumer, last.messageId])
+          : null,
+    };
+  }
+
+  async #get(
+    manager: EntityManager,
+    consumer: string,
+    messageId: string,
+  ): Promise<MySqlInboxRecord | null> {
+    const rows = await manager.query<EventProcessSqlRow[]>(
+      `SELECT ${COLUMNS} FROM event_process WHERE consumer = ? AND message_id = ?`,
+      [consumer, messageId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toRecord(row);
+  }
+
+  /** The keys of `messages` already in the table. */
+  async #existingKeys(messages: readonly MySqlInboxMessage[]): Promise<Set<string>> {
+    const byConsumer = new Map<string, string[]>();
+    for (const m of messages) {
+      const ids = byConsumer.get(m.consumer) ?? [];
+      ids.push(m.messageId);
+      byConsumer.set(m.consumer, ids);
+    }
+    const groups = [...byConsumer.entries()];
+    const rows = await this.#dataSource.query<{ consumer: string; message_id: string }[]>(
+      `SELECT consumer, message_id FROM event_process
+        WHERE ${groups.map(() => '(consumer = ? AND message_id IN (?))').join(' OR ')}`,
+      groups.flat(),
+    );
+    return new Set(rows.map((r) => keyOf(r.consumer, r.message_id)));
+  }
+
+  /** Inserts `messages` (distinct keys); returns the keys it inserted. */
+  async #insert(messages: readonly MySqlInboxMessage[]): Promise<Set<string>> {
+    if (messages.length === 0) return new Set();
+    const now = this.#options.clock.now();
+    const rows = messages.map((m) => this.#row(m, now));
+    const chunks = chunkRows(
+      rows,
+      this.#options.maxRowsPerInsert,
+      MAX_CHARS_PER_INSERT,
+      (row) => row.payload.length + 600,
+    );
+    try {
+      if (chunks.length === 1) {
+        await insertRows(this.#dataSource.manager, rows);
+      } else {
+        await this.#dataSource.transaction(async (manager) => {
+          for (const chunk of chunks) await insertRows(manager, chunk);
+        });
+      }
+      return new Set(rows.map((r) => keyOf(r.consumer, r.messageId)));
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    // A concurrent receive recorded some of them after our lookup: insert one by one; a
+    // key conflict rolls back only its own statement, so the transaction goes on.
+    return this.#dataSource.transaction(async (manager) => {
+      const inserted = new Set<string>();
+      for (const row of rows) {
+        const outcome = await insertOrDuplicate(manager, EventProcessEntity, row);
+        if (outcome.inserted) inserted.add(keyOf(row.consumer, row.messageId));
+      }
+      return inserted;
+    });
+  }
+
+  #row(message: MySqlInboxMessage, now: Date): EventProcessRow {
+    const derived =
+      message.step === undefined || message.direction === undefined
+        ? this.#options.stepOf(message)
+        : null;
+    return {
+      consumer: message.consumer,
+      messageId: message.messageId,
+      sagaId: message.sagaId,
+      messageType: message.messageType,
+      payload: message.payload,
+      step: message.step ?? derived?.step ?? null,
+      direction: message.direction ?? derived?.direction ?? null,
+      status: 'RECEIVED',
+      attempts: 0,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}
+
+async function insertRows(manager: EntityManager, rows: readonly EventProcessRow[]) {
+  await manager.query(`INSERT INTO event_process (${COLUMNS}) VALUES ?`, [
+    rows.map((r) => [
+      r.consumer,
+      r.messageId,
+      r.sagaId,
+      r.messageType,
+      r.payload,
+      r.step,
+      r.direction,
+      r.status,
+      r.attempts,
+      r.lastError,
+      r.createdAt,
+      r.updatedAt,
+    ]),
+  ]);
+}
+
+function keyOf(consumer: string, messageId: string): string {
+  return JSON.stringify([consumer, messageId]);
+}
+
+function toRecord(row: EventProcessSqlRow): MySqlInboxRecord {
+  return {
+    consumer: row.consumer,
+    messageId: row.message_id,
+    sagaId: row.saga_id,
+    messageType: row.message_type,
+    payload: row.payload,
+    step: row.step,
+    direction:
+      row.direction === 'forward' || row.direction === 'compensation' ? row.direction : null,
+    status: row.status as EventProcessStatus,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}

@@ -1,0 +1,126 @@
+import { checkOptions } from '@sagaflow/config';
+import { type Clock, type Outbox, type OutboxRecord } from '@sagaflow/core';
+import { type DataSource } from 'typeorm';
+
+import { checkDate, checkInteger } from './argument-checks';
+import { affectedRows, toIso, toNumber } from './sql-values';
+import { systemClock } from './system-clock';
+
+/** Options of {@link MySqlOutbox}. */
+export interface MySqlOutboxOptions {
+  /**
+   * Stamps `published_at`.
+   * @defaultValue the system clock
+   */
+  readonly clock?: Clock;
+}
+
+interface OutboxSqlRow {
+  seq: string;
+  message_id: string;
+  topic: string;
+  message_key: string;
+  headers: string;
+  value: string;
+  created_at: Date;
+}
+
+/**
+ * The relay's side of the `outbox` table (the `Outbox` port).
+ *
+ * A claim runs in one READ COMMITTED transaction: lock the `outbox_shard` rows of the
+ * shards that have unpublished messages with `FOR UPDATE SKIP LOCKED` (shards another
+ * relay holds are skipped, never waited for), read those shards' unpublished messages in
+ * `seq` order, `publish` them, stamp `published_at`, commit. A key always maps to one
+ * shard, so concurrent relays never publish one key's messages at once or out of order.
+ * If `publish` rejects, the transaction rolls back and the error propagates. READ
+ * COMMITTED matters: each read sees what the previous holder of a shard committed, and no
+ * gap locks block the appends that insert new messages meanwhile.
+ *
+ * @example
+ * ```ts
+ * const outbox = new MySqlOutbox(dataSource);
+ * await outbox.publishBatch(100, (records) => producer.sendInTransaction(records));
+ * await outbox.deletePublishedBefore(new Date(Date.now() - 3_600_000), 1000);
+ * ```
+ */
+export class MySqlOutbox implements Outbox {
+  readonly #dataSource: DataSource;
+  readonly #clock: Clock;
+
+  constructor(dataSource: DataSource, options: MySqlOutboxOptions = {}) {
+    this.#dataSource = dataSource;
+    this.#clock = options.clock ?? systemClock;
+    checkOptions('MySqlOutbox', [
+      ['clock', this.#clock, typeof this.#clock.now === 'function', 'a Clock with now()'],
+    ]);
+  }
+
+  async publishBatch(
+    limit: number,
+    publish: (messages: readonly OutboxRecord[]) => Promise<void>,
+  ): Promise<number> {
+    checkInteger('limit', limit, 1);
+    return this.#dataSource.transaction('READ COMMITTED', async (manager) => {
+      const pending = await manager.query<{ shard: number }[]>(
+        'SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL',
+      );
+      if (pending.length === 0) return 0;
+      const locked = await manager.query<{ shard: number }[]>(
+        `SELECT shard FROM outbox_shard WHERE shard IN (?) ORDER BY shard
+           FOR UPDATE SKIP LOCKED`,
+        [pending.map((p) => p.shard)],
+      );
+      if (locked.length === 0) return 0;
+      const rows = await manager.query<OutboxSqlRow[]>(
+        `SELECT seq, message_id, topic, message_key, headers, value, created_at
+           FROM outbox
+          WHERE published_at IS NULL AND shard IN (?)
+          ORDER BY seq
+          LIMIT ?`,
+        [locked.map((l) => l.shard), limit],
+      );
+      if (rows.length === 0) return 0;
+      await publish(rows.map(toRecord));
+      await manager.query('UPDATE outbox SET published_at = ? WHERE seq IN (?)', [
+        this.#clock.now(),
+        rows.map((r) => r.seq),
+      ]);
+      return rows.length;
+    });
+  }
+
+  async pendingCount(): Promise<number> {
+    const rows = await this.#dataSource.query<{ n: string }[]>(
+      'SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL',
+    );
+    return toNumber(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Deletes up to `limit` messages published before `before` (oldest first) and returns
+   * how many it deleted; call it until it returns less than `limit` to clean up in small
+   * transactions.
+   */
+  async deletePublishedBefore(before: Date, limit: number): Promise<number> {
+    checkDate('before', before);
+    checkInteger('limit', limit, 1);
+    const result = await this.#dataSource.query<unknown>(
+      'DELETE FROM outbox WHERE published_at < ? ORDER BY published_at LIMIT ?',
+      [before, limit],
+    );
+    return affectedRows(result);
+  }
+}
+
+function toRecord(row: OutboxSqlRow): OutboxRecord {
+  return {
+    id: row.message_id,
+    topic: row.topic,
+    key: row.message_key,
+    headers: JSON.parse(row.headers) as OutboxRecord['headers'],
+    value: row.value,
+    seq: toNumber(row.seq),
+    createdAt: toIso(row.created_at),
+  };
+}

@@ -1,0 +1,253 @@
+import { type SagaState, type SagaStatus } from '@sagaflow/core';
+
+import { endedEvent, firstAppend, stateOf } from './__fixtures__/sample-sagas';
+import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
+import { MySqlEventStore } from './mysql-event-store';
+import { SagaQueries, type SagaSummary } from './saga-queries';
+
+let db: TestDatabase;
+let queries: SagaQueries;
+
+const BASE = Date.UTC(2031, 0, 1, 12, 0, 0);
+const minutes = (n: number) => new Date(BASE + n * 60_000);
+const STATUS_CYCLE: readonly SagaStatus[] = [
+  'RUNNING',
+  'COMPENSATING',
+  'COMPLETED',
+  'COMPENSATED',
+  'COMPLETED',
+];
+
+/** 30 sagas, one a minute: every third a `refund`, statuses cycling, ended ones in 0.3–3 s. */
+const seeded: SagaState[] = Array.from({ length: 30 }, (_, i) => {
+  const status = STATUS_CYCLE[i % 5] ?? 'RUNNING';
+  const startedAt = minutes(i);
+  const ended = status === 'COMPLETED' || status === 'COMPENSATED';
+  const endedAt = new Date(startedAt.getTime() + (i + 1) * 100);
+  return stateOf(`sq-saga-${String(i).padStart(2, '0')}`, ended ? 2 : 1, {
+    sagaType: i % 3 === 0 ? 'refund' : 'place-order',
+    businessKey: `order-${i}`,
+    status,
+    activeSteps: ended ? [] : ['reserve-credit'],
+    startedAt: startedAt.toISOString(),
+    updatedAt: (ended ? endedAt : new Date(startedAt.getTime() + 10_000)).toISOString(),
+    endedAt: ended ? endedAt.toISOString() : null,
+  });
+});
+
+beforeAll(async () => {
+  db = await createTestDatabase('orchestrator');
+  queries = new SagaQueries(db.dataSource);
+  const store = new MySqlEventStore(db.dataSource);
+  await Promise.all(
+    seeded.map((state) =>
+      store.append(
+        state.version === 1
+          ? firstAppend(state)
+          : {
+              ...firstAppend(state),
+              events: [
+                ...firstAppend(state).events,
+                endedEvent(state.status, state.endedAt ?? state.updatedAt),
+              ],
+            },
+      ),
+    ),
+  );
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+const newestFirst = (states: readonly SagaState[]) =>
+  [...states].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((s) => s.sagaId);
+const idsOf = (items: readonly SagaSummary[]) => items.map((s) => s.sagaId);
+
+async function listAll(
+  query: Omit<Parameters<SagaQueries['list']>[0], 'cursor'>,
+): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = await queries.list({ ...query, ...(cursor === null ? {} : { cursor }) });
+    ids.push(...idsOf(page.items));
+    cursor = page.nextCursor;
+    pages += 1;
+  } while (cursor !== null && pages < 50);
+  return { ids, pages };
+}
+
+describe('SagaQueries', () => {
+  it('lists sagas newest first, one page at a time', async () => {
+    const all = await listAll({ limit: 7 });
+    expect(all.ids).toEqual(newestFirst(seeded));
+    expect(all.pages).toBe(5);
+
+    const [first] = (await queries.list({ limit: 1 })).items;
+    expect(first).toEqual({
+      sagaId: 'sq-saga-29',
+      sagaType: 'place-order',
+      sagaVersion: 1,
+      businessKey: 'order-29',
+      status: 'COMPLETED',
+      activeSteps: [],
+      failureCode: null,
+      version: 2,
+      startedAt: minutes(29).toISOString(),
+      updatedAt: new Date(minutes(29).getTime() + 3000).toISOString(),
+      endedAt: new Date(minutes(29).getTime() + 3000).toISOString(),
+    });
+  });
+
+  it('filters by status, type, business key and start window, across pages', async () => {
+    const byStatus = await listAll({ limit: 2, status: ['RUNNING', 'COMPENSATING'] });
+    expect(byStatus.ids).toEqual(
+      newestFirst(seeded.filter((s) => s.status === 'RUNNING' || s.status === 'COMPENSATING')),
+    );
+
+    const refundsCompleted = await listAll({ limit: 3, sagaType: 'refund', status: 'COMPLETED' });
+    expect(refundsCompleted.ids).toEqual(
+      newestFirst(seeded.filter((s) => s.sagaType === 'refund' && s.status === 'COMPLETED')),
+    );
+
+    const window = await listAll({
+      limit: 4,
+      startedAfter: minutes(10),
+      startedBefore: minutes(20),
+    });
+    expect(window.ids).toEqual(newestFirst(seeded.slice(10, 20)));
+
+    expect(idsOf((await queries.list({ limit: 10, businessKey: 'order-7' })).items)).toEqual([
+      'sq-saga-07',
+    ]);
+    expect((await queries.list({ limit: 10, status: [] })).items).toEqual([]);
+    const lost = JSON.parse('["LOST"]') as SagaStatus[];
+    await expect(queries.list({ limit: 10, status: lost })).rejects.toThrow(
+      'invalid status: "LOST"',
+    );
+    await expect(queries.list({ limit: 501 })).rejects.toThrow('invalid limit: 501');
+  });
+
+  it('counts sagas by status and by type', async () => {
+    const counts = await queries.counts();
+    expect(counts.total).toBe(30);
+    expect(counts.byStatus).toEqual({
+      RUNNING: 6,
+      COMPENSATING: 6,
+      COMPLETED: 12,
+      COMPENSATED: 6,
+      COMPENSATION_FAILED: 0,
+    });
+    const refunds = seeded.filter((s) => s.sagaType === 'refund');
+    expect(counts.byType.refund).toEqual({
+      RUNNING: refunds.filter((s) => s.status === 'RUNNING').length,
+      COMPENSATING: refunds.filter((s) => s.status === 'COMPENSATING').length,
+      COMPLETED: refunds.filter((s) => s.status === 'COMPLETED').length,
+      COMPENSATED: refunds.filter((s) => s.status === 'COMPENSATED').length,
+      COMPENSATION_FAILED: 0,
+    });
+  });
+
+  it('computes throughput and nearest-rank latency percentiles of sagas ended in a window', async () => {
+    const from = minutes(0);
+    const to = minutes(30);
+    const ended = seeded.filter((s) => s.endedAt !== null);
+    const durations = ended
+      .map((s) => Date.parse(s.endedAt ?? '') - Date.parse(s.startedAt))
+      .sort((a, b) => a - b);
+    const rank = (p: number) => durations[Math.ceil(p * durations.length) - 1];
+
+    const stats = await queries.stats({ from, to });
+
+    expect(stats).toEqual({
+      from: from.toISOString(),
+      to: to.toISOString(),
+      started: 30,
+      ended: 18,
+      completed: 12,
+      compensated: 6,
+      throughputPerSecond: 18 / 1800,
+      latencyMs: {
+        p50: rank(0.5),
+        p95: rank(0.95),
+        p99: rank(0.99),
+        mean: durations.reduce((sum, d) => sum + d, 0) / durations.length,
+        max: durations.at(-1),
+      },
+    });
+    expect(stats.latencyMs?.p50).toBe(1500);
+
+    const refunds = await queries.stats({ from: minutes(9), to: minutes(30), sagaType: 'refund' });
+    // Refunds are sagas 0, 3, …, 27; those ended from minute 9 on: 9, 12, 18, 24 and 27.
+    const expected = seeded.filter(
+      (s) =>
+        s.sagaType === 'refund' &&
+        s.endedAt !== null &&
+        Date.parse(s.endedAt) >= minutes(9).getTime(),
+    );
+    expect(expected).toHaveLength(5);
+    expect(refunds.ended).toBe(5);
+    expect(refunds.latencyMs?.max).toBe(
+      Math.max(...expected.map((s) => Date.parse(s.endedAt ?? '') - Date.parse(s.startedAt))),
+    );
+
+    const empty = await queries.stats({ from: minutes(-60), to: minutes(-1) });
+    expect(empty).toMatchObject({ started: 0, ended: 0, throughputPerSecond: 0, latencyMs: null });
+    await expect(queries.stats({ from: to, to: from })).rejects.toThrow('invalid to');
+  });
+
+  it('lists active sagas not updated since a cut-off, with their state, page by page', async () => {
+    const cutoff = minutes(15);
+    const expected = seeded
+      .filter(
+        (s) =>
+          (s.status === 'RUNNING' || s.status === 'COMPENSATING') &&
+          s.updatedAt < cutoff.toISOString(),
+      )
+      .map((s) => s.sagaId);
+    const seen: SagaState[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await queries.listActive({
+        notUpdatedSince: cutoff,
+        limit: 2,
+        ...(cursor === null ? {} : { cursor }),
+      });
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen.map((s) => s.sagaId)).toEqual(expected);
+    expect(seen[0]).toEqual(seeded.find((s) => s.sagaId === expected[0]));
+  });
+
+  it('lists versions of sagas updated since a time, and counts their events', async () => {
+    const page = await queries.listUpdatedSince({ since: minutes(25), limit: 3 });
+    const recent = seeded
+      .filter((s) => s.updatedAt >= minutes(25).toISOString())
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    expect(page.items).toEqual(
+      recent.slice(0, 3).map((s) => ({
+        sagaId: s.sagaId,
+        version: s.version,
+        status: s.status,
+        updatedAt: s.updatedAt,
+      })),
+    );
+    const rest = await queries.listUpdatedSince({
+      since: minutes(25),
+      limit: 100,
+      cursor: page.nextCursor ?? '',
+    });
+    expect(rest.items.map((s) => s.sagaId)).toEqual(recent.slice(3).map((s) => s.sagaId));
+    expect(rest.nextCursor).toBeNull();
+
+    const counts = await queries.eventCounts(['sq-saga-00', 'sq-saga-02', 'sq-none']);
+    expect([...counts.entries()].sort()).toEqual([
+      ['sq-saga-00', 1],
+      ['sq-saga-02', 2],
+    ]);
+    await expect(queries.get('sq-saga-02')).resolves.toMatchObject({ status: 'COMPLETED' });
+    await expect(queries.get('sq-none')).resolves.toBeNull();
+  });
+});
