@@ -4,3 +4,18 @@
  */
 export * from './create-kafka';
 export * from './ensure-topics';
+export type * from './kafka-record';
+export type * from './outbox-publisher';
+export type { BackoffOptions } from './backoff';
+export * from './publish-failed-error';
+export * from './producer-fenced-error';
+export * from './transactional-publisher';
+export * from './outbox-relay';
+export * from './accept-decision';
+export type * from './consumed-message';
+export * from './batch-failed-error';
+export * from './message-rejected-error';
+export * from './consumer-start-error';
+export * from './inbox-consumer';
+export * from './dead-letter-not-replayable-error';
+export * from './replay-dead-letter';

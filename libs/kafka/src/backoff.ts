@@ -1,0 +1,57 @@
+import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+
+/** Bounded exponential back-off after consecutive failures. */
+export interface BackoffOptions {
+  /** Wait after the first failure, in ms. @defaultValue `200` */
+  readonly initialDelayMs?: number;
+  /** Longest wait, reached after a few failures in a row, in ms. @defaultValue `5000` */
+  readonly maxDelayMs?: number;
+}
+
+/** {@link BackoffOptions} with defaults applied. */
+export interface ResolvedBackoff {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** Applies the defaults of {@link BackoffOptions} and validates them as `<field>.*` of `component`. */
+export function resolveBackoff(
+  component: string,
+  field: string,
+  options: BackoffOptions | undefined,
+): ResolvedBackoff {
+  const resolved = {
+    initialDelayMs: options?.initialDelayMs ?? 200,
+    maxDelayMs: options?.maxDelayMs ?? 5000,
+  };
+  checkOptions(component, [
+    [
+      `${field}.initialDelayMs`,
+      resolved.initialDelayMs,
+      isPositiveInteger(resolved.initialDelayMs),
+      'an integer > 0',
+    ],
+    [
+      `${field}.maxDelayMs`,
+      resolved.maxDelayMs,
+      isPositiveInteger(resolved.maxDelayMs) && resolved.maxDelayMs >= resolved.initialDelayMs,
+      `an integer ≥ ${field}.initialDelayMs`,
+    ],
+  ]);
+  return resolved;
+}
+
+/**
+ * The wait after `failures` consecutive failures (1 for the first): doubles from
+ * `initialDelayMs` up to `maxDelayMs`, with ±20 % jitter so that several processes failing
+ * together do not retry in lockstep; never above `maxDelayMs`.
+ */
+export function backoffDelay(
+  failures: number,
+  backoff: ResolvedBackoff,
+  random: () => number = Math.random,
+): number {
+  const exponent = Math.min(Math.max(failures, 1) - 1, 30);
+  const base = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * 2 ** exponent);
+  return Math.min(backoff.maxDelayMs, Math.round(base * (0.8 + 0.4 * random())));
+}

@@ -1,0 +1,659 @@
+import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
+import {
+  type Clock,
+  type DeadLetter,
+  type DeadLetterStore,
+  type Logger,
+  noopLogger,
+} from '@sagaflow/core';
+import {
+  type CodecOptions,
+  createDeadLetterRecord,
+  type DeadLetterInput,
+  type DeadLetterRecord,
+  decodeEnvelope,
+  type DecodeResult,
+  encodeDeadLetter,
+  isMessagingId,
+  MessageDecodeError,
+  MessageDecodeErrorCode,
+  MessageEncodeError,
+  resolveCodecOptions,
+} from '@sagaflow/messaging';
+import {
+  type Batch,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+} from 'kafkajs';
+
+import { abortableSleep } from './abortable-sleep';
+import { acceptAll, type AcceptEnvelope } from './accept-decision';
+import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
+import { BatchFailedError, type BatchStage } from './batch-failed-error';
+import { type ConsumedMessage, type InboxSink } from './consumed-message';
+import { ConsumerStartError } from './consumer-start-error';
+import { type KafkaRecord, type RecordSender } from './kafka-record';
+import { MessageRejectedError } from './message-rejected-error';
+import { headersText, lenientText, strictText } from './record-text';
+
+/** Where an `InboxConsumer` puts the records it cannot use. */
+export interface DeadLetterRouting {
+  /** The `dead_letter` table; idempotent per (consumer, topic, partition, offset). Required. */
+  readonly store: DeadLetterStore;
+  /** The dead-letter topic, e.g. `createTopicNames().deadLetters`. Required. */
+  readonly topic: string;
+  /** Sends the dead-letter records, usually the process's `TransactionalPublisher`. Required. */
+  readonly publisher: RecordSender;
+}
+
+/** Callbacks for metrics; they must not throw (an error they throw is logged and ignored). */
+export interface InboxConsumerHooks {
+  /** After each batch committed. */
+  readonly onBatch?: (event: {
+    readonly topic: string;
+    readonly partition: number;
+    /** Records in the batch. */
+    readonly received: number;
+    /** Messages handed to the sink. */
+    readonly delivered: number;
+    readonly deadLettered: number;
+    readonly durationMs: number;
+  }) => void;
+  /** For each record recorded as a dead letter for the first time. */
+  readonly onDeadLetter?: (event: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: string;
+    readonly reasonCode: string;
+  }) => void;
+  /** For each batch that failed and will be delivered again. */
+  readonly onFailure?: (error: BatchFailedError) => void;
+}
+
+/** Options of {@link InboxConsumer}. */
+export interface InboxConsumerOptions {
+  /** The kafkajs client, from `createKafka`. Required. */
+  readonly kafka: Kafka;
+  /**
+   * The EventProcess consumer name: the `consumer` of every inbox row and dead letter,
+   * e.g. `orchestrator` or `payment-service`. Characters `[A-Za-z0-9._-]`. Required.
+   */
+  readonly consumerName: string;
+  /** The Kafka consumer group. @defaultValue {@link consumerName} */
+  readonly groupId?: string;
+  /** The topics to consume. Required, at least one. */
+  readonly topics: readonly string[];
+  /** Which decoded messages the sink gets; the others become dead letters. @defaultValue `acceptAll` */
+  readonly accept?: AcceptEnvelope;
+  /** Makes each batch's accepted messages durable. Required. */
+  readonly sink: InboxSink;
+  /** Required. */
+  readonly deadLetters: DeadLetterRouting;
+  /** @defaultValue a logger that drops everything */
+  readonly logger?: Logger;
+  /** Metrics callbacks. @defaultValue none */
+  readonly hooks?: InboxConsumerHooks;
+  /** Stamps dead letters' `failedAt`. @defaultValue the system clock */
+  readonly clock?: Clock;
+  /** Envelope size limit. @defaultValue `{ maxBytes: 1048576 }` */
+  readonly codec?: CodecOptions;
+  /**
+   * Where a group without committed offsets starts: the beginning, so that messages sent
+   * before a service's first start are consumed too. @defaultValue `true`
+   */
+  readonly fromBeginning?: boolean;
+  /** The group session: a member silent this long is removed, in ms. @defaultValue `30000` */
+  readonly sessionTimeoutMs?: number;
+  /** How often the member heartbeats (also during long batches), in ms. @defaultValue `3000` */
+  readonly heartbeatIntervalMs?: number;
+  /** How long the coordinator waits for members to rejoin during a rebalance, in ms. @defaultValue `60000` */
+  readonly rebalanceTimeoutMs?: number;
+  /**
+   * Longest fetch long-poll, in ms. `stop()` waits for the fetch in flight, so this bounds
+   * the time to stop an idle consumer. @defaultValue `1000`
+   */
+  readonly maxWaitTimeMs?: number;
+  /** Most bytes fetched per partition and request: bounds a batch. @defaultValue `1048576` */
+  readonly maxBytesPerPartition?: number;
+  /** Partitions whose batches are processed at the same time. @defaultValue `1` */
+  readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Back-off after a failed batch, before Kafka delivers it again; the member heartbeats
+   * meanwhile and `stop()` cuts it short. @defaultValue `{ initialDelayMs: 200, maxDelayMs: 5000 }`
+   */
+  readonly failureBackoff?: BackoffOptions;
+}
+
+/** Counters since the consumer was created; redeliveries count again. */
+export interface InboxConsumerStats {
+  /** Records fetched. */
+  readonly received: number;
+  /** Messages handed to the sink in committed batches. */
+  readonly delivered: number;
+  /** Records recorded as dead letters (first time only). */
+  readonly deadLettered: number;
+  /** Batches committed. */
+  readonly batches: number;
+  /** Batches that failed and were left uncommitted. */
+  readonly failures: number;
+}
+
+interface ResolvedOptions {
+  readonly kafka: Kafka;
+  readonly consumerName: string;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly accept: AcceptEnvelope;
+  readonly sink: InboxSink;
+  readonly deadLetters: DeadLetterRouting;
+  readonly logger: Logger;
+  readonly hooks: InboxConsumerHooks;
+  readonly clock: Clock;
+  readonly codec: CodecOptions;
+  readonly fromBeginning: boolean;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly maxWaitTimeMs: number;
+  readonly maxBytesPerPartition: number;
+  readonly partitionsConsumedConcurrently: number;
+  readonly failureBackoff: ResolvedBackoff;
+}
+
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const systemClock: Clock = { now: () => new Date() };
+
+function isTopicList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  const topics: unknown[] = value;
+  return (
+    topics.every((t) => typeof t === 'string' && TOPIC_NAME.test(t)) &&
+    new Set(topics).size === topics.length
+  );
+}
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  );
+}
+
+function resolveOptions(options: InboxConsumerOptions): ResolvedOptions {
+  const o: ResolvedOptions = {
+    kafka: options.kafka,
+    consumerName: options.consumerName,
+    groupId: options.groupId ?? options.consumerName,
+    topics: options.topics,
+    accept: options.accept ?? acceptAll,
+    sink: options.sink,
+    deadLetters: options.deadLetters,
+    logger: options.logger ?? noopLogger,
+    hooks: options.hooks ?? {},
+    clock: options.clock ?? systemClock,
+    codec: options.codec ?? {},
+    fromBeginning: options.fromBeginning ?? true,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 3000,
+    rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
+    maxWaitTimeMs: options.maxWaitTimeMs ?? 1000,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    failureBackoff: resolveBackoff('InboxConsumer', 'failureBackoff', options.failureBackoff),
+  };
+  const dl = o.deadLetters as Partial<DeadLetterRouting> | undefined;
+  checkOptions('InboxConsumer', [
+    ['kafka', '[object]', hasMethods(o.kafka, ['consumer']), 'a kafkajs Kafka client'],
+    [
+      'consumerName',
+      o.consumerName,
+      isMessagingId(o.consumerName),
+      '1 to 255 characters [A-Za-z0-9._-]',
+    ],
+    ['groupId', o.groupId, isNonEmptyString(o.groupId), 'a non-empty string'],
+    ['topics', o.topics, isTopicList(o.topics), 'a non-empty list of distinct topic names'],
+    ['accept', '[value]', typeof o.accept === 'function', 'a function'],
+    ['sink', '[value]', typeof o.sink === 'function', 'a function'],
+    ['deadLetters.store', '[value]', hasMethods(dl?.store, ['record']), 'a DeadLetterStore'],
+    [
+      'deadLetters.topic',
+      dl?.topic,
+      typeof dl?.topic === 'string' && TOPIC_NAME.test(dl.topic),
+      'a topic name',
+    ],
+    ['deadLetters.publisher', '[value]', hasMethods(dl?.publisher, ['send']), 'a RecordSender'],
+    ['clock', '[value]', hasMethods(o.clock, ['now']), 'a Clock'],
+    [
+      'sessionTimeoutMs',
+      o.sessionTimeoutMs,
+      isPositiveInteger(o.sessionTimeoutMs),
+      'an integer > 0',
+    ],
+    [
+      'heartbeatIntervalMs',
+      o.heartbeatIntervalMs,
+      isPositiveInteger(o.heartbeatIntervalMs) && o.heartbeatIntervalMs < o.sessionTimeoutMs,
+      'an integer > 0 and < sessionTimeoutMs',
+    ],
+    [
+      'rebalanceTimeoutMs',
+      o.rebalanceTimeoutMs,
+      isPositiveInteger(o.rebalanceTimeoutMs),
+      'an integer > 0',
+    ],
+    ['maxWaitTimeMs', o.maxWaitTimeMs, isPositiveInteger(o.maxWaitTimeMs), 'an integer > 0'],
+    [
+      'maxBytesPerPartition',
+      o.maxBytesPerPartition,
+      isPositiveInteger(o.maxBytesPerPartition),
+      'an integer > 0',
+    ],
+    [
+      'partitionsConsumedConcurrently',
+      o.partitionsConsumedConcurrently,
+      isPositiveInteger(o.partitionsConsumedConcurrently),
+      'an integer > 0',
+    ],
+  ]);
+  resolveCodecOptions(o.codec);
+  return o;
+}
+
+/** A record that becomes a dead letter, and why. */
+interface Rejected {
+  readonly message: KafkaMessage;
+  readonly error: MessageDecodeError | MessageRejectedError;
+}
+
+/** Dead-letter value cut used when the full record does not fit the dead-letter topic. */
+const FALLBACK_DEAD_LETTER_VALUE_BYTES = 1024;
+
+/**
+ * Consumes topics in batches with manual offset commits — the entry of the EventProcess
+ * pipeline for the orchestrator (replies) and participants (their commands).
+ *
+ * For each batch (one partition's fetched records): decode every record; records that are
+ * not a valid envelope, or that {@link InboxConsumerOptions.accept} rejects, become dead
+ * letters (the `dead_letter` table, then the dead-letter topic) with their reason code;
+ * the others go to the sink in one call; then the offset after the batch is committed.
+ * Offsets are committed only after the sink resolved, so nothing is committed that is not
+ * durable; a failed batch is not committed and Kafka delivers it again after a bounded
+ * back-off (the sink deduplicates). A bad record never blocks its partition.
+ *
+ * Reads `read_committed`: aborted relay transactions are never seen.
+ *
+ * @example
+ * ```ts
+ * const consumer = new InboxConsumer({
+ *   kafka, consumerName: 'payment-service', topics: [topics.commands('payment-service')],
+ *   accept: acceptOnly({ kinds: ['command', 'compensation'], messageTypes: ['ReserveCredit'] }),
+ *   sink: async (messages) => { const { accepted } = await inbox.receive(messages); await pool.enqueue(accepted); },
+ *   deadLetters: { store: deadLetterStore, topic: topics.deadLetters, publisher },
+ *   logger,
+ * });
+ * await consumer.start();
+ * // on SIGTERM:
+ * await consumer.stop();
+ * ```
+ */
+export class InboxConsumer {
+  readonly #options: ResolvedOptions;
+  readonly #logger: Logger;
+  #consumer: Consumer | undefined;
+  #stop = new AbortController();
+  #crash: unknown;
+  /** Failed batches in a row, across partitions: drives the back-off. */
+  #failuresInRow = 0;
+  #stats: InboxConsumerStats = {
+    received: 0,
+    delivered: 0,
+    deadLettered: 0,
+    batches: 0,
+    failures: 0,
+  };
+
+  constructor(options: InboxConsumerOptions) {
+    this.#options = resolveOptions(options);
+    this.#logger = this.#options.logger.child({
+      component: 'inbox-consumer',
+      consumer: this.#options.consumerName,
+      groupId: this.#options.groupId,
+    });
+  }
+
+  /** Counters since creation. */
+  get stats(): InboxConsumerStats {
+    return this.#stats;
+  }
+
+  /**
+   * True between {@link start} and {@link stop}, unless kafkajs gave up on the consumer
+   * (a crash it does not restart from, e.g. an authorization error): readiness checks use it.
+   */
+  get running(): boolean {
+    return this.#consumer !== undefined && this.#crash === undefined;
+  }
+
+  /**
+   * Connects, subscribes and joins the group; resolves once the first join completed and
+   * consumption runs. Does nothing if already started.
+   *
+   * @throws {@link ConsumerStartError} (retryable) when connecting or subscribing fails.
+   */
+  async start(): Promise<void> {
+    if (this.#consumer !== undefined) return;
+    const o = this.#options;
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: o.heartbeatIntervalMs,
+      rebalanceTimeout: o.rebalanceTimeoutMs,
+      maxWaitTimeInMs: o.maxWaitTimeMs,
+      maxBytesPerPartition: o.maxBytesPerPartition,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        this.#logger.warn('consumer crashed; kafkajs restarts it', { error: payload.error });
+      } else {
+        this.#crash = payload.error;
+        this.#logger.error('consumer crashed and stopped consuming', { error: payload.error });
+      }
+    });
+    this.#consumer = consumer;
+    this.#stop = new AbortController();
+    this.#crash = undefined;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: o.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.#handleBatch(payload),
+      });
+    } catch (error) {
+      this.#consumer = undefined;
+      await consumer.disconnect().catch((disconnectError: unknown) => {
+        this.#logger.warn('disconnecting the consumer that failed to start failed', {
+          error: disconnectError,
+        });
+      });
+      throw new ConsumerStartError(o.groupId, { cause: error, context: { topics: o.topics } });
+    }
+    this.#logger.info('consumer started', { topics: o.topics });
+  }
+
+  /**
+   * Stops gracefully: the batch in hand is finished and committed (unless it is backing off
+   * after a failure: then it is left uncommitted), later fetched batches are left alone,
+   * the member leaves the group and disconnects. Nothing durable stays uncommitted for
+   * long, nothing not durable is committed.
+   */
+  async stop(): Promise<void> {
+    const consumer = this.#consumer;
+    if (consumer === undefined) return;
+    this.#stop.abort();
+    await consumer.disconnect();
+    this.#consumer = undefined;
+    this.#logger.info('consumer stopped', { ...this.#stats });
+  }
+
+  async #handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const first = batch.messages[0];
+    if (first === undefined || payload.isStale()) return;
+    const started = Date.now();
+    const where = {
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: first.offset,
+      lastOffset: batch.lastOffset(),
+    };
+    this.#count({ received: batch.messages.length });
+
+    const { accepted, rejected } = await this.#durably('decode', where, heartbeat, () =>
+      Promise.resolve(this.#classify(batch)),
+    );
+    const deadLettered = await this.#durably('dead-letter', where, heartbeat, () =>
+      this.#deadLetter(batch, rejected),
+    );
+    await heartbeat();
+    if (accepted.length > 0) {
+      await this.#durably('sink', where, heartbeat, () => this.#options.sink(accepted));
+    }
+
+    // The next offset to read. `lastOffset()` also covers records kafkajs filtered out
+    // (transaction markers, aborted records), so the committed position never lags behind
+    // them. Committed through the batch payload: the consumer's own commitOffsets is
+    // skipped once stop() has begun, which would lose the commit of the batch in hand.
+    const next = (BigInt(where.lastOffset) + 1n).toString();
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+    });
+    payload.resolveOffset(where.lastOffset);
+
+    this.#failuresInRow = 0;
+    this.#count({ delivered: accepted.length, batches: 1 });
+    const durationMs = Date.now() - started;
+    this.#logger.debug('batch committed', {
+      ...where,
+      committed: next,
+      delivered: accepted.length,
+      deadLettered,
+      durationMs,
+    });
+    this.#hook('onBatch', () =>
+      this.#options.hooks.onBatch?.({
+        topic: batch.topic,
+        partition: batch.partition,
+        received: batch.messages.length,
+        delivered: accepted.length,
+        deadLettered: rejected.length,
+        durationMs,
+      }),
+    );
+    await heartbeat();
+  }
+
+  /**
+   * Runs one step of a batch; on failure counts it, backs off (heartbeating, cut short by
+   * stop()) and throws a {@link BatchFailedError}, which makes kafkajs fetch the
+   * uncommitted batch again. Wrapping also keeps kafkajs from treating a `TypeError` from
+   * user code as unrecoverable, which would stop the consumer for good.
+   */
+  async #durably<T>(
+    stage: BatchStage,
+    where: { topic: string; partition: number; firstOffset: string; lastOffset: string },
+    heartbeat: () => Promise<void>,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (cause) {
+      this.#failuresInRow += 1;
+      this.#count({ failures: 1 });
+      const error = new BatchFailedError(stage, where, { cause });
+      const delayMs = backoffDelay(this.#failuresInRow, this.#options.failureBackoff);
+      this.#logger.warn('batch failed; not committed, it will be delivered again', {
+        error,
+        failuresInRow: this.#failuresInRow,
+        retryInMs: delayMs,
+      });
+      this.#hook('onFailure', () => this.#options.hooks.onFailure?.(error));
+      await this.#backOff(delayMs, heartbeat);
+      throw error;
+    }
+  }
+
+  async #backOff(delayMs: number, heartbeat: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + delayMs;
+    const signal = this.#stop.signal;
+    const stopped = (): boolean => signal.aborted;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || stopped()) return;
+      await abortableSleep(Math.min(left, this.#options.heartbeatIntervalMs), signal);
+      if (!stopped()) await heartbeat();
+    }
+  }
+
+  #classify(batch: Batch): { accepted: ConsumedMessage[]; rejected: Rejected[] } {
+    const { consumerName, accept } = this.#options;
+    const accepted: ConsumedMessage[] = [];
+    const rejected: Rejected[] = [];
+    for (const message of batch.messages) {
+      const text = message.value === null ? undefined : strictText(message.value);
+      const decoded = this.#decode(message.value, text);
+      if (!decoded.ok) {
+        rejected.push({ message, error: decoded.error });
+        continue;
+      }
+      const { envelope } = decoded;
+      const decision = accept(envelope);
+      if (!decision.ok) {
+        rejected.push({
+          message,
+          error: new MessageRejectedError(decision.code, decision.message, {
+            messageId: envelope.messageId,
+            sagaId: envelope.sagaId,
+          }),
+        });
+        continue;
+      }
+      accepted.push({
+        consumer: consumerName,
+        messageId: envelope.messageId,
+        sagaId: envelope.sagaId,
+        messageType: envelope.messageType,
+        // `text` is defined: a decoded envelope came from it.
+        payload: text ?? '',
+        envelope,
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+      });
+    }
+    return { accepted, rejected };
+  }
+
+  #decode(value: Buffer | null, text: string | undefined): DecodeResult {
+    if (value === null) {
+      return {
+        ok: false,
+        error: new MessageDecodeError(
+          MessageDecodeErrorCode.Undecodable,
+          'message has no value (a tombstone)',
+        ),
+      };
+    }
+    if (text === undefined) {
+      return {
+        ok: false,
+        error: new MessageDecodeError(
+          MessageDecodeErrorCode.Undecodable,
+          'message value is not valid UTF-8',
+        ),
+      };
+    }
+    return decodeEnvelope(text, this.#options.codec);
+  }
+
+  /**
+   * Records each rejected record in the table, then sends them all to the dead-letter
+   * topic. A redelivered batch finds its rows already there (the store is idempotent per
+   * record) but sends them again: the topic is at-least-once. Returns how many were new.
+   */
+  async #deadLetter(batch: Batch, rejected: readonly Rejected[]): Promise<number> {
+    if (rejected.length === 0) return 0;
+    const { consumerName, clock, deadLetters } = this.#options;
+    const failedAt = clock.now();
+    const records: KafkaRecord[] = [];
+    let created = 0;
+    for (const { message, error } of rejected) {
+      const { record, value } = fittedDeadLetter({
+        sourceTopic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: lenientText(message.key),
+        value: lenientText(message.value),
+        headers: headersText(message.headers),
+        consumer: consumerName,
+        failedAt,
+        error,
+      });
+      const stored = await deadLetters.store.record(toDeadLetter(record));
+      records.push({ topic: deadLetters.topic, key: record.key, value, headers: {} });
+      if (!stored.created) continue;
+      created += 1;
+      this.#logger.warn('message dead-lettered', {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        reasonCode: record.reason.code,
+        reason: record.reason.message,
+        messageId: record.messageId,
+        sagaId: record.sagaId,
+        deadLetterId: stored.id,
+      });
+      this.#hook('onDeadLetter', () =>
+        this.#options.hooks.onDeadLetter?.({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          reasonCode: record.reason.code,
+        }),
+      );
+    }
+    await deadLetters.publisher.send(records);
+    this.#count({ deadLettered: created });
+    return created;
+  }
+
+  #count(delta: Partial<InboxConsumerStats>): void {
+    const s = this.#stats;
+    this.#stats = {
+      received: s.received + (delta.received ?? 0),
+      delivered: s.delivered + (delta.delivered ?? 0),
+      deadLettered: s.deadLettered + (delta.deadLettered ?? 0),
+      batches: s.batches + (delta.batches ?? 0),
+      failures: s.failures + (delta.failures ?? 0),
+    };
+  }
+
+  #hook(name: keyof InboxConsumerHooks, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.#logger.warn(`inbox consumer hook ${name} threw`, { error });
+    }
+  }
+}
+
+/**
+ * The dead-letter record and its encoding. Its value is cut to 512 KiB already; if the
+ * record still does not fit (huge headers), the value is cut much shorter rather than
+ * failing the batch forever.
+ */
+function fittedDeadLetter(input: DeadLetterInput): { record: DeadLetterRecord; value: string } {
+  const record = createDeadLetterRecord(input);
+  try {
+    return { record, value: encodeDeadLetter(record) };
+  } catch (error) {
+    if (!(error instanceof MessageEncodeError)) throw error;
+    const smaller = createDeadLetterRecord(input, {
+      maxValueBytes: FALLBACK_DEAD_LETTER_VALUE_BYTES,
+    });
+    return { record: smaller, value: encodeDeadLetter(smaller) };
+  }
+}
+
+function toDeadLetter(record: DeadLetterRecord): DeadLetter {
+  const { schemaVersion: _schemaVersion, ...deadLetter } = record;
+  return deadLetter;
+}

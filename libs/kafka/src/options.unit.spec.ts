@@ -1,0 +1,66 @@
+import { OptionsError } from '@sagaflow/config';
+import { Kafka } from 'kafkajs';
+
+import { InMemoryDeadLetterStore } from './__fixtures__/in-memory-dead-letter-store';
+import { InboxConsumer } from './inbox-consumer';
+import { TransactionalPublisher } from './transactional-publisher';
+
+// Constructing either class does not connect: no broker is needed here.
+const kafka = new Kafka({ brokers: ['127.0.0.1:1'], clientId: 'options-test' });
+
+describe('options validation', () => {
+  it('TransactionalPublisher names each bad option', () => {
+    expect(
+      () =>
+        new TransactionalPublisher({
+          kafka,
+          transactionalId: 'has space',
+          transactionTimeoutMs: 0,
+        }),
+    ).toThrow(/transactionalId="has space".*transactionTimeoutMs=0/);
+    expect(() => new TransactionalPublisher({ kafka, transactionalId: 'r', retries: 0 })).toThrow(
+      OptionsError,
+    );
+    expect(
+      new TransactionalPublisher({ kafka, transactionalId: 'svc-relay-1' }).transactionalId,
+    ).toBe('svc-relay-1');
+  });
+
+  it('InboxConsumer names each bad option and accepts a valid set', () => {
+    const deadLetters = {
+      store: new InMemoryDeadLetterStore(),
+      topic: 'dl',
+      publisher: { send: () => Promise.resolve() },
+    };
+    const sink = (): Promise<void> => Promise.resolve();
+    expect(
+      () =>
+        new InboxConsumer({
+          kafka,
+          consumerName: 'bad name',
+          topics: [],
+          sink,
+          deadLetters: { ...deadLetters, topic: 'bad topic' },
+          sessionTimeoutMs: 6000,
+          heartbeatIntervalMs: 6000,
+        }),
+    ).toThrow(
+      /consumerName="bad name".*topics=\[\].*deadLetters\.topic="bad topic".*heartbeatIntervalMs=6000/,
+    );
+    const consumer = new InboxConsumer({
+      kafka,
+      consumerName: 'svc',
+      topics: ['a', 'b'],
+      sink,
+      deadLetters,
+    });
+    expect(consumer.running).toBe(false);
+    expect(consumer.stats).toEqual({
+      received: 0,
+      delivered: 0,
+      deadLettered: 0,
+      batches: 0,
+      failures: 0,
+    });
+  });
+});

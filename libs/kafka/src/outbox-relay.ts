@@ -1,0 +1,256 @@
+import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import { type Logger, noopLogger, type Outbox } from '@sagaflow/core';
+
+import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
+import { type OutboxPublisher } from './outbox-publisher';
+import { ProducerFencedError } from './producer-fenced-error';
+import { SerialQueue } from './serial-queue';
+import { WakeSignal } from './wake-signal';
+
+/** Callbacks for metrics; they must not throw (an error they throw is logged and ignored). */
+export interface OutboxRelayHooks {
+  /** After each batch published, with its size and the time to claim, publish and mark it. */
+  readonly onPublished?: (event: { readonly count: number; readonly durationMs: number }) => void;
+  /** After each failed pass; the relay backs off and tries again. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Options of {@link OutboxRelay}. */
+export interface OutboxRelayOptions {
+  /** Where the messages wait (`MySqlOutbox`, or core's `InMemoryOutbox` in tests). Required. */
+  readonly outbox: Outbox;
+  /** Publishes one batch as one Kafka transaction, usually a `TransactionalPublisher`. Required. */
+  readonly publisher: OutboxPublisher;
+  /** Most messages claimed and published in one transaction. @defaultValue `200` */
+  readonly batchSize?: number;
+  /**
+   * Pause between two passes that found less than a full batch, in ms: the fallback for
+   * commits that did not call {@link OutboxRelay.wake} (another process, a crash between
+   * commit and wake). @defaultValue `200`
+   */
+  readonly pollIntervalMs?: number;
+  /** Back-off after failed passes; wake-ups do not shorten it. @defaultValue `{ initialDelayMs: 200, maxDelayMs: 5000 }` */
+  readonly backoff?: BackoffOptions;
+  /** @defaultValue a logger that drops everything */
+  readonly logger?: Logger;
+  /** Metrics callbacks. @defaultValue none */
+  readonly hooks?: OutboxRelayHooks;
+}
+
+/** Counters since the relay was created. */
+export interface OutboxRelayStats {
+  /** Passes run (each claims at most one batch), failed ones included. */
+  readonly passes: number;
+  /** Batches published. */
+  readonly batches: number;
+  /** Messages published. */
+  readonly published: number;
+  /** Failed passes. */
+  readonly failures: number;
+}
+
+interface ResolvedOptions {
+  readonly outbox: Outbox;
+  readonly publisher: OutboxPublisher;
+  readonly batchSize: number;
+  readonly pollIntervalMs: number;
+  readonly backoff: ResolvedBackoff;
+  readonly logger: Logger;
+  readonly hooks: OutboxRelayHooks;
+}
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  );
+}
+
+function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {
+  const o: ResolvedOptions = {
+    outbox: options.outbox,
+    publisher: options.publisher,
+    batchSize: options.batchSize ?? 200,
+    pollIntervalMs: options.pollIntervalMs ?? 200,
+    backoff: resolveBackoff('OutboxRelay', 'backoff', options.backoff),
+    logger: options.logger ?? noopLogger,
+    hooks: options.hooks ?? {},
+  };
+  checkOptions('OutboxRelay', [
+    ['outbox', '[object]', hasMethods(o.outbox, ['publishBatch']), 'an Outbox'],
+    ['publisher', '[object]', hasMethods(o.publisher, ['publish', 'reset']), 'an OutboxPublisher'],
+    ['batchSize', o.batchSize, isPositiveInteger(o.batchSize), 'an integer > 0'],
+    ['pollIntervalMs', o.pollIntervalMs, isPositiveInteger(o.pollIntervalMs), 'an integer > 0'],
+  ]);
+  return o;
+}
+
+/**
+ * Moves messages from the outbox to Kafka: each pass claims up to `batchSize` unpublished
+ * messages and publishes them as one Kafka transaction; the outbox marks them published
+ * only when the transaction committed. Runs passes back to back while batches come out
+ * full, then waits for {@link wake} or `pollIntervalMs`. Failures are logged and backed off
+ * (bounded exponential); the loop never dies. One relay never runs two passes at once.
+ *
+ * Per-key order comes from the outbox (it never hands out a key's message while an earlier
+ * one is unpublished) and from the publisher (array order within a transaction).
+ *
+ * @example
+ * ```ts
+ * const relay = new OutboxRelay({ outbox, publisher, logger });
+ * relay.start();
+ * await eventStore.append(request);
+ * relay.wake(); // publish now rather than at the next poll
+ * await relay.stop();
+ * ```
+ */
+export class OutboxRelay {
+  readonly #options: ResolvedOptions;
+  readonly #logger: Logger;
+  readonly #passes = new SerialQueue();
+  readonly #signal = new WakeSignal();
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #stats: OutboxRelayStats = { passes: 0, batches: 0, published: 0, failures: 0 };
+
+  constructor(options: OutboxRelayOptions) {
+    this.#options = resolveOptions(options);
+    this.#logger = this.#options.logger.child({ component: 'outbox-relay' });
+  }
+
+  /** Counters since creation. */
+  get stats(): OutboxRelayStats {
+    return this.#stats;
+  }
+
+  /** True between {@link start} and the end of {@link stop}. */
+  get running(): boolean {
+    return this.#loop !== undefined;
+  }
+
+  /** Starts the publishing loop in the background; does nothing if it runs already. */
+  start(): void {
+    if (this.#loop !== undefined) return;
+    this.#stopping = false;
+    this.#signal.resume();
+    this.#logger.info('outbox relay started', {
+      batchSize: this.#options.batchSize,
+      pollIntervalMs: this.#options.pollIntervalMs,
+    });
+    this.#loop = this.#run();
+  }
+
+  /**
+   * Asks for a pass now (call it after committing outbox rows). Wake-ups coalesce: however
+   * many arrive during a pass, one more pass follows it. During a failure back-off they
+   * only mark that a pass is due.
+   */
+  wake(): void {
+    this.#signal.wake();
+  }
+
+  /** Lets the pass in progress finish (its batch is published or not, never half), then stops. */
+  async stop(): Promise<void> {
+    const loop = this.#loop;
+    if (loop === undefined) return;
+    this.#stopping = true;
+    this.#signal.interrupt();
+    await loop;
+    this.#loop = undefined;
+    this.#logger.info('outbox relay stopped', { ...this.#stats });
+  }
+
+  /**
+   * Runs passes until one finds nothing to publish, and resolves with the number of
+   * messages published; rejects with the first failure. Shares the relay's one-pass-at-a-
+   * time lane, so it is safe while the loop runs. For shutdown (after {@link stop}) and tests.
+   */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.#passes.run(() => this.#pass());
+      if (count === 0) return total;
+      total += count;
+    }
+  }
+
+  async #run(): Promise<void> {
+    const { batchSize, pollIntervalMs, backoff } = this.#options;
+    let failures = 0;
+    while (!this.#isStopping()) {
+      this.#signal.clear();
+      try {
+        const count = await this.#passes.run(() => this.#pass());
+        failures = 0;
+        // A full batch means more may be waiting: drain before sleeping.
+        if (count >= batchSize) continue;
+        await this.#signal.wait(pollIntervalMs, true);
+      } catch (error) {
+        failures += 1;
+        const fenced = error instanceof ProducerFencedError;
+        await this.#signal.wait(
+          fenced ? backoff.maxDelayMs : backoffDelay(failures, backoff),
+          false,
+        );
+        if (fenced && !this.#isStopping()) await this.#resetPublisher();
+      }
+    }
+  }
+
+  /** A method, not the field: the flag changes while the loop awaits. */
+  #isStopping(): boolean {
+    return this.#stopping;
+  }
+
+  async #pass(): Promise<number> {
+    const { outbox, publisher, batchSize } = this.#options;
+    const started = Date.now();
+    try {
+      const count = await outbox.publishBatch(batchSize, (messages) => publisher.publish(messages));
+      this.#count({ passes: 1, batches: count > 0 ? 1 : 0, published: count });
+      if (count > 0) {
+        const durationMs = Date.now() - started;
+        this.#logger.debug('published outbox batch', { count, durationMs });
+        this.#hook('onPublished', () => this.#options.hooks.onPublished?.({ count, durationMs }));
+      }
+      return count;
+    } catch (error) {
+      this.#count({ passes: 1, failures: 1 });
+      const fields = { error, failures: this.#stats.failures };
+      if (error instanceof ProducerFencedError) {
+        this.#logger.error('outbox relay fenced: another relay uses its transactional id', fields);
+      } else {
+        this.#logger.warn('outbox relay pass failed; the batch stays unpublished', fields);
+      }
+      this.#hook('onError', () => this.#options.hooks.onError?.(error));
+      throw error;
+    }
+  }
+
+  async #resetPublisher(): Promise<void> {
+    try {
+      await this.#options.publisher.reset();
+    } catch (error) {
+      this.#logger.error('resetting the fenced publisher failed', { error });
+    }
+  }
+
+  #count(delta: Partial<OutboxRelayStats>): void {
+    const s = this.#stats;
+    this.#stats = {
+      passes: s.passes + (delta.passes ?? 0),
+      batches: s.batches + (delta.batches ?? 0),
+      published: s.published + (delta.published ?? 0),
+      failures: s.failures + (delta.failures ?? 0),
+    };
+  }
+
+  #hook(name: keyof OutboxRelayHooks, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.#logger.warn(`outbox relay hook ${name} threw`, { error });
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { type StoredDeadLetter } from '@sagaflow/core';
+
+import { DeadLetterNotReplayableError } from './dead-letter-not-replayable-error';
+import { type RecordSender } from './kafka-record';
+
+/**
+ * Re-publishes a dead letter's original record — key, value and headers as consumed — to
+ * its source topic, outside any transaction; the consumer then decodes it again (after a
+ * fix was deployed, say). Duplicates are harmless: the consumer's inbox drops a message id
+ * it already processed. Marking the entry replayed (`DeadLetterStore.markReplayed`) is the
+ * caller's job, after this resolves.
+ *
+ * @throws {@link DeadLetterNotReplayableError} when the value was truncated on recording.
+ * @throws `PublishFailedError` (retryable) when the send failed.
+ *
+ * @example
+ * ```ts
+ * const entry = await deadLetters.get(id);
+ * if (entry) {
+ *   await replayDeadLetter(entry, publisher);
+ *   await deadLetters.markReplayed(id, actor, clock.now());
+ * }
+ * ```
+ */
+export async function replayDeadLetter(
+  entry: StoredDeadLetter,
+  sender: RecordSender,
+): Promise<void> {
+  if (entry.valueTruncated) {
+    throw new DeadLetterNotReplayableError(entry.id, 'its value was truncated when recorded');
+  }
+  await sender.send([
+    { topic: entry.sourceTopic, key: entry.key, value: entry.value, headers: entry.headers },
+  ]);
+}
