@@ -3,3 +3,16 @@
  * BullMQ queues and workers: timeouts, retries, EventProcess pool, reconciliation schedule.
  */
 export * from './create-queue-connection';
+export type { QueueSetup } from './queue-setup';
+export * from './job-queue-error';
+export { isRetryableError } from './is-retryable-error';
+export { BullTimerScheduler, type BullTimerSchedulerOptions } from './bull-timer-scheduler';
+export * from './timer-worker';
+export * from './event-process-worker-pool';
+export type {
+  EventProcessHandler,
+  EventProcessMessage,
+  EventProcessObserver,
+  EventProcessWorkerPoolOptions,
+} from './event-process-worker-pool-options';
+export * from './recurring-jobs';

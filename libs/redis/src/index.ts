@@ -3,3 +3,12 @@
  * ioredis cache of EventProcess and saga state, reconciliation.
  */
 export * from './create-redis';
+export * from './redis-cache-error';
+export type * from './cache-observer';
+export * from './redis-saga-state-cache';
+export * from './redis-event-process-cache';
+export * from './cached-inbox';
+export type * from './reconciliation-sources';
+export type * from './reconciliation-report';
+export * from './reconciliation-error';
+export * from './reconciler';

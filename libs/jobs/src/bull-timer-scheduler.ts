@@ -1,0 +1,139 @@
+import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import {
+  type Clock,
+  type Logger,
+  noopLogger,
+  type SagaTimer,
+  type Scheduler,
+} from '@sagaflow/core';
+import { Queue } from 'bullmq';
+
+import { describeError } from './describe-error';
+import { JobQueueError } from './job-queue-error';
+import { timerJobId } from './job-ids';
+import { type QueueSetup, resolveQueueSetup } from './queue-setup';
+import { timerDelayMs } from './timer-delay';
+
+/** Options of {@link BullTimerScheduler}. */
+export interface BullTimerSchedulerOptions extends QueueSetup {
+  /** The time delays are computed from. @defaultValue the system clock */
+  readonly clock?: Clock;
+  /**
+   * Runs of a fired timer's handler before it gives up (retryable failures only).
+   * @defaultValue `5`
+   */
+  readonly attempts?: number;
+  /** Delay before the first retry of a timer's handler, in ms; it doubles each time. @defaultValue `1000` */
+  readonly backoffMs?: number;
+  /**
+   * Fired timers BullMQ keeps, so that re-arming a timer that just fired stays a no-op.
+   * Failed timer jobs are not kept: the saga's `pendingTimers` still name the timer, and a
+   * kept failed job would make recovery's re-arm of it a no-op.
+   * @defaultValue `1000`
+   */
+  readonly keepCompleted?: number;
+  /** Logs queue connection errors. @defaultValue `noopLogger` */
+  readonly logger?: Logger;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Durable saga timers as BullMQ delayed jobs on the queue `<queuePrefix>timers`: the job id
+ * is the timer id, so scheduling a timer twice keeps one job; `cancel` removes jobs still
+ * waiting (one already running or gone is left alone). A {@link TimerWorker} on the same
+ * queue hands them to the engine when due.
+ *
+ * @example
+ * ```ts
+ * const connection = createQueueConnection({ url: config.redis.url });
+ * const scheduler = new BullTimerScheduler({ connection, queuePrefix: 'sagaflow-orchestrator-' });
+ * const engine = new SagaEngine({ ...ports, scheduler });
+ * const timers = new TimerWorker({ connection, queuePrefix: 'sagaflow-orchestrator-',
+ *   handler: (timer) => engine.handleTimer(timer) });
+ * await timers.start();
+ * ```
+ */
+export class BullTimerScheduler implements Scheduler {
+  /** `<queuePrefix>timers`. */
+  readonly queueName: string;
+  readonly #queue: Queue<SagaTimer>;
+  readonly #clock: Clock;
+
+  constructor(options: BullTimerSchedulerOptions) {
+    const { setup, checks } = resolveQueueSetup(options);
+    const attempts = options.attempts ?? 5;
+    const backoffMs = options.backoffMs ?? 1000;
+    const keepCompleted = options.keepCompleted ?? 1000;
+    checkOptions('BullTimerScheduler', [
+      ...checks,
+      ['attempts', attempts, isPositiveInteger(attempts), 'an integer > 0'],
+      ['backoffMs', backoffMs, isPositiveInteger(backoffMs), 'an integer > 0'],
+      ['keepCompleted', keepCompleted, isPositiveInteger(keepCompleted), 'an integer > 0'],
+    ]);
+    this.queueName = timerQueueName(setup.queuePrefix);
+    this.#clock = options.clock ?? systemClock;
+    this.#queue = new Queue<SagaTimer>(this.queueName, {
+      connection: setup.connection,
+      prefix: setup.bullPrefix,
+      defaultJobOptions: {
+        attempts,
+        backoff: { type: 'exponential', delay: backoffMs },
+        removeOnComplete: { count: keepCompleted },
+        removeOnFail: true,
+      },
+    });
+    const logger = options.logger ?? noopLogger;
+    this.#queue.on('error', (error) => {
+      logger.error('timer queue error', { queue: this.queueName, error: describeError(error) });
+    });
+  }
+
+  /**
+   * Adds one delayed job per timer (`delay = dueAt − now`, at least 0), in one round trip.
+   * @throws InvalidArgumentError for a timer id BullMQ cannot take (nothing is scheduled).
+   * @throws JobQueueError when Redis fails.
+   */
+  async schedule(timers: readonly SagaTimer[]): Promise<void> {
+    if (timers.length === 0) return;
+    const now = this.#clock.now();
+    const jobs = timers.map((timer) => ({
+      name: timer.purpose,
+      data: timer,
+      opts: { jobId: timerJobId(timer.timerId), delay: timerDelayMs(timer.dueAt, now) },
+    }));
+    try {
+      await this.#queue.addBulk(jobs);
+    } catch (error: unknown) {
+      throw new JobQueueError(this.queueName, `could not schedule ${timers.length} timer(s)`, {
+        cause: error,
+        context: { sagaIds: [...new Set(timers.map((t) => t.sagaId))] },
+      });
+    }
+  }
+
+  /**
+   * Removes the timers' jobs that have not started. A job already running (locked) or
+   * gone is left as it is: the decider ignores a timer that is no longer pending.
+   * @throws JobQueueError when Redis fails.
+   */
+  async cancel(timerIds: readonly string[]): Promise<void> {
+    try {
+      await Promise.all(timerIds.map((id) => this.#queue.remove(id)));
+    } catch (error: unknown) {
+      throw new JobQueueError(this.queueName, `could not cancel ${timerIds.length} timer(s)`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Closes the queue (not the shared connection). */
+  close(): Promise<void> {
+    return this.#queue.close();
+  }
+}
+
+/** The timer queue's name for a queue prefix. */
+export function timerQueueName(queuePrefix: string): string {
+  return `${queuePrefix}timers`;
+}

@@ -1,0 +1,250 @@
+import {
+  type Clock,
+  type InboxMessage,
+  type InboxRecord,
+  InvalidArgumentError,
+  SagaflowError,
+} from '@sagaflow/core';
+import { InMemoryInbox, ManualClock } from '@sagaflow/core/testing';
+import type { Redis } from 'ioredis';
+
+import {
+  jobCounts,
+  jobState,
+  obliterate,
+  randomSuffix,
+  TEST_BULL_PREFIX,
+  waitUntil,
+} from './__fixtures__/jobs-test-support';
+import { createQueueConnection } from './create-queue-connection';
+import { EventProcessWorkerPool } from './event-process-worker-pool';
+import { type EventProcessWorkerPoolOptions } from './event-process-worker-pool-options';
+import { eventProcessJobId } from './job-ids';
+
+class FlakyError extends SagaflowError {
+  readonly code = 'TEST_FLAKY';
+  readonly retryable = true;
+}
+
+class FatalError extends SagaflowError {
+  readonly code = 'TEST_FATAL';
+  readonly retryable = false;
+}
+
+const CONSUMER = 'payment-service';
+const systemClock: Clock = { now: () => new Date() };
+let connection: Redis;
+
+beforeAll(() => {
+  connection = createQueueConnection({ connectionName: `sagaflow-pool-test-${randomSuffix()}` });
+});
+
+afterAll(async () => {
+  await connection.quit();
+});
+
+/**
+ * A pool on queues of the test's own over an in-memory inbox. The handler does what
+ * `behaviour` says for each run and, on success, marks the record DONE like a real
+ * handler's transaction; `calls` counts the runs per message id.
+ */
+async function pool(
+  behaviour: (record: InboxRecord, run: number) => Error | null,
+  options: Partial<EventProcessWorkerPoolOptions> & { clock?: Clock } = {},
+) {
+  const clock = options.clock ?? systemClock;
+  const inbox = new InMemoryInbox({ clock });
+  const calls = new Map<string, number>();
+  const outcomes: string[] = [];
+  const workers = new EventProcessWorkerPool({
+    connection,
+    queuePrefix: `t-${randomSuffix()}-`,
+    bullPrefix: TEST_BULL_PREFIX,
+    inbox,
+    backoffMs: 20,
+    observer: {
+      onProcessed: ({ outcome }) => outcomes.push(outcome),
+      onFailed: ({ final }) => outcomes.push(final ? 'failed' : 'retried'),
+    },
+    ...options,
+    handlers: {
+      [CONSUMER]: async (record) => {
+        const run = (calls.get(record.messageId) ?? 0) + 1;
+        calls.set(record.messageId, run);
+        const error = behaviour(record, run);
+        if (error !== null) throw error;
+        await inbox.complete(record.consumer, record.messageId);
+      },
+    },
+  });
+  await workers.start();
+  const queueName = workers.queueName(CONSUMER);
+  return {
+    inbox,
+    workers,
+    calls,
+    outcomes,
+    queueName,
+    /** Receives the messages and queues the accepted ones, as the consumer's sink does. */
+    receive: async (labels: readonly string[]) => {
+      const { accepted } = await inbox.receive(labels.map(message));
+      return accepted;
+    },
+    idle: () =>
+      waitUntil('the queue to drain', async () => {
+        const counts = await jobCounts(connection, queueName);
+        return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
+      }),
+    status: async (label: string) => (await inbox.get(CONSUMER, message(label).messageId))?.status,
+    teardown: async () => {
+      await workers.close();
+      await obliterate(connection, [queueName]);
+    },
+  };
+}
+
+function message(label: string): InboxMessage {
+  return {
+    consumer: CONSUMER,
+    messageId: `m-${label}`,
+    sagaId: `s-${label}`,
+    messageType: 'ReserveCredit',
+    payload: JSON.stringify({ label }),
+  };
+}
+
+describe('EventProcessWorkerPool', () => {
+  it('processes a record once however often it is enqueued, concurrently or later', async () => {
+    const p = await pool(() => null, { concurrency: 4 });
+    try {
+      const labels = Array.from({ length: 20 }, (_, i) => `dup-${i}`);
+      const accepted = await p.receive(labels);
+      await Promise.all([
+        p.workers.enqueue(accepted),
+        p.workers.enqueue(accepted),
+        p.workers.enqueue(accepted.slice(0, 5)),
+      ]);
+      await waitUntil('every record DONE', async () => {
+        const statuses = await Promise.all(labels.map((l) => p.status(l)));
+        return statuses.every((s) => s === 'DONE');
+      });
+      await p.workers.enqueue(accepted);
+      await p.idle();
+
+      expect([...p.calls.values()]).toEqual(Array(20).fill(1));
+      expect(p.outcomes.filter((o) => o === 'done')).toHaveLength(20);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('retries a retryable failure with back-off, then succeeds', async () => {
+    const p = await pool((_, run) => (run === 1 ? new FlakyError('deadlock') : null));
+    try {
+      await p.workers.enqueue(await p.receive(['flaky']));
+      await waitUntil('the record DONE', async () => (await p.status('flaky')) === 'DONE');
+
+      expect(p.calls.get('m-flaky')).toBe(2);
+      // The retry re-claimed the record it leased on its first run (lease 60 s).
+      await expect(p.inbox.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({ attempts: 2 });
+      expect(p.outcomes).toEqual(['retried', 'done']);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('marks the record FAILED with the error at a terminal failure, without retrying', async () => {
+    const p = await pool(() => new FatalError('payload makes no sense'));
+    try {
+      await p.workers.enqueue(await p.receive(['fatal']));
+      const jobId = eventProcessJobId(CONSUMER, 'm-fatal');
+      await waitUntil('the job to fail', async () => {
+        return (await jobState(connection, p.queueName, jobId)) === 'failed';
+      });
+
+      await expect(p.inbox.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastError: 'TEST_FATAL: payload makes no sense',
+      });
+      expect(p.calls.get('m-fatal')).toBe(1);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('marks the record FAILED once its attempts are exhausted', async () => {
+    const p = await pool(() => new Error('ECONNRESET'), { maxAttempts: 3 });
+    try {
+      await p.workers.enqueue(await p.receive(['exhausted']));
+      await waitUntil('the record FAILED', async () => (await p.status('exhausted')) === 'FAILED');
+
+      expect(p.calls.get('m-exhausted')).toBe(3);
+      await expect(p.inbox.get(CONSUMER, 'm-exhausted')).resolves.toMatchObject({
+        lastError: 'Error: ECONNRESET',
+      });
+      expect(p.outcomes).toEqual(['retried', 'retried', 'failed']);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('leaves a record leased by a stuck run alone until its lease expires, then re-claims it', async () => {
+    const clock = new ManualClock('2030-01-01T00:00:00.000Z');
+    const p = await pool(() => null, { clock, leaseMs: 30_000 });
+    try {
+      const [stuck] = await p.receive(['stuck']);
+      // Another worker claimed it and died before finishing.
+      await p.inbox.claim(CONSUMER, 'm-stuck', clock.now());
+      await p.workers.enqueue(stuck === undefined ? [] : [stuck]);
+      await waitUntil('the job to end', async () => {
+        const state = await jobState(
+          connection,
+          p.queueName,
+          eventProcessJobId(CONSUMER, 'm-stuck'),
+        );
+        return state === 'completed';
+      });
+      expect(p.outcomes).toEqual(['skipped']);
+      expect(await p.status('stuck')).toBe('PROCESSING');
+
+      clock.advance(30_001);
+      // What the reconciler does with stale records.
+      await p.workers.requeue(await p.inbox.findStale(clock.now(), 10));
+      await waitUntil('the record DONE', async () => (await p.status('stuck')) === 'DONE');
+
+      expect(p.calls.get('m-stuck')).toBe(1);
+      await expect(p.inbox.get(CONSUMER, 'm-stuck')).resolves.toMatchObject({ attempts: 2 });
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('rejects a consumer without a handler and bad options', async () => {
+    const p = await pool(() => null);
+    try {
+      await expect(p.workers.enqueue([{ consumer: 'nobody', messageId: 'm-1' }])).rejects.toThrow(
+        InvalidArgumentError,
+      );
+      expect(
+        () =>
+          new EventProcessWorkerPool({
+            connection,
+            inbox: p.inbox,
+            handlers: { 'bad:name': () => Promise.resolve() },
+          }),
+      ).toThrow('handlers=["bad:name"]');
+      expect(
+        () =>
+          new EventProcessWorkerPool({
+            connection,
+            inbox: p.inbox,
+            handlers: { ok: () => Promise.resolve() },
+            leaseMs: 0,
+          }),
+      ).toThrow('leaseMs=0');
+    } finally {
+      await p.teardown();
+    }
+  });
+});

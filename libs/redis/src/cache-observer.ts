@@ -1,0 +1,59 @@
+import { type Logger } from '@sagaflow/core';
+
+import { type RedisCacheError } from './redis-cache-error';
+
+/** Which cache an observation is about. */
+export type CacheName = 'saga-state' | 'event-process';
+
+/**
+ * Hooks for metrics (`sagaflow_cache_hits_total`, `…_misses_total`, `…_errors_total`,
+ * duplicates discarded). Every hook is optional; a hook that throws is logged and changes
+ * nothing.
+ */
+export interface CacheObserver {
+  /** After a lookup: how many keys were found and how many were not. */
+  onLookup?(observation: {
+    readonly cache: CacheName;
+    readonly hits: number;
+    readonly misses: number;
+  }): void;
+  /**
+   * A Redis failure that was absorbed (the operation carried on as a miss). Failures the
+   * cache throws to its caller are not reported here: the caller counts them.
+   */
+  onCacheError?(observation: {
+    readonly cache: CacheName;
+    readonly operation: string;
+    readonly error: RedisCacheError;
+  }): void;
+  /** Messages `CachedInbox.receive` dropped as duplicates without asking the inner inbox. */
+  onDuplicatesDropped?(observation: { readonly consumer: string; readonly count: number }): void;
+}
+
+/** Calls an observer hook; a hook that throws is logged and does not change the outcome. */
+export function notify<K extends keyof CacheObserver>(
+  observer: CacheObserver,
+  hook: K,
+  observation: Parameters<NonNullable<CacheObserver[K]>>[0],
+  logger: Logger,
+): void {
+  const callback = observer[hook] as
+    ((observation: Parameters<NonNullable<CacheObserver[K]>>[0]) => void) | undefined;
+  if (callback === undefined) return;
+  try {
+    callback.call(observer, observation);
+  } catch (error: unknown) {
+    logger.error(`cache observer hook ${hook} threw`, { error: describeError(error) });
+  }
+}
+
+/** A log-friendly view of an error: name, message and code when it has one. */
+export function describeError(error: unknown): unknown {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string'
+      ? { name: error.name, code, message: error.message }
+      : { name: error.name, message: error.message };
+  }
+  return error;
+}

@@ -1,0 +1,192 @@
+import {
+  type EventProcessStatus,
+  type Inbox,
+  type InboxMessage,
+  type InboxRecord,
+  type Logger,
+  noopLogger,
+  type ReceiveResult,
+} from '@sagaflow/core';
+
+import { type CacheObserver, describeError, notify } from './cache-observer';
+import { RedisCacheError } from './redis-cache-error';
+import {
+  type EventProcessCacheEntry,
+  type EventProcessRef,
+  type RedisEventProcessCache,
+} from './redis-event-process-cache';
+
+/** Options of {@link CachedInbox}. */
+export interface CachedInboxOptions {
+  /** Where absorbed Redis failures are logged (warn). @defaultValue `noopLogger` */
+  readonly logger?: Logger;
+  /** Hooks for metrics: lookups, absorbed errors, duplicates dropped. @defaultValue none */
+  readonly observer?: CacheObserver;
+}
+
+/**
+ * An {@link Inbox} (MySQL in production) with its statuses cached in Redis, so redelivered
+ * messages are discarded without a database round trip.
+ *
+ * - `receive` drops the messages the cache knows (any status: an entry exists only for a
+ *   record the inner inbox has) as duplicates, and hands the rest to the inner inbox,
+ *   which decides;
+ * - `claim`, `complete` and `fail` write the new status to the cache after the inner call
+ *   succeeded; {@link rememberDone} does it for handlers that mark DONE in their own
+ *   transaction;
+ * - `get` and `findStale` go to the inner inbox.
+ *
+ * Redis is never trusted with a decision it cannot back: any Redis failure is logged,
+ * counted and treated as a miss, so losing Redis loses and duplicates nothing.
+ *
+ * @example
+ * ```ts
+ * const inbox = new CachedInbox(new MySqlInbox(dataSource), new RedisEventProcessCache(redis), {
+ *   logger,
+ *   observer: { onDuplicatesDropped: ({ count }) => duplicates.inc(count) },
+ * });
+ * const { accepted } = await inbox.receive(batch);
+ * ```
+ */
+export class CachedInbox implements Inbox {
+  readonly #inner: Inbox;
+  readonly #cache: RedisEventProcessCache;
+  readonly #logger: Logger;
+  readonly #observer: CacheObserver;
+
+  constructor(inner: Inbox, cache: RedisEventProcessCache, options: CachedInboxOptions = {}) {
+    this.#inner = inner;
+    this.#cache = cache;
+    this.#logger = options.logger ?? noopLogger;
+    this.#observer = options.observer ?? {};
+  }
+
+  /**
+   * Records the new messages. `duplicates` lists the messages the cache knew first, then
+   * those the inner inbox found.
+   */
+  async receive(messages: readonly InboxMessage[]): Promise<ReceiveResult> {
+    const known = await this.#lookup(messages);
+    const cachedDuplicates = messages.filter((_, i) => known[i] !== null);
+    const unknown = messages.filter((_, i) => known[i] === null);
+    this.#reportDropped(cachedDuplicates);
+    if (unknown.length === 0) return { accepted: [], duplicates: cachedDuplicates };
+
+    const result = await this.#inner.receive(unknown);
+    await this.#remember(
+      result.accepted.map((m) => ({
+        consumer: m.consumer,
+        messageId: m.messageId,
+        status: 'RECEIVED',
+      })),
+      'receive',
+    );
+    return {
+      accepted: result.accepted,
+      duplicates: [...cachedDuplicates, ...result.duplicates],
+    };
+  }
+
+  get(consumer: string, messageId: string): Promise<InboxRecord | null> {
+    return this.#inner.get(consumer, messageId);
+  }
+
+  async claim(
+    consumer: string,
+    messageId: string,
+    leaseExpiredBefore: Date,
+  ): Promise<InboxRecord | null> {
+    const record = await this.#inner.claim(consumer, messageId, leaseExpiredBefore);
+    if (record !== null) await this.#rememberOne(consumer, messageId, 'PROCESSING', 'claim');
+    return record;
+  }
+
+  async complete(consumer: string, messageId: string): Promise<void> {
+    await this.#inner.complete(consumer, messageId);
+    await this.#rememberOne(consumer, messageId, 'DONE', 'complete');
+  }
+
+  async fail(consumer: string, messageId: string, error: string): Promise<void> {
+    await this.#inner.fail(consumer, messageId, error);
+    await this.#rememberOne(consumer, messageId, 'FAILED', 'fail');
+  }
+
+  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]> {
+    return this.#inner.findStale(olderThan, limit);
+  }
+
+  /**
+   * Caches DONE for a record a handler marked DONE in its own transaction (the orchestrator
+   * through `AppendRequest.processed`, a participant in its handler's transaction). Cache
+   * only; never throws.
+   */
+  rememberDone(consumer: string, messageId: string): Promise<void> {
+    return this.#rememberOne(consumer, messageId, 'DONE', 'rememberDone');
+  }
+
+  /** The cached status of each message; all null when Redis fails. */
+  async #lookup(messages: readonly InboxMessage[]): Promise<(EventProcessStatus | null)[]> {
+    if (messages.length === 0) return [];
+    try {
+      const statuses = await this.#cache.getMany(messages);
+      const hits = statuses.filter((s) => s !== null).length;
+      notify(
+        this.#observer,
+        'onLookup',
+        { cache: 'event-process', hits, misses: statuses.length - hits },
+        this.#logger,
+      );
+      return statuses;
+    } catch (error: unknown) {
+      this.#absorb('getMany', error, messages.length);
+      return messages.map(() => null);
+    }
+  }
+
+  #rememberOne(
+    consumer: string,
+    messageId: string,
+    status: EventProcessStatus,
+    operation: string,
+  ): Promise<void> {
+    return this.#remember([{ consumer, messageId, status }], operation);
+  }
+
+  /** Writes statuses through to the cache; a failure leaves a miss, which is safe. */
+  async #remember(entries: readonly EventProcessCacheEntry[], operation: string): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await this.#cache.setMany(entries);
+    } catch (error: unknown) {
+      this.#absorb(operation, error, entries.length);
+    }
+  }
+
+  #reportDropped(duplicates: readonly EventProcessRef[]): void {
+    const byConsumer = new Map<string, number>();
+    for (const { consumer } of duplicates) {
+      byConsumer.set(consumer, (byConsumer.get(consumer) ?? 0) + 1);
+    }
+    for (const [consumer, count] of byConsumer) {
+      notify(this.#observer, 'onDuplicatesDropped', { consumer, count }, this.#logger);
+    }
+  }
+
+  #absorb(operation: string, error: unknown, count: number): void {
+    const cacheError =
+      error instanceof RedisCacheError
+        ? error
+        : new RedisCacheError(operation, 'EventProcess cache operation failed', { cause: error });
+    this.#logger.warn('EventProcess cache unavailable; carrying on with the inbox alone', {
+      operation,
+      records: count,
+      error: describeError(cacheError.cause ?? cacheError),
+    });
+    notify(
+      this.#observer,
+      'onCacheError',
+      { cache: 'event-process', operation, error: cacheError },
+      this.#logger,
+    );
+  }
+}
