@@ -2,4 +2,23 @@
  * @packageDocumentation
  * The orchestrator service: engine wiring, status and admin HTTP API, consumers, outbox relay.
  */
-export {};
+export * from './http/create-http-api';
+export * from './http/http-api-deps';
+export * from './http/http-api-options';
+export * from './http/error-response';
+export type * from './http/saga-view';
+export type * from './http/run-health-checks';
+export type * from './http/routes/definition-routes';
+export type * from './http/routes/stats-routes';
+export type * from './http/ports/saga-query-port';
+export type * from './http/ports/failed-inbox-port';
+export type * from './http/ports/dead-letter-replay-port';
+export type * from './http/ports/outbox-backlog-port';
+export type * from './http/ports/health-check';
+export * from './http/errors/request-validation-error';
+export * from './http/errors/dead-letter-not-found-error';
+export * from './http/errors/dead-letter-already-replayed-error';
+export * from './http/errors/route-not-found-error';
+export * from './metrics/orchestrator-metrics';
+export * from './metrics/orchestrator-metrics-options';
+export * from './metrics/metrics-observer';

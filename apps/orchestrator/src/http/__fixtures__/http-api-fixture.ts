@@ -1,0 +1,107 @@
+import { DefinitionRegistry } from '@sagaflow/core';
+import {
+  createSagaTestKit,
+  InMemoryInbox,
+  RecordingLogger,
+  type SagaTestKit,
+} from '@sagaflow/core/testing';
+import { createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
+import { type FastifyInstance } from 'fastify';
+
+import { metricsObserver } from '../../metrics/metrics-observer';
+import {
+  createOrchestratorMetrics,
+  type OrchestratorMetrics,
+} from '../../metrics/orchestrator-metrics';
+import { createHttpApi } from '../create-http-api';
+import { type HttpApiDeps } from '../http-api-deps';
+import { type HttpApiOptions } from '../http-api-options';
+import { type HealthCheck } from '../ports/health-check';
+import { InMemoryDeadLetterReplay, InMemoryDeadLetterStore } from './in-memory-dead-letters';
+import { InMemoryFailedInbox } from './in-memory-failed-inbox';
+import { InMemorySagaQueries } from './in-memory-saga-queries';
+import { ledger, transferSaga } from './transfer-saga';
+
+/** The API on the real engine (test kit: in-memory adapters, manual clock) and fakes. */
+export interface HttpApiFixture {
+  readonly app: FastifyInstance;
+  /** What the app was created with. */
+  readonly deps: HttpApiDeps;
+  /** The engine, its store and clock; `runUntilIdle` delivers commands and replies. */
+  readonly kit: SagaTestKit;
+  readonly balances: Map<string, number>;
+  readonly logger: RecordingLogger;
+  readonly deadLetters: InMemoryDeadLetterStore;
+  readonly replay: InMemoryDeadLetterReplay;
+  /** The inbox whose FAILED records `GET /inbox/failed` lists. */
+  readonly inbox: InMemoryInbox;
+  readonly metrics: OrchestratorMetrics;
+  readonly metricsRegistry: MetricsRegistry;
+}
+
+/** What a spec may change in the fixture. */
+export interface HttpApiFixtureOptions {
+  readonly healthChecks?: readonly HealthCheck[];
+  readonly options?: HttpApiOptions;
+  /** Deps that replace the fixture's. */
+  readonly deps?: Partial<HttpApiDeps>;
+  /** Wire no outbox port: `GET /stats` then leaves the backlog out. */
+  readonly withoutOutbox?: boolean;
+}
+
+/** Builds the fixture; close `app` after the test. */
+export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {}): HttpApiFixture {
+  const metricsRegistry = createMetricsRegistry({ defaultMetrics: false });
+  const logger = new RecordingLogger();
+  const { participants, balances } = ledger();
+  const inbox = new InMemoryInbox({
+    clock: { now: () => new Date('2030-01-01T00:00:00.000Z') },
+  });
+  const failedInbox = new InMemoryFailedInbox(inbox);
+  const metrics = createOrchestratorMetrics(metricsRegistry, {
+    eventProcessFailed: () => failedInbox.countFailed(),
+  });
+  const kit = createSagaTestKit({
+    definitions: [transferSaga],
+    participants,
+    observer: metricsObserver(metrics),
+  });
+  const deadLetters = new InMemoryDeadLetterStore();
+  const replay = new InMemoryDeadLetterReplay();
+  const deps: HttpApiDeps = {
+    engine: kit.engine,
+    definitions: new DefinitionRegistry().register(transferSaga),
+    sagas: new InMemorySagaQueries(kit.eventStore),
+    deadLetters,
+    deadLetterReplay: replay,
+    failedInbox,
+    ...(fixtureOptions.withoutOutbox === true ? {} : { outbox: kit.eventStore.outbox }),
+    healthChecks: fixtureOptions.healthChecks ?? [],
+    metrics: metricsRegistry.registry,
+    logger,
+    clock: kit.clock,
+    ...fixtureOptions.deps,
+  };
+  const app = createHttpApi(deps, fixtureOptions.options);
+  return {
+    app,
+    deps,
+    kit,
+    balances,
+    logger,
+    deadLetters,
+    replay,
+    inbox,
+    metrics,
+    metricsRegistry,
+  };
+}
+
+/** The body of an error response. */
+export interface ErrorJson {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly details?: { readonly issues?: readonly string[] };
+  };
+}

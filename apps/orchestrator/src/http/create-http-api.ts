@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+
+import { SagaflowError } from '@sagaflow/core';
+import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+
+import { RouteNotFoundError } from './errors/route-not-found-error';
+import { toErrorResponse } from './error-response';
+import { type HttpApiDeps, resolveHttpApiDeps } from './http-api-deps';
+import { type HttpApiOptions, resolveHttpApiOptions } from './http-api-options';
+import { type ErrorCodes, registerRequestLogging, requestLogger } from './request-logging';
+import { type RouteContext } from './route-context';
+import { registerDeadLetterRoutes } from './routes/dead-letter-routes';
+import { registerDefinitionRoutes } from './routes/definition-routes';
+import { registerHealthRoutes } from './routes/health-routes';
+import { registerInboxRoutes } from './routes/inbox-routes';
+import { registerMetricsRoutes } from './routes/metrics-routes';
+import { registerSagaActionRoutes } from './routes/saga-action-routes';
+import { registerSagaRoutes } from './routes/saga-routes';
+import { registerStatsRoutes } from './routes/stats-routes';
+
+/** Request ids taken from the client: short, and safe to write in logs and headers. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the orchestrator's status and admin API (JSON, every input validated, errors as
+ * `{ error: { code, message, details? } }`) on the given ports. The instance is not
+ * listening: call `listen` (or `inject` in tests), and `close` on shutdown.
+ *
+ * | route | |
+ * | --- | --- |
+ * | `POST /sagas` | start a saga: 201, or 200 with `created: false` for a known business key |
+ * | `GET /sagas`, `/sagas/:sagaId`, `/sagas/:sagaId/events` | listing, one saga, its history |
+ * | `POST /sagas/:sagaId/actions/:action` | `retry-step`, `abort`, `resolve`, `retry-compensation` |
+ * | `GET /definitions`, `/definitions/:name/:version/graph` | definitions and their graphs |
+ * | `GET /stats` | counts, latency percentiles, throughput |
+ * | `GET /dead-letters`, `/dead-letters/:id`, `POST /dead-letters/:id/replay` | dead letters |
+ * | `GET /inbox/failed` | FAILED EventProcess records |
+ * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
+ *
+ * @throws OptionsError when an option or a port is invalid.
+ *
+ * @example
+ * ```ts
+ * const http = createHttpApi(
+ *   { engine, definitions, sagas, deadLetters, deadLetterReplay, failedInbox, healthChecks,
+ *     metrics: metricsRegistry.registry, logger },
+ *   { bodyLimitBytes: 256 * 1024 },
+ * );
+ * await http.listen({ host: config.http.host, port: config.http.port });
+ * ```
+ */
+export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): FastifyInstance {
+  const context: RouteContext = {
+    deps: resolveHttpApiDeps(deps),
+    options: resolveHttpApiOptions(options),
+  };
+  const { logger } = context.deps;
+  const { requestIdHeader } = context.options;
+  const errorCodes: ErrorCodes = new WeakMap();
+
+  const app = fastify({
+    // Requests are logged through the core Logger port in hooks (registerRequestLogging).
+    logger: false,
+    bodyLimit: context.options.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: (request) => {
+      const header = request.headers[requestIdHeader];
+      return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    // Malformed URLs and the like, raised before routing, get the API's error format too.
+    frameworkErrors: (error, request, reply) => {
+      sendError(error, request, reply);
+    },
+  });
+
+  const sendError = (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
+    const { statusCode, body } = toErrorResponse(error, request.id);
+    errorCodes.set(request, body.error.code);
+    const log = requestLogger(logger, request);
+    const fields = {
+      method: request.method,
+      url: request.url,
+      statusCode,
+      error: describeError(error),
+    };
+    if (statusCode >= 500) log.error('request failed', fields);
+    else log.debug('request rejected', fields);
+    void reply.code(statusCode).header(requestIdHeader, request.id).send(body);
+  };
+
+  registerRequestLogging(app, logger, context.options, errorCodes);
+  app.setErrorHandler((error, request, reply) => {
+    sendError(error, request, reply);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    sendError(
+      new RouteNotFoundError(request.method, request.url.split('?', 1)[0] ?? request.url),
+      request,
+      reply,
+    );
+  });
+
+  for (const register of [
+    registerSagaRoutes,
+    registerSagaActionRoutes,
+    registerDefinitionRoutes,
+    registerStatsRoutes,
+    registerDeadLetterRoutes,
+    registerInboxRoutes,
+    registerHealthRoutes,
+    registerMetricsRoutes,
+  ]) {
+    register(app, context);
+  }
+  return app;
+}
+
+/** An error as a log field: name, code and message, plus the stack for unexpected ones. */
+function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof SagaflowError) {
+    return { name: error.name, code: error.code, message: error.message, context: error.context };
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      message: error.message,
+      stack: error.stack ?? null,
+    };
+  }
+  return { value: String(error) };
+}

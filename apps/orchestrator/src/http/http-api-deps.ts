@@ -1,0 +1,121 @@
+import { checkOptions } from '@sagaflow/config';
+import {
+  type Clock,
+  type DeadLetterStore,
+  type DefinitionRegistry,
+  type Logger,
+  type SagaEngine,
+} from '@sagaflow/core';
+
+import { type DeadLetterReplayPort } from './ports/dead-letter-replay-port';
+import { type FailedInboxPort } from './ports/failed-inbox-port';
+import { type HealthCheck } from './ports/health-check';
+import { type OutboxBacklogPort } from './ports/outbox-backlog-port';
+import { type SagaQueryPort } from './ports/saga-query-port';
+
+/** The part of `SagaEngine` the API drives. */
+export type SagaEnginePort = Pick<SagaEngine, 'start' | 'act' | 'getState' | 'getHistory'>;
+
+/** The part of `DefinitionRegistry` the API reads. */
+export type DefinitionCatalog = Pick<DefinitionRegistry, 'get' | 'list'>;
+
+/** What `GET /metrics` serves: a prom-client `Registry` fits. */
+export interface MetricsSource {
+  /** The exposition format's content type. */
+  readonly contentType: string;
+  /** The metrics in the exposition format. */
+  metrics(): Promise<string>;
+}
+
+/** What {@link createHttpApi} runs on. */
+export interface HttpApiDeps {
+  /** Starts sagas, applies operator actions, reads state and history. */
+  readonly engine: SagaEnginePort;
+  /** The registered definitions: listing, graphs, and the step list of a saga view. */
+  readonly definitions: DefinitionCatalog;
+  /** Listing and statistics. */
+  readonly sagas: SagaQueryPort;
+  /** The dead-letter table. */
+  readonly deadLetters: DeadLetterStore;
+  /** Re-publishes a dead letter. */
+  readonly deadLetterReplay: DeadLetterReplayPort;
+  /** FAILED EventProcess records. */
+  readonly failedInbox: FailedInboxPort;
+  /**
+   * The outbox backlog, reported by `GET /stats`.
+   * @defaultValue not reported
+   */
+  readonly outbox?: OutboxBacklogPort;
+  /** What `GET /ready` checks (Kafka, MySQL, Redis). */
+  readonly healthChecks: readonly HealthCheck[];
+  /** What `GET /metrics` serves. */
+  readonly metrics: MetricsSource;
+  /** Where request lines, operator actions and failures are logged, with the request id. */
+  readonly logger: Logger;
+  /**
+   * The time of statistics windows and of replay stamps.
+   * @defaultValue the system clock
+   */
+  readonly clock?: Clock;
+}
+
+/** {@link HttpApiDeps} with the defaults applied. */
+export interface ResolvedHttpApiDeps extends Omit<HttpApiDeps, 'clock' | 'outbox'> {
+  readonly clock: Clock;
+  readonly outbox: OutboxBacklogPort | null;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Checks that every port has its methods (a wiring mistake fails at start-up, not at the
+ * first request) and applies the defaults.
+ *
+ * @throws OptionsError naming each port that lacks a method.
+ */
+export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
+  const ports: readonly (readonly [string, unknown, readonly string[]])[] = [
+    ['engine', deps.engine, ['start', 'act', 'getState', 'getHistory']],
+    ['definitions', deps.definitions, ['get', 'list']],
+    ['sagas', deps.sagas, ['list', 'counts', 'stats']],
+    ['deadLetters', deps.deadLetters, ['get', 'list', 'markReplayed']],
+    ['deadLetterReplay', deps.deadLetterReplay, ['replay']],
+    ['failedInbox', deps.failedInbox, ['listFailed']],
+    ['metrics', deps.metrics, ['metrics']],
+    ['logger', deps.logger, ['debug', 'info', 'warn', 'error', 'child']],
+    ...(deps.outbox === undefined ? [] : [['outbox', deps.outbox, ['pendingCount']] as const]),
+    ...(deps.clock === undefined ? [] : [['clock', deps.clock, ['now']] as const]),
+  ];
+  checkOptions('createHttpApi', [
+    ...ports.map(([field, port, methods]) => {
+      const missing = missingMethods(port, methods);
+      return [
+        field,
+        { missing },
+        missing.length === 0,
+        `an object with ${methods.map((m) => `${m}()`).join(', ')}`,
+      ] as const;
+    }),
+    [
+      'healthChecks',
+      '[checks]',
+      Array.isArray(deps.healthChecks) &&
+        (deps.healthChecks as readonly unknown[]).every(isHealthCheck),
+      'a list of { name, check() }',
+    ],
+  ]);
+  return { ...deps, clock: deps.clock ?? systemClock, outbox: deps.outbox ?? null };
+}
+
+/** The methods `value` lacks, as `name()`. */
+function missingMethods(value: unknown, methods: readonly string[]): string[] {
+  const record =
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  return methods.filter((method) => typeof record[method] !== 'function').map((m) => `${m}()`);
+}
+
+function isHealthCheck(value: unknown): boolean {
+  if (missingMethods(value, ['check']).length > 0) return false;
+  const { name } = value as { name?: unknown };
+  return typeof name === 'string' && name !== '';
+}

@@ -1,0 +1,23 @@
+import { requestLogger } from '../request-logging';
+import { runHealthChecks } from '../run-health-checks';
+import { type RegisterRoutes } from '../route-context';
+
+/**
+ * `GET /health` (liveness: 200 while the process serves) and `GET /ready` (readiness: runs
+ * every health check in parallel with a short timeout; 200 `{ status: 'ready', checks }`,
+ * or 503 `{ status: 'not-ready', checks }` naming which failed and why).
+ */
+export const registerHealthRoutes: RegisterRoutes = (app, { deps, options }) => {
+  app.get('/health', () => ({ status: 'ok' }));
+
+  app.get('/ready', async (request, reply) => {
+    const report = await runHealthChecks(deps.healthChecks, options.readyCheckTimeoutMs);
+    const down = report.checks.filter((check) => check.status === 'down');
+    if (down.length > 0) {
+      requestLogger(deps.logger, request).warn('not ready', {
+        failed: down.map(({ name, error }) => ({ name, error })),
+      });
+    }
+    return reply.code(report.status === 'ready' ? 200 : 503).send(report);
+  });
+};

@@ -1,0 +1,51 @@
+import { type OperatorActionName } from '@sagaflow/core';
+import { z } from 'zod';
+
+import { committedState } from '../committed-state';
+import { parseRequest } from '../parse-request';
+import { requestLogger } from '../request-logging';
+import { actorSchema, nameSchema, sagaIdSchema } from '../request-schemas';
+import { type RegisterRoutes } from '../route-context';
+import { toSagaView } from '../saga-view';
+
+const ACTIONS = [
+  'retry-step',
+  'abort',
+  'resolve',
+  'retry-compensation',
+] as const satisfies readonly OperatorActionName[];
+
+const actionParamsSchema = z.strictObject({ sagaId: sagaIdSchema, action: z.enum(ACTIONS) });
+
+const actionBodySchema = z.strictObject({
+  actor: actorSchema,
+  reason: z.string().trim().min(1).max(2000),
+  step: nameSchema.optional(),
+});
+
+/**
+ * `POST /sagas/:sagaId/actions/:action` with `{ actor, reason, step? }`: an operator's
+ * `retry-step`, `abort`, `resolve` or `retry-compensation`. The engine records it as an
+ * event with who and why; the answer is the saga's new view. An action the saga's state
+ * does not allow is answered 409 `ACTION_NOT_ALLOWED`.
+ */
+export const registerSagaActionRoutes: RegisterRoutes = (app, { deps }) => {
+  app.post('/sagas/:sagaId/actions/:action', async (request) => {
+    const { sagaId, action } = parseRequest(actionParamsSchema, request.params, 'params');
+    const { actor, reason, step } = parseRequest(actionBodySchema, request.body, 'body');
+    const log = requestLogger(deps.logger, request);
+    const state = await deps.engine
+      .act(sagaId, { action, actor, reason, ...(step === undefined ? {} : { step }) })
+      .catch((error: unknown) => committedState(error, deps.engine, log));
+    log.info('operator action applied', {
+      sagaId,
+      sagaType: state.sagaType,
+      action,
+      actor,
+      reason,
+      step: step ?? null,
+      status: state.status,
+    });
+    return toSagaView(state, deps.definitions);
+  });
+};

@@ -1,0 +1,95 @@
+import { SagaNotFoundError, SagaStatus } from '@sagaflow/core';
+import { z } from 'zod';
+
+import { committedState } from '../committed-state';
+import { parseRequest } from '../parse-request';
+import { requestLogger } from '../request-logging';
+import {
+  businessKeySchema,
+  limitSchema,
+  nameSchema,
+  sagaIdSchema,
+  tokenSchema,
+} from '../request-schemas';
+import { type RegisterRoutes } from '../route-context';
+import { toSagaView } from '../saga-view';
+
+const startBodySchema = z.strictObject({
+  sagaType: nameSchema,
+  // Checked against the definition's own input schema by the engine (INPUT_INVALID).
+  input: z.unknown().refine((input) => input !== undefined, 'Required'),
+  businessKey: businessKeySchema.optional(),
+  version: z.number().int().min(1).optional(),
+});
+
+const listQuerySchema = z.strictObject({
+  status: z.enum(SagaStatus).optional(),
+  sagaType: nameSchema.optional(),
+  businessKey: businessKeySchema.optional(),
+  limit: limitSchema,
+  cursor: tokenSchema.optional(),
+});
+
+const sagaParamsSchema = z.strictObject({ sagaId: sagaIdSchema });
+
+/**
+ * `POST /sagas` (start, idempotent on the business key), `GET /sagas` (filtered listing,
+ * newest first, by cursor), `GET /sagas/:sagaId` (state and every step of the definition),
+ * `GET /sagas/:sagaId/events` (the full event history).
+ */
+export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
+  app.post('/sagas', async (request, reply) => {
+    const body = parseRequest(startBodySchema, request.body, 'body');
+    const result = await deps.engine
+      .start({
+        sagaType: body.sagaType,
+        input: body.input,
+        ...(body.businessKey === undefined ? {} : { businessKey: body.businessKey }),
+        ...(body.version === undefined ? {} : { version: body.version }),
+      })
+      .catch(async (error: unknown) => {
+        // Only a new saga's commit schedules timers: the saga was created.
+        const state = await committedState(error, deps.engine, requestLogger(deps.logger, request));
+        return { sagaId: state.sagaId, created: true, state };
+      });
+    if (result.created) void reply.header('location', `/sagas/${result.sagaId}`);
+    return reply.code(result.created ? 201 : 200).send({
+      sagaId: result.sagaId,
+      created: result.created,
+      status: result.state.status,
+    });
+  });
+
+  app.get('/sagas', (request) => {
+    const query = parseRequest(listQuerySchema, request.query, 'query');
+    return deps.sagas.list({
+      limit: query.limit,
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.sagaType === undefined ? {} : { sagaType: query.sagaType }),
+      ...(query.businessKey === undefined ? {} : { businessKey: query.businessKey }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
+  });
+
+  app.get('/sagas/:sagaId', async (request) => {
+    const { sagaId } = parseRequest(sagaParamsSchema, request.params, 'params');
+    const state = await deps.engine.getState(sagaId);
+    if (state === null) throw new SagaNotFoundError(sagaId);
+    return toSagaView(state, deps.definitions);
+  });
+
+  app.get('/sagas/:sagaId/events', async (request) => {
+    const { sagaId } = parseRequest(sagaParamsSchema, request.params, 'params');
+    const history = await deps.engine.getHistory(sagaId);
+    if (history.length === 0) throw new SagaNotFoundError(sagaId);
+    return {
+      sagaId,
+      events: history.map(({ seq, event, recordedAt }) => ({
+        seq,
+        type: event.type,
+        event,
+        recordedAt,
+      })),
+    };
+  });
+};

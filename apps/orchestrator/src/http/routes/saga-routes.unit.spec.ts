@@ -1,0 +1,350 @@
+import { DefinitionRegistry, SagaEngine } from '@sagaflow/core';
+import { InMemoryCommandEncoder, SequentialIdGenerator } from '@sagaflow/core/testing';
+
+import { type SagaSummary } from '../ports/saga-query-port';
+import { type SagaView } from '../saga-view';
+import {
+  createHttpApiFixture,
+  type ErrorJson,
+  type HttpApiFixture,
+} from '../__fixtures__/http-api-fixture';
+import { transferSaga } from '../__fixtures__/transfer-saga';
+
+interface StartJson {
+  readonly sagaId: string;
+  readonly created: boolean;
+  readonly status: string;
+}
+
+interface PageJson {
+  readonly items: readonly SagaSummary[];
+  readonly nextCursor: string | null;
+}
+
+interface EventsJson {
+  readonly sagaId: string;
+  readonly events: readonly {
+    readonly seq: number;
+    readonly type: string;
+    readonly event: { readonly type: string };
+    readonly recordedAt: string;
+  }[];
+}
+
+const input = { from: 'alice', to: 'bob', amount: 30 };
+
+describe('saga routes', () => {
+  let fixture: HttpApiFixture;
+
+  beforeEach(() => {
+    fixture = createHttpApiFixture();
+  });
+
+  afterEach(async () => {
+    await fixture.app.close();
+  });
+
+  const start = (payload: unknown) =>
+    fixture.app.inject({ method: 'POST', url: '/sagas', payload: payload as object });
+
+  describe('POST /sagas', () => {
+    it('starts a saga (201), then returns the same saga for the same business key (200)', async () => {
+      const first = await start({ sagaType: 'transfer', input, businessKey: 'order-1' });
+      expect(first.statusCode).toBe(201);
+      const created = first.json<StartJson>();
+      expect(created).toEqual({ sagaId: 'saga-1', created: true, status: 'RUNNING' });
+      expect(first.headers.location).toBe('/sagas/saga-1');
+
+      const second = await start({ sagaType: 'transfer', input, businessKey: 'order-1' });
+      expect(second.statusCode).toBe(200);
+      expect(second.json<StartJson>()).toEqual({
+        sagaId: 'saga-1',
+        created: false,
+        status: 'RUNNING',
+      });
+      expect(fixture.kit.eventStore.sagaIds()).toEqual(['saga-1']);
+    });
+
+    it('starts on the version asked for', async () => {
+      const response = await start({ sagaType: 'transfer', input, version: 1 });
+      expect(response.statusCode).toBe(201);
+      const { sagaId } = response.json<StartJson>();
+      expect(fixture.kit.state(sagaId).sagaVersion).toBe(1);
+    });
+
+    it('answers 400 INPUT_INVALID with the issues when the input fails the saga schema', async () => {
+      const response = await start({ sagaType: 'transfer', input: { from: 'alice', amount: -5 } });
+      expect(response.statusCode).toBe(400);
+      const { error } = response.json<ErrorJson>();
+      expect(error.code).toBe('INPUT_INVALID');
+      expect(error.details?.issues).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^to: /),
+          expect.stringMatching(/^amount: /),
+        ]),
+      );
+      expect(fixture.kit.eventStore.sagaIds()).toEqual([]);
+    });
+
+    it('answers 400 REQUEST_INVALID naming each bad field of the body', async () => {
+      const response = await start({ sagaType: 'Transfer!', businessKey: '', extra: true });
+      expect(response.statusCode).toBe(400);
+      const { error } = response.json<ErrorJson>();
+      expect(error.code).toBe('REQUEST_INVALID');
+      expect(error.details?.issues).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^body\.sagaType: /),
+          expect.stringMatching(/^body\.input: Required/),
+          expect.stringMatching(/^body\.businessKey: /),
+          expect.stringMatching(/^body: Unrecognized key: "extra"/),
+        ]),
+      );
+    });
+
+    it('answers 400 when there is no body at all', async () => {
+      const response = await fixture.app.inject({ method: 'POST', url: '/sagas' });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<ErrorJson>().error).toMatchObject({
+        code: 'REQUEST_INVALID',
+        details: { issues: [expect.stringMatching(/^body: /)] },
+      });
+    });
+
+    it('answers 404 SAGA_TYPE_UNKNOWN for a type or version nobody registered', async () => {
+      const unknownType = await start({ sagaType: 'refund', input });
+      expect(unknownType.statusCode).toBe(404);
+      expect(unknownType.json<ErrorJson>().error.code).toBe('SAGA_TYPE_UNKNOWN');
+
+      const unknownVersion = await start({ sagaType: 'transfer', input, version: 7 });
+      expect(unknownVersion.statusCode).toBe(404);
+      expect(unknownVersion.json<ErrorJson>().error.message).toContain('version 7');
+    });
+  });
+
+  describe('GET /sagas/:sagaId', () => {
+    it('shows the state with every step of the definition, the undispatched ones PENDING', async () => {
+      await start({ sagaType: 'transfer', input, businessKey: 'order-1' });
+
+      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1' });
+      expect(response.statusCode).toBe(200);
+      const view = response.json<SagaView>();
+      expect(view).toMatchObject({
+        sagaId: 'saga-1',
+        sagaType: 'transfer',
+        sagaVersion: 1,
+        businessKey: 'order-1',
+        status: 'RUNNING',
+        data: input,
+        activeSteps: ['debit'],
+        failure: null,
+        version: 2,
+        endedAt: null,
+      });
+      expect(view.steps).toEqual([
+        expect.objectContaining({
+          name: 'debit',
+          kind: 'compensatable',
+          participant: 'ledger',
+          command: 'Debit',
+          status: 'RUNNING',
+          attempt: 1,
+        }),
+        expect.objectContaining({ name: 'credit', kind: 'pivot', status: 'PENDING', attempt: 0 }),
+      ]);
+    });
+
+    it('shows the outcome once the saga ran', async () => {
+      await start({ sagaType: 'transfer', input: { ...input, amount: 500 } });
+      await fixture.kit.runUntilIdle();
+
+      const view = (
+        await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1' })
+      ).json<SagaView>();
+      expect(view.status).toBe('COMPENSATED');
+      expect(view.failure).toMatchObject({ step: 'credit', code: 'CREDIT_LIMIT_EXCEEDED' });
+      expect(view.steps.map((step) => [step.name, step.status])).toEqual([
+        ['debit', 'COMPENSATED'],
+        ['credit', 'FAILED'],
+      ]);
+      expect(fixture.balances.get('alice')).toBe(0);
+    });
+
+    it('still shows a saga whose definition version is no longer registered', async () => {
+      await fixture.kit.start('transfer', input);
+      await fixture.app.close();
+      fixture = createHttpApiFixture({
+        deps: { engine: fixture.kit.engine, definitions: new DefinitionRegistry() },
+      });
+
+      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json<SagaView>().steps).toEqual([
+        expect.objectContaining({ name: 'debit', kind: null, command: null, status: 'RUNNING' }),
+      ]);
+    });
+
+    it('answers 404 SAGA_NOT_FOUND for an unknown id and 400 for a malformed one', async () => {
+      const missing = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-404' });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json<ErrorJson>().error).toEqual({
+        code: 'SAGA_NOT_FOUND',
+        message: "saga 'saga-404' does not exist",
+      });
+
+      const malformed = await fixture.app.inject({ method: 'GET', url: '/sagas/bad%20id' });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json<ErrorJson>().error.details?.issues).toEqual([
+        expect.stringMatching(/^params\.sagaId: /),
+      ]);
+    });
+  });
+
+  describe('GET /sagas/:sagaId/events', () => {
+    it('returns the full history in order', async () => {
+      await start({ sagaType: 'transfer', input });
+      await fixture.kit.runUntilIdle();
+
+      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1/events' });
+      expect(response.statusCode).toBe(200);
+      const { sagaId, events } = response.json<EventsJson>();
+      expect(sagaId).toBe('saga-1');
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1));
+      expect(events.map((e) => e.type)).toEqual([
+        'SagaStarted',
+        'CommandDispatched',
+        'StepSucceeded',
+        'CommandDispatched',
+        'StepSucceeded',
+        'SagaCompleted',
+      ]);
+      expect(events.every((e) => e.event.type === e.type && e.recordedAt !== '')).toBe(true);
+    });
+
+    it('answers 404 for a saga without history', async () => {
+      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/nope/events' });
+      expect(response.statusCode).toBe(404);
+      expect(response.json<ErrorJson>().error.code).toBe('SAGA_NOT_FOUND');
+    });
+  });
+
+  describe('GET /sagas', () => {
+    beforeEach(async () => {
+      // saga-1 completes, saga-2 compensates, saga-3 stays running.
+      await start({ sagaType: 'transfer', input, businessKey: 'order-1' });
+      await start({
+        sagaType: 'transfer',
+        input: { ...input, amount: 500 },
+        businessKey: 'order-2',
+      });
+      await fixture.kit.runUntilIdle();
+      fixture.kit.clock.advance(1_000);
+      await start({ sagaType: 'transfer', input, businessKey: 'order-3' });
+    });
+
+    const list = async (query: string) => {
+      const response = await fixture.app.inject({ method: 'GET', url: `/sagas${query}` });
+      expect(response.statusCode).toBe(200);
+      return response.json<PageJson>();
+    };
+
+    it('lists every saga, newest first, with a default page size', async () => {
+      const page = await list('');
+      expect(page.items.map((s) => s.sagaId)).toEqual(['saga-3', 'saga-2', 'saga-1']);
+      expect(page.nextCursor).toBeNull();
+      expect(page.items[0]).toMatchObject({
+        sagaType: 'transfer',
+        businessKey: 'order-3',
+        status: 'RUNNING',
+        activeSteps: ['debit'],
+        endedAt: null,
+      });
+    });
+
+    it('filters by status, type and business key', async () => {
+      expect((await list('?status=COMPENSATED')).items.map((s) => s.sagaId)).toEqual(['saga-2']);
+      expect((await list('?sagaType=transfer&status=COMPLETED')).items).toHaveLength(1);
+      expect((await list('?businessKey=order-3')).items.map((s) => s.sagaId)).toEqual(['saga-3']);
+      expect((await list('?status=COMPENSATION_FAILED')).items).toEqual([]);
+    });
+
+    it('pages with the cursor until the last page', async () => {
+      const first = await list('?limit=2');
+      expect(first.items.map((s) => s.sagaId)).toEqual(['saga-3', 'saga-2']);
+      expect(first.nextCursor).not.toBeNull();
+
+      const second = await list(`?limit=2&cursor=${encodeURIComponent(first.nextCursor ?? '')}`);
+      expect(second.items.map((s) => s.sagaId)).toEqual(['saga-1']);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('answers 400 for a bad limit, status, unknown parameter or a cursor it did not issue', async () => {
+      const cases: [string, RegExp][] = [
+        ['?limit=0', /^query\.limit: /],
+        ['?limit=501', /^query\.limit: /],
+        ['?limit=ten', /^query\.limit: /],
+        ['?status=DONE', /^query\.status: /],
+        ['?state=RUNNING', /^query: Unrecognized key: "state"/],
+      ];
+      for (const [query, issue] of cases) {
+        const response = await fixture.app.inject({ method: 'GET', url: `/sagas${query}` });
+        expect(response.statusCode).toBe(400);
+        expect(response.json<ErrorJson>().error.details?.issues).toEqual([
+          expect.stringMatching(issue),
+        ]);
+      }
+      const badCursor = await fixture.app.inject({ method: 'GET', url: '/sagas?cursor=bm9wZQ' });
+      expect(badCursor.statusCode).toBe(400);
+      expect(badCursor.json<ErrorJson>().error.code).toBe('ARGUMENT_INVALID');
+    });
+  });
+});
+
+describe('POST /sagas when the timers cannot be set after the commit', () => {
+  it('answers 201: the saga exists and recovery re-arms its timers', async () => {
+    const base = createHttpApiFixture();
+    await base.app.close();
+    const { kit } = base;
+    const engine = new SagaEngine({
+      definitions: new DefinitionRegistry().register(transferSaga),
+      eventStore: kit.eventStore,
+      scheduler: {
+        schedule: () => Promise.reject(new Error('redis down')),
+        cancel: () => Promise.resolve(),
+      },
+      commandEncoder: new InMemoryCommandEncoder(),
+      clock: kit.clock,
+      ids: new SequentialIdGenerator({ prefix: 'saga' }),
+    });
+    const fixture = createHttpApiFixture({ deps: { engine } });
+
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/sagas',
+      payload: { sagaType: 'transfer', input },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json<StartJson>()).toEqual({
+      sagaId: 'saga-1',
+      created: true,
+      status: 'RUNNING',
+    });
+    expect(kit.eventStore.state('saga-1')?.pendingTimers.map((t) => t.timerId)).toEqual([
+      'saga-1.debit.f.1.timeout',
+    ]);
+    expect(fixture.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'decision committed, but its timers could not be set; recovery re-arms them',
+      }),
+    );
+
+    const action = await fixture.app.inject({
+      method: 'POST',
+      url: '/sagas/saga-1/actions/retry-step',
+      payload: { actor: 'ops-ann', reason: 'stuck', step: 'debit' },
+    });
+    expect(action.statusCode).toBe(200);
+    expect(action.json<SagaView>().steps[0]).toMatchObject({ name: 'debit', attempt: 2 });
+    await fixture.app.close();
+  });
+});

@@ -1,0 +1,76 @@
+import { type HealthCheck } from './ports/health-check';
+
+/** The outcome of one {@link HealthCheck}. */
+export interface HealthCheckResult {
+  readonly name: string;
+  readonly status: 'up' | 'down';
+  /** How long it took, in milliseconds (the timeout when it timed out). */
+  readonly durationMs: number;
+  /** Why it is down. */
+  readonly error?: string;
+}
+
+/** What `GET /ready` answers. */
+export interface ReadinessReport {
+  readonly status: 'ready' | 'not-ready';
+  readonly checks: readonly HealthCheckResult[];
+}
+
+/** Keeps a dependency's error message readable in the report. */
+const MAX_ERROR_LENGTH = 300;
+
+/**
+ * Runs every check in parallel, each with `timeoutMs`: ready when all resolve in time.
+ * A check that throws or runs out of time is down, with the reason; its signal is aborted.
+ *
+ * @example
+ * ```ts
+ * const report = await runHealthChecks([{ name: 'mysql', check: () => ping() }], 2000);
+ * report.status; // 'ready'
+ * ```
+ */
+export async function runHealthChecks(
+  checks: readonly HealthCheck[],
+  timeoutMs: number,
+): Promise<ReadinessReport> {
+  const results = await Promise.all(checks.map((check) => runOne(check, timeoutMs)));
+  return {
+    status: results.every((result) => result.status === 'up') ? 'ready' : 'not-ready',
+    checks: results,
+  };
+}
+
+async function runOne(check: HealthCheck, timeoutMs: number): Promise<HealthCheckResult> {
+  const controller = new AbortController();
+  const startedAt = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    // A check that ignores its signal must not hold the report: the race ends the wait.
+    await Promise.race([Promise.resolve().then(() => check.check(controller.signal)), timedOut]);
+    return { name: check.name, status: 'up', durationMs: elapsedSince(startedAt) };
+  } catch (error: unknown) {
+    controller.abort();
+    return {
+      name: check.name,
+      status: 'down',
+      durationMs: elapsedSince(startedAt),
+      error: describe(error),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function elapsedSince(startedAt: number): number {
+  return Math.round(performance.now() - startedAt);
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 3)}...` : text;
+}

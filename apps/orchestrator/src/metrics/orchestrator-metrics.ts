@@ -1,0 +1,332 @@
+import { type Direction } from '@sagaflow/core';
+import { type MetricsRegistry } from '@sagaflow/observability';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+import {
+  DECISION_DURATION_BUCKETS_SECONDS,
+  type OrchestratorMetricsOptions,
+  OUTBOX_PUBLISH_BUCKETS_SECONDS,
+  type ResolvedOrchestratorMetricsOptions,
+  resolveOrchestratorMetricsOptions,
+} from './orchestrator-metrics-options';
+
+/** How a reply was applied: its outcome, or `ignored` (duplicate, stale, late). */
+export type ReplyOutcome = 'success' | 'business' | 'technical' | 'invalid-reply' | 'ignored';
+
+/** What one reconciliation pass repaired (a `ReconciliationReport` of `@sagaflow/redis` fits). */
+export interface ReconciliationRepairs {
+  /** Cached saga states overwritten, filled in or deleted. */
+  readonly sagaRepairs: number;
+  /** Cached EventProcess statuses corrected or deleted. */
+  readonly inboxRepairs: number;
+  /** Stale RECEIVED / PROCESSING records enqueued again. */
+  readonly requeued: number;
+  /** Pending timers of idle sagas scheduled again. */
+  readonly timersRearmed: number;
+  /** Failures of the pass. @defaultValue 0 */
+  readonly failures?: number;
+  /** How long the pass took. @defaultValue not observed */
+  readonly durationMs?: number;
+}
+
+/** The repair kinds of {@link ReconciliationRepairs}, as `kind` label values. */
+const REPAIR_KINDS = {
+  sagaRepairs: 'saga_state',
+  inboxRepairs: 'event_process',
+  requeued: 'requeued',
+  timersRearmed: 'timers_rearmed',
+} as const satisfies Record<string, string>;
+
+/**
+ * The orchestrator's Prometheus metrics, on one registry, named `<prefix>…` with `_total`
+ * counters and `_seconds` histograms. The engine's share is fed by {@link metricsObserver};
+ * consumers, relay, cache and reconciliation call the `record…` methods.
+ *
+ * | metric | type | labels |
+ * | --- | --- | --- |
+ * | `sagas_started_total` | counter | `saga_type` |
+ * | `sagas_ended_total` | counter | `saga_type`, `status` (COMPLETED, COMPENSATED) |
+ * | `sagas_parked_total` | counter | `saga_type` (reached COMPENSATION_FAILED) |
+ * | `saga_duration_seconds` | histogram | `saga_type`, `status` (start to end) |
+ * | `saga_starts_deduplicated_total` | counter | `saga_type` (start with a known business key) |
+ * | `decisions_total` | counter | `saga_type`, `input` (start, reply, timer, operator) |
+ * | `decision_duration_seconds` | histogram | `input` |
+ * | `commands_dispatched_total` | counter | `participant`, `command`, `direction` |
+ * | `replies_total` | counter | `outcome` ({@link ReplyOutcome}) |
+ * | `inputs_ignored_total` | counter | `input` (reply, timer), `reason` |
+ * | `optimistic_lock_conflicts_total` | counter | `saga_type` |
+ * | `timer_scheduling_errors_total` | counter | |
+ * | `cache_requests_total` | counter | `cache` (saga-state, event-process), `result` (hit, miss) |
+ * | `cache_errors_total` | counter | `cache`, `operation` |
+ * | `duplicates_discarded_total` | counter | `consumer` |
+ * | `dead_letters_total` | counter | `consumer`, `reason` |
+ * | `outbox_published_messages_total` | counter | |
+ * | `outbox_publish_duration_seconds` | histogram | (one batch) |
+ * | `reconciliation_repairs_total` | counter | `kind` (saga_state, event_process, requeued, timers_rearmed) |
+ * | `reconciliation_failures_total` | counter | |
+ * | `reconciliation_duration_seconds` | histogram | (one pass) |
+ * | `outbox_pending_messages` | gauge (callback) | |
+ * | `event_process_failed_messages` | gauge (callback) | |
+ */
+export class OrchestratorMetrics {
+  readonly sagasStarted: Counter<'saga_type'>;
+  readonly sagasEnded: Counter<'saga_type' | 'status'>;
+  readonly sagasParked: Counter<'saga_type'>;
+  readonly sagaDuration: Histogram<'saga_type' | 'status'>;
+  readonly startsDeduplicated: Counter<'saga_type'>;
+  readonly decisions: Counter<'saga_type' | 'input'>;
+  readonly decisionDuration: Histogram<'input'>;
+  readonly commandsDispatched: Counter<'participant' | 'command' | 'direction'>;
+  readonly replies: Counter<'outcome'>;
+  readonly inputsIgnored: Counter<'input' | 'reason'>;
+  readonly optimisticLockConflicts: Counter<'saga_type'>;
+  readonly timerSchedulingErrors: Counter;
+  readonly cacheRequests: Counter<'cache' | 'result'>;
+  readonly cacheErrors: Counter<'cache' | 'operation'>;
+  readonly duplicatesDiscarded: Counter<'consumer'>;
+  readonly deadLetters: Counter<'consumer' | 'reason'>;
+  readonly outboxPublished: Counter;
+  readonly outboxPublishDuration: Histogram;
+  readonly reconciliationRepairs: Counter<'kind'>;
+  readonly reconciliationFailures: Counter;
+  readonly reconciliationDuration: Histogram;
+  /** Null when no `outboxPending` callback was given. */
+  readonly outboxPending: Gauge | null;
+  /** Null when no `eventProcessFailed` callback was given. */
+  readonly eventProcessFailed: Gauge | null;
+
+  /** @internal Use {@link createOrchestratorMetrics}. */
+  constructor(metricsRegistry: MetricsRegistry, options: ResolvedOrchestratorMetricsOptions) {
+    const { registry, prefix } = metricsRegistry;
+    const registers: Registry[] = [registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new Counter<L>({ name: `${prefix}${name}`, help, labelNames, registers });
+    const histogram = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      buckets: readonly number[],
+    ) =>
+      new Histogram<L>({
+        name: `${prefix}${name}`,
+        help,
+        labelNames,
+        buckets: [...buckets],
+        registers,
+      });
+    const gauge = (name: string, help: string, read: (() => Promise<number>) | null) => {
+      if (read === null) return null;
+      const { logger } = options;
+      return new Gauge({
+        name: `${prefix}${name}`,
+        help,
+        registers,
+        async collect() {
+          try {
+            this.set(await read());
+          } catch (error: unknown) {
+            // A scrape must not fail because one source is down: this gauge reads NaN.
+            this.set(Number.NaN);
+            logger.warn('metric source failed', {
+              metric: `${prefix}${name}`,
+              error: error instanceof Error ? error.message : String(error),
+            });
+          }
+        },
+      });
+    };
+
+    this.sagasStarted = counter('sagas_started_total', 'Sagas started.', ['saga_type']);
+    this.sagasEnded = counter('sagas_ended_total', 'Sagas that reached a terminal status.', [
+      'saga_type',
+      'status',
+    ]);
+    this.sagasParked = counter(
+      'sagas_parked_total',
+      'Sagas parked in COMPENSATION_FAILED for an operator.',
+      ['saga_type'],
+    );
+    this.sagaDuration = histogram(
+      'saga_duration_seconds',
+      'Time from a saga start to its terminal status.',
+      ['saga_type', 'status'],
+      options.sagaDurationBuckets,
+    );
+    this.startsDeduplicated = counter(
+      'saga_starts_deduplicated_total',
+      'Starts that found their saga already there (same business key or saga id).',
+      ['saga_type'],
+    );
+    this.decisions = counter('decisions_total', 'Decisions committed by the engine.', [
+      'saga_type',
+      'input',
+    ]);
+    this.decisionDuration = histogram(
+      'decision_duration_seconds',
+      'Time from loading a saga to committing the decision (conflict retries included).',
+      ['input'],
+      DECISION_DURATION_BUCKETS_SECONDS,
+    );
+    this.commandsDispatched = counter('commands_dispatched_total', 'Commands put in the outbox.', [
+      'participant',
+      'command',
+      'direction',
+    ]);
+    this.replies = counter('replies_total', 'Participant replies applied by the engine.', [
+      'outcome',
+    ]);
+    this.inputsIgnored = counter(
+      'inputs_ignored_total',
+      'Replies and timers recorded as ignored (duplicate, stale, late).',
+      ['input', 'reason'],
+    );
+    this.optimisticLockConflicts = counter(
+      'optimistic_lock_conflicts_total',
+      'Appends that lost the optimistic lock to another writer.',
+      ['saga_type'],
+    );
+    this.timerSchedulingErrors = counter(
+      'timer_scheduling_errors_total',
+      'Commits whose timers could not be set (recovery re-arms them).',
+      [],
+    );
+    this.cacheRequests = counter('cache_requests_total', 'Cache lookups by result.', [
+      'cache',
+      'result',
+    ]);
+    this.cacheErrors = counter(
+      'cache_errors_total',
+      'Cache operations that failed (treated as misses).',
+      ['cache', 'operation'],
+    );
+    this.duplicatesDiscarded = counter(
+      'duplicates_discarded_total',
+      'Consumed messages discarded as duplicates by the EventProcess table.',
+      ['consumer'],
+    );
+    this.deadLetters = counter('dead_letters_total', 'Messages sent to the dead-letter table.', [
+      'consumer',
+      'reason',
+    ]);
+    this.outboxPublished = counter(
+      'outbox_published_messages_total',
+      'Outbox messages published to Kafka.',
+      [],
+    );
+    this.outboxPublishDuration = histogram(
+      'outbox_publish_duration_seconds',
+      'Time to publish one outbox batch as one Kafka transaction.',
+      [],
+      OUTBOX_PUBLISH_BUCKETS_SECONDS,
+    );
+    this.reconciliationRepairs = counter(
+      'reconciliation_repairs_total',
+      'Drift repaired by reconciliation, by kind.',
+      ['kind'],
+    );
+    this.reconciliationFailures = counter(
+      'reconciliation_failures_total',
+      'Failures of reconciliation passes.',
+      [],
+    );
+    this.reconciliationDuration = histogram(
+      'reconciliation_duration_seconds',
+      'Time one reconciliation pass took.',
+      [],
+      options.sagaDurationBuckets,
+    );
+    this.outboxPending = gauge(
+      'outbox_pending_messages',
+      'Outbox messages not published yet.',
+      options.outboxPending,
+    );
+    this.eventProcessFailed = gauge(
+      'event_process_failed_messages',
+      'EventProcess records in status FAILED.',
+      options.eventProcessFailed,
+    );
+  }
+
+  /** A consumer discarded `count` duplicates (the EventProcess primary key, or the cache). */
+  recordDuplicates(consumer: string, count = 1): void {
+    if (isCount(count)) this.duplicatesDiscarded.inc({ consumer }, count);
+  }
+
+  /** A consumer sent a message to the dead-letter table with this reason code. */
+  recordDeadLetter(consumer: string, reasonCode: string): void {
+    this.deadLetters.inc({ consumer, reason: reasonCode });
+  }
+
+  /** Cache lookups (`saga-state`, `event-process`): how many keys were found and not. */
+  recordCacheLookups(cache: string, hits: number, misses: number): void {
+    if (isCount(hits)) this.cacheRequests.inc({ cache, result: 'hit' }, hits);
+    if (isCount(misses)) this.cacheRequests.inc({ cache, result: 'miss' }, misses);
+  }
+
+  /** A cache operation failed; the caller carried on without the cache. */
+  recordCacheError(cache: string, operation: string): void {
+    this.cacheErrors.inc({ cache, operation });
+  }
+
+  /** The relay published one batch of `count` messages in `durationMs`. */
+  recordOutboxPublished(count: number, durationMs: number): void {
+    if (isCount(count)) this.outboxPublished.inc(count);
+    if (Number.isFinite(durationMs) && durationMs >= 0) {
+      this.outboxPublishDuration.observe(durationMs / 1000);
+    }
+  }
+
+  /**
+   * Counts what one reconciliation pass repaired, by kind, its failures and its duration;
+   * zero and invalid counts are skipped.
+   *
+   * @example
+   * ```ts
+   * new Reconciler({ ..., observer: { onReconciled: (report) => metrics.recordReconciliation(report) } });
+   * ```
+   */
+  recordReconciliation(report: ReconciliationRepairs): void {
+    for (const [field, kind] of Object.entries(REPAIR_KINDS)) {
+      const count = report[field as keyof typeof REPAIR_KINDS];
+      if (isCount(count)) this.reconciliationRepairs.inc({ kind }, count);
+    }
+    if (report.failures !== undefined && isCount(report.failures)) {
+      this.reconciliationFailures.inc(report.failures);
+    }
+    if (report.durationMs !== undefined && Number.isFinite(report.durationMs)) {
+      this.reconciliationDuration.observe(Math.max(0, report.durationMs) / 1000);
+    }
+  }
+
+  /** A command was put in the outbox. */
+  recordCommand(participant: string, command: string, direction: Direction): void {
+    this.commandsDispatched.inc({ participant, command, direction });
+  }
+}
+
+/**
+ * Creates the orchestrator's metrics on `metricsRegistry` (from `createMetricsRegistry`).
+ * Call it once per registry: prom-client refuses a second metric of the same name.
+ *
+ * @throws OptionsError when an option is invalid.
+ *
+ * @example
+ * ```ts
+ * const metricsRegistry = createMetricsRegistry({ defaultLabels: { service: 'orchestrator' } });
+ * const metrics = createOrchestratorMetrics(metricsRegistry, {
+ *   outboxPending: () => outbox.countPending(),
+ * });
+ * const engine = new SagaEngine({ ...ports, observer: metricsObserver(metrics) });
+ * metrics.recordDuplicates('orchestrator', result.duplicates.length);
+ * ```
+ */
+export function createOrchestratorMetrics(
+  metricsRegistry: MetricsRegistry,
+  options: OrchestratorMetricsOptions = {},
+): OrchestratorMetrics {
+  return new OrchestratorMetrics(metricsRegistry, resolveOrchestratorMetricsOptions(options));
+}
+
+function isCount(value: number): boolean {
+  return Number.isFinite(value) && value > 0;
+}
