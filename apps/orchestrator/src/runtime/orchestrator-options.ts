@@ -1,0 +1,128 @@
+import { checkOptions } from '@sagaflow/config';
+import { type AnySagaDefinition, type Logger } from '@sagaflow/core';
+import { createLogger, createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
+
+import { type OrchestratorConfig } from '../config';
+import { INSTANCE_ID_PATTERN, newInstanceId } from './instance-id';
+
+/** Options of {@link createOrchestrator}. */
+export interface OrchestratorOptions {
+  /** The configuration, from `loadOrchestratorConfig(process.env)`. Required. */
+  readonly config: OrchestratorConfig;
+  /**
+   * Every saga definition this deployment runs — including older versions that running
+   * sagas still use. Required, at least one; a name and version may appear once.
+   */
+  readonly definitions: readonly AnySagaDefinition[];
+  /**
+   * Where the runtime, the engine, the adapters and kafkajs log.
+   * @defaultValue JSON lines on stdout: `createLogger({ service: config.serviceName, level: config.logLevel })`
+   */
+  readonly logger?: Logger;
+  /**
+   * The Prometheus registry `GET /metrics` serves and the orchestrator's metrics register on.
+   * @defaultValue a new `createMetricsRegistry({ defaultLabels: { service: config.serviceName } })`
+   */
+  readonly registry?: MetricsRegistry;
+  /**
+   * This process among the orchestrator instances, `[A-Za-z0-9._-]`, at most 128: part of
+   * the relay's Kafka transactional id (`<serviceName>-relay-<instanceId>`) and of every log
+   * line. Unique per running process. A stable id (a pod name) lets a restarted instance
+   * fence its predecessor's open transaction at once instead of waiting for it to time out.
+   * @defaultValue `<host>-<pid>-<6 random hex digits>`
+   */
+  readonly instanceId?: string;
+}
+
+/** {@link OrchestratorOptions} with every default applied. */
+export interface ResolvedOrchestratorOptions {
+  readonly config: OrchestratorConfig;
+  readonly definitions: readonly AnySagaDefinition[];
+  readonly logger: Logger;
+  readonly registry: MetricsRegistry;
+  readonly instanceId: string;
+}
+
+const CONFIG_SECTIONS = ['http', 'kafka', 'mysql', 'redis', 'topics'] as const;
+
+/**
+ * Applies the defaults of {@link OrchestratorOptions} and validates them.
+ *
+ * @throws OptionsError naming every bad field and its value.
+ *
+ * @example
+ * ```ts
+ * resolveOrchestratorOptions({ config, definitions: [] });
+ * // OptionsError: createOrchestrator: invalid options: definitions=[] (expected a non-empty list of saga definitions)
+ * ```
+ */
+export function resolveOrchestratorOptions(
+  options: OrchestratorOptions,
+): ResolvedOrchestratorOptions {
+  // Checked at run time too: JavaScript callers get an error naming the field.
+  const config: unknown = options.config;
+  const definitions: unknown = options.definitions;
+  const configValid =
+    isObject(config) &&
+    typeof config.serviceName === 'string' &&
+    CONFIG_SECTIONS.every((section) => isObject(config[section]));
+  const definitionsValid =
+    Array.isArray(definitions) &&
+    definitions.length > 0 &&
+    definitions.every(
+      (d: unknown) =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof (d as { name?: unknown }).name === 'string' &&
+        typeof (d as { version?: unknown }).version === 'number',
+    );
+  const instanceId = options.instanceId ?? newInstanceId();
+  checkOptions('createOrchestrator', [
+    ['config', configValid ? '[config]' : config, configValid, 'an OrchestratorConfig'],
+    [
+      'definitions',
+      definitionsValid ? '[definitions]' : definitions,
+      definitionsValid,
+      'a non-empty list of saga definitions',
+    ],
+    [
+      'instanceId',
+      instanceId,
+      typeof instanceId === 'string' && INSTANCE_ID_PATTERN.test(instanceId),
+      '1 to 128 characters [A-Za-z0-9._-]',
+    ],
+    [
+      'logger',
+      '[logger]',
+      options.logger === undefined || hasMethods(options.logger, ['info', 'error', 'child']),
+      'a Logger',
+    ],
+    [
+      'registry',
+      '[registry]',
+      options.registry === undefined ||
+        (typeof options.registry.prefix === 'string' &&
+          hasMethods(options.registry.registry, ['metrics'])),
+      'a MetricsRegistry (createMetricsRegistry)',
+    ],
+  ]);
+  const { serviceName, logLevel } = options.config;
+  return {
+    config: options.config,
+    definitions: options.definitions,
+    logger: options.logger ?? createLogger({ service: serviceName, level: logLevel }),
+    registry:
+      options.registry ?? createMetricsRegistry({ defaultLabels: { service: serviceName } }),
+    instanceId,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return methods.every((method) => typeof record[method] === 'function');
+}

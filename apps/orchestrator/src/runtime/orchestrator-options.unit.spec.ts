@@ -1,0 +1,58 @@
+import { OptionsError } from '@sagaflow/config';
+import { RecordingLogger } from '@sagaflow/core/testing';
+import { createMetricsRegistry } from '@sagaflow/observability';
+
+import { loadOrchestratorConfig } from '../config';
+import { paymentSaga } from './__fixtures__/payment-saga';
+import { INSTANCE_ID_PATTERN } from './instance-id';
+import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
+
+const config = loadOrchestratorConfig({});
+
+describe('resolveOrchestratorOptions', () => {
+  it('applies the defaults: a new instance id, a logger and a metrics registry', () => {
+    const resolved = resolveOrchestratorOptions({ config, definitions: [paymentSaga] });
+
+    expect(resolved.instanceId).toMatch(INSTANCE_ID_PATTERN);
+    expect(typeof resolved.logger.child).toBe('function');
+    expect(resolved.registry.prefix).toBe('sagaflow_');
+  });
+
+  it('keeps what it is given', () => {
+    const logger = new RecordingLogger();
+    const registry = createMetricsRegistry({ defaultMetrics: false });
+
+    const resolved = resolveOrchestratorOptions({
+      config,
+      definitions: [paymentSaga],
+      logger,
+      registry,
+      instanceId: 'pod-7',
+    });
+
+    expect(resolved).toMatchObject({ logger, registry, instanceId: 'pod-7' });
+  });
+
+  it('names every bad field', () => {
+    const resolve = () =>
+      resolveOrchestratorOptions({
+        config: { serviceName: 'orchestrator' },
+        definitions: [],
+        instanceId: 'pod 7',
+      } as unknown as OrchestratorOptions);
+
+    expect(resolve).toThrow(OptionsError);
+    expect(resolve).toThrow(/config=.*expected an OrchestratorConfig/);
+    expect(resolve).toThrow(/definitions=\[\] \(expected a non-empty list of saga definitions\)/);
+    expect(resolve).toThrow(/instanceId="pod 7" \(expected 1 to 128 characters/);
+  });
+
+  it('rejects a list that holds something other than definitions', () => {
+    expect(() =>
+      resolveOrchestratorOptions({
+        config,
+        definitions: [paymentSaga, 'payment'],
+      } as unknown as OrchestratorOptions),
+    ).toThrow(/definitions=.*expected a non-empty list of saga definitions/);
+  });
+});

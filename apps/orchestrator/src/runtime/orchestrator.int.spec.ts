@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+
+import { type SagaEvent, type SagaStatus } from '@sagaflow/core';
+import { createKafka } from '@sagaflow/kafka';
+import { type CommandEnvelope, createTopicNames } from '@sagaflow/messaging';
+import { createDataSource } from '@sagaflow/mysql';
+import { createLogger, createMetricsRegistry } from '@sagaflow/observability';
+import { createRedis } from '@sagaflow/redis';
+import { logLevel } from 'kafkajs';
+import { type DataSource } from 'typeorm';
+
+import { loadOrchestratorConfig, type OrchestratorConfig } from '../config';
+import { paymentSaga, type Scenario } from './__fixtures__/payment-saga';
+import { startWalletParticipant, type WalletParticipant } from './__fixtures__/wallet-participant';
+import { createOrchestrator, type Orchestrator } from './orchestrator';
+import { OrchestratorStoppedError } from './orchestrator-stopped-error';
+import { queuePrefixFor } from './queue-prefix';
+
+const suffix = randomUUID().slice(0, 8);
+const database = `sagaflow_it_${suffix}`;
+const topicPrefix = `it-orch-${suffix}.`;
+const keyPrefix = `it-orch-${suffix}:`;
+const topics = createTopicNames({ prefix: topicPrefix });
+const participantGroup = `${topicPrefix}wallet-test`;
+
+const logLines: string[] = [];
+const logger = createLogger({
+  service: 'orchestrator-it',
+  level: 'info',
+  destination: new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(chunk.toString('utf8'));
+      callback();
+    },
+  }),
+});
+
+const config: OrchestratorConfig = (() => {
+  const loaded = loadOrchestratorConfig({
+    SAGAFLOW_MYSQL_DATABASE: database,
+    SAGAFLOW_TOPIC_PREFIX: topicPrefix,
+    SAGAFLOW_TOPIC_PARTITIONS: '2',
+    SAGAFLOW_REDIS_KEY_PREFIX: keyPrefix,
+    SAGAFLOW_OUTBOX_POLL_INTERVAL_MS: '200',
+    SAGAFLOW_RECONCILIATION_INTERVAL_MS: '2000',
+  });
+  return { ...loaded, http: { ...loaded.http, port: 0 } };
+})();
+
+function newOrchestrator(): Orchestrator {
+  return createOrchestrator({
+    config,
+    definitions: [paymentSaga],
+    logger,
+    registry: createMetricsRegistry({ defaultMetrics: false }),
+  });
+}
+
+/** Deletes every Redis key that starts with `prefix` (SCAN, never KEYS). */
+async function deleteKeys(prefix: string): Promise<void> {
+  const redis = createRedis({ url: config.redis.url });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(value)}\n` +
+          logLines.slice(-30).join(''),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// After every describe: even an orchestrator that never started has created its queues.
+afterAll(async () => {
+  await deleteKeys(keyPrefix);
+  await deleteKeys(`bull:${queuePrefixFor(keyPrefix)}`);
+});
+
+describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
+  let orchestrator: Orchestrator;
+  let wallet: WalletParticipant;
+  let db: DataSource;
+
+  async function api(path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const base = orchestrator.address();
+    if (base === null) throw new Error('the orchestrator is not listening');
+    const response = await fetch(`${base}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json: unknown = response.headers.get('content-type')?.includes('json')
+      ? JSON.parse(text)
+      : text;
+    return { status: response.status, body: json };
+  }
+
+  async function startSaga(scenario: Scenario): Promise<string> {
+    const { status, body } = await api('/sagas', {
+      sagaType: 'payment',
+      input: { wallet: `w-${scenario}`, amount: 10, scenario },
+    });
+    expect(status).toBe(201);
+    return (body as { sagaId: string }).sagaId;
+  }
+
+  async function statusOf(sagaId: string): Promise<SagaStatus> {
+    const { body } = await api(`/sagas/${sagaId}`);
+    return (body as { status: SagaStatus }).status;
+  }
+
+  function awaitStatus(sagaId: string, status: SagaStatus): Promise<SagaStatus> {
+    return eventually(
+      () => statusOf(sagaId),
+      (s) => s === status,
+      `saga ${sagaId} to be ${status}`,
+    );
+  }
+
+  async function historyOf(sagaId: string): Promise<SagaEvent[]> {
+    const { body } = await api(`/sagas/${sagaId}/events`);
+    return (body as { events: { event: SagaEvent }[] }).events.map((e) => e.event);
+  }
+
+  function commandsOf(sagaId: string): CommandEnvelope[] {
+    return wallet.commands.filter((c) => c.sagaId === sagaId);
+  }
+
+  async function metric(name: string): Promise<number> {
+    const { body } = await api('/metrics');
+    const line = String(body)
+      .split('\n')
+      .find((l) => l.startsWith(`${name}{consumer="${config.serviceName}"}`));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  }
+
+  beforeAll(async () => {
+    const admin = createDataSource({ database: 'mysql', poolSize: 1 });
+    await admin.initialize();
+    await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    await admin.destroy();
+
+    orchestrator = newOrchestrator();
+    await orchestrator.start();
+    db = createDataSource({ database, poolSize: 2 });
+    await db.initialize();
+    wallet = await startWalletParticipant(topics, participantGroup);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([wallet.stop(), orchestrator.stop()]);
+    if (db.isInitialized) await db.destroy();
+    const admin = createDataSource({ database: 'mysql', poolSize: 1 });
+    await admin.initialize();
+    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await admin.destroy();
+
+    const kafkaAdmin = createKafka({
+      brokers: config.kafka.brokers,
+      clientId: `it-cleanup-${suffix}`,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await kafkaAdmin.connect();
+    const ours = (await kafkaAdmin.listTopics()).filter((t) => t.startsWith(topicPrefix));
+    if (ours.length > 0) await kafkaAdmin.deleteTopics({ topics: ours });
+    await kafkaAdmin
+      .deleteGroups([`${topicPrefix}${config.serviceName}`, participantGroup])
+      .catch(() => undefined);
+    await kafkaAdmin.disconnect();
+  }, 60_000);
+
+  it('is ready: Kafka, MySQL and Redis answer', async () => {
+    const { status, body } = await api('/ready');
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ready' });
+  });
+
+  it('runs a saga started over HTTP to COMPLETED', async () => {
+    const sagaId = await startSaga('ok');
+
+    await awaitStatus(sagaId, 'COMPLETED');
+    expect(commandsOf(sagaId).map((c) => c.messageType)).toEqual(['Reserve', 'Capture']);
+    const types = (await historyOf(sagaId)).map((e) => e.type);
+    expect(types[0]).toBe('SagaStarted');
+    expect(types.at(-1)).toBe('SagaCompleted');
+  });
+
+  it('compensates after a failure reply: the reservation is released, COMPENSATED', async () => {
+    const sagaId = await startSaga('refuse');
+
+    await awaitStatus(sagaId, 'COMPENSATED');
+    expect(commandsOf(sagaId).map((c) => `${c.kind}:${c.messageType}`)).toEqual([
+      'command:Reserve',
+      'command:Capture',
+      'compensation:Release',
+    ]);
+    const { body } = await api(`/sagas/${sagaId}`);
+    expect(body).toMatchObject({ failure: { step: 'capture', code: 'CARD_DECLINED' } });
+  });
+
+  it('discards and counts a duplicate reply (same message id)', async () => {
+    const sagaId = await startSaga('ok');
+    await awaitStatus(sagaId, 'COMPLETED');
+    const capture = commandsOf(sagaId).find((c) => c.messageType === 'Capture');
+    const reply = capture === undefined ? undefined : wallet.replies.get(capture.messageId);
+    if (reply === undefined) throw new Error('the capture reply was not sent');
+    const before = await metric('sagaflow_duplicates_discarded_total');
+    const eventsBefore = (await historyOf(sagaId)).length;
+
+    await wallet.resend(reply);
+
+    await eventually(
+      () => metric('sagaflow_duplicates_discarded_total'),
+      (count) => count === before + 1,
+      'the duplicate to be counted',
+    );
+    const rows = await db.query<{ status: string }[]>(
+      'SELECT status FROM event_process WHERE consumer = ? AND message_id = ?',
+      [config.serviceName, reply.messageId],
+    );
+    expect(rows).toEqual([{ status: 'DONE' }]);
+    expect(await historyOf(sagaId)).toHaveLength(eventsBefore);
+  });
+
+  it('records a malformed message on the replies topic as a dead letter', async () => {
+    const marker = `not json ${randomUUID()}`;
+
+    await wallet.produceRaw(marker);
+
+    const rows = await eventually(
+      () =>
+        db.query<{ reason_code: string; consumer: string }[]>(
+          'SELECT reason_code, consumer FROM dead_letter WHERE topic = ? AND value = ?',
+          [topics.replies, marker],
+        ),
+      (found) => found.length > 0,
+      'the dead letter',
+    );
+    expect(rows).toEqual([{ reason_code: 'MESSAGE_UNDECODABLE', consumer: config.serviceName }]);
+  });
+
+  it('times a step out through BullMQ and retries it', async () => {
+    const sagaId = await startSaga('drop-first');
+
+    await awaitStatus(sagaId, 'COMPLETED');
+    const reserves = commandsOf(sagaId).filter((c) => c.messageType === 'Reserve');
+    expect(reserves.map((c) => c.attempt)).toEqual([1, 2]);
+    const failures = (await historyOf(sagaId)).flatMap((e) =>
+      e.type === 'AttemptFailed' ? [e.failure.kind] : [],
+    );
+    expect(failures).toEqual(['timeout']);
+  });
+
+  it('resumes a saga left in flight after a stop and a new start on the same database', async () => {
+    const sagaId = await startSaga('hold');
+    const held = await eventually(
+      () => Promise.resolve(wallet.held.find((c) => c.sagaId === sagaId)),
+      (command) => command !== undefined,
+      'the capture command to be held',
+    );
+    if (held === undefined) throw new Error('unreachable: eventually returned no command');
+
+    await orchestrator.stop();
+    expect(orchestrator.address()).toBeNull();
+    expect(await db.query('SELECT status FROM saga_instance WHERE saga_id = ?', [sagaId])).toEqual([
+      { status: 'RUNNING' },
+    ]);
+    orchestrator = newOrchestrator();
+    await orchestrator.start();
+    await wallet.release(held);
+
+    await awaitStatus(sagaId, 'COMPLETED');
+    expect(commandsOf(sagaId).map((c) => c.messageType)).toEqual(['Reserve', 'Capture']);
+  }, 45_000);
+  it('re-arms the timers of active sagas at start-up (the timer queue lost meanwhile)', async () => {
+    const sagaId = await startSaga('drop-first');
+    await eventually(
+      () => Promise.resolve(commandsOf(sagaId).length),
+      (count) => count === 1,
+      'the first reserve command',
+    );
+    await orchestrator.stop();
+    await deleteKeys(`bull:${queuePrefixFor(keyPrefix)}timers`);
+
+    orchestrator = newOrchestrator();
+    await orchestrator.start();
+
+    await awaitStatus(sagaId, 'COMPLETED');
+    const reserves = commandsOf(sagaId).filter((c) => c.messageType === 'Reserve');
+    expect(reserves.map((c) => c.attempt)).toEqual([1, 2]);
+  }, 45_000);
+});
+
+describe('the life cycle of an orchestrator', () => {
+  it('stops cleanly without having started, and cannot start afterwards', async () => {
+    const idle = newOrchestrator();
+
+    await idle.stop();
+    await idle.stop();
+
+    await expect(idle.start()).rejects.toBeInstanceOf(OrchestratorStoppedError);
+    expect(idle.address()).toBeNull();
+  });
+
+  it('stops what it started when the start fails, and rethrows why', async () => {
+    const missing = `sagaflow_it_missing_${suffix}`;
+    const broken = createOrchestrator({
+      config: { ...config, mysql: { ...config.mysql, database: missing } },
+      definitions: [paymentSaga],
+      logger,
+      registry: createMetricsRegistry({ defaultMetrics: false }),
+    });
+
+    await expect(broken.start()).rejects.toThrow(`Unknown database '${missing}'`);
+    await expect(broken.stop()).resolves.toBeUndefined();
+    expect(broken.address()).toBeNull();
+  });
+});

@@ -1,0 +1,471 @@
+import { DefinitionRegistry, type Logger, SagaEngine } from '@sagaflow/core';
+import {
+  BullTimerScheduler,
+  createQueueConnection,
+  EventProcessWorkerPool,
+  RecurringJobs,
+  TimerWorker,
+} from '@sagaflow/jobs';
+import {
+  acceptOnly,
+  createKafka,
+  ensureTopics,
+  InboxConsumer,
+  OutboxRelay,
+  replayDeadLetter,
+  TransactionalPublisher,
+} from '@sagaflow/kafka';
+import { createCommandEncoder, createTopicNames } from '@sagaflow/messaging';
+import {
+  createDataSource,
+  MySqlDeadLetterStore,
+  MySqlEventStore,
+  MySqlInbox,
+  MySqlOutbox,
+  orchestratorEntities,
+  orchestratorMigrations,
+  SagaQueries,
+} from '@sagaflow/mysql';
+import { kafkaLogCreator } from '@sagaflow/observability';
+import {
+  CachedInbox,
+  createRedis,
+  Reconciler,
+  RedisEventProcessCache,
+  RedisSagaStateCache,
+} from '@sagaflow/redis';
+import { type FastifyInstance } from 'fastify';
+import { logLevel } from 'kafkajs';
+
+import { createHttpApi } from '../http/create-http-api';
+import { metricsObserver } from '../metrics/metrics-observer';
+import {
+  createOrchestratorMetrics,
+  type OrchestratorMetrics,
+} from '../metrics/orchestrator-metrics';
+import { closeRedis } from './close-redis';
+import { createHealthChecks } from './health-checks';
+import { levelLogger } from './level-logger';
+import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
+import { OrchestratorStopError } from './orchestrator-stop-error';
+import { OrchestratorStoppedError } from './orchestrator-stopped-error';
+import { deletePublishedOutbox } from './outbox-cleanup';
+import { participantsOf } from './participants-of';
+import { queuePrefixFor } from './queue-prefix';
+import { recoverInFlight } from './recovery';
+import { createReplyHandler } from './reply-handler';
+import { runMigrationsExclusively } from './run-migrations-exclusively';
+import { createSagaStateSource } from './saga-state-source';
+import { systemClock } from './system-clock';
+import { uuidIdGenerator } from './uuid-id-generator';
+
+/**
+ * How long a claimed EventProcess record is kept from other workers, and how old a
+ * RECEIVED / PROCESSING record must be to count as abandoned. Applying a reply takes
+ * milliseconds; should a slow run overlap another anyway, the optimistic lock and the
+ * decider's reply deduplication make the second one change nothing.
+ */
+const INBOX_LEASE_MS = 15_000;
+/** Published outbox rows are kept this long (for inspection), then deleted. */
+const OUTBOX_RETENTION_MS = 3_600_000;
+const OUTBOX_CLEANUP_INTERVAL_MS = 300_000;
+/**
+ * The broker aborts a relay transaction left open this long. A batch commits in
+ * milliseconds; the bound matters after a crash, when `read_committed` consumers cannot
+ * read past the dead instance's open transaction until the broker aborts it.
+ */
+const RELAY_TRANSACTION_TIMEOUT_MS = 10_000;
+/** Longest wait for a Redis `QUIT` at shutdown before the connection is dropped. */
+const REDIS_QUIT_TIMEOUT_MS = 2_000;
+
+/** A running orchestrator instance, as {@link createOrchestrator} returns it. */
+export interface Orchestrator {
+  /**
+   * Migrates the database, ensures the topics, resumes what was in flight (outbox, timers,
+   * abandoned EventProcess records), then consumes replies, runs the workers and the
+   * maintenance jobs and serves HTTP. Resolves once all of it runs. On a failure, what was
+   * started is stopped again and the error is rethrown.
+   */
+  start(): Promise<void>;
+  /**
+   * Stops gracefully, losing nothing: HTTP first, then the replies consumer (it commits
+   * what is durable), the workers (waiting for the jobs they run), the maintenance jobs,
+   * one last outbox pass, and the connections. Idempotent; safe before or during `start`.
+   *
+   * @throws OrchestratorStopError when components failed to close (the others are closed).
+   */
+  stop(): Promise<void>;
+  /** The engine: start sagas, apply actions, read states and histories in-process. */
+  readonly engine: SagaEngine;
+  /** The status and admin API (fastify), listening once `start` resolved. */
+  readonly http: FastifyInstance;
+  /** The orchestrator's Prometheus metrics. */
+  readonly metrics: OrchestratorMetrics;
+  /** This instance's id (logs, the relay's transactional id). */
+  readonly instanceId: string;
+  /** The HTTP API's base URL (`http://127.0.0.1:8080`; the bound port when 0 was asked), or null when not listening. */
+  address(): string | null;
+}
+
+/**
+ * Wires the orchestrator service around core's `SagaEngine`: the MySQL event store,
+ * outbox, inbox and dead-letter table; the outbox relay and the replies consumer on Kafka;
+ * the Redis caches; the BullMQ timers, EventProcess worker pool and maintenance jobs
+ * (reconciliation, outbox cleanup); the HTTP API and its readiness checks; the metrics.
+ *
+ * Nothing assumes a single instance: instances share the consumer group
+ * `<topic prefix><serviceName>`, each has its own relay transactional id, migrations are
+ * serialised by a database lock, the outbox is claimed by shard, the optimistic lock
+ * keeps one saga advanced by one instance at a time, and timers and maintenance jobs run
+ * once across the instances sharing the Redis queue prefix.
+ *
+ * Creating it opens the Redis connections: call `stop()` even when `start()` never ran
+ * (a `start()` that fails stops what it started by itself).
+ *
+ * @example
+ * ```ts
+ * const orchestrator = createOrchestrator({
+ *   config: loadOrchestratorConfig(process.env),
+ *   definitions: [placeOrder],
+ * });
+ * await orchestrator.start();
+ * process.once('SIGTERM', () => void orchestrator.stop());
+ * ```
+ */
+export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
+  const { config, definitions, registry, instanceId, ...resolved } =
+    resolveOrchestratorOptions(options);
+  const serviceName = config.serviceName;
+  const logger: Logger = resolved.logger.child({ instanceId });
+  const log = logger.child({ component: 'orchestrator' });
+  const clock = systemClock;
+
+  const definitionRegistry = new DefinitionRegistry();
+  for (const definition of definitions) definitionRegistry.register(definition);
+  const topics = createTopicNames({ prefix: config.topics.prefix });
+  const topicList = topics.all(participantsOf(definitions));
+  const dataSource = createDataSource({
+    type: config.mysql.driver,
+    host: config.mysql.host,
+    port: config.mysql.port,
+    username: config.mysql.user,
+    password: config.mysql.password,
+    database: config.mysql.database,
+    poolSize: config.mysql.poolSize,
+    entities: [...orchestratorEntities],
+    migrations: [...orchestratorMigrations],
+  });
+  const eventStore = new MySqlEventStore(dataSource, { clock, logger });
+  const outbox = new MySqlOutbox(dataSource, { clock });
+  const mySqlInbox = new MySqlInbox(dataSource, { clock });
+  const deadLetters = new MySqlDeadLetterStore(dataSource, { clock });
+  const queries = new SagaQueries(dataSource);
+
+  const metrics = createOrchestratorMetrics(registry, {
+    outboxPending: () => outbox.pendingCount(),
+    logger,
+  });
+
+  const kafka = createKafka({
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.clientId,
+    logCreator: kafkaLogCreator(levelLogger(logger)),
+    logLevel: config.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
+  });
+  const admin = kafka.admin();
+  const publisher = new TransactionalPublisher({
+    kafka,
+    transactionalId: `${serviceName}-relay-${instanceId}`,
+    transactionTimeoutMs: RELAY_TRANSACTION_TIMEOUT_MS,
+    logger,
+  });
+  const relay = new OutboxRelay({
+    outbox,
+    publisher,
+    pollIntervalMs: config.outboxPollIntervalMs,
+    logger,
+    hooks: {
+      onPublished: ({ count, durationMs }) => {
+        metrics.recordOutboxPublished(count, durationMs);
+      },
+    },
+  });
+  eventStore.onCommitted(({ outboxCount }) => {
+    if (outboxCount > 0) relay.wake();
+  });
+
+  // Everything that can refuse its options is built above: the Redis clients below connect
+  // at once, and a constructor failing after them would leave them open.
+  const queues = {
+    queuePrefix: queuePrefixFor(config.redis.keyPrefix),
+    connection: createQueueConnection({
+      url: config.redis.url,
+      connectionName: `${serviceName}-queues-${instanceId}`,
+      logger,
+    }),
+  };
+  const redis = createRedis({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    connectionName: `${serviceName}-cache-${instanceId}`,
+    logger,
+  });
+
+  const stateCache = new RedisSagaStateCache(redis);
+  const eventProcessCache = new RedisEventProcessCache(redis);
+  const inbox = new CachedInbox(mySqlInbox, eventProcessCache, {
+    logger,
+    observer: {
+      onLookup: ({ cache, hits, misses }) => {
+        metrics.recordCacheLookups(cache, hits, misses);
+      },
+      onCacheError: ({ cache, operation }) => {
+        metrics.recordCacheError(cache, operation);
+      },
+    },
+  });
+
+  const scheduler = new BullTimerScheduler({ ...queues, clock, logger });
+  const engine = new SagaEngine({
+    definitions: definitionRegistry,
+    eventStore,
+    scheduler,
+    commandEncoder: createCommandEncoder({ topics, source: serviceName }),
+    clock,
+    ids: uuidIdGenerator,
+    stateCache,
+    logger,
+    observer: metricsObserver(metrics),
+  });
+  const timerWorker = new TimerWorker({
+    ...queues,
+    handler: (timer) => engine.handleTimer(timer),
+    logger,
+  });
+  const pool = new EventProcessWorkerPool({
+    ...queues,
+    inbox,
+    handlers: { [serviceName]: createReplyHandler(engine) },
+    concurrency: config.workerConcurrency,
+    leaseMs: INBOX_LEASE_MS,
+    afterHandled: (record) => inbox.rememberDone(record.consumer, record.messageId),
+    clock,
+    logger,
+  });
+
+  const consumer = new InboxConsumer({
+    kafka,
+    consumerName: serviceName,
+    // The topic prefix keeps deployments that share a cluster in groups of their own.
+    groupId: `${topics.prefix}${serviceName}`,
+    topics: [topics.replies],
+    accept: acceptOnly({ kinds: ['reply'] }),
+    sink: async (messages) => {
+      const { accepted, duplicates } = await inbox.receive(messages);
+      metrics.recordDuplicates(serviceName, duplicates.length);
+      if (duplicates.length > 0) {
+        log.debug('duplicate replies discarded', {
+          messageIds: duplicates.map((m) => m.messageId),
+        });
+      }
+      await pool.enqueue(accepted);
+    },
+    deadLetters: { store: deadLetters, topic: topics.deadLetters, publisher },
+    clock,
+    logger,
+    hooks: {
+      onDeadLetter: ({ reasonCode }) => {
+        metrics.recordDeadLetter(serviceName, reasonCode);
+      },
+    },
+  });
+
+  const reconciler = new Reconciler({
+    stateCache,
+    sagaSource: createSagaStateSource({ queries, store: eventStore, clock }),
+    rearm: (state) => engine.rearmTimers(state),
+    eventProcessCache,
+    inboxSource: mySqlInbox,
+    requeue: (records) => pool.requeue(records),
+    staleInboxAfterMs: INBOX_LEASE_MS,
+    clock,
+    logger,
+    observer: {
+      onReconciled: (report) => {
+        metrics.recordReconciliation(report);
+      },
+    },
+  });
+  const maintenance = new RecurringJobs({ ...queues, logger })
+    .register('reconcile', config.reconciliationIntervalMs, () => reconciler.run())
+    .register('outbox-cleanup', OUTBOX_CLEANUP_INTERVAL_MS, async () => {
+      const before = new Date(clock.now().getTime() - OUTBOX_RETENTION_MS);
+      const deleted = await deletePublishedOutbox(outbox, before);
+      if (deleted > 0) log.info('published outbox rows deleted', { deleted });
+      return { deleted };
+    });
+
+  const http = createHttpApi({
+    engine,
+    definitions: definitionRegistry,
+    sagas: queries,
+    deadLetters,
+    deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },
+    failedInbox: mySqlInbox,
+    outbox,
+    healthChecks: createHealthChecks({
+      kafka: admin,
+      consumerRunning: () => consumer.running,
+      mysql: dataSource,
+      redis,
+    }),
+    metrics: registry.registry,
+    logger,
+    clock,
+  });
+
+  let running: Promise<void> | null = null;
+  let starting: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
+  let address: string | null = null;
+  let publisherConnected = false;
+
+  const run = async (): Promise<void> => {
+    const startedMs = performance.now();
+    log.info('orchestrator starting', {
+      database: config.mysql.database,
+      topicPrefix: topics.prefix,
+      queuePrefix: queues.queuePrefix,
+      definitions: definitions.map((d) => `${d.name}@${d.version}`),
+    });
+    await dataSource.initialize();
+    const migrations = await runMigrationsExclusively(dataSource, config.mysql.database);
+    if (migrations.length > 0) log.info('migrations applied', { migrations });
+
+    await admin.connect();
+    const ensured = await ensureTopics(admin, topicList, {
+      partitions: config.topics.partitions,
+    });
+    const created = ensured.filter((t) => t.created).map((t) => t.topic);
+    if (created.length > 0) log.info('topics created', { topics: created });
+    await publisher.connect();
+    publisherConnected = true;
+
+    // Recovery: the relay's first pass publishes what the outbox holds; timers of active
+    // sagas are scheduled again; abandoned EventProcess records go back to the pool.
+    const outboxPending = await outbox.pendingCount();
+    relay.start();
+    await Promise.all([pool.start(), timerWorker.start()]);
+    const recovery = await recoverInFlight({
+      sagas: queries,
+      rearm: (state) => engine.rearmTimers(state),
+      inbox: mySqlInbox,
+      requeue: (records) => pool.requeue(records),
+      now: clock.now(),
+      leaseMs: INBOX_LEASE_MS,
+      logger: log,
+    });
+    log.info('recovery done', { outboxPending, ...recovery });
+
+    await consumer.start();
+    await maintenance.start();
+    address = await http.listen({ host: config.http.host, port: config.http.port });
+    log.info('orchestrator started', {
+      address,
+      topics: topicList,
+      durationMs: Math.round(performance.now() - startedMs),
+    });
+  };
+
+  const shutdown = async (): Promise<void> => {
+    const failures: { component: string; error: unknown }[] = [];
+    const close = async (component: string, action: () => Promise<unknown>): Promise<void> => {
+      try {
+        await action();
+      } catch (error: unknown) {
+        failures.push({ component, error });
+        log.error('closing a component failed', { part: component, error: describe(error) });
+      }
+    };
+    const startedMs = performance.now();
+    log.info('orchestrator stopping');
+    // Order matters: no new input first, then let the work in hand finish (it may write
+    // outbox rows), then publish what is left, then close the connections.
+    await close('http', async () => {
+      await http.close();
+      address = null;
+    });
+    await close('consumer', () => consumer.stop());
+    await Promise.all([
+      close('worker pool', () => pool.close()),
+      close('timer worker', () => timerWorker.close()),
+    ]);
+    await close('maintenance jobs', () => maintenance.close());
+    await close('relay', async () => {
+      await relay.stop();
+      if (dataSource.isInitialized && publisherConnected) {
+        const published = await relay.drain();
+        if (published > 0) log.info('outbox drained', { published });
+      }
+    });
+    await Promise.all([
+      close('publisher', () => publisher.disconnect()),
+      close('kafka admin', () => admin.disconnect()),
+      close('timer scheduler', () => scheduler.close()),
+    ]);
+    await Promise.all([
+      close('redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS)),
+      close('queue connection', () => closeRedis(queues.connection, REDIS_QUIT_TIMEOUT_MS)),
+    ]);
+    await close('mysql', async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    });
+    log.info('orchestrator stopped', {
+      durationMs: Math.round(performance.now() - startedMs),
+      failures: failures.map((f) => f.component),
+    });
+    if (failures.length > 0) throw new OrchestratorStopError(failures);
+  };
+
+  const stop = (): Promise<void> => {
+    // A start in progress runs to its end (or its failure) first, then everything closes.
+    stopping ??= (running ?? Promise.resolve()).catch(() => undefined).then(shutdown);
+    return stopping;
+  };
+
+  const start = (): Promise<void> => {
+    if (starting !== null) return starting;
+    if (stopping !== null) return Promise.reject(new OrchestratorStoppedError());
+    running = run();
+    starting = running.catch(async (error: unknown) => {
+      log.error('orchestrator failed to start; stopping what was started', {
+        error: describe(error),
+      });
+      await stop().catch(() => undefined);
+      throw error;
+    });
+    return starting;
+  };
+
+  return {
+    start,
+    stop,
+    engine,
+    http,
+    metrics,
+    instanceId,
+    address: () => address,
+  };
+}
+
+function describe(error: unknown): unknown {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: error.message,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
+  }
+  return error;
+}

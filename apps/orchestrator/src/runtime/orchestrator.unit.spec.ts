@@ -1,0 +1,22 @@
+import { DefinitionError } from '@sagaflow/core';
+import { OptionsError } from '@sagaflow/config';
+
+import { loadOrchestratorConfig } from '../config';
+import { paymentSaga } from './__fixtures__/payment-saga';
+import { createOrchestrator } from './orchestrator';
+
+const config = loadOrchestratorConfig({});
+
+describe('createOrchestrator', () => {
+  it('refuses a definition registered twice, before opening any connection', () => {
+    expect(() => createOrchestrator({ config, definitions: [paymentSaga, paymentSaga] })).toThrow(
+      DefinitionError,
+    );
+  });
+
+  it('refuses invalid options, naming them', () => {
+    expect(() => createOrchestrator({ config, definitions: [], instanceId: 'a:b' })).toThrow(
+      OptionsError,
+    );
+  });
+});

@@ -1,0 +1,28 @@
+import { type InboxRecord, type SagaEngine } from '@sagaflow/core';
+import { type EventProcessHandler } from '@sagaflow/jobs';
+import { decodeReply, replyToInput } from '@sagaflow/messaging';
+
+/**
+ * The worker pool's handler for the orchestrator's EventProcess records: decodes the
+ * stored reply, maps it to the decider's input and applies it with the record as the
+ * `processed` mark, so the record turns DONE in the same transaction as the decision.
+ *
+ * Errors keep their meaning for the pool: a reply that no longer decodes
+ * (`MessageDecodeError`) or names no saga (`SagaNotFoundError`) is terminal — the record
+ * is marked FAILED and logged; a lost optimistic lock or a database hiccup is retried.
+ *
+ * @example
+ * ```ts
+ * new EventProcessWorkerPool({ ...queues, inbox, handlers: { orchestrator: createReplyHandler(engine) } });
+ * ```
+ */
+export function createReplyHandler(engine: Pick<SagaEngine, 'handleReply'>): EventProcessHandler {
+  return async (record: InboxRecord) => {
+    const decoded = decodeReply(record.payload);
+    // The consumer decoded it before storing it: only a codec change can make it fail now.
+    if (!decoded.ok) throw decoded.error;
+    return engine.handleReply(replyToInput(decoded.envelope), {
+      processed: { consumer: record.consumer, messageId: record.messageId },
+    });
+  };
+}
