@@ -1,5 +1,15 @@
 /**
  * @packageDocumentation
- * The participant SDK services import.
+ * The participant SDK: `createParticipant` runs a service's typed command handlers with
+ * effectively-once semantics over Kafka, MySQL (EventProcess inbox, step results, outbox),
+ * Redis and BullMQ.
  */
-export {};
+export type * from './command-context';
+export * from './command-handler';
+export * from './participant';
+export type * from './participant-health';
+export * from './participant-options';
+export type * from './participant-metrics';
+export * from './forward-pending-error';
+export * from './handler-failed-error';
+export * from './step-result-race-error';

@@ -1,0 +1,254 @@
+import { createCommandDriver, type CommandDriver } from './__fixtures__/command-driver';
+import { type ExampleServiceName } from './config';
+import { runService, type RunningService } from './run-service';
+import { readInventorySnapshot } from './seed/read-inventory-snapshot';
+import { readOrders } from './seed/read-orders';
+import { readPaymentsSnapshot } from './seed/read-payments-snapshot';
+import { seedCustomers } from './seed/seed-customers';
+import { seedStock } from './seed/seed-stock';
+
+let driver: CommandDriver;
+const services = new Map<ExampleServiceName, RunningService>();
+
+function running(name: ExampleServiceName): RunningService {
+  const service = services.get(name);
+  if (service === undefined) throw new Error(`${name} is not running`);
+  return service;
+}
+
+beforeAll(async () => {
+  driver = await createCommandDriver();
+  // Seeded before the services' first start: seeding creates and migrates the databases.
+  await seedCustomers({ database: driver.database('payment-service') }, [
+    { customerId: 'c-rich', creditLimit: 1000 },
+    { customerId: 'c-poor', creditLimit: 50.5 },
+  ]);
+  await seedStock({ database: driver.database('inventory-service') }, [
+    { sku: 'sku-many', available: 100 },
+    { sku: 'sku-few', available: 1 },
+  ]);
+  const names: ExampleServiceName[] = ['order-service', 'payment-service', 'inventory-service'];
+  await Promise.all(
+    names.map(async (name) => {
+      services.set(name, await runService(name, driver.env(name), { httpPort: 0 }));
+    }),
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([...services.values()].map((s) => s.stop()));
+  await driver.cleanup();
+}, 60_000);
+
+describe('example services', () => {
+  it('serve /health, /ready and /stats', async () => {
+    const { url } = running('payment-service');
+    const health = await fetch(`${url}/health`);
+    const ready = await fetch(`${url}/ready`);
+    const stats = await fetch(`${url}/stats`);
+
+    expect(health.status).toBe(200);
+    await expect(health.json()).resolves.toEqual({ status: 'ok', service: 'payment-service' });
+    expect(ready.status).toBe(200);
+    await expect(ready.json()).resolves.toMatchObject({ status: 'ready', ready: true });
+    await expect(stats.json()).resolves.toMatchObject({ service: 'payment-service' });
+    expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+  });
+
+  it('run a place-order saga to its end: order approved, credit and stock held, customer notified once', async () => {
+    const sagaId = `s-${driver.suffix}-happy`;
+    const orderId = `o-${driver.suffix}-happy`;
+    const order = { orderId, customerId: 'c-rich', sku: 'sku-many', quantity: 3, amount: 99.99 };
+
+    await expect(
+      driver.call('order-service', {
+        sagaId,
+        step: 'create-order',
+        command: 'CreateOrder',
+        payload: order,
+      }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { orderId, status: 'PENDING' } });
+    await expect(
+      driver.call('payment-service', {
+        sagaId,
+        step: 'reserve-credit',
+        command: 'ReserveCredit',
+        payload: { orderId, customerId: 'c-rich', amount: 99.99 },
+      }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { creditAvailable: 900.01 } });
+    await expect(
+      driver.call('inventory-service', {
+        sagaId,
+        step: 'reserve-stock',
+        command: 'ReserveStock',
+        payload: { orderId, sku: 'sku-many', quantity: 3 },
+      }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { available: 97 } });
+    await expect(
+      driver.call('order-service', {
+        sagaId,
+        step: 'approve-order',
+        command: 'ApproveOrder',
+        payload: { orderId },
+      }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { status: 'APPROVED' } });
+    const notify = {
+      sagaId,
+      step: 'notify-customer',
+      command: 'NotifyCustomer',
+      payload: { orderId, customerId: 'c-rich', status: 'APPROVED' },
+    };
+    await driver.call('order-service', notify);
+    await expect(driver.call('order-service', { ...notify, attempt: 2 })).resolves.toMatchObject({
+      outcome: 'success',
+      payload: { notified: true },
+    });
+
+    const orders = await readOrders(running('order-service').dataSource);
+    expect(orders.find((o) => o.orderId === orderId)).toMatchObject({
+      status: 'APPROVED',
+      amount: 99.99,
+      quantity: 3,
+      notifiedAt: expect.any(String) as unknown,
+    });
+    const payments = await readPaymentsSnapshot({ database: driver.database('payment-service') });
+    expect(payments.customers.find((c) => c.customerId === 'c-rich')).toEqual({
+      customerId: 'c-rich',
+      creditLimit: 1000,
+      creditReserved: 99.99,
+    });
+    expect(payments.reservations.filter((r) => r.orderId === orderId)).toEqual([
+      { orderId, customerId: 'c-rich', amount: 99.99, status: 'HELD' },
+    ]);
+    const inventory = await readInventorySnapshot(running('inventory-service').dataSource);
+    expect(inventory.stock.find((s) => s.sku === 'sku-many')).toEqual({
+      sku: 'sku-many',
+      available: 97,
+      reserved: 3,
+    });
+  });
+
+  it('refuse credit over the limit and unknown customers, changing nothing', async () => {
+    const sagaId = `s-${driver.suffix}-credit`;
+    const orderId = `o-${driver.suffix}-credit`;
+
+    const over = await driver.call('payment-service', {
+      sagaId,
+      step: 'reserve-credit',
+      command: 'ReserveCredit',
+      payload: { orderId, customerId: 'c-poor', amount: 50.51 },
+    });
+    const unknown = await driver.call('payment-service', {
+      sagaId: `${sagaId}-u`,
+      step: 'reserve-credit',
+      command: 'ReserveCredit',
+      payload: { orderId: `${orderId}-u`, customerId: 'c-nobody', amount: 1 },
+    });
+
+    expect(over).toMatchObject({
+      outcome: 'failure',
+      failure: { kind: 'business', code: 'CREDIT_LIMIT_EXCEEDED' },
+    });
+    expect(unknown).toMatchObject({
+      outcome: 'failure',
+      failure: { kind: 'business', code: 'UNKNOWN_CUSTOMER' },
+    });
+    const payments = await readPaymentsSnapshot(running('payment-service').dataSource);
+    expect(payments.customers.find((c) => c.customerId === 'c-poor')?.creditReserved).toBe(0);
+    expect(payments.reservations.filter((r) => r.orderId.startsWith(orderId))).toEqual([]);
+  });
+
+  it('compensate: out of stock, then credit released and the order rejected', async () => {
+    const sagaId = `s-${driver.suffix}-stock`;
+    const orderId = `o-${driver.suffix}-stock`;
+    const order = { orderId, customerId: 'c-rich', sku: 'sku-few', quantity: 2, amount: 10 };
+    await driver.call('order-service', {
+      sagaId,
+      step: 'create-order',
+      command: 'CreateOrder',
+      payload: order,
+    });
+    await driver.call('payment-service', {
+      sagaId,
+      step: 'reserve-credit',
+      command: 'ReserveCredit',
+      payload: { orderId, customerId: 'c-rich', amount: 10 },
+    });
+    const reservedBefore = (
+      await readPaymentsSnapshot(running('payment-service').dataSource)
+    ).customers.find((c) => c.customerId === 'c-rich')?.creditReserved;
+
+    await expect(
+      driver.call('inventory-service', {
+        sagaId,
+        step: 'reserve-stock',
+        command: 'ReserveStock',
+        payload: { orderId, sku: 'sku-few', quantity: 2 },
+      }),
+    ).resolves.toMatchObject({ outcome: 'failure', failure: { code: 'OUT_OF_STOCK' } });
+    await expect(
+      driver.call('payment-service', {
+        sagaId,
+        step: 'reserve-credit',
+        command: 'ReleaseCredit',
+        direction: 'compensation',
+        payload: { orderId },
+      }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { released: 10 } });
+    await expect(
+      driver.call('order-service', {
+        sagaId,
+        step: 'create-order',
+        command: 'RejectOrder',
+        direction: 'compensation',
+        payload: { orderId },
+      }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { status: 'REJECTED' } });
+
+    const payments = await readPaymentsSnapshot(running('payment-service').dataSource);
+    expect(payments.customers.find((c) => c.customerId === 'c-rich')?.creditReserved).toBe(
+      (reservedBefore ?? 0) - 10,
+    );
+    expect(payments.reservations.find((r) => r.orderId === orderId)?.status).toBe('RELEASED');
+    const inventory = await readInventorySnapshot(running('inventory-service').dataSource);
+    expect(inventory.stock.find((s) => s.sku === 'sku-few')).toEqual({
+      sku: 'sku-few',
+      available: 1,
+      reserved: 0,
+    });
+    const orders = await readOrders(running('order-service').dataSource);
+    expect(orders.find((o) => o.orderId === orderId)?.status).toBe('REJECTED');
+  });
+
+  it('release stock held for an order once', async () => {
+    const sagaId = `s-${driver.suffix}-release`;
+    const orderId = `o-${driver.suffix}-release`;
+    await driver.call('inventory-service', {
+      sagaId,
+      step: 'reserve-stock',
+      command: 'ReserveStock',
+      payload: { orderId, sku: 'sku-many', quantity: 5 },
+    });
+    const release = {
+      sagaId,
+      step: 'reserve-stock',
+      command: 'ReleaseStock',
+      direction: 'compensation',
+      payload: { orderId },
+    } as const;
+
+    await expect(driver.call('inventory-service', release)).resolves.toMatchObject({
+      payload: { released: 5 },
+    });
+    await expect(
+      driver.call('inventory-service', { ...release, attempt: 2 }),
+    ).resolves.toMatchObject({ outcome: 'success', payload: { released: 5 } });
+
+    const inventory = await readInventorySnapshot(running('inventory-service').dataSource);
+    expect(inventory.reservations.find((r) => r.orderId === orderId)).toMatchObject({
+      status: 'RELEASED',
+    });
+    const sku = inventory.stock.find((s) => s.sku === 'sku-many');
+    expect((sku?.available ?? 0) + (sku?.reserved ?? 0)).toBe(100);
+  });
+});

@@ -1,0 +1,100 @@
+import { type Environment } from '@sagaflow/config';
+import { createKafka } from '@sagaflow/kafka';
+import { createTopicNames } from '@sagaflow/messaging';
+import { createLogger, kafkaLogCreator, type StructuredLogger } from '@sagaflow/observability';
+import { createParticipant, type Participant } from '@sagaflow/participant';
+import { type DataSource } from 'typeorm';
+
+import { type ExampleServiceName, loadServiceConfig, type ServiceConfig } from './config';
+import { exampleServices } from './example-services';
+import { type HealthServer, startHealthServer } from './health-server';
+import { openServiceDatabase } from './service-database';
+
+/** Options of {@link runService}. */
+export interface RunServiceOptions {
+  /** @defaultValue a JSON-lines logger on stdout at the configured level */
+  readonly logger?: StructuredLogger;
+  /** Overrides `SAGAFLOW_HTTP_PORT`; `0` picks a free port (tests). @defaultValue the configured port */
+  readonly httpPort?: number;
+}
+
+/** A started example service. */
+export interface RunningService {
+  readonly config: ServiceConfig;
+  readonly participant: Participant;
+  readonly dataSource: DataSource;
+  /** Where `/health`, `/ready` and `/stats` answer. */
+  readonly url: string;
+  /** Stops HTTP, the participant (gracefully) and the database connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one example service from the environment (`SAGAFLOW_*`, see `loadServiceConfig`):
+ * opens and migrates its database (creating it if needed), serves `/health`, `/ready` and
+ * `/stats`, and starts its participant. `/ready` answers 200 once commands are consumed.
+ * On a failure, what was started is stopped and the error is thrown.
+ *
+ * @example
+ * ```ts
+ * const service = await runService('payment-service', process.env);
+ * process.once('SIGTERM', () => void service.stop());
+ * ```
+ */
+export async function runService(
+  serviceName: ExampleServiceName,
+  env: Environment,
+  options: RunServiceOptions = {},
+): Promise<RunningService> {
+  const config = loadServiceConfig(serviceName, env);
+  const logger = options.logger ?? createLogger({ service: serviceName, level: config.logLevel });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => {
+        logger.error('stopping a part of the service failed', { error });
+      });
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const dataSource = await openServiceDatabase(serviceName, config.mysql);
+    cleanups.push(() => dataSource.destroy());
+    const participant = createParticipant({
+      name: serviceName,
+      dataSource,
+      kafka: createKafka({
+        brokers: config.kafka.brokers,
+        clientId: config.kafka.clientId,
+        logCreator: kafkaLogCreator(logger),
+      }),
+      topics: createTopicNames({ prefix: config.topics.prefix }),
+      redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix },
+      handlers: exampleServices[serviceName].handlers,
+      concurrency: config.workerConcurrency,
+      topicPartitions: config.topics.partitions,
+      logger,
+    });
+    // Liveness answers while the participant starts; readiness once it runs.
+    const http: HealthServer = await startHealthServer({
+      host: config.http.host,
+      port: options.httpPort ?? config.http.port,
+      participant,
+      logger,
+    });
+    cleanups.push(() => http.close());
+    cleanups.push(() => participant.stop());
+    await participant.start();
+    logger.info('service ready', { url: http.url, database: config.mysql.database });
+    return {
+      config,
+      participant,
+      dataSource,
+      url: http.url,
+      stop: cleanUp,
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { type MysqlEnvConfig } from '@sagaflow/config';
+import { createDataSource, participantEntities, participantMigrations } from '@sagaflow/mysql';
+import { type DataSource } from 'typeorm';
+
+import { type ExampleServiceName } from './config';
+import { exampleServices } from './example-services';
+import { MigrationLockTimeoutError } from './migration-lock-timeout-error';
+
+/** Options of {@link openServiceDatabase}. */
+export interface OpenServiceDatabaseOptions {
+  /** Create the database when it does not exist. @defaultValue `true` */
+  readonly create?: boolean;
+  /** Connections in the pool. @defaultValue `mysql.poolSize` */
+  readonly poolSize?: number;
+}
+
+/** How long a process waits for another one migrating the same database, in seconds. */
+const MIGRATION_LOCK_TIMEOUT_S = 60;
+
+/**
+ * Opens an example service's database, creating it if needed, and brings its schema up to
+ * date: the Sagaflow participant tables, then the service's own. Several processes may do
+ * this at once (a service and a seeding test, say): migrations run under a MySQL named lock
+ * (`GET_LOCK`), so they run once. The caller destroys the data source.
+ *
+ * @example
+ * ```ts
+ * const config = loadServiceConfig('payment-service', process.env);
+ * const dataSource = await openServiceDatabase('payment-service', config.mysql);
+ * ```
+ */
+export async function openServiceDatabase(
+  service: ExampleServiceName,
+  mysql: MysqlEnvConfig,
+  options: OpenServiceDatabaseOptions = {},
+): Promise<DataSource> {
+  const connection = {
+    type: mysql.driver,
+    host: mysql.host,
+    port: mysql.port,
+    username: mysql.user,
+    password: mysql.password,
+  };
+  if (options.create ?? true) {
+    // information_schema is there for every user, whatever the grants.
+    const admin = createDataSource({ ...connection, database: 'information_schema', poolSize: 1 });
+    await admin.initialize();
+    try {
+      await admin.query(
+        `CREATE DATABASE IF NOT EXISTS \`${mysql.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+      );
+    } finally {
+      await admin.destroy();
+    }
+  }
+  const { entities, migrations } = exampleServices[service];
+  const dataSource = createDataSource({
+    ...connection,
+    database: mysql.database,
+    entities: [...participantEntities, ...entities],
+    migrations: [...participantMigrations, ...migrations],
+    poolSize: options.poolSize ?? mysql.poolSize,
+  });
+  await dataSource.initialize();
+  try {
+    await migrateUnderLock(dataSource, `sagaflow-migrate-${mysql.database}`);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+async function migrateUnderLock(dataSource: DataSource, lockName: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [row] = await runner.manager.query<{ locked: number | string | null }[]>(
+      'SELECT GET_LOCK(?, ?) AS locked',
+      [lockName, MIGRATION_LOCK_TIMEOUT_S],
+    );
+    if (Number(row?.locked) !== 1) {
+      throw new MigrationLockTimeoutError(lockName, MIGRATION_LOCK_TIMEOUT_S);
+    }
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.manager.query('SELECT RELEASE_LOCK(?)', [lockName]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

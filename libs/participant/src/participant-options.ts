@@ -1,0 +1,286 @@
+import { hostname } from 'node:os';
+
+import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
+import {
+  type Clock,
+  COMMAND_NAME_PATTERN,
+  type Logger,
+  NAME_PATTERN,
+  noopLogger,
+} from '@sagaflow/core';
+import { type TopicNames } from '@sagaflow/messaging';
+import { type Kafka } from 'kafkajs';
+import { type DataSource } from 'typeorm';
+
+import { type CommandHandlers } from './command-handler';
+import { type ParticipantMetrics } from './participant-metrics';
+import { safeName } from './safe-name';
+
+/** Where the participant's Redis lives: the EventProcess cache and the BullMQ queues. */
+export interface ParticipantRedisOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…`. @defaultValue `'redis://127.0.0.1:6379'` */
+  readonly url?: string;
+  /** Prefix of the EventProcess cache keys. @defaultValue `` `sagaflow:${name}:` `` */
+  readonly keyPrefix?: string;
+  /**
+   * Start of the BullMQ queue names (`<queuePrefix>ep-<name>`, `<queuePrefix>maintenance`);
+   * `[A-Za-z0-9._-]` only.
+   * @defaultValue `keyPrefix` with every other character replaced by `-`
+   */
+  readonly queuePrefix?: string;
+}
+
+/** Timings of the command consumer (see `InboxConsumer` in `@sagaflow/kafka`). */
+export interface ParticipantConsumerOptions {
+  /** @defaultValue `30000` */
+  readonly sessionTimeoutMs?: number;
+  /** @defaultValue `3000` */
+  readonly heartbeatIntervalMs?: number;
+  /** @defaultValue `60000` */
+  readonly rebalanceTimeoutMs?: number;
+  /** Longest fetch long-poll; bounds how long stopping an idle consumer takes. @defaultValue `1000` */
+  readonly maxWaitTimeMs?: number;
+  /** @defaultValue `1` */
+  readonly partitionsConsumedConcurrently?: number;
+}
+
+/** Batching of the reply relay (see `OutboxRelay` in `@sagaflow/kafka`). */
+export interface ParticipantRelayOptions {
+  /** Replies per Kafka transaction. @defaultValue `200` */
+  readonly batchSize?: number;
+  /** Fallback poll of the outbox, in ms (every commit wakes the relay anyway). @defaultValue `200` */
+  readonly pollIntervalMs?: number;
+}
+
+/** Options of {@link createParticipant}. */
+export interface ParticipantOptions {
+  /**
+   * The participant's name, as saga definitions name it (`payment-service`): its command
+   * topic is `topics.commands(name)`, its EventProcess consumer and reply `source` are the
+   * name, its consumer group is `` `${topics.prefix}${name}` ``. Pattern
+   * `[a-z][a-z0-9-]{0,62}`. Required.
+   */
+  readonly name: string;
+  /**
+   * The service's database, initialized and migrated before `start()`, with
+   * `participantEntities` / `participantMigrations` of `@sagaflow/mysql` and the service's
+   * own. Not owned: the caller destroys it after `stop()`. Required.
+   */
+  readonly dataSource: DataSource;
+  /** The kafkajs client, from `createKafka` of `@sagaflow/kafka`. Required. */
+  readonly kafka: Kafka;
+  /** The topic names, from `createTopicNames` of `@sagaflow/messaging`. Required. */
+  readonly topics: TopicNames;
+  /** One handler per command name, made with {@link commandHandler}; at least one. Required. */
+  readonly handlers: CommandHandlers;
+  /** @defaultValue see {@link ParticipantRedisOptions} */
+  readonly redis?: ParticipantRedisOptions;
+  /** Commands processed at once by this process. @defaultValue `4` */
+  readonly concurrency?: number;
+  /**
+   * Runs of a handler that throws a retryable (technical) error before its command is
+   * answered with a technical failure (`HANDLER_FAILED`) and its record marked FAILED.
+   * @defaultValue `5`
+   */
+  readonly maxHandlerAttempts?: number;
+  /** Delay before the first retry of a failed handler, in ms; doubles each time. @defaultValue `200` */
+  readonly handlerBackoffMs?: number;
+  /**
+   * How long a command being processed is leased to its worker, in ms; a RECEIVED or
+   * PROCESSING record older than this is queued again by the recovery job. Longer than a
+   * handler ever takes. @defaultValue `60000`
+   */
+  readonly leaseMs?: number;
+  /** Partitions of the topics `start()` creates (existing topics are left alone). @defaultValue `3` */
+  readonly topicPartitions?: number;
+  /**
+   * This process among the participant's instances, stable across its restarts: part of the
+   * reply relay's Kafka transactional id, so a restarted instance fences its predecessor.
+   * `[A-Za-z0-9._-]`. @defaultValue the host name (other characters replaced by `-`)
+   */
+  readonly instanceId?: string;
+  /**
+   * How often the recovery job runs, in ms: it queues stale inbox records again and repairs
+   * the EventProcess cache against MySQL. @defaultValue `30000`
+   */
+  readonly recoveryIntervalMs?: number;
+  /** Published replies are deleted from the outbox after this long, in ms. @defaultValue `3600000` */
+  readonly outboxRetentionMs?: number;
+  /** How often published replies are cleaned up, in ms. @defaultValue `300000` */
+  readonly outboxCleanupIntervalMs?: number;
+  /** @defaultValue see {@link ParticipantConsumerOptions} */
+  readonly consumer?: ParticipantConsumerOptions;
+  /** @defaultValue see {@link ParticipantRelayOptions} */
+  readonly relay?: ParticipantRelayOptions;
+  /** Structured logs; command lines carry `sagaId`, `messageId`, `step`. @defaultValue `noopLogger` */
+  readonly logger?: Logger;
+  /** Metrics hooks. @defaultValue none */
+  readonly metrics?: ParticipantMetrics;
+  /** Stamps replies, inbox and outbox rows. @defaultValue the system clock */
+  readonly clock?: Clock;
+}
+
+/** {@link ParticipantOptions} with every default applied. */
+export interface ResolvedParticipantOptions {
+  readonly name: string;
+  readonly dataSource: DataSource;
+  readonly kafka: Kafka;
+  readonly topics: TopicNames;
+  readonly handlers: CommandHandlers;
+  readonly redis: Required<ParticipantRedisOptions>;
+  readonly concurrency: number;
+  readonly maxHandlerAttempts: number;
+  readonly handlerBackoffMs: number;
+  readonly leaseMs: number;
+  readonly topicPartitions: number;
+  readonly instanceId: string;
+  readonly recoveryIntervalMs: number;
+  readonly outboxRetentionMs: number;
+  readonly outboxCleanupIntervalMs: number;
+  readonly consumer: ParticipantConsumerOptions;
+  readonly relay: ParticipantRelayOptions;
+  readonly logger: Logger;
+  readonly metrics: ParticipantMetrics;
+  readonly clock: Clock;
+  /** `` `${topics.prefix}${name}` ``. */
+  readonly groupId: string;
+  /** `` `${topics.prefix}${name}-relay-${instanceId}` ``. */
+  readonly transactionalId: string;
+}
+
+const REDIS_URL = /^rediss?:\/\/[^\s/?#]+(?:\/\d{1,2})?$/;
+const KAFKA_ID = /^[A-Za-z0-9._-]{1,249}$/;
+const systemClock: Clock = { now: () => new Date() };
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return methods.every((method) => typeof record[method] === 'function');
+}
+
+const isOptionalPositive = (value: unknown): boolean =>
+  value === undefined || isPositiveInteger(value);
+
+/**
+ * Applies the defaults of {@link ParticipantOptions} and validates them.
+ * @throws OptionsError naming every bad field and its value.
+ */
+export function resolveParticipantOptions(options: ParticipantOptions): ResolvedParticipantOptions {
+  const name = options.name;
+  const handlers = (options.handlers as CommandHandlers | undefined) ?? {};
+  const handlerEntries = Object.entries(handlers);
+  const topics = options.topics as Partial<TopicNames> | undefined;
+  const keyPrefix = options.redis?.keyPrefix ?? `sagaflow:${name}:`;
+  const redis = {
+    url: options.redis?.url ?? 'redis://127.0.0.1:6379',
+    keyPrefix,
+    queuePrefix: options.redis?.queuePrefix ?? safeName(keyPrefix),
+  };
+  const instanceId = options.instanceId ?? safeName(hostname());
+  const consumer = options.consumer ?? {};
+  const relay = options.relay ?? {};
+  const resolved: ResolvedParticipantOptions = {
+    name,
+    dataSource: options.dataSource,
+    kafka: options.kafka,
+    topics: options.topics,
+    handlers,
+    redis,
+    concurrency: options.concurrency ?? 4,
+    maxHandlerAttempts: options.maxHandlerAttempts ?? 5,
+    handlerBackoffMs: options.handlerBackoffMs ?? 200,
+    leaseMs: options.leaseMs ?? 60_000,
+    topicPartitions: options.topicPartitions ?? 3,
+    instanceId,
+    recoveryIntervalMs: options.recoveryIntervalMs ?? 30_000,
+    outboxRetentionMs: options.outboxRetentionMs ?? 3_600_000,
+    outboxCleanupIntervalMs: options.outboxCleanupIntervalMs ?? 300_000,
+    consumer,
+    relay,
+    logger: options.logger ?? noopLogger,
+    metrics: options.metrics ?? {},
+    clock: options.clock ?? systemClock,
+    groupId: `${topics?.prefix ?? ''}${name}`,
+    transactionalId: `${topics?.prefix ?? ''}${name}-relay-${instanceId}`,
+  };
+  const numbers: readonly (readonly [string, unknown])[] = [
+    ['concurrency', resolved.concurrency],
+    ['maxHandlerAttempts', resolved.maxHandlerAttempts],
+    ['handlerBackoffMs', resolved.handlerBackoffMs],
+    ['leaseMs', resolved.leaseMs],
+    ['topicPartitions', resolved.topicPartitions],
+    ['recoveryIntervalMs', resolved.recoveryIntervalMs],
+    ['outboxRetentionMs', resolved.outboxRetentionMs],
+    ['outboxCleanupIntervalMs', resolved.outboxCleanupIntervalMs],
+  ];
+  const optionalNumbers: readonly (readonly [string, unknown])[] = [
+    ['consumer.sessionTimeoutMs', consumer.sessionTimeoutMs],
+    ['consumer.heartbeatIntervalMs', consumer.heartbeatIntervalMs],
+    ['consumer.rebalanceTimeoutMs', consumer.rebalanceTimeoutMs],
+    ['consumer.maxWaitTimeMs', consumer.maxWaitTimeMs],
+    ['consumer.partitionsConsumedConcurrently', consumer.partitionsConsumedConcurrently],
+    ['relay.batchSize', relay.batchSize],
+    ['relay.pollIntervalMs', relay.pollIntervalMs],
+  ];
+  checkOptions('createParticipant', [
+    [
+      'name',
+      name,
+      typeof name === 'string' && NAME_PATTERN.test(name),
+      `a participant name matching ${String(NAME_PATTERN)}`,
+    ],
+    [
+      'dataSource',
+      '[value]',
+      hasMethods(options.dataSource, ['transaction', 'query']),
+      'a TypeORM DataSource',
+    ],
+    [
+      'kafka',
+      '[value]',
+      hasMethods(options.kafka, ['consumer', 'admin']),
+      'a kafkajs Kafka client',
+    ],
+    [
+      'topics',
+      '[value]',
+      typeof topics?.prefix === 'string' && typeof topics.commands === 'function',
+      'TopicNames from createTopicNames',
+    ],
+    [
+      'handlers',
+      handlerEntries.map(([command]) => command),
+      handlerEntries.length > 0 &&
+        handlerEntries.every(
+          ([command, handler]) =>
+            COMMAND_NAME_PATTERN.test(command) &&
+            hasMethods(handler, ['handle']) &&
+            hasMethods(handler.schema, ['safeParse']),
+        ),
+      `at least one commandHandler(...), keyed by command names matching ${String(COMMAND_NAME_PATTERN)}`,
+    ],
+    ['redis.url', redis.url, REDIS_URL.test(redis.url), 'a redis:// or rediss:// URL'],
+    ['redis.keyPrefix', redis.keyPrefix, !/\s/.test(redis.keyPrefix), 'a prefix without spaces'],
+    [
+      'redis.queuePrefix',
+      redis.queuePrefix,
+      /^[A-Za-z0-9._-]*$/.test(redis.queuePrefix),
+      'characters [A-Za-z0-9._-]',
+    ],
+    ...numbers.map(
+      ([field, value]) => [field, value, isPositiveInteger(value), 'an integer > 0'] as const,
+    ),
+    ...optionalNumbers.map(
+      ([field, value]) => [field, value, isOptionalPositive(value), 'an integer > 0'] as const,
+    ),
+    [
+      'instanceId',
+      instanceId,
+      isNonEmptyString(instanceId) && KAFKA_ID.test(resolved.transactionalId),
+      'characters [A-Za-z0-9._-], the relay transactional id at most 249 long',
+    ],
+    ['logger', '[value]', hasMethods(resolved.logger, ['info', 'child']), 'a Logger'],
+    ['clock', '[value]', hasMethods(resolved.clock, ['now']), 'a Clock'],
+  ]);
+  return resolved;
+}

@@ -1,0 +1,418 @@
+import { InvalidArgumentError, type Logger } from '@sagaflow/core';
+import { createQueueConnection, EventProcessWorkerPool, RecurringJobs } from '@sagaflow/jobs';
+import {
+  acceptOnly,
+  type ConsumedMessage,
+  ensureTopics,
+  InboxConsumer,
+  OutboxRelay,
+  TransactionalPublisher,
+} from '@sagaflow/kafka';
+import {
+  MySqlDeadLetterStore,
+  MySqlInbox,
+  type MySqlInboxMessage,
+  MySqlOutbox,
+} from '@sagaflow/mysql';
+import { CachedInbox, createRedis, Reconciler, RedisEventProcessCache } from '@sagaflow/redis';
+
+import { CommandProcessor } from './command-processor';
+import { type HealthCheck, type ParticipantHealth } from './participant-health';
+import { type ParticipantStats } from './participant-metrics';
+import { ParticipantMonitor } from './participant-monitor';
+import {
+  type ParticipantOptions,
+  type ResolvedParticipantOptions,
+  resolveParticipantOptions,
+} from './participant-options';
+
+/** What a started participant runs; built by `start()`, torn down by `stop()`. */
+interface Runtime {
+  readonly consumer: InboxConsumer;
+  readonly relay: OutboxRelay;
+  readonly pool: EventProcessWorkerPool;
+  readonly recurring: RecurringJobs;
+  readonly redis: ReturnType<typeof createRedis>;
+  /** Closers in the order `stop()` runs them. */
+  readonly closers: readonly (readonly [component: string, close: () => Promise<unknown>])[];
+}
+
+/** The recurring tasks a participant registers on its maintenance queue. */
+const RECOVERY_TASK = 'recover-inbox';
+const OUTBOX_CLEANUP_TASK = 'clean-outbox';
+const OUTBOX_CLEANUP_BATCH = 1000;
+
+/**
+ * A participant service's runtime: consumes its command topic into the EventProcess inbox,
+ * processes the commands with typed handlers on a BullMQ worker pool — each in one MySQL
+ * transaction with its reply in the outbox — and relays the replies to Kafka.
+ *
+ * - **Effectively once**: a redelivered command is dropped by the inbox (primary key on
+ *   `(consumer, messageId)`, cached in Redis); a new attempt of a step that applied is
+ *   answered from `step_result` without running the handler again; concurrent attempts
+ *   are serialised by `step_result`'s primary key.
+ * - **Never applied after its compensation**: a compensation of a step that never applied
+ *   answers success without running the handler, and the forward command is refused
+ *   (`ALREADY_COMPENSATED`) if it arrives later.
+ * - **Nothing lost**: offsets are committed only once the inbox rows are durable; a record
+ *   whose job was lost (a crash, a Redis flush) is queued again by the recovery job after
+ *   `leaseMs`; replies wait in the outbox until Kafka has them.
+ *
+ * Create it with {@link createParticipant}.
+ */
+export class Participant {
+  readonly #o: ResolvedParticipantOptions;
+  readonly #monitor: ParticipantMonitor;
+  readonly #logger: Logger;
+  #runtime: Runtime | null = null;
+  #transition: Promise<void> = Promise.resolve();
+
+  constructor(options: ParticipantOptions) {
+    this.#o = resolveParticipantOptions(options);
+    this.#logger = this.#o.logger.child({ participant: this.#o.name });
+    this.#monitor = new ParticipantMonitor(this.#o.metrics, this.#logger);
+  }
+
+  /** The participant's name. */
+  get name(): string {
+    return this.#o.name;
+  }
+
+  /** True between a successful {@link start} and {@link stop}. */
+  get running(): boolean {
+    return this.#runtime !== null;
+  }
+
+  /** Counters since creation (they survive a stop and start). */
+  get stats(): ParticipantStats {
+    return this.#monitor.stats;
+  }
+
+  /**
+   * Ensures the topics (its command topic, the replies and the dead letters), then starts
+   * the reply relay, the worker pool, the recovery schedule and, last, the command
+   * consumer; resolves once the consumer has joined its group. Does nothing if running.
+   * On a failure, what was started is stopped again and the error is thrown.
+   */
+  start(): Promise<void> {
+    return this.#serially(async () => {
+      if (this.#runtime !== null) return;
+      if (!this.#o.dataSource.isInitialized) {
+        throw new InvalidArgumentError(
+          'dataSource',
+          this.#o.dataSource.options.database,
+          'must be initialized (and migrated) before start()',
+        );
+      }
+      this.#runtime = await this.#startRuntime();
+      this.#logger.info('participant started', {
+        commands: Object.keys(this.#o.handlers),
+        topic: this.#o.topics.commands(this.#o.name),
+        groupId: this.#o.groupId,
+        concurrency: this.#o.concurrency,
+      });
+    });
+  }
+
+  /**
+   * Stops gracefully: the consumer finishes and commits the batch in hand, the workers
+   * finish the commands they run (queued ones stay queued), the relay publishes what is
+   * left in the outbox if it can, then the Redis connections close. Nothing is lost:
+   * whatever did not finish is picked up at the next start. Does nothing if not running.
+   * Throws the first failure after trying every step.
+   */
+  stop(): Promise<void> {
+    return this.#serially(async () => {
+      const runtime = this.#runtime;
+      if (runtime === null) return;
+      this.#runtime = null;
+      const failure = await this.#close(runtime.closers);
+      this.#logger.info('participant stopped', { ...this.#monitor.stats });
+      if (failure !== undefined) throw failure;
+    });
+  }
+
+  /**
+   * Readiness: the consumer and relay run, MySQL answers `SELECT 1`, Redis answers `PING`.
+   * Never throws.
+   */
+  async checkHealth(): Promise<ParticipantHealth> {
+    const runtime = this.#runtime;
+    const kafka: HealthCheck =
+      runtime !== null && runtime.consumer.running && runtime.relay.running
+        ? { ok: true }
+        : { ok: false, error: runtime === null ? 'not started' : 'consumer or relay stopped' };
+    const [mysql, redis] = await Promise.all([
+      probe(() => this.#o.dataSource.query('SELECT 1')),
+      runtime === null
+        ? Promise.resolve<HealthCheck>({ ok: false, error: 'not started' })
+        : probe(() => runtime.redis.ping()),
+    ]);
+    return { ready: kafka.ok && mysql.ok && redis.ok, checks: { kafka, mysql, redis } };
+  }
+
+  /**
+   * Runs the recovery task now (queue stale inbox records again, repair the EventProcess
+   * cache) instead of waiting for its schedule; for tests and admin tools.
+   * @throws InvalidArgumentError when not running.
+   */
+  async recoverNow(): Promise<void> {
+    const runtime = this.#runtime;
+    if (runtime === null) {
+      throw new InvalidArgumentError('participant', this.#o.name, 'is not running');
+    }
+    await runtime.recurring.runNow(RECOVERY_TASK);
+  }
+
+  async #startRuntime(): Promise<Runtime> {
+    const o = this.#o;
+    const log = this.#logger;
+    const opened: [string, () => Promise<unknown>][] = [];
+    try {
+      await this.#ensureTopics();
+
+      const redis = createRedis({
+        url: o.redis.url,
+        keyPrefix: o.redis.keyPrefix,
+        connectionName: `${o.name}-cache`,
+        logger: log,
+      });
+      opened.push(['redis', () => redis.quit()]);
+      const connection = createQueueConnection({
+        url: o.redis.url,
+        connectionName: `${o.name}-queues`,
+        logger: log,
+      });
+      opened.push(['queue connection', () => connection.quit()]);
+
+      const mySqlInbox = new MySqlInbox(o.dataSource, { clock: o.clock });
+      const statuses = new RedisEventProcessCache(redis);
+      const inbox = new CachedInbox(mySqlInbox, statuses, { logger: log });
+
+      const publisher = new TransactionalPublisher({
+        kafka: o.kafka,
+        transactionalId: o.transactionalId,
+        logger: log,
+      });
+      opened.push(['publisher', () => publisher.disconnect()]);
+      await publisher.connect();
+      const outbox = new MySqlOutbox(o.dataSource, { clock: o.clock });
+      const relay = new OutboxRelay({ outbox, publisher, logger: log, ...o.relay });
+      // Stopping the relay lets its pass finish; draining then publishes the replies the last
+      // commands committed. If Kafka is away they stay in the outbox for the next start.
+      opened.push([
+        'relay',
+        async () => {
+          await relay.stop();
+          await relay.drain();
+        },
+      ]);
+      relay.start();
+
+      const processor = new CommandProcessor({
+        consumer: o.name,
+        dataSource: o.dataSource,
+        inbox: mySqlInbox,
+        topics: o.topics,
+        handlers: o.handlers,
+        maxHandlerAttempts: o.maxHandlerAttempts,
+        clock: o.clock,
+        logger: log,
+        monitor: this.#monitor,
+        onCommitted: () => {
+          relay.wake();
+        },
+      });
+      const queues = { connection, queuePrefix: o.redis.queuePrefix };
+      const pool = new EventProcessWorkerPool({
+        ...queues,
+        inbox,
+        handlers: { [o.name]: (record) => processor.process(record) },
+        concurrency: o.concurrency,
+        maxAttempts: o.maxHandlerAttempts,
+        backoffMs: o.handlerBackoffMs,
+        leaseMs: o.leaseMs,
+        afterHandled: (record) => inbox.rememberDone(record.consumer, record.messageId),
+        clock: o.clock,
+        logger: log,
+      });
+      opened.push(['worker pool', () => pool.close()]);
+      await pool.start();
+
+      const reconciler = new Reconciler({
+        eventProcessCache: statuses,
+        inboxSource: mySqlInbox,
+        requeue: (records) => pool.requeue(records.filter((r) => r.consumer === o.name)),
+        staleInboxAfterMs: o.leaseMs,
+        clock: o.clock,
+        logger: log,
+      });
+      const recurring = new RecurringJobs({ ...queues, logger: log });
+      recurring.register(RECOVERY_TASK, o.recoveryIntervalMs, () => reconciler.run());
+      recurring.register(OUTBOX_CLEANUP_TASK, o.outboxCleanupIntervalMs, () =>
+        this.#cleanOutbox(outbox),
+      );
+      opened.push(['recurring jobs', () => recurring.close()]);
+      await recurring.start();
+
+      const consumer = new InboxConsumer({
+        kafka: o.kafka,
+        consumerName: o.name,
+        groupId: o.groupId,
+        topics: [o.topics.commands(o.name)],
+        accept: acceptOnly({
+          kinds: ['command', 'compensation'],
+          participant: o.name,
+          messageTypes: Object.keys(o.handlers),
+        }),
+        sink: async (messages) => {
+          const { accepted, duplicates } = await inbox.receive(messages.map(withStep));
+          this.#monitor.duplicate('redelivered', duplicates.length);
+          if (duplicates.length > 0) {
+            log.info('redelivered commands dropped', {
+              count: duplicates.length,
+              messageIds: duplicates.map((d) => d.messageId),
+            });
+          }
+          await pool.enqueue(accepted);
+        },
+        deadLetters: {
+          store: new MySqlDeadLetterStore(o.dataSource, { clock: o.clock }),
+          topic: o.topics.deadLetters,
+          publisher,
+        },
+        hooks: {
+          onDeadLetter: ({ reasonCode }) => {
+            this.#monitor.deadLetter(reasonCode);
+          },
+        },
+        clock: o.clock,
+        logger: log,
+        ...o.consumer,
+      });
+      opened.push(['consumer', () => consumer.stop()]);
+      await consumer.start();
+
+      return {
+        consumer,
+        relay,
+        pool,
+        recurring,
+        redis,
+        // The consumer stops first (nothing new is queued), the Redis connections last.
+        closers: [...opened].reverse(),
+      };
+    } catch (error) {
+      await this.#close([...opened].reverse());
+      throw error;
+    }
+  }
+
+  async #ensureTopics(): Promise<void> {
+    const { kafka, topics, name, topicPartitions } = this.#o;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [topics.commands(name), topics.replies, topics.deadLetters], {
+        partitions: topicPartitions,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Deletes published replies older than the retention, in small transactions. */
+  async #cleanOutbox(outbox: MySqlOutbox): Promise<number> {
+    const before = new Date(this.#o.clock.now().getTime() - this.#o.outboxRetentionMs);
+    let deleted = 0;
+    for (;;) {
+      const count = await outbox.deletePublishedBefore(before, OUTBOX_CLEANUP_BATCH);
+      deleted += count;
+      if (count < OUTBOX_CLEANUP_BATCH) break;
+    }
+    if (deleted > 0) this.#logger.info('published replies cleaned up', { deleted });
+    return deleted;
+  }
+
+  /** Runs every closer in order; logs each failure and returns the first. */
+  async #close(
+    closers: readonly (readonly [string, () => Promise<unknown>])[],
+  ): Promise<Error | undefined> {
+    let first: Error | undefined;
+    for (const [component, close] of closers) {
+      try {
+        await close();
+      } catch (error) {
+        this.#logger.error('stopping a participant component failed', { component, error });
+        first ??= error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    return first;
+  }
+
+  /** Start and stop never overlap: each waits for the previous one to settle. */
+  #serially(work: () => Promise<void>): Promise<void> {
+    const next = this.#transition.then(work, work);
+    this.#transition = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * Creates a participant from its options (validated here: an `OptionsError` names every
+ * bad field and its value). Nothing connects before {@link Participant.start}.
+ *
+ * @example
+ * ```ts
+ * const participant = createParticipant({
+ *   name: 'payment-service',
+ *   dataSource, // initialized, migrated with participantMigrations + the service's own
+ *   kafka: createKafka({ brokers: ['127.0.0.1:9092'], clientId: 'payment-service' }),
+ *   topics: createTopicNames({ prefix: 'sagaflow.' }),
+ *   redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sagaflow:payment-service:' },
+ *   handlers: {
+ *     ReserveCredit: commandHandler(
+ *       z.object({ customerId: z.string(), orderId: z.string(), amount: z.number().positive() }),
+ *       async (payload, { manager }) => reserveCredit(manager, payload),
+ *     ),
+ *     ReleaseCredit: commandHandler(z.object({ orderId: z.string() }), async (payload, { manager }) =>
+ *       releaseCredit(manager, payload.orderId),
+ *     ),
+ *   },
+ *   logger,
+ * });
+ * await participant.start();
+ * process.once('SIGTERM', () => void participant.stop());
+ * ```
+ */
+export function createParticipant(options: ParticipantOptions): Participant {
+  return new Participant(options);
+}
+
+/** The inbox row of a consumed command, with its step and direction. */
+function withStep(message: ConsumedMessage): MySqlInboxMessage {
+  const { envelope } = message;
+  return {
+    consumer: message.consumer,
+    messageId: message.messageId,
+    sagaId: message.sagaId,
+    messageType: message.messageType,
+    payload: message.payload,
+    step: envelope.step,
+    direction:
+      envelope.kind === 'command'
+        ? 'forward'
+        : envelope.kind === 'compensation'
+          ? 'compensation'
+          : null,
+  };
+}
+
+async function probe(check: () => Promise<unknown>): Promise<HealthCheck> {
+  try {
+    await check();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
