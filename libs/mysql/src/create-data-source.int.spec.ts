@@ -24,7 +24,7 @@ interface Widget {
 
 // TypeORM declares EntitySchemaOptions as a class, but an object literal is its documented
 // use; the strict rule cannot tell the two apart.
- 
+
 const WidgetSchema = new EntitySchema<Widget>({
   name: 'Widget',
   tableName: table,
