@@ -22,6 +22,9 @@ npx prettier --check . --log-level warn
 
 phase 'lint, typecheck, build'
 npx nx run-many -t lint typecheck build --output-style=static --parallel=2
+# Root-level test and tooling files belong to no Nx project: check them here.
+npx tsc -p tsconfig.json
+npx eslint test eslint.config.mjs --max-warnings=0
 
 results_dir="$(mktemp -d)"
 trap 'rm -rf "$results_dir"' EXIT
