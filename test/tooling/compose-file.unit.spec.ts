@@ -233,7 +233,10 @@ describe('docker/compose.yaml', () => {
 
   describe('apps', () => {
     const apps = {
-      orchestrator: { app: 'orchestrator', config: loadOrchestratorConfig({}) },
+      orchestrator: {
+        app: 'orchestrator',
+        config: loadOrchestratorConfig({ SAGAFLOW_SAGAS_MODULE: '@sagaflow/examples/sagas' }),
+      },
       ...Object.fromEntries(
         (Object.keys(EXAMPLE_SERVICES) as (keyof typeof EXAMPLE_SERVICES)[]).map((name) => [
           name,

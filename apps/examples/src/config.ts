@@ -3,6 +3,7 @@ import {
   type Environment,
   type EnvOutput,
   envInteger,
+  envText,
   httpEnv,
   kafkaEnv,
   envVar,
@@ -44,6 +45,47 @@ function serviceEnv(serviceName: ExampleServiceName) {
     workerConcurrency: envVar(
       'SAGAFLOW_WORKER_CONCURRENCY',
       envInteger({ default: 4, min: 1, max: 256 }),
+    ),
+    /**
+     * `SAGAFLOW_INBOX_LEASE_MS`: how long a command being processed is leased to its worker;
+     * a RECEIVED or PROCESSING record older than this is queued again by the recovery job.
+     * Longer than a handler ever takes, 1000–3600000. @defaultValue `60000`
+     */
+    inboxLeaseMs: envVar(
+      'SAGAFLOW_INBOX_LEASE_MS',
+      envInteger({ default: 60_000, min: 1000, max: 3_600_000 }),
+    ),
+    /**
+     * `SAGAFLOW_RECOVERY_INTERVAL_MS`: how often stale commands are queued again and the
+     * EventProcess cache is repaired, 1000–86400000. @defaultValue `30000`
+     */
+    recoveryIntervalMs: envVar(
+      'SAGAFLOW_RECOVERY_INTERVAL_MS',
+      envInteger({ default: 30_000, min: 1000, max: 86_400_000 }),
+    ),
+    /**
+     * `SAGAFLOW_HANDLER_ATTEMPTS`: runs of a handler that fails technically before the command
+     * is answered with a technical failure, 1–100. @defaultValue `5`
+     */
+    handlerAttempts: envVar(
+      'SAGAFLOW_HANDLER_ATTEMPTS',
+      envInteger({ default: 5, min: 1, max: 100 }),
+    ),
+    /**
+     * `SAGAFLOW_INSTANCE_ID`: this process among the service's instances, stable across its
+     * restarts (part of the reply relay's Kafka transactional id, so a restart fences its
+     * predecessor); null when unset or empty. @defaultValue `null` (the host name)
+     */
+    instanceId: envVar(
+      'SAGAFLOW_INSTANCE_ID',
+      envText({
+        default: '',
+        allowEmpty: true,
+        pattern: {
+          regex: /^[A-Za-z0-9._-]{1,128}$/,
+          description: '1 to 128 characters [A-Za-z0-9._-]',
+        },
+      }).transform((id) => (id === '' ? null : id)),
     ),
   };
 }

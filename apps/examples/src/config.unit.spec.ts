@@ -25,6 +25,10 @@ describe('loadServiceConfig', () => {
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `sagaflow:${name}:` },
       topics: { prefix: 'sagaflow.', partitions: 3 },
       workerConcurrency: 4,
+      inboxLeaseMs: 60_000,
+      recoveryIntervalMs: 30_000,
+      handlerAttempts: 5,
+      instanceId: null,
     });
   });
 
@@ -34,11 +38,24 @@ describe('loadServiceConfig', () => {
       SAGAFLOW_MYSQL_PASSWORD: 'pw',
       SAGAFLOW_KAFKA_CLIENT_ID: 'payments-1',
       SAGAFLOW_WORKER_CONCURRENCY: '2',
+      SAGAFLOW_INBOX_LEASE_MS: '5000',
+      SAGAFLOW_RECOVERY_INTERVAL_MS: '2000',
+      SAGAFLOW_HANDLER_ATTEMPTS: '3',
+      SAGAFLOW_INSTANCE_ID: 'payments-0',
     });
     expect(config.mysql.database).toBe('payments_eu');
     expect(config.mysql.password).toBe('pw');
     expect(config.kafka.clientId).toBe('payments-1');
-    expect(config.workerConcurrency).toBe(2);
+    expect(config).toMatchObject({
+      workerConcurrency: 2,
+      inboxLeaseMs: 5000,
+      recoveryIntervalMs: 2000,
+      handlerAttempts: 3,
+      instanceId: 'payments-0',
+    });
+    expect(
+      loadServiceConfig('payment-service', { SAGAFLOW_INSTANCE_ID: '' }).instanceId,
+    ).toBeNull();
   });
 
   it('rejects a bad variable naming it and its value', () => {
@@ -51,6 +68,17 @@ describe('loadServiceConfig', () => {
     expect(() =>
       loadServiceConfig('inventory-service', { SAGAFLOW_WORKER_CONCURRENCY: '-1' }),
     ).toThrow('SAGAFLOW_WORKER_CONCURRENCY="-1": expected an integer from 1 to 256');
+  });
+
+  it.each([
+    ['SAGAFLOW_INBOX_LEASE_MS', '500', 'an integer from 1000 to 3600000'],
+    ['SAGAFLOW_RECOVERY_INTERVAL_MS', '30s', 'an integer from 1000 to 86400000'],
+    ['SAGAFLOW_HANDLER_ATTEMPTS', '0', 'an integer from 1 to 100'],
+    ['SAGAFLOW_INSTANCE_ID', 'pod:1', '1 to 128 characters [A-Za-z0-9._-]'],
+  ])('rejects %s=%s', (variable, value, expected) => {
+    expect(() => loadServiceConfig('order-service', { [variable]: value })).toThrow(
+      `${variable}="${value}": expected ${expected}`,
+    );
   });
 
   it('rejects an unknown service name', () => {

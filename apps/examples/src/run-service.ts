@@ -8,6 +8,7 @@ import { type DataSource } from 'typeorm';
 import { type ExampleServiceName, loadServiceConfig, type ServiceConfig } from './config';
 import { exampleServices } from './example-services';
 import { type HealthServer, startHealthServer } from './health-server';
+import { participantSettings } from './participant-settings';
 import { openServiceDatabase } from './service-database';
 
 /** Options of {@link runService}. */
@@ -71,8 +72,7 @@ export async function runService(
       topics: createTopicNames({ prefix: config.topics.prefix }),
       redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix },
       handlers: exampleServices[serviceName].handlers,
-      concurrency: config.workerConcurrency,
-      topicPartitions: config.topics.partitions,
+      ...participantSettings(config),
       logger,
     });
     // Liveness answers while the participant starts; readiness once it runs.

@@ -1,10 +1,14 @@
 import { type MysqlEnvConfig } from '@sagaflow/config';
-import { createDataSource, participantEntities, participantMigrations } from '@sagaflow/mysql';
+import {
+  createDataSource,
+  participantEntities,
+  participantMigrations,
+  runMigrationsExclusively,
+} from '@sagaflow/mysql';
 import { type DataSource } from 'typeorm';
 
 import { type ExampleServiceName } from './config';
 import { exampleServices } from './example-services';
-import { MigrationLockTimeoutError } from './migration-lock-timeout-error';
 
 /** Options of {@link openServiceDatabase}. */
 export interface OpenServiceDatabaseOptions {
@@ -14,14 +18,12 @@ export interface OpenServiceDatabaseOptions {
   readonly poolSize?: number;
 }
 
-/** How long a process waits for another one migrating the same database, in seconds. */
-const MIGRATION_LOCK_TIMEOUT_S = 60;
-
 /**
  * Opens an example service's database, creating it if needed, and brings its schema up to
  * date: the Sagaflow participant tables, then the service's own. Several processes may do
  * this at once (a service and a seeding test, say): migrations run under a MySQL named lock
- * (`GET_LOCK`), so they run once. The caller destroys the data source.
+ * (`runMigrationsExclusively` of `@sagaflow/mysql`), so they run once; a lock held longer
+ * than 60 s fails with its `MigrationLockTimeoutError`. The caller destroys the data source.
  *
  * @example
  * ```ts
@@ -63,31 +65,10 @@ export async function openServiceDatabase(
   });
   await dataSource.initialize();
   try {
-    await migrateUnderLock(dataSource, `sagaflow-migrate-${mysql.database}`);
+    await runMigrationsExclusively(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
-}
-
-async function migrateUnderLock(dataSource: DataSource, lockName: string): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    const [row] = await runner.manager.query<{ locked: number | string | null }[]>(
-      'SELECT GET_LOCK(?, ?) AS locked',
-      [lockName, MIGRATION_LOCK_TIMEOUT_S],
-    );
-    if (Number(row?.locked) !== 1) {
-      throw new MigrationLockTimeoutError(lockName, MIGRATION_LOCK_TIMEOUT_S);
-    }
-    try {
-      await dataSource.runMigrations({ transaction: 'each' });
-    } finally {
-      await runner.manager.query('SELECT RELEASE_LOCK(?)', [lockName]);
-    }
-  } finally {
-    await runner.release();
-  }
 }

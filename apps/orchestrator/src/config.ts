@@ -13,11 +13,34 @@ import {
   topicsEnv,
 } from '@sagaflow/config';
 
+/** What an instance id may hold: it ends up in a Kafka transactional id. */
+const INSTANCE_ID = {
+  regex: /^[A-Za-z0-9._-]{1,128}$/,
+  description: '1 to 128 characters [A-Za-z0-9._-]',
+};
+
 /**
  * Every variable the orchestrator reads. Defaults match `infra/` so that an empty
- * environment talks to the local services.
+ * environment (but for `SAGAFLOW_SAGAS_MODULE`) talks to the local services.
  */
 const orchestratorEnv = {
+  /**
+   * `SAGAFLOW_SAGAS_MODULE`: the module exporting `definitions`, resolved from the working
+   * directory like `require` (`./dist/sagas.js`, `/srv/app/sagas.js`, `@acme/sagas`).
+   * Required.
+   */
+  sagasModule: envVar('SAGAFLOW_SAGAS_MODULE', envText()),
+  /**
+   * `SAGAFLOW_INSTANCE_ID`: this process among the instances (a pod name), so a restart
+   * fences its predecessor's relay transaction; null when unset or empty, for a new id per
+   * process. @defaultValue `null` (host, pid and a random suffix)
+   */
+  instanceId: envVar(
+    'SAGAFLOW_INSTANCE_ID',
+    envText({ default: '', allowEmpty: true, pattern: INSTANCE_ID }).transform((id) =>
+      id === '' ? null : id,
+    ),
+  ),
   /** `SAGAFLOW_SERVICE_NAME`: written as `service` on every log line. @defaultValue `orchestrator` */
   serviceName: envVar(
     'SAGAFLOW_SERVICE_NAME',
@@ -52,6 +75,18 @@ const orchestratorEnv = {
     envInteger({ default: 1000, min: 10, max: 60_000 }),
   ),
   /**
+   * `SAGAFLOW_INBOX_LEASE_MS`: how long a claimed EventProcess record (a reply being applied)
+   * is kept from other workers, and how long a RECEIVED or PROCESSING record must sit
+   * untouched to count as abandoned (recovery and reconciliation requeue it), 1000–3600000.
+   * Applying a reply takes milliseconds; should a slow run overlap another anyway, the
+   * optimistic lock and the decider's reply deduplication make the second change nothing.
+   * @defaultValue `15000`
+   */
+  inboxLeaseMs: envVar(
+    'SAGAFLOW_INBOX_LEASE_MS',
+    envInteger({ default: 15_000, min: 1000, max: 3_600_000 }),
+  ),
+  /**
    * `SAGAFLOW_RECONCILIATION_INTERVAL_MS`: how often the cache is compared with MySQL,
    * 1000–86400000. @defaultValue `60000`
    */
@@ -65,8 +100,9 @@ const orchestratorEnv = {
 export type OrchestratorConfig = EnvOutput<typeof orchestratorEnv>;
 
 /**
- * Reads and validates the orchestrator's configuration from `SAGAFLOW_*` variables.
- * Throws `ConfigError` naming every bad variable, its value and the expected form.
+ * Reads and validates the orchestrator's configuration from `SAGAFLOW_*` variables;
+ * `SAGAFLOW_SAGAS_MODULE` is required. Throws `ConfigError` naming every bad or missing
+ * variable, its value and the expected form.
  *
  * @example
  * ```ts

@@ -2,9 +2,14 @@ import { ConfigError } from '@sagaflow/config';
 
 import { loadOrchestratorConfig } from './config';
 
+/** The one variable without a default. */
+const SAGAS = { SAGAFLOW_SAGAS_MODULE: './dist/sagas.js' };
+
 describe('loadOrchestratorConfig', () => {
   it('defaults to the local infrastructure', () => {
-    expect(loadOrchestratorConfig({})).toEqual({
+    expect(loadOrchestratorConfig(SAGAS)).toEqual({
+      sagasModule: './dist/sagas.js',
+      instanceId: null,
       serviceName: 'orchestrator',
       logLevel: 'info',
       http: { host: '127.0.0.1', port: 8080 },
@@ -22,12 +27,31 @@ describe('loadOrchestratorConfig', () => {
       topics: { prefix: 'sagaflow.', partitions: 3 },
       workerConcurrency: 4,
       outboxPollIntervalMs: 1000,
+      inboxLeaseMs: 15_000,
       reconciliationIntervalMs: 60_000,
     });
   });
 
+  it('requires the sagas module, naming the variable', () => {
+    const read = () => loadOrchestratorConfig({ SAGAFLOW_SAGAS_MODULE: '  ' });
+
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow('SAGAFLOW_SAGAS_MODULE="  ": expected a non-empty string (required)');
+    expect(() => loadOrchestratorConfig({})).toThrow(
+      'SAGAFLOW_SAGAS_MODULE=(unset): expected a non-empty string (required)',
+    );
+  });
+
+  it('reads the instance id, and leaves it to each process when unset or empty', () => {
+    expect(loadOrchestratorConfig({ ...SAGAS, SAGAFLOW_INSTANCE_ID: 'pod-7' }).instanceId).toBe(
+      'pod-7',
+    );
+    expect(loadOrchestratorConfig({ ...SAGAS, SAGAFLOW_INSTANCE_ID: '' }).instanceId).toBeNull();
+  });
+
   it('reads overrides', () => {
     const config = loadOrchestratorConfig({
+      SAGAFLOW_SAGAS_MODULE: '@acme/sagas',
       SAGAFLOW_SERVICE_NAME: 'orchestrator-2',
       SAGAFLOW_HTTP_HOST: '0.0.0.0',
       SAGAFLOW_HTTP_PORT: '9080',
@@ -39,10 +63,12 @@ describe('loadOrchestratorConfig', () => {
       SAGAFLOW_TOPIC_PARTITIONS: '12',
       SAGAFLOW_WORKER_CONCURRENCY: '16',
       SAGAFLOW_OUTBOX_POLL_INTERVAL_MS: '250',
+      SAGAFLOW_INBOX_LEASE_MS: '30000',
       SAGAFLOW_RECONCILIATION_INTERVAL_MS: '5000',
     });
     expect(config).toEqual(
       expect.objectContaining({
+        sagasModule: '@acme/sagas',
         serviceName: 'orchestrator-2',
         http: { host: '0.0.0.0', port: 9080 },
         kafka: { brokers: ['kafka:19092'], clientId: 'sagaflow-orchestrator' },
@@ -55,6 +81,7 @@ describe('loadOrchestratorConfig', () => {
         topics: { prefix: 'sagaflow.', partitions: 12 },
         workerConcurrency: 16,
         outboxPollIntervalMs: 250,
+        inboxLeaseMs: 30_000,
         reconciliationIntervalMs: 5000,
       }),
     );
@@ -65,11 +92,13 @@ describe('loadOrchestratorConfig', () => {
     ['SAGAFLOW_HTTP_PORT', '80a', 'an integer from 1 to 65535'],
     ['SAGAFLOW_WORKER_CONCURRENCY', '0', 'an integer from 1 to 256'],
     ['SAGAFLOW_OUTBOX_POLL_INTERVAL_MS', '5', 'an integer from 10 to 60000'],
+    ['SAGAFLOW_INBOX_LEASE_MS', '999', 'an integer from 1000 to 3600000'],
+    ['SAGAFLOW_INSTANCE_ID', 'pod 7', '1 to 128 characters [A-Za-z0-9._-]'],
     ['SAGAFLOW_RECONCILIATION_INTERVAL_MS', '1h', 'an integer from 1000 to 86400000'],
     ['SAGAFLOW_MYSQL_DRIVER', 'sqlite', 'one of mariadb, mysql'],
   ])('rejects %s=%s', (variable, value, expected) => {
-    expect(() => loadOrchestratorConfig({ [variable]: value })).toThrow(ConfigError);
-    expect(() => loadOrchestratorConfig({ [variable]: value })).toThrow(
+    expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(ConfigError);
+    expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(
       `${variable}="${value}": expected ${expected}`,
     );
   });
@@ -87,6 +116,7 @@ describe('loadOrchestratorConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues.map((i) => i.variable)).toEqual([
+      'SAGAFLOW_SAGAS_MODULE',
       'SAGAFLOW_LOG_LEVEL',
       'SAGAFLOW_KAFKA_BROKERS',
       'SAGAFLOW_MYSQL_PORT',

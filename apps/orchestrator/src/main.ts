@@ -11,7 +11,6 @@ import { createLogger } from '@sagaflow/observability';
 import { loadOrchestratorConfig } from './config';
 import { loadSagasModule } from './runtime/load-sagas-module';
 import { createOrchestrator, type Orchestrator } from './runtime/orchestrator';
-import { loadProcessEnv } from './runtime/process-env';
 
 /** A stop that hangs (a broker or database gone) must not keep the process forever. */
 const STOP_TIMEOUT_MS = 30_000;
@@ -64,16 +63,12 @@ async function main(): Promise<void> {
     exit(1);
   });
 
+  // A bad or missing variable (SAGAFLOW_SAGAS_MODULE included) throws a ConfigError that
+  // names each one; it is logged below and the process exits 1.
   const config = loadOrchestratorConfig(process.env);
-  const { sagasModule, instanceId } = loadProcessEnv(process.env);
   logger = createLogger({ service: config.serviceName, level: config.logLevel });
-  const definitions = await loadSagasModule(sagasModule, process.cwd());
-  const orchestrator = createOrchestrator({
-    config,
-    definitions,
-    logger,
-    ...(instanceId === null ? {} : { instanceId }),
-  });
+  const definitions = await loadSagasModule(config.sagasModule, process.cwd());
+  const orchestrator = createOrchestrator({ config, definitions, logger });
   handleSignals(orchestrator);
   await orchestrator.start();
 }

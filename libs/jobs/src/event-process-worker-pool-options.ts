@@ -10,12 +10,25 @@ import {
   resolveQueueSetup,
 } from './queue-setup';
 
+/** Which run of its job a handler is in. */
+export interface EventProcessRun {
+  /** The job's run, from 1. */
+  readonly attempt: number;
+  /**
+   * True on the job's last allowed run: if the handler fails now, with whatever error, the
+   * record is marked FAILED instead of retried — a handler that answers someone (a
+   * participant's technical failure reply) does it on this run.
+   */
+  readonly final: boolean;
+}
+
 /**
  * Processes one claimed EventProcess record. It marks the record DONE itself, inside the
  * transaction of its work (the orchestrator through `AppendRequest.processed`, a
- * participant in its handler's transaction). Throwing leaves the record PROCESSING.
+ * participant in its handler's transaction). Throwing leaves the record PROCESSING, to be
+ * retried — or marked FAILED on the `final` run or for a terminal error.
  */
-export type EventProcessHandler = (record: InboxRecord) => Promise<unknown>;
+export type EventProcessHandler = (record: InboxRecord, run: EventProcessRun) => Promise<unknown>;
 
 /** A message to process: the inbox record's key. */
 export interface EventProcessMessage {
@@ -35,7 +48,10 @@ export interface EventProcessObserver {
     readonly outcome: 'done' | 'skipped';
     readonly durationMs: number;
   }): void;
-  /** The handler failed; `final` when the record was marked FAILED. */
+  /**
+   * The handler failed, or claiming the record failed on the job's last run; `final` when
+   * the record was marked FAILED.
+   */
   onFailed?(observation: {
     readonly consumer: string;
     readonly messageId: string;
@@ -85,6 +101,15 @@ export interface EventProcessWorkerPoolOptions extends QueueSetup {
    */
   readonly afterHandled?: (record: InboxRecord) => Promise<unknown>;
   /**
+   * Called when claiming a record failed on its job's last run (the database refused the
+   * claim every time), after the pool marked the record FAILED: the owner of the record can
+   * still answer for it, e.g. a participant's technical failure reply. A failure of the
+   * hook is logged only; if even marking FAILED failed, the hook is not called and the
+   * record, untouched, comes back through the reconciler's requeue.
+   * @defaultValue none
+   */
+  readonly onClaimFailed?: (message: EventProcessMessage, error: unknown) => Promise<unknown>;
+  /**
    * Whether a handler error is worth a retry.
    * @defaultValue `isRetryableError`: the error's `retryable` flag, else true
    */
@@ -107,6 +132,8 @@ export interface ResolvedEventProcessWorkerPoolOptions {
   readonly jobOptions: DefaultJobOptions;
   readonly leaseMs: number;
   readonly afterHandled: ((record: InboxRecord) => Promise<unknown>) | null;
+  readonly onClaimFailed:
+    ((message: EventProcessMessage, error: unknown) => Promise<unknown>) | null;
   readonly isRetryable: (error: unknown) => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -147,6 +174,12 @@ export function resolveEventProcessWorkerPoolOptions(
     ['leaseMs', leaseMs, isPositiveInteger(leaseMs), 'an integer > 0'],
     ['keepCompleted', keepCompleted, isPositiveInteger(keepCompleted), 'an integer > 0'],
     ['keepFailed', keepFailed, isPositiveInteger(keepFailed), 'an integer > 0'],
+    [
+      'onClaimFailed',
+      '[value]',
+      options.onClaimFailed === undefined || typeof options.onClaimFailed === 'function',
+      'a function',
+    ],
   ]);
   return {
     setup,
@@ -161,6 +194,7 @@ export function resolveEventProcessWorkerPoolOptions(
     },
     leaseMs,
     afterHandled: options.afterHandled ?? null,
+    onClaimFailed: options.onClaimFailed ?? null,
     isRetryable: options.isRetryable ?? isRetryableError,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? noopLogger,

@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type Inbox,
   type InboxMessage,
   type InboxRecord,
   InvalidArgumentError,
@@ -18,7 +19,11 @@ import {
 } from './__fixtures__/jobs-test-support';
 import { createQueueConnection } from './create-queue-connection';
 import { EventProcessWorkerPool } from './event-process-worker-pool';
-import { type EventProcessWorkerPoolOptions } from './event-process-worker-pool-options';
+import {
+  type EventProcessMessage,
+  type EventProcessRun,
+  type EventProcessWorkerPoolOptions,
+} from './event-process-worker-pool-options';
 import { eventProcessJobId } from './job-ids';
 
 class FlakyError extends SagaflowError {
@@ -50,28 +55,35 @@ afterAll(async () => {
  */
 async function pool(
   behaviour: (record: InboxRecord, run: number) => Error | null,
-  options: Partial<EventProcessWorkerPoolOptions> & { clock?: Clock } = {},
+  options: Partial<EventProcessWorkerPoolOptions> & {
+    clock?: Clock;
+    /** What the pool claims from and fails in, over the test's inbox. @defaultValue it */
+    poolInbox?: (inbox: InMemoryInbox) => Pick<Inbox, 'claim' | 'fail'>;
+  } = {},
 ) {
+  const { poolInbox, ...poolOptions } = options;
   const clock = options.clock ?? systemClock;
   const inbox = new InMemoryInbox({ clock });
   const calls = new Map<string, number>();
+  /** What each run was told, per message id. */
+  const runs = new Map<string, EventProcessRun[]>();
   const outcomes: string[] = [];
   const workers = new EventProcessWorkerPool({
     connection,
     queuePrefix: `t-${randomSuffix()}-`,
     bullPrefix: TEST_BULL_PREFIX,
-    inbox,
+    inbox: poolInbox === undefined ? inbox : poolInbox(inbox),
     backoffMs: 20,
     observer: {
       onProcessed: ({ outcome }) => outcomes.push(outcome),
       onFailed: ({ final }) => outcomes.push(final ? 'failed' : 'retried'),
     },
-    ...options,
+    ...poolOptions,
     handlers: {
-      [CONSUMER]: async (record) => {
-        const run = (calls.get(record.messageId) ?? 0) + 1;
-        calls.set(record.messageId, run);
-        const error = behaviour(record, run);
+      [CONSUMER]: async (record, run) => {
+        calls.set(record.messageId, (calls.get(record.messageId) ?? 0) + 1);
+        runs.set(record.messageId, [...(runs.get(record.messageId) ?? []), run]);
+        const error = behaviour(record, run.attempt);
         if (error !== null) throw error;
         await inbox.complete(record.consumer, record.messageId);
       },
@@ -83,6 +95,7 @@ async function pool(
     inbox,
     workers,
     calls,
+    runs,
     outcomes,
     queueName,
     /** Receives the messages and queues the accepted ones, as the consumer's sink does. */
@@ -173,17 +186,138 @@ describe('EventProcessWorkerPool', () => {
     }
   });
 
-  it('marks the record FAILED once its attempts are exhausted', async () => {
+  it('marks the record FAILED once its attempts are exhausted, telling the handler its last run', async () => {
     const p = await pool(() => new Error('ECONNRESET'), { maxAttempts: 3 });
     try {
       await p.workers.enqueue(await p.receive(['exhausted']));
       await waitUntil('the record FAILED', async () => (await p.status('exhausted')) === 'FAILED');
 
       expect(p.calls.get('m-exhausted')).toBe(3);
+      expect(p.runs.get('m-exhausted')).toEqual([
+        { attempt: 1, final: false },
+        { attempt: 2, final: false },
+        { attempt: 3, final: true },
+      ]);
       await expect(p.inbox.get(CONSUMER, 'm-exhausted')).resolves.toMatchObject({
         lastError: 'Error: ECONNRESET',
       });
       expect(p.outcomes).toEqual(['retried', 'retried', 'failed']);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('tells a single-attempt handler that its first run is its last', async () => {
+    const p = await pool(() => null, { maxAttempts: 1 });
+    try {
+      await p.workers.enqueue(await p.receive(['once']));
+      await waitUntil('the record DONE', async () => (await p.status('once')) === 'DONE');
+
+      expect(p.runs.get('m-once')).toEqual([{ attempt: 1, final: true }]);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('marks the record FAILED when even the last claim fails, and lets its owner answer for it', async () => {
+    const answered: { message: EventProcessMessage; error: string }[] = [];
+    const p = await pool(() => null, {
+      maxAttempts: 2,
+      // The database refuses every claim (a lock wait timeout, say); failing still works.
+      poolInbox: (inbox) => ({
+        claim: () => Promise.reject(new Error('ER_LOCK_WAIT_TIMEOUT')),
+        fail: (consumer, messageId, error) => inbox.fail(consumer, messageId, error),
+      }),
+      onClaimFailed: (message, error) => {
+        answered.push({ message, error: error instanceof Error ? error.message : String(error) });
+        return Promise.resolve();
+      },
+    });
+    try {
+      await p.workers.enqueue(await p.receive(['unclaimable']));
+      await waitUntil(
+        'the record FAILED',
+        async () => (await p.status('unclaimable')) === 'FAILED',
+      );
+      await waitUntil('the owner to answer', () => Promise.resolve(answered.length === 1));
+
+      await expect(p.inbox.get(CONSUMER, 'm-unclaimable')).resolves.toMatchObject({
+        status: 'FAILED',
+        lastError: 'claim failed: Error: ER_LOCK_WAIT_TIMEOUT',
+      });
+      expect(answered).toEqual([
+        {
+          message: { consumer: CONSUMER, messageId: 'm-unclaimable' },
+          error: 'ER_LOCK_WAIT_TIMEOUT',
+        },
+      ]);
+      expect(p.calls.get('m-unclaimable')).toBeUndefined();
+      expect(p.outcomes).toEqual(['failed']);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('leaves the record as it was when the last claim and the FAILED mark both fail', async () => {
+    const answered: EventProcessMessage[] = [];
+    const p = await pool(() => null, {
+      maxAttempts: 1,
+      poolInbox: () => ({
+        claim: () => Promise.reject(new Error('connection lost')),
+        fail: () => Promise.reject(new Error('connection lost')),
+      }),
+      onClaimFailed: (message) => {
+        answered.push(message);
+        return Promise.resolve();
+      },
+    });
+    try {
+      await p.workers.enqueue(await p.receive(['lost']));
+      const jobId = eventProcessJobId(CONSUMER, 'm-lost');
+      await waitUntil('the job to fail', async () => {
+        return (await jobState(connection, p.queueName, jobId)) === 'failed';
+      });
+
+      // Untouched, so the reconciler finds it stale and requeues it.
+      expect(await p.status('lost')).toBe('RECEIVED');
+      expect(answered).toEqual([]);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('requeues a record failed by its claims again once it changed, and processes it', async () => {
+    const clock = new ManualClock('2030-01-01T00:00:00.000Z');
+    let claimsFail = true;
+    const p = await pool(() => null, {
+      clock,
+      maxAttempts: 1,
+      poolInbox: (inbox) => ({
+        claim: (consumer, messageId, leaseExpiredBefore) =>
+          claimsFail
+            ? Promise.reject(new Error('ER_LOCK_WAIT_TIMEOUT'))
+            : inbox.claim(consumer, messageId, leaseExpiredBefore),
+        fail: (consumer, messageId, error) => inbox.fail(consumer, messageId, error),
+      }),
+    });
+    try {
+      await p.receive(['requeued']);
+      const received = await p.inbox.get(CONSUMER, 'm-requeued');
+      if (received === null) throw new Error('no record');
+      clock.advance(1000);
+      await p.workers.requeue([received]);
+      await waitUntil('the record FAILED', async () => (await p.status('requeued')) === 'FAILED');
+      await p.idle();
+
+      // Retried by an operator: no claim ever succeeded, so its attempts are still 0; only
+      // its updatedAt tells this requeue from the first, which BullMQ keeps as failed.
+      claimsFail = false;
+      const failed = await p.inbox.get(CONSUMER, 'm-requeued');
+      expect(failed).toMatchObject({ attempts: 0, updatedAt: '2030-01-01T00:00:01.000Z' });
+      await p.workers.requeue(failed === null ? [] : [failed]);
+      await waitUntil('the record DONE', async () => (await p.status('requeued')) === 'DONE');
+
+      expect(p.calls.get('m-requeued')).toBe(1);
     } finally {
       await p.teardown();
     }

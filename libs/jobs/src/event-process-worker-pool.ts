@@ -113,16 +113,23 @@ export class EventProcessWorkerPool {
   }
 
   /**
-   * Queues stale records again (the reconciler's `requeue`) under a job id that includes
-   * the record's attempts, so a finished job of the same message kept by BullMQ does not
-   * swallow it. The claim's lease keeps a record that is still being processed safe.
+   * Queues records again — stale ones (the reconciler's `requeue`), or FAILED ones an
+   * operator moved back to RECEIVED — under a job id that includes the record's attempts and
+   * its `updatedAt`, so a finished job of the same message kept by BullMQ does not swallow
+   * it, while requeueing an unchanged record twice queues it once. The claim's lease keeps
+   * a record that is still being processed safe.
    * @throws InvalidArgumentError for a consumer without a handler (nothing is queued).
    * @throws JobQueueError when Redis fails.
    */
   requeue(
-    records: readonly (EventProcessMessage & { readonly attempts: number })[],
+    records: readonly (EventProcessMessage & {
+      readonly attempts: number;
+      readonly updatedAt?: string;
+    })[],
   ): Promise<void> {
-    return this.#add(records, (r) => requeueJobId(r.consumer, r.messageId, r.attempts));
+    return this.#add(records, (r) =>
+      requeueJobId(r.consumer, r.messageId, r.attempts, r.updatedAt),
+    );
   }
 
   /** Stops the workers, waiting for the jobs they run, then the queues (not the connection). */
@@ -185,13 +192,16 @@ export class EventProcessWorkerPool {
     // or another run has it and this one backs off); a first run needs an expired lease.
     const expired = clock.now().getTime() - leaseMs;
     const cutoff = leaseOf === undefined ? expired : Math.max(expired, Date.parse(leaseOf) + 1);
-    const record = await inbox
-      .claim(consumer.name, messageId, new Date(cutoff))
-      .catch((error: unknown) => {
-        // The record stays as it was; a retry, or the reconciler's requeue, claims it later.
-        log.warn('could not claim the record', { error: describeError(error) });
-        throw error;
-      });
+    const final = isLastAttempt(job);
+    let record: InboxRecord | null;
+    try {
+      record = await inbox.claim(consumer.name, messageId, new Date(cutoff));
+    } catch (error: unknown) {
+      if (final) return this.#claimFailed(consumer, messageId, error, attempt, startedMs, log);
+      // The record stays as it was; the retry, or the reconciler's requeue, claims it later.
+      log.warn('could not claim the record; retrying', { error: describeError(error) });
+      throw error;
+    }
     if (record === null) {
       this.#notify(log, 'onProcessed', {
         consumer: consumer.name,
@@ -202,7 +212,7 @@ export class EventProcessWorkerPool {
       return;
     }
     try {
-      await consumer.handler(record);
+      await consumer.handler(record, { attempt, final });
     } catch (error: unknown) {
       await this.#handlerFailed(consumer, job, record, error, startedMs, log);
     }
@@ -219,6 +229,49 @@ export class EventProcessWorkerPool {
       outcome: 'done',
       durationMs: performance.now() - startedMs,
     });
+  }
+
+  /**
+   * The claim failed on the job's last run: marks the record FAILED, so it waits for an
+   * operator instead of sitting unnoticed, and lets its owner answer for it
+   * (`onClaimFailed`). If marking FAILED fails as well, the record is left as it was for the
+   * reconciler. Always throws: the job fails.
+   */
+  async #claimFailed(
+    consumer: Consumer,
+    messageId: string,
+    error: unknown,
+    attempt: number,
+    startedMs: number,
+    log: Logger,
+  ): Promise<never> {
+    const message = { consumer: consumer.name, messageId };
+    log.error('could not claim the record on its last attempt; marking it FAILED', {
+      error: describeError(error),
+    });
+    try {
+      await this.#options.inbox.fail(consumer.name, messageId, `claim failed: ${errorText(error)}`);
+    } catch (failError: unknown) {
+      log.error('could not mark the record FAILED either; the reconciler requeues it', {
+        error: describeError(failError),
+      });
+      throw error;
+    }
+    this.#notify(log, 'onFailed', {
+      ...message,
+      error,
+      final: true,
+      attempt,
+      durationMs: performance.now() - startedMs,
+    });
+    if (this.#options.onClaimFailed !== null) {
+      await this.#options.onClaimFailed(message, error).catch((hookError: unknown) => {
+        log.error('onClaimFailed failed; the record stays FAILED', {
+          error: describeError(hookError),
+        });
+      });
+    }
+    throw error;
   }
 
   /** Retries (rethrows) or marks the record FAILED; always throws. */

@@ -12,6 +12,7 @@ export * from './event-process-worker-pool';
 export type {
   EventProcessHandler,
   EventProcessMessage,
+  EventProcessRun,
   EventProcessObserver,
   EventProcessWorkerPoolOptions,
 } from './event-process-worker-pool-options';

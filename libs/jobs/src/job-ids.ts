@@ -33,13 +33,22 @@ export function eventProcessJobId(consumer: string, messageId: string): string {
 }
 
 /**
- * The job id of a requeued record: `<consumer>-<messageId>#<attempts>`. It differs from
- * the first job's id (which BullMQ may still keep as completed or failed, and would then
- * ignore a re-add of), yet stays the same while the record does not move, so requeueing
- * it twice runs it once.
+ * The job id of a requeued record: `<consumer>-<messageId>#<attempts>`, followed by
+ * `-<updatedAt in epoch ms>` when the record's `updatedAt` is given. It differs from the
+ * first job's id and from the ids of earlier requeues of the record (which BullMQ may still
+ * keep as completed or failed, and would then ignore a re-add of) — a record retried by an
+ * operator has the attempts of an earlier requeue but a new `updatedAt` — yet stays the
+ * same while the record does not move, so requeueing it twice runs it once.
  */
-export function requeueJobId(consumer: string, messageId: string, attempts: number): string {
-  return `${eventProcessJobId(consumer, messageId)}#${attempts}`;
+export function requeueJobId(
+  consumer: string,
+  messageId: string,
+  attempts: number,
+  updatedAt?: string,
+): string {
+  const base = `${eventProcessJobId(consumer, messageId)}#${attempts}`;
+  const updatedMs = updatedAt === undefined ? Number.NaN : Date.parse(updatedAt);
+  return Number.isNaN(updatedMs) ? base : `${base}-${updatedMs}`;
 }
 
 function escapeJobIdPart(part: string): string {

@@ -35,4 +35,13 @@ describe('job ids', () => {
     // A message id ending like a requeue suffix cannot collide with one: '#' is escaped.
     expect(eventProcessJobId('c', 'm-1#0')).not.toBe(requeueJobId('c', 'm-1', 0));
   });
+
+  it("adds the record's updatedAt when given: a record retried at the same attempts gets a new id", () => {
+    const first = requeueJobId('c', 'm-1', 5, '2030-01-01T00:00:00.000Z');
+    expect(first).toBe('c-m-1#5-1893456000000');
+    expect(requeueJobId('c', 'm-1', 5, '2030-01-01T00:00:00.000Z')).toBe(first);
+    expect(requeueJobId('c', 'm-1', 5, '2030-01-01T00:05:00.000Z')).not.toBe(first);
+    expect(first).not.toContain(':');
+    expect(requeueJobId('c', 'm-1', 5, 'not a time')).toBe('c-m-1#5');
+  });
 });

@@ -1,10 +1,9 @@
 import { type Clock, type InboxMessage } from '@sagaflow/core';
-import { InMemoryInbox } from '@sagaflow/core/testing';
+import { InMemoryDeadLetterStore, InMemoryInbox } from '@sagaflow/core/testing';
 import { decodeDeadLetter, encodeEnvelope } from '@sagaflow/messaging';
 import { type Message, Partitioners, type Producer } from 'kafkajs';
 
 import { command, envelopeRecord, reply } from './__fixtures__/envelopes';
-import { InMemoryDeadLetterStore } from './__fixtures__/in-memory-dead-letter-store';
 import {
   createKafkaTestEnv,
   type KafkaTestEnv,
@@ -102,6 +101,8 @@ describe('InboxConsumer over a real broker', () => {
       valid(topic, 'c3', 'saga-3'),
     ]);
     const store = new InMemoryDeadLetterStore();
+    /** The dead-letter table, oldest first. */
+    const entries = async () => [...(await store.list({ limit: 1000 }))].reverse();
     const inbox = new InMemoryInbox({ clock });
     const delivered: ConsumedMessage[][] = [];
     const groupId = env.group('dead-letters');
@@ -143,11 +144,12 @@ describe('InboxConsumer over a real broker', () => {
       ['5', 'MESSAGE_UNDECODABLE', null, null],
       ['6', 'MESSAGE_UNDECODABLE', null, null],
     ];
-    expect(store.entries.map((e) => [e.offset, e.reason.code, e.messageId, e.sagaId])).toEqual(
+    const recorded = await entries();
+    expect(recorded.map((e) => [e.offset, e.reason.code, e.messageId, e.sagaId])).toEqual(
       expectedReasons,
     );
-    expect(store.entries.every((e) => e.consumer === 'payment-service')).toBe(true);
-    expect(store.entries[0]).toMatchObject({
+    expect(recorded.every((e) => e.consumer === 'payment-service')).toBe(true);
+    expect(recorded[0]).toMatchObject({
       sourceTopic: topic,
       partition: 0,
       key: 'saga-2',
@@ -155,7 +157,7 @@ describe('InboxConsumer over a real broker', () => {
       valueTruncated: false,
       headers: { 'sagaflow-message-id': 'bad-1' },
     });
-    expect(store.entries[5]?.value).toBeNull();
+    expect(recorded[5]?.value).toBeNull();
 
     const onTopic = (await env.readTopic(deadLetterTopic)).map((r) => {
       const decoded = decodeDeadLetter(r.value ?? '');
@@ -172,11 +174,11 @@ describe('InboxConsumer over a real broker', () => {
 
     // Replay the unknown-type command: the same record comes back at a new offset (and is
     // dead-lettered again, since this consumer still has no handler for it).
-    const unknownType = store.entries[3];
+    const unknownType = recorded[3];
     if (unknownType === undefined) throw new Error('entry');
     await replayDeadLetter(unknownType, publisher);
-    await env.eventually(() => store.entries.length === 7, 'the replayed record');
-    expect(store.entries[6]).toMatchObject({
+    await env.eventually(async () => (await entries()).length === 7, 'the replayed record');
+    expect((await entries())[6]).toMatchObject({
       offset: '9',
       key: unknownType.key,
       value: unknownType.value,

@@ -1,11 +1,5 @@
 import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
-import {
-  type Clock,
-  type DeadLetter,
-  type DeadLetterStore,
-  type Logger,
-  noopLogger,
-} from '@sagaflow/core';
+import { type Clock, type DeadLetterStore, type Logger, noopLogger } from '@sagaflow/core';
 import {
   type CodecOptions,
   createDeadLetterRecord,
@@ -19,6 +13,7 @@ import {
   MessageDecodeErrorCode,
   MessageEncodeError,
   resolveCodecOptions,
+  toDeadLetter,
 } from '@sagaflow/messaging';
 import {
   type Batch,
@@ -651,9 +646,4 @@ function fittedDeadLetter(input: DeadLetterInput): { record: DeadLetterRecord; v
     });
     return { record: smaller, value: encodeDeadLetter(smaller) };
   }
-}
-
-function toDeadLetter(record: DeadLetterRecord): DeadLetter {
-  const { schemaVersion: _schemaVersion, ...deadLetter } = record;
-  return deadLetter;
 }

@@ -1,7 +1,7 @@
 import { OptionsError } from '@sagaflow/config';
+import { InMemoryDeadLetterStore } from '@sagaflow/core/testing';
 import { Kafka } from 'kafkajs';
 
-import { InMemoryDeadLetterStore } from './__fixtures__/in-memory-dead-letter-store';
 import { InboxConsumer } from './inbox-consumer';
 import { TransactionalPublisher } from './transactional-publisher';
 

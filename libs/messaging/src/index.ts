@@ -37,3 +37,4 @@ export * from './reply-to-input';
 export * from './dead-letter-record';
 export * from './dead-letter-codec';
 export * from './create-dead-letter-record';
+export * from './to-dead-letter';

@@ -32,3 +32,5 @@ export * from './dead-letter-not-found-error';
 export * from './saga-queries';
 export * from './step-results';
 export * from './retry-on-deadlock';
+export * from './run-migrations-exclusively';
+export * from './migration-lock-timeout-error';

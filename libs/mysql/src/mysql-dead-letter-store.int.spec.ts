@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { type DeadLetter } from '@sagaflow/core';
+import { deadLetterStoreContract } from '@sagaflow/core/testing';
 
 import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
 import { DeadLetterNotFoundError } from './dead-letter-not-found-error';
@@ -33,6 +34,12 @@ function deadLetter(offset: number, overrides: Partial<DeadLetter> = {}): DeadLe
     ...overrides,
   };
 }
+
+deadLetterStoreContract(
+  'MySqlDeadLetterStore',
+  () => Promise.resolve({ store: new MySqlDeadLetterStore(db.dataSource) }),
+  { runId: `dl-${run}`, testTimeoutMs: 20_000 },
+);
 
 describe('MySqlDeadLetterStore', () => {
   it('records a dead letter once per consumer, topic, partition and offset', async () => {

@@ -207,4 +207,79 @@ describe('MySqlInbox', () => {
       'invalid cursor',
     );
   });
+
+  it("counts FAILED records, all of them or one consumer's", async () => {
+    const inbox = new MySqlInbox(db.dataSource);
+    const other = `${consumer}-other`;
+    await inbox.receive([
+      message('f1'),
+      message('f2'),
+      message('ok'),
+      { ...message('f3'), consumer: other },
+    ]);
+    const before = await inbox.countFailed();
+    await inbox.fail(consumer, message('f1').messageId, 'boom');
+    await inbox.fail(consumer, message('f2').messageId, 'boom');
+    await inbox.fail(other, message('f3').messageId, 'boom');
+    await inbox.complete(consumer, message('ok').messageId);
+
+    await expect(inbox.countFailed(consumer)).resolves.toBe(2);
+    await expect(inbox.countFailed(other)).resolves.toBe(1);
+    await expect(inbox.countFailed(`${consumer}-nobody`)).resolves.toBe(0);
+    // Other tests of the file fail records too: count the difference.
+    await expect(inbox.countFailed()).resolves.toBe(before + 3);
+  });
+
+  it("finds one consumer's stale records only, when asked", async () => {
+    const clock = { now: () => new Date('2031-02-01T00:00:00.000Z') };
+    const inbox = new MySqlInbox(db.dataSource, { clock });
+    const other = `${consumer}-other`;
+    await inbox.receive([message('mine'), { ...message('theirs'), consumer: other }]);
+    const later = new Date('2031-02-01T01:00:00.000Z');
+
+    const mine = await inbox.findStale(later, 100, consumer);
+    const theirs = await inbox.findStale(later, 100, other);
+    const everyone = await inbox.findStale(later, 10_000);
+
+    expect(mine.map((r) => [r.consumer, r.messageId])).toEqual([
+      [consumer, message('mine').messageId],
+    ]);
+    expect(theirs.map((r) => r.consumer)).toEqual([other]);
+    expect(everyone.map((r) => r.messageId)).toEqual(
+      expect.arrayContaining([message('mine').messageId, message('theirs').messageId]),
+    );
+  });
+
+  it('moves a FAILED record back to RECEIVED for a retry, and nothing else', async () => {
+    const clock = { now: () => new Date('2031-03-01T00:00:00.000Z') };
+    const inbox = new MySqlInbox(db.dataSource, { clock });
+    const [failed, done, received] = [message('failed'), message('done'), message('received')];
+    await inbox.receive([failed, done, received]);
+    await inbox.claim(consumer, failed.messageId, anHourAgo());
+    await inbox.fail(consumer, failed.messageId, 'saga version 2 unknown');
+    await inbox.complete(consumer, done.messageId);
+    clock.now = () => new Date('2031-03-01T00:05:00.000Z');
+
+    const retried = await inbox.retryFailed(consumer, failed.messageId);
+
+    expect(retried).toMatchObject({
+      messageId: failed.messageId,
+      status: 'RECEIVED',
+      attempts: 1,
+      lastError: 'saga version 2 unknown',
+      updatedAt: '2031-03-01T00:05:00.000Z',
+    });
+    await expect(inbox.get(consumer, failed.messageId)).resolves.toEqual(retried);
+    await expect(inbox.countFailed(consumer)).resolves.toBe(0);
+    // Claimable again, as a RECEIVED record is.
+    await expect(
+      inbox.claim(consumer, failed.messageId, new Date('2031-03-01T00:00:00.000Z')),
+    ).resolves.toMatchObject({ status: 'PROCESSING', attempts: 2 });
+    // Only FAILED records move: a second retry, a DONE, a RECEIVED or an unknown one is null.
+    await expect(inbox.retryFailed(consumer, failed.messageId)).resolves.toBeNull();
+    await expect(inbox.retryFailed(consumer, done.messageId)).resolves.toBeNull();
+    await expect(inbox.retryFailed(consumer, received.messageId)).resolves.toBeNull();
+    await expect(inbox.retryFailed(consumer, `${consumer}-unknown`)).resolves.toBeNull();
+    await expect(inbox.get(consumer, done.messageId)).resolves.toMatchObject({ status: 'DONE' });
+  });
 });

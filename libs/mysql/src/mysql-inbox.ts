@@ -16,7 +16,7 @@ import { insertOrDuplicate } from './insert-or-duplicate';
 import { type InboxStep, stepFromEnvelope } from './inbox-step';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
-import { affectedRows, chunkRows, toIso, truncate } from './sql-values';
+import { affectedRows, chunkRows, toIso, toNumber, truncate } from './sql-values';
 import { systemClock } from './system-clock';
 
 /**
@@ -123,7 +123,8 @@ const MAX_CHARS_PER_INSERT = 4_000_000;
  * row-by-row inserts in one transaction, where each key conflict marks a duplicate.
  * `claim` is one conditional UPDATE (RECEIVED or FAILED, or PROCESSING with an expired
  * lease), so concurrent claims cannot both win. The `…In(manager, …)` variants write in the
- * caller's transaction (a participant marks DONE together with its business change).
+ * caller's transaction (a participant marks DONE together with its business change). For
+ * operators: `listFailed`, `countFailed` and `retryFailed` (FAILED back to RECEIVED).
  *
  * @example
  * ```ts
@@ -222,17 +223,55 @@ export class MySqlInbox implements Inbox {
     );
   }
 
-  async findStale(olderThan: Date, limit: number): Promise<readonly MySqlInboxRecord[]> {
+  /**
+   * RECEIVED and PROCESSING records not updated since `olderThan`, oldest first, at most
+   * `limit`; only `consumer`'s when given (a participant sharing its database with other
+   * consumers requeues only its own).
+   */
+  async findStale(
+    olderThan: Date,
+    limit: number,
+    consumer?: string,
+  ): Promise<readonly MySqlInboxRecord[]> {
     checkDate('olderThan', olderThan);
     checkInteger('limit', limit, 1);
     const rows = await this.#dataSource.query<EventProcessSqlRow[]>(
       `SELECT ${COLUMNS} FROM event_process
         WHERE status IN ('RECEIVED', 'PROCESSING') AND updated_at < ?
+          ${consumer === undefined ? '' : 'AND consumer = ?'}
         ORDER BY updated_at
         LIMIT ?`,
-      [olderThan, limit],
+      consumer === undefined ? [olderThan, limit] : [olderThan, consumer, limit],
     );
     return rows.map(toRecord);
+  }
+
+  /** How many records are FAILED; only `consumer`'s when given. */
+  async countFailed(consumer?: string): Promise<number> {
+    const rows = await this.#dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM event_process
+        WHERE status = 'FAILED' ${consumer === undefined ? '' : 'AND consumer = ?'}`,
+      consumer === undefined ? [] : [consumer],
+    );
+    return toNumber(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Moves a FAILED record back to RECEIVED, for an operator who retries it (hand it to the
+   * worker pool next). Its attempts and last error stay as they were, for the record's
+   * history. Returns the record as it is now, or null when no FAILED record has that key
+   * (unknown, or not FAILED: received, being processed or done).
+   */
+  async retryFailed(consumer: string, messageId: string): Promise<MySqlInboxRecord | null> {
+    return this.#dataSource.transaction(async (manager) => {
+      const result = await manager.query<unknown>(
+        `UPDATE event_process SET status = 'RECEIVED', updated_at = ?
+          WHERE consumer = ? AND message_id = ? AND status = 'FAILED'`,
+        [this.#options.clock.now(), consumer, messageId],
+      );
+      if (affectedRows(result) !== 1) return null;
+      return this.#get(manager, consumer, messageId);
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
 import { MySqlOutbox } from './mysql-outbox';
 import { outboxShardOf } from './outbox-shard';
 import { OutboxWriter } from './outbox-writer';
+import { waitForLockWait } from './__fixtures__/wait-for-lock-wait';
 
 const run = randomBytes(4).toString('hex');
 let db: TestDatabase;
@@ -21,8 +22,9 @@ afterAll(async () => {
 });
 
 const writer = new OutboxWriter();
-const enqueue = (messages: readonly OutboxMessage[]) =>
-  db.dataSource.transaction((manager) => writer.write(manager, messages));
+const enqueue = async (messages: readonly OutboxMessage[]): Promise<void> => {
+  await db.dataSource.transaction((manager) => writer.write(manager, messages));
+};
 
 outboxContract(
   'MySqlOutbox',
@@ -108,6 +110,65 @@ describe('MySqlOutbox', () => {
       [id('dup-key')],
     );
     expect(rows.map((r) => r.message_id)).toEqual([taken.id]);
+  });
+
+  it('skips ids already in the outbox when asked, keeping the stored message', async () => {
+    const stored = outboxMessage(id('skip-stored'), id('skip-key'));
+    await enqueue([stored]);
+    const again = { ...stored, value: '{"written":"again"}' };
+    const fresh = outboxMessage(id('skip-fresh'), id('skip-key'));
+
+    const result = await db.dataSource.transaction((manager) =>
+      writer.write(manager, [again, fresh], { onDuplicate: 'skip' }),
+    );
+
+    expect(result).toEqual({ written: [fresh.id], skipped: [stored.id] });
+    const rows = await db.dataSource.query<{ message_id: string; value: string }[]>(
+      'SELECT message_id, value FROM outbox WHERE message_key = ? ORDER BY seq',
+      [id('skip-key')],
+    );
+    expect(rows).toEqual([
+      { message_id: stored.id, value: stored.value },
+      { message_id: fresh.id, value: fresh.value },
+    ]);
+    await expect(
+      db.dataSource.transaction((manager) =>
+        writer.write(manager, [fresh], { onDuplicate: 'skip' }),
+      ),
+    ).resolves.toEqual({ written: [], skipped: [fresh.id] });
+    await expect(
+      db.dataSource.transaction((manager) =>
+        writer.write(manager, [fresh, fresh], { onDuplicate: 'skip' }),
+      ),
+    ).rejects.toBeInstanceOf(DuplicateOutboxMessageError);
+  });
+
+  it('skips an id a concurrent transaction commits after the lookup', async () => {
+    const raced = outboxMessage(id('raced'), id('race-key'));
+    const fresh = outboxMessage(id('race-fresh'), id('race-key'));
+    const holder = db.dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      // Another transaction writes `raced` and has not committed: the lookup cannot see it,
+      // so the multi-row INSERT waits for it, then collides.
+      await writer.write(holder.manager, [raced]);
+      const writing = db.dataSource.transaction((manager) =>
+        writer.write(manager, [fresh, raced], { onDuplicate: 'skip' }),
+      );
+      await waitForLockWait(db.dataSource, fresh.id);
+      await holder.commitTransaction();
+
+      await expect(writing).resolves.toEqual({ written: [fresh.id], skipped: [raced.id] });
+      const rows = await db.dataSource.query<{ message_id: string }[]>(
+        'SELECT message_id FROM outbox WHERE message_key = ? ORDER BY seq',
+        [id('race-key')],
+      );
+      expect(rows.map((r) => r.message_id)).toEqual([raced.id, fresh.id]);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
   });
 
   it('deletes published messages older than a cut-off, oldest first, up to a limit', async () => {

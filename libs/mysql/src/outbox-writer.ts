@@ -1,5 +1,5 @@
 import { checkOptions } from '@sagaflow/config';
-import { type Clock, type OutboxMessage } from '@sagaflow/core';
+import { InvalidArgumentError, type Clock, type OutboxMessage } from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 
 import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
@@ -17,9 +17,31 @@ export interface OutboxWriterOptions {
   readonly clock?: Clock;
 }
 
+/** Options of one {@link OutboxWriter.write}. */
+export interface OutboxWriteOptions {
+  /**
+   * What a message whose id is already in the outbox does: `'throw'` fails the write with
+   * {@link DuplicateOutboxMessageError} (the caller's transaction must roll back);
+   * `'skip'` leaves the stored message as it is and writes the others — for messages with
+   * deterministic ids that a retried piece of work writes again (a participant's reply to a
+   * command it answered before). An id twice in `messages` throws either way.
+   * @defaultValue `'throw'`
+   */
+  readonly onDuplicate?: 'skip' | 'throw';
+}
+
+/** What one {@link OutboxWriter.write} did. */
+export interface OutboxWriteResult {
+  /** Ids of the messages inserted, in order. */
+  readonly written: readonly string[];
+  /** Ids already in the outbox, left as they were (`onDuplicate: 'skip'` only). */
+  readonly skipped: readonly string[];
+}
+
 /** Rows per multi-row INSERT, and characters per statement (well under `max_allowed_packet`). */
 const MAX_ROWS_PER_INSERT = 500;
 const MAX_CHARS_PER_INSERT = 4_000_000;
+const ON_DUPLICATE = ['skip', 'throw'] as const;
 
 /**
  * Writes messages into the `outbox` table inside the caller's transaction: a participant's
@@ -31,7 +53,7 @@ const MAX_CHARS_PER_INSERT = 4_000_000;
  * const writer = new OutboxWriter();
  * await dataSource.transaction(async (manager) => {
  *   await reserveCredit(manager, payload);
- *   await writer.write(manager, [replyMessage]);
+ *   await writer.write(manager, [replyMessage], { onDuplicate: 'skip' });
  *   await inbox.completeIn(manager, consumer, command.messageId);
  * });
  * relay.wake();
@@ -48,42 +70,84 @@ export class OutboxWriter {
   }
 
   /**
-   * Inserts the messages, in order (their `seq` follows it). Throws
-   * {@link DuplicateOutboxMessageError} if an id is already in the outbox or twice in
-   * `messages`; the caller's transaction must then roll back.
+   * Inserts the messages, in order (their `seq` follows it). With `onDuplicate: 'throw'`
+   * (the default) an id already in the outbox, or twice in `messages`, throws
+   * {@link DuplicateOutboxMessageError} and the caller's transaction must roll back; with
+   * `'skip'` the ids already in the outbox are left as they are and reported in `skipped`.
+   *
+   * @throws InvalidArgumentError for an unknown `onDuplicate`.
    */
-  async write(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  async write(
+    manager: EntityManager,
+    messages: readonly OutboxMessage[],
+    options: OutboxWriteOptions = {},
+  ): Promise<OutboxWriteResult> {
+    const onDuplicate = options.onDuplicate ?? 'throw';
+    if (!ON_DUPLICATE.includes(onDuplicate)) {
+      throw new InvalidArgumentError('onDuplicate', onDuplicate, "must be 'skip' or 'throw'");
+    }
+    if (messages.length === 0) return { written: [], skipped: [] };
     const ids = messages.map((m) => m.id);
     if (new Set(ids).size !== ids.length) throw new DuplicateOutboxMessageError(ids);
+    const taken = onDuplicate === 'skip' ? await this.#storedIds(manager, ids) : new Set<string>();
+    const fresh = messages.filter((m) => !taken.has(m.id));
     const createdAt = this.#clock.now();
     const chunks = chunkRows(
-      messages,
+      fresh,
       MAX_ROWS_PER_INSERT,
       MAX_CHARS_PER_INSERT,
       (m) => m.value.length + m.id.length + m.key.length + 200,
     );
-    try {
-      for (const chunk of chunks) {
-        await manager.query(
-          `INSERT INTO outbox (message_id, topic, message_key, shard, headers, value, created_at)
-           VALUES ?`,
-          [
-            chunk.map((m) => [
-              m.id,
-              m.topic,
-              m.key,
-              outboxShardOf(m.key),
-              JSON.stringify(m.headers),
-              m.value,
-              createdAt,
-            ]),
-          ],
-        );
+    const skipped = ids.filter((id) => taken.has(id));
+    for (const chunk of chunks) {
+      try {
+        await insertRows(manager, chunk, createdAt);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        if (onDuplicate === 'throw') throw new DuplicateOutboxMessageError(ids, { cause: error });
+        // A concurrent transaction committed one of the ids after the lookup. The failed
+        // statement alone was rolled back: insert its rows one by one.
+        for (const message of chunk) {
+          try {
+            await insertRows(manager, [message], createdAt);
+          } catch (rowError) {
+            if (!isDuplicateKeyError(rowError)) throw rowError;
+            skipped.push(message.id);
+          }
+        }
       }
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new DuplicateOutboxMessageError(ids, { cause: error });
-      throw error;
     }
+    return { written: ids.filter((id) => !skipped.includes(id)), skipped };
   }
+
+  /** The ids among `ids` already in the outbox. */
+  async #storedIds(manager: EntityManager, ids: readonly string[]): Promise<Set<string>> {
+    const rows = await manager.query<{ message_id: string }[]>(
+      'SELECT message_id FROM outbox WHERE message_id IN (?)',
+      [ids],
+    );
+    return new Set(rows.map((row) => row.message_id));
+  }
+}
+
+async function insertRows(
+  manager: EntityManager,
+  messages: readonly OutboxMessage[],
+  createdAt: Date,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO outbox (message_id, topic, message_key, shard, headers, value, created_at)
+     VALUES ?`,
+    [
+      messages.map((m) => [
+        m.id,
+        m.topic,
+        m.key,
+        outboxShardOf(m.key),
+        JSON.stringify(m.headers),
+        m.value,
+        createdAt,
+      ]),
+    ],
+  );
 }

@@ -250,4 +250,38 @@ describe('SagaQueries', () => {
     await expect(queries.get('sq-saga-02')).resolves.toMatchObject({ status: 'COMPLETED' });
     await expect(queries.get('sq-none')).resolves.toBeNull();
   });
+
+  it('lists the sagas updated since a time newest first, within the limit', async () => {
+    const recent = seeded
+      .filter((s) => s.updatedAt >= minutes(20).toISOString())
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    const versionOf = (s: SagaState) => ({
+      sagaId: s.sagaId,
+      version: s.version,
+      status: s.status,
+      updatedAt: s.updatedAt,
+    });
+
+    expect(await queries.listRecentlyUpdated(minutes(20), 4)).toEqual(
+      recent.slice(0, 4).map(versionOf),
+    );
+    expect(await queries.listRecentlyUpdated(minutes(20), 5000)).toEqual(recent.map(versionOf));
+    expect(await queries.listRecentlyUpdated(minutes(60), 10)).toEqual([]);
+    await expect(queries.listRecentlyUpdated(minutes(20), 0)).rejects.toThrow('limit');
+    await expect(queries.listRecentlyUpdated(minutes(20), 5001)).rejects.toThrow('limit');
+  });
+
+  it('breaks ties on the change time by saga id, newest id first', async () => {
+    // Runs last: it adds sagas the counts above do not expect.
+    const at = minutes(100).toISOString();
+    const tied = ['sq-tie-a', 'sq-tie-c', 'sq-tie-b'].map((sagaId) =>
+      stateOf(sagaId, 1, { startedAt: at, updatedAt: at }),
+    );
+    const store = new MySqlEventStore(db.dataSource);
+    for (const state of tied) await store.append(firstAppend(state));
+
+    const listed = await queries.listRecentlyUpdated(minutes(99), 2);
+
+    expect(listed.map((s) => s.sagaId)).toEqual(['sq-tie-c', 'sq-tie-b']);
+  });
 });

@@ -113,7 +113,10 @@ export interface SagaVersion {
   readonly updatedAt: string;
 }
 
-/** Filters of {@link SagaQueries.listUpdatedSince}; oldest update first. */
+/**
+ * Filters of {@link SagaQueries.listUpdatedSince}; oldest update first (for newest first,
+ * see {@link SagaQueries.listRecentlyUpdated}).
+ */
 export interface UpdatedSagaQuery {
   /** Only sagas changed at or after this time. */
   readonly since: Date;
@@ -360,12 +363,7 @@ export class SagaQueries {
         LIMIT ?`,
       [...params, limit + 1],
     );
-    const items = rows.slice(0, limit).map((row) => ({
-      sagaId: row.saga_id,
-      version: row.version,
-      status: row.status,
-      updatedAt: toIso(row.updated_at),
-    }));
+    const items = rows.slice(0, limit).map(toVersion);
     const last = items.at(-1);
     return {
       items,
@@ -374,6 +372,32 @@ export class SagaQueries {
           ? encodeCursor([last.updatedAt, last.sagaId])
           : null,
     };
+  }
+
+  /**
+   * The sagas changed at or after `since`, with their stored version, **newest change
+   * first**, at most `limit` (1 … 5000): what cache reconciliation compares, most recently
+   * changed first because those are the cache entries that matter. Ties on the change time
+   * are broken by saga id, descending.
+   *
+   * @example
+   * ```ts
+   * const recent = await queries.listRecentlyUpdated(new Date(Date.now() - 60_000), 500);
+   * ```
+   */
+  async listRecentlyUpdated(since: Date, limit: number): Promise<readonly SagaVersion[]> {
+    checkInteger('limit', limit, 1, 5000);
+    // Every status listed, so the (status, updated_at) index serves the range.
+    const rows = await this.#dataSource.query<
+      { saga_id: string; version: number; status: SagaStatus; updated_at: Date }[]
+    >(
+      `SELECT saga_id, version, status, updated_at FROM saga_instance
+        WHERE status IN (?) AND updated_at >= ?
+        ORDER BY updated_at DESC, saga_id DESC
+        LIMIT ?`,
+      [SAGA_STATUSES, checkDate('since', since), limit],
+    );
+    return rows.map(toVersion);
   }
 
   /** How many events each saga's stream has (for sagas that have any). */
@@ -393,6 +417,20 @@ function appendAscendingCursor(cursor: string | undefined, where: string[], para
   const at = new Date(String(updatedAt));
   where.push('(updated_at > ? OR (updated_at = ? AND saga_id > ?))');
   params.push(at, at, sagaId);
+}
+
+function toVersion(row: {
+  saga_id: string;
+  version: number;
+  status: SagaStatus;
+  updated_at: Date;
+}): SagaVersion {
+  return {
+    sagaId: row.saga_id,
+    version: row.version,
+    status: row.status,
+    updatedAt: toIso(row.updated_at),
+  };
 }
 
 function isSagaStatus(value: string): value is SagaStatus {

@@ -26,6 +26,39 @@ export interface LevelLogger {
   log(level: LineLevel, message: string, fields?: LogFields): void;
 }
 
+/**
+ * The messages of the errors kafkajs calls stale metadata (`UNKNOWN_TOPIC_OR_PARTITION`,
+ * `LEADER_NOT_AVAILABLE`, `NOT_LEADER_FOR_PARTITION`). They answer requests for a partition
+ * whose leader is being elected — right after `ensureTopics` created a topic, or while a
+ * broker hands leadership over — and kafkajs handles them itself: it refreshes its metadata
+ * and retries, and a failure that outlasts its retries reaches the caller as an error of
+ * its own. Its connection logs the error response at ERROR level before that happens, so
+ * normal start-ups would log errors that need nobody's attention.
+ */
+const STALE_METADATA_MESSAGES: ReadonlySet<string> = new Set([
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server is not the leader for that topic-partition',
+]);
+
+/** Prefix of the producer's line before it refreshes its metadata and retries a send. */
+const SEND_RETRY_PREFIX = 'Failed to send messages: ';
+
+/**
+ * True for an error line about stale metadata that kafkajs retries by itself: a response
+ * error logged by its connection (`error` holds the message) or a producer's retry notice.
+ * A line that only mentions such an error (a consumer's `Crash: …`) is not one.
+ */
+function isStaleMetadataRetry(log: KafkaLogEntry['log']): boolean {
+  const { message, error } = log;
+  if (typeof error === 'string' && STALE_METADATA_MESSAGES.has(error)) return true;
+  return (
+    STALE_METADATA_MESSAGES.has(message) ||
+    (message.startsWith(SEND_RETRY_PREFIX) &&
+      STALE_METADATA_MESSAGES.has(message.slice(SEND_RETRY_PREFIX.length)))
+  );
+}
+
 function lineLevel(kafkaLevel: number): LineLevel | undefined {
   if (kafkaLevel === KafkaLogLevel.NOTHING) return undefined;
   if (kafkaLevel <= KafkaLogLevel.ERROR) return 'error';
@@ -43,6 +76,12 @@ function lineLevel(kafkaLevel: number): LineLevel | undefined {
  *
  * kafkajs filters by the `logLevel` given to its client first, then the logger's level applies.
  *
+ * One exception to the mapping: the error lines kafkajs writes while a partition's leader is
+ * elected ("This server does not host this topic-partition" and its kin, which kafkajs
+ * retries by itself once it refreshed its metadata) become debug lines, so a normal start
+ * that creates its topics logs no errors. What kafkajs cannot retry away still surfaces as
+ * the failing call's own error.
+ *
  * @example
  * ```ts
  * const kafka = createKafka({ clientId: 'orchestrator', brokers, logCreator: kafkaLogCreator(logger) });
@@ -51,8 +90,9 @@ function lineLevel(kafkaLevel: number): LineLevel | undefined {
 export function kafkaLogCreator(logger: LevelLogger): KafkaLogCreator {
   return () =>
     ({ namespace, level, log }) => {
-      const target = lineLevel(level);
-      if (target === undefined) return;
+      const mapped = lineLevel(level);
+      if (mapped === undefined) return;
+      const target = mapped === 'error' && isStaleMetadataRetry(log) ? 'debug' : mapped;
       const { message, timestamp: _kafkaTimestamp, logger: _kafkaLogger, ...extra } = log;
       logger.log(target, message, { component: 'kafkajs', namespace, ...extra });
     };

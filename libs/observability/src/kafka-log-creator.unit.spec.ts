@@ -99,3 +99,106 @@ describe('kafkaLogCreator', () => {
     expect(lines().map((l) => l.message)).toEqual(['kept']);
   });
 });
+
+describe('kafkaLogCreator during leader elections', () => {
+  const at = '2030-01-01T00:00:00.000Z';
+
+  it('writes the errors kafkajs retries once its metadata is fresh at debug', () => {
+    const { logger, lines } = memoryLogger('debug');
+    const log = kafkaLogCreator(logger)(logLevel.DEBUG);
+    // As a connection logs an error response to a metadata request for a new topic.
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Response Metadata(key: 3, version: 6)',
+        timestamp: at,
+        broker: '127.0.0.1:9092',
+        clientId: 'orchestrator',
+        error: 'This server does not host this topic-partition',
+        correlationId: 7,
+        size: 120,
+      },
+    });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Response Produce(key: 0, version: 7)',
+        timestamp: at,
+        error:
+          'There is no leader for this topic-partition as we are in the middle of a leadership election',
+      },
+    });
+    log({
+      namespace: 'Producer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Failed to send messages: This server is not the leader for that topic-partition',
+        timestamp: at,
+        retryCount: 0,
+      },
+    });
+
+    expect(lines().map((l) => [l.level, l.namespace, l.error ?? null])).toEqual([
+      ['debug', 'Connection', 'This server does not host this topic-partition'],
+      [
+        'debug',
+        'Connection',
+        'There is no leader for this topic-partition as we are in the middle of a leadership election',
+      ],
+      ['debug', 'Producer', null],
+    ]);
+  });
+
+  it('hides them at the default level and keeps every other error an error', () => {
+    const { logger, lines } = memoryLogger('info');
+    const log = kafkaLogCreator(logger)(logLevel.DEBUG);
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Response Metadata(key: 3, version: 6)',
+        timestamp: at,
+        error: 'This server does not host this topic-partition',
+      },
+    });
+    // A consumer that gives up on such an error, and an unrelated response error.
+    log({
+      namespace: 'Consumer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Crash: KafkaJSProtocolError: This server does not host this topic-partition',
+        timestamp: at,
+      },
+    });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Response Produce(key: 0, version: 7)',
+        timestamp: at,
+        error: 'Not authorized to access topics: [Topic authorization failed]',
+      },
+    });
+    // The same text at WARN stays a warning.
+    log({
+      namespace: 'Connection',
+      level: logLevel.WARN,
+      label: 'WARN',
+      log: { message: 'This server does not host this topic-partition', timestamp: at },
+    });
+
+    expect(lines().map((l) => [l.level, l.message])).toEqual([
+      ['error', 'Crash: KafkaJSProtocolError: This server does not host this topic-partition'],
+      ['error', 'Response Produce(key: 0, version: 7)'],
+      ['warn', 'This server does not host this topic-partition'],
+    ]);
+  });
+});

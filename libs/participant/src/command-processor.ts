@@ -17,6 +17,7 @@ import {
   successReply,
   type TopicNames,
 } from '@sagaflow/messaging';
+import { type EventProcessMessage, type EventProcessRun } from '@sagaflow/jobs';
 import {
   type MySqlInbox,
   OutboxWriter,
@@ -44,8 +45,6 @@ export interface CommandProcessorOptions {
   readonly inbox: MySqlInbox;
   readonly topics: TopicNames;
   readonly handlers: CommandHandlers;
-  /** Runs of a handler before a retryable error becomes a technical failure reply. */
-  readonly maxHandlerAttempts: number;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly monitor: ParticipantMonitor;
@@ -81,10 +80,15 @@ const OPPOSITE: Readonly<Record<Direction, Direction>> = {
  * - a `BusinessError` (or a payload failing the handler's schema: `INVALID_PAYLOAD`) rolls
  *   the change back; a new transaction writes the business failure reply and marks the
  *   record DONE;
- * - any other error is thrown for the pool to retry, until the record's attempts reach
- *   `maxHandlerAttempts` (or the error is terminal): then a technical failure reply
- *   (`HANDLER_FAILED`) is written, the record is marked FAILED and a
- *   {@link HandlerFailedError} is thrown.
+ * - any other error is thrown for the pool to retry, until the pool's last run (`final`)
+ *   or a terminal error: then a technical failure reply (`HANDLER_FAILED`) is written, the
+ *   record is marked FAILED and a {@link HandlerFailedError} is thrown;
+ * - a command whose record cannot even be claimed on the pool's last run is answered with a
+ *   technical failure too ({@link answerUnclaimed}).
+ *
+ * Replies are written with `onDuplicate: 'skip'`: a reply id is derived from its command's
+ * id, so a command processed again after it was answered (a FAILED record retried, a run
+ * whose commit outlived its lease) keeps the reply it already had instead of failing.
  *
  * The opposite direction's row is read with a shared lock after inserting this one's, so a
  * forward and a compensation of the same step racing each other are serialised too.
@@ -100,8 +104,10 @@ export class CommandProcessor {
     this.#outbox = new OutboxWriter({ clock: options.clock });
   }
 
-  /** Processes the record; resolves once its reply is committed. */
-  async process(record: InboxRecord): Promise<CommandOutcome> {
+  /**
+   * Processes the record on the worker pool's `run`; resolves once its reply is committed.
+   */
+  async process(record: InboxRecord, run: EventProcessRun): Promise<CommandOutcome> {
     const decoded = decodeCommand(record.payload);
     // The consumer decoded the record before storing it: only a row changed by hand gets
     // here. The error is terminal, so the pool marks the record FAILED.
@@ -127,7 +133,7 @@ export class CommandProcessor {
       );
     } catch (error) {
       if (!(error instanceof BusinessError)) {
-        return this.#failed(record, command, direction, error, context, log, started);
+        return this.#failed(run, command, direction, error, context, log, started);
       }
       await this.#transaction(async (manager) => {
         const failure = { kind: 'business', code: error.reason, message: error.message } as const;
@@ -246,9 +252,49 @@ export class CommandProcessor {
     return handler.handle(parsed.data, handlerContext);
   }
 
+  /**
+   * Answers a command whose record the worker pool could not claim on its last run (and has
+   * marked FAILED): a technical failure reply (`CLAIM_FAILED`) is written and the record
+   * stays FAILED, in one transaction, so the saga does not wait for a step timeout. Nothing
+   * is written when the record is missing, not FAILED (another run finished it) or not a
+   * command; when its reply exists already, that reply stands.
+   */
+  async answerUnclaimed(message: EventProcessMessage, claimError: unknown): Promise<void> {
+    const { consumer, inbox, monitor } = this.#o;
+    const started = performance.now();
+    const record = await inbox.get(message.consumer, message.messageId);
+    if (record?.status !== 'FAILED') return;
+    const decoded = decodeCommand(record.payload);
+    if (!decoded.ok) return;
+    const command = decoded.envelope;
+    const direction: Direction = command.kind === 'command' ? 'forward' : 'compensation';
+    const text = `${command.messageType} was not processed: its EventProcess record could not be claimed (${describe(claimError)})`;
+    const failure: ReplyFailure = { kind: 'technical', code: 'CLAIM_FAILED', message: text };
+    const written = await this.#transaction(async (manager) => {
+      const sent = await this.#write(manager, failureReply(command, failure, this.#meta()));
+      await inbox.failIn(manager, consumer, command.messageId, text);
+      return sent;
+    });
+    if (!written) return;
+    this.#o.onCommitted();
+    monitor.failure(command.messageType, 'technical', 'CLAIM_FAILED');
+    monitor.handled(
+      command.messageType,
+      direction,
+      'technical-failure',
+      Math.round(performance.now() - started),
+    );
+    this.#o.logger.error('command not processed: technical failure reply sent', {
+      sagaId: command.sagaId,
+      step: command.step,
+      messageId: command.messageId,
+      error: claimError,
+    });
+  }
+
   /** Retries (rethrows) or answers a technical failure and marks the record FAILED. */
   async #failed(
-    record: InboxRecord,
+    run: EventProcessRun,
     command: CommandEnvelope,
     direction: Direction,
     error: unknown,
@@ -256,21 +302,17 @@ export class CommandProcessor {
     log: Logger,
     started: number,
   ): Promise<never> {
-    const { maxHandlerAttempts, consumer, monitor } = this.#o;
+    const { consumer, monitor } = this.#o;
     const terminal = !isRetryable(error);
     const description = describe(error);
-    if (!terminal && record.attempts < maxHandlerAttempts) {
+    if (!terminal && !run.final) {
       monitor.failure(command.messageType, 'retry', errorCode(error));
-      log.warn('command failed; it will be retried', {
-        error,
-        attempts: record.attempts,
-        maxHandlerAttempts,
-      });
+      log.warn('command failed; it will be retried', { error, attempt: run.attempt });
       throw error;
     }
     const message = terminal
       ? `${command.messageType} failed: ${description}`
-      : `${command.messageType} failed ${record.attempts} times; last error: ${description}`;
+      : `${command.messageType} failed ${run.attempt} times; last error: ${description}`;
     const failure: ReplyFailure = { kind: 'technical', code: 'HANDLER_FAILED', message };
     await this.#transaction(async (manager) => {
       await this.#write(manager, failureReply(command, failure, this.#meta()));
@@ -286,9 +328,9 @@ export class CommandProcessor {
     );
     log.error('command failed for good: technical failure reply sent', {
       error,
-      attempts: record.attempts,
+      attempt: run.attempt,
     });
-    throw new HandlerFailedError(message, record.attempts, error, context);
+    throw new HandlerFailedError(message, run.attempt, error, context);
   }
 
   async #succeed(
@@ -300,8 +342,25 @@ export class CommandProcessor {
     await this.#o.inbox.completeIn(manager, this.#o.consumer, command.messageId);
   }
 
-  async #write(manager: EntityManager, reply: ReplyEnvelope): Promise<void> {
-    await this.#outbox.write(manager, [replyToOutboxMessage(reply, this.#o.topics)]);
+  /**
+   * Writes the reply, unless the command's reply (same id) was written before; true when it
+   * wrote it.
+   */
+  async #write(manager: EntityManager, reply: ReplyEnvelope): Promise<boolean> {
+    const { skipped } = await this.#outbox.write(
+      manager,
+      [replyToOutboxMessage(reply, this.#o.topics)],
+      { onDuplicate: 'skip' },
+    );
+    if (skipped.length > 0) {
+      this.#o.logger.info('the command was answered before: its first reply stands', {
+        sagaId: reply.sagaId,
+        messageId: reply.replyTo.messageId,
+        replyId: reply.messageId,
+        outcome: reply.outcome,
+      });
+    }
+    return skipped.length === 0;
   }
 
   #meta(): { source: string; occurredAt: Date } {

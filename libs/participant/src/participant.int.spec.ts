@@ -248,6 +248,53 @@ describe('participant', () => {
     });
   });
 
+  it('processes a FAILED command again without failing on the reply it already sent', async () => {
+    const { sagaId, account } = ids('replayed-failed');
+    await env.account(account, 100);
+    // Fails on each of the 4 attempts, then succeeds: FAILED with a technical failure reply.
+    const command = env.command({
+      sagaId,
+      messageType: 'Reserve',
+      payload: { account, amount: 30, failTimes: 4 },
+    });
+    await env.send(command);
+    await env.eventually(
+      async () => (await inboxRow(command.messageId))?.status === 'FAILED',
+      'the FAILED record',
+    );
+    await env.eventually(() => env.replies(sagaId).length === 1, 'the failure reply');
+
+    // An operator retries it: RECEIVED again, old enough for the recovery job to requeue it.
+    await env.dataSource.query(
+      `UPDATE event_process SET status = 'RECEIVED', updated_at = ? WHERE message_id = ?`,
+      [new Date(Date.now() - 600_000), command.messageId],
+    );
+    await participant.recoverNow();
+    await env.eventually(
+      async () => (await inboxRow(command.messageId))?.status === 'DONE',
+      'the record DONE',
+    );
+
+    // The handler applied this time; the reply it would send has the id of the failure
+    // reply already sent, which stands (the orchestrator has acted on it).
+    expect(runs.get(`Reserve:${sagaId}`)).toBe(5);
+    await expect(env.accountState(account)).resolves.toEqual({ balance: 70, reservations: 1 });
+    const replies = await env.dataSource.query<{ message_id: string; value: string }[]>(
+      'SELECT message_id, value FROM outbox WHERE message_key = ?',
+      [sagaId],
+    );
+    expect(replies).toHaveLength(1);
+    expect(JSON.parse(replies[0]?.value ?? '{}')).toMatchObject({
+      outcome: 'failure',
+      failure: { kind: 'technical', code: 'HANDLER_FAILED' },
+    });
+    const stored = await env.dataSource.query<{ reply: string }[]>(
+      'SELECT reply FROM step_result WHERE saga_id = ?',
+      [sagaId],
+    );
+    expect(JSON.parse(stored[0]?.reply ?? '{}')).toMatchObject({ outcome: 'success' });
+  });
+
   it('answers a terminal error with a technical failure at once, without retrying', async () => {
     const { sagaId } = ids('garble');
     const command = env.command({ sagaId, messageType: 'Garble', payload: {} });

@@ -215,7 +215,6 @@ export class Participant {
         inbox: mySqlInbox,
         topics: o.topics,
         handlers: o.handlers,
-        maxHandlerAttempts: o.maxHandlerAttempts,
         clock: o.clock,
         logger: log,
         monitor: this.#monitor,
@@ -227,12 +226,14 @@ export class Participant {
       const pool = new EventProcessWorkerPool({
         ...queues,
         inbox,
-        handlers: { [o.name]: (record) => processor.process(record) },
+        handlers: { [o.name]: (record, run) => processor.process(record, run) },
         concurrency: o.concurrency,
         maxAttempts: o.maxHandlerAttempts,
         backoffMs: o.handlerBackoffMs,
         leaseMs: o.leaseMs,
         afterHandled: (record) => inbox.rememberDone(record.consumer, record.messageId),
+        // The record is FAILED: still tell the orchestrator, rather than let it time out.
+        onClaimFailed: (message, error) => processor.answerUnclaimed(message, error),
         clock: o.clock,
         logger: log,
       });
@@ -241,8 +242,12 @@ export class Participant {
 
       const reconciler = new Reconciler({
         eventProcessCache: statuses,
-        inboxSource: mySqlInbox,
-        requeue: (records) => pool.requeue(records.filter((r) => r.consumer === o.name)),
+        // The database may hold other consumers' records: this participant requeues its own.
+        inboxSource: {
+          findStale: (olderThan, limit) => mySqlInbox.findStale(olderThan, limit, o.name),
+          get: (consumer, messageId) => mySqlInbox.get(consumer, messageId),
+        },
+        requeue: (records) => pool.requeue(records),
         staleInboxAfterMs: o.leaseMs,
         clock: o.clock,
         logger: log,

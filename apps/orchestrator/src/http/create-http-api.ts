@@ -34,7 +34,7 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * | `GET /definitions`, `/definitions/:name/:version/graph` | definitions and their graphs |
  * | `GET /stats` | counts, latency percentiles, throughput |
  * | `GET /dead-letters`, `/dead-letters/:id`, `POST /dead-letters/:id/replay` | dead letters |
- * | `GET /inbox/failed` | FAILED EventProcess records |
+ * | `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
  * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
  *
  * @throws OptionsError when an option or a port is invalid.

@@ -39,7 +39,7 @@ export interface HttpApiDeps {
   readonly deadLetters: DeadLetterStore;
   /** Re-publishes a dead letter. */
   readonly deadLetterReplay: DeadLetterReplayPort;
-  /** FAILED EventProcess records. */
+  /** FAILED EventProcess records: listed, counted, retried. */
   readonly failedInbox: FailedInboxPort;
   /**
    * The outbox backlog, reported by `GET /stats`.
@@ -80,7 +80,7 @@ export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
     ['sagas', deps.sagas, ['list', 'counts', 'stats']],
     ['deadLetters', deps.deadLetters, ['get', 'list', 'markReplayed']],
     ['deadLetterReplay', deps.deadLetterReplay, ['replay']],
-    ['failedInbox', deps.failedInbox, ['listFailed']],
+    ['failedInbox', deps.failedInbox, ['listFailed', 'retry']],
     ['metrics', deps.metrics, ['metrics']],
     ['logger', deps.logger, ['debug', 'info', 'warn', 'error', 'child']],
     ...(deps.outbox === undefined ? [] : [['outbox', deps.outbox, ['pendingCount']] as const]),

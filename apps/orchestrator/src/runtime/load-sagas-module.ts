@@ -92,10 +92,15 @@ export function definitionsFromModule(
   return items as readonly AnySagaDefinition[];
 }
 
-/** The first line of an error's message: Node appends the require stack to it. */
+/**
+ * An error's message on one line, without the require stack Node appends to a failed
+ * resolution; the other lines are kept (a module's own error, such as a configuration
+ * error listing several variables, may need them).
+ */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n', 1)[0] ?? message;
+  const [withoutStack = message] = message.split('\nRequire stack:', 1);
+  return withoutStack.replace(/\s*\n\s*/g, ' ');
 }
 
 function exportNamed(moduleExports: unknown, name: string): unknown {

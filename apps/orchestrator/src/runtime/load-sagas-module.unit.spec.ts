@@ -93,4 +93,19 @@ describe('loadSagasModule', () => {
       loadSagasModule('./__fixtures__/payment-saga', __dirname, failing),
     ).rejects.toThrow(/payment-saga\.ts failed to load: boom at load$/);
   });
+
+  it("keeps every line of a module's own error, on one line", async () => {
+    const failing = (): Promise<unknown> =>
+      Promise.reject(
+        new Error(
+          'invalid configuration (2 variables):\n  SAGAFLOW_A="x": expected an integer\n  SAGAFLOW_B="y": expected an integer',
+        ),
+      );
+
+    await expect(
+      loadSagasModule('./__fixtures__/payment-saga', __dirname, failing),
+    ).rejects.toThrow(
+      /failed to load: invalid configuration \(2 variables\): SAGAFLOW_A="x": expected an integer SAGAFLOW_B="y": expected an integer$/,
+    );
+  });
 });

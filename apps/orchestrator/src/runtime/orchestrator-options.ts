@@ -29,7 +29,8 @@ export interface OrchestratorOptions {
    * the relay's Kafka transactional id (`<serviceName>-relay-<instanceId>`) and of every log
    * line. Unique per running process. A stable id (a pod name) lets a restarted instance
    * fence its predecessor's open transaction at once instead of waiting for it to time out.
-   * @defaultValue `<host>-<pid>-<6 random hex digits>`
+   * @defaultValue `config.instanceId` (`SAGAFLOW_INSTANCE_ID`), else
+   * `<host>-<pid>-<6 random hex digits>`
    */
   readonly instanceId?: string;
 }
@@ -76,7 +77,9 @@ export function resolveOrchestratorOptions(
         typeof (d as { name?: unknown }).name === 'string' &&
         typeof (d as { version?: unknown }).version === 'number',
     );
-  const instanceId = options.instanceId ?? newInstanceId();
+  const configuredId =
+    isObject(config) && typeof config.instanceId === 'string' ? config.instanceId : null;
+  const instanceId = options.instanceId ?? configuredId ?? newInstanceId();
   checkOptions('createOrchestrator', [
     ['config', configValid ? '[config]' : config, configValid, 'an OrchestratorConfig'],
     [

@@ -7,7 +7,7 @@ import { paymentSaga } from './__fixtures__/payment-saga';
 import { INSTANCE_ID_PATTERN } from './instance-id';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
 
-const config = loadOrchestratorConfig({});
+const config = loadOrchestratorConfig({ SAGAFLOW_SAGAS_MODULE: './sagas.js' });
 
 describe('resolveOrchestratorOptions', () => {
   it('applies the defaults: a new instance id, a logger and a metrics registry', () => {
@@ -31,6 +31,21 @@ describe('resolveOrchestratorOptions', () => {
     });
 
     expect(resolved).toMatchObject({ logger, registry, instanceId: 'pod-7' });
+  });
+
+  it('takes the instance id of the configuration unless one is given', () => {
+    const configured = { ...config, instanceId: 'pod-3' };
+
+    expect(
+      resolveOrchestratorOptions({ config: configured, definitions: [paymentSaga] }),
+    ).toMatchObject({ instanceId: 'pod-3' });
+    expect(
+      resolveOrchestratorOptions({
+        config: configured,
+        definitions: [paymentSaga],
+        instanceId: 'pod-9',
+      }),
+    ).toMatchObject({ instanceId: 'pod-9' });
   });
 
   it('names every bad field', () => {

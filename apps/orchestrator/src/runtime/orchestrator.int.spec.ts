@@ -38,6 +38,8 @@ const logger = createLogger({
 
 const config: OrchestratorConfig = (() => {
   const loaded = loadOrchestratorConfig({
+    // The spec passes its definitions itself; the variable is required all the same.
+    SAGAFLOW_SAGAS_MODULE: './__fixtures__/payment-saga',
     SAGAFLOW_MYSQL_DATABASE: database,
     SAGAFLOW_TOPIC_PREFIX: topicPrefix,
     SAGAFLOW_TOPIC_PARTITIONS: '2',
@@ -245,6 +247,66 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     );
     expect(rows).toEqual([{ status: 'DONE' }]);
     expect(await historyOf(sagaId)).toHaveLength(eventsBefore);
+  });
+
+  it('retries a FAILED reply when an operator asks, and counts the FAILED records', async () => {
+    const sagaId = await startSaga('ok');
+    await awaitStatus(sagaId, 'COMPLETED');
+    const capture = commandsOf(sagaId).find((c) => c.messageType === 'Capture');
+    const reply = capture === undefined ? undefined : wallet.replies.get(capture.messageId);
+    if (reply === undefined) throw new Error('the capture reply was not sent');
+    const failedGauge = async () => {
+      const { body } = await api('/metrics');
+      const line = String(body)
+        .split('\n')
+        .find((l) => l.startsWith('sagaflow_event_process_failed_messages'));
+      return Number(line?.split(' ').at(-1));
+    };
+    const failedInStats = async () =>
+      ((await api('/stats')).body as { eventProcess: { failed: number } }).eventProcess.failed;
+    const before = await failedInStats();
+    // The same reply for a saga this database never had: terminal, FAILED at once.
+    const missing = `missing-${suffix}`;
+    const orphan = {
+      ...reply,
+      messageId: `${reply.messageId}.orphan`,
+      sagaId: missing,
+      correlationId: missing,
+    };
+    const rowOf = async () =>
+      (
+        await db.query<{ status: string; attempts: number; last_error: string }[]>(
+          'SELECT status, attempts, last_error FROM event_process WHERE consumer = ? AND message_id = ?',
+          [config.serviceName, orphan.messageId],
+        )
+      )[0];
+
+    await wallet.resend(orphan);
+
+    await eventually(rowOf, (row) => row?.status === 'FAILED', 'the FAILED record');
+    expect(await rowOf()).toMatchObject({ attempts: 1 });
+    expect(await failedInStats()).toBe(before + 1);
+    expect(await failedGauge()).toBe(before + 1);
+
+    const retried = await api(`/inbox/failed/${config.serviceName}/${orphan.messageId}/retry`, {
+      actor: 'ops-ann',
+    });
+
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ messageId: orphan.messageId, status: 'RECEIVED' });
+    // Processed again by the pool: still no such saga, so FAILED after a second attempt.
+    await eventually(
+      rowOf,
+      (row) => row?.status === 'FAILED' && row.attempts === 2,
+      'the retried record to fail again',
+    );
+    expect(logLines.join('')).toMatch(
+      /"message":"failed EventProcess record retried".*"actor":"ops-ann"|"actor":"ops-ann".*"message":"failed EventProcess record retried"/,
+    );
+    const done = await api(`/inbox/failed/${config.serviceName}/${reply.messageId}/retry`, {
+      actor: 'ops-ann',
+    });
+    expect(done.status).toBe(404);
   });
 
   it('records a malformed message on the replies topic as a dead letter', async () => {

@@ -24,6 +24,7 @@ import {
   MySqlOutbox,
   orchestratorEntities,
   orchestratorMigrations,
+  runMigrationsExclusively,
   SagaQueries,
 } from '@sagaflow/mysql';
 import { kafkaLogCreator } from '@sagaflow/observability';
@@ -44,6 +45,7 @@ import {
   type OrchestratorMetrics,
 } from '../metrics/orchestrator-metrics';
 import { closeRedis } from './close-redis';
+import { createFailedInbox } from './failed-inbox';
 import { createHealthChecks } from './health-checks';
 import { levelLogger } from './level-logger';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
@@ -54,18 +56,10 @@ import { participantsOf } from './participants-of';
 import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';
 import { createReplyHandler } from './reply-handler';
-import { runMigrationsExclusively } from './run-migrations-exclusively';
 import { createSagaStateSource } from './saga-state-source';
 import { systemClock } from './system-clock';
 import { uuidIdGenerator } from './uuid-id-generator';
 
-/**
- * How long a claimed EventProcess record is kept from other workers, and how old a
- * RECEIVED / PROCESSING record must be to count as abandoned. Applying a reply takes
- * milliseconds; should a slow run overlap another anyway, the optimistic lock and the
- * decider's reply deduplication make the second one change nothing.
- */
-const INBOX_LEASE_MS = 15_000;
 /** Published outbox rows are kept this long (for inspection), then deleted. */
 const OUTBOX_RETENTION_MS = 3_600_000;
 const OUTBOX_CLEANUP_INTERVAL_MS = 300_000;
@@ -163,6 +157,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const metrics = createOrchestratorMetrics(registry, {
     outboxPending: () => outbox.pendingCount(),
+    eventProcessFailed: () => mySqlInbox.countFailed(),
     logger,
   });
 
@@ -247,7 +242,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     inbox,
     handlers: { [serviceName]: createReplyHandler(engine) },
     concurrency: config.workerConcurrency,
-    leaseMs: INBOX_LEASE_MS,
+    leaseMs: config.inboxLeaseMs,
     afterHandled: (record) => inbox.rememberDone(record.consumer, record.messageId),
     clock,
     logger,
@@ -282,12 +277,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const reconciler = new Reconciler({
     stateCache,
-    sagaSource: createSagaStateSource({ queries, store: eventStore, clock }),
+    sagaSource: createSagaStateSource({ queries, store: eventStore }),
     rearm: (state) => engine.rearmTimers(state),
     eventProcessCache,
     inboxSource: mySqlInbox,
     requeue: (records) => pool.requeue(records),
-    staleInboxAfterMs: INBOX_LEASE_MS,
+    staleInboxAfterMs: config.inboxLeaseMs,
     clock,
     logger,
     observer: {
@@ -311,7 +306,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     sagas: queries,
     deadLetters,
     deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },
-    failedInbox: mySqlInbox,
+    failedInbox: createFailedInbox({
+      inbox: mySqlInbox,
+      requeue: (records) => pool.requeue(records),
+      consumer: serviceName,
+    }),
     outbox,
     healthChecks: createHealthChecks({
       kafka: admin,
@@ -339,7 +338,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       definitions: definitions.map((d) => `${d.name}@${d.version}`),
     });
     await dataSource.initialize();
-    const migrations = await runMigrationsExclusively(dataSource, config.mysql.database);
+    const migrations = await runMigrationsExclusively(dataSource);
     if (migrations.length > 0) log.info('migrations applied', { migrations });
 
     await admin.connect();
@@ -362,7 +361,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       inbox: mySqlInbox,
       requeue: (records) => pool.requeue(records),
       now: clock.now(),
-      leaseMs: INBOX_LEASE_MS,
+      leaseMs: config.inboxLeaseMs,
       logger: log,
     });
     log.info('recovery done', { outboxPending, ...recovery });

@@ -5,7 +5,7 @@ import { loadOrchestratorConfig } from '../config';
 import { paymentSaga } from './__fixtures__/payment-saga';
 import { createOrchestrator } from './orchestrator';
 
-const config = loadOrchestratorConfig({});
+const config = loadOrchestratorConfig({ SAGAFLOW_SAGAS_MODULE: './sagas.js' });
 
 describe('createOrchestrator', () => {
   it('refuses a definition registered twice, before opening any connection', () => {

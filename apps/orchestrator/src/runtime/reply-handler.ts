@@ -1,6 +1,8 @@
-import { type InboxRecord, type SagaEngine } from '@sagaflow/core';
+import { type InboxRecord, type SagaEngine, UnknownSagaTypeError } from '@sagaflow/core';
 import { type EventProcessHandler } from '@sagaflow/jobs';
 import { decodeReply, replyToInput } from '@sagaflow/messaging';
+
+import { SagaDefinitionUnavailableError } from './saga-definition-unavailable-error';
 
 /**
  * The worker pool's handler for the orchestrator's EventProcess records: decodes the
@@ -9,7 +11,10 @@ import { decodeReply, replyToInput } from '@sagaflow/messaging';
  *
  * Errors keep their meaning for the pool: a reply that no longer decodes
  * (`MessageDecodeError`) or names no saga (`SagaNotFoundError`) is terminal — the record
- * is marked FAILED and logged; a lost optimistic lock or a database hiccup is retried.
+ * is marked FAILED and logged; a lost optimistic lock or a database hiccup is retried. A
+ * saga whose definition version this instance lacks (`UnknownSagaTypeError`, a rolling
+ * deploy) is retried too, as a {@link SagaDefinitionUnavailableError} — another instance
+ * may know the version — and FAILED only once the pool's attempts are exhausted.
  *
  * @example
  * ```ts
@@ -21,8 +26,17 @@ export function createReplyHandler(engine: Pick<SagaEngine, 'handleReply'>): Eve
     const decoded = decodeReply(record.payload);
     // The consumer decoded it before storing it: only a codec change can make it fail now.
     if (!decoded.ok) throw decoded.error;
-    return engine.handleReply(replyToInput(decoded.envelope), {
-      processed: { consumer: record.consumer, messageId: record.messageId },
-    });
+    const reply = decoded.envelope;
+    try {
+      return await engine.handleReply(replyToInput(reply), {
+        processed: { consumer: record.consumer, messageId: record.messageId },
+      });
+    } catch (error: unknown) {
+      if (!(error instanceof UnknownSagaTypeError)) throw error;
+      throw new SagaDefinitionUnavailableError(reply.sagaType, reply.sagaVersion, {
+        cause: error,
+        context: { sagaId: reply.sagaId, step: reply.step, messageId: reply.messageId },
+      });
+    }
   };
 }

@@ -1,9 +1,12 @@
 import {
+  defineSaga,
   DefinitionRegistry,
   type InboxRecord,
   SagaEngine,
   SagaNotFoundError,
+  UnknownSagaTypeError,
 } from '@sagaflow/core';
+import { isRetryableError } from '@sagaflow/jobs';
 import {
   InMemoryEventStore,
   InMemoryScheduler,
@@ -18,23 +21,35 @@ import {
   MessageDecodeError,
   successReply,
 } from '@sagaflow/messaging';
+import { z } from 'zod';
 
 import { paymentSaga } from './__fixtures__/payment-saga';
 import { createReplyHandler } from './reply-handler';
+import { SagaDefinitionUnavailableError } from './saga-definition-unavailable-error';
 
 const CONSUMER = 'orchestrator';
+/** The worker pool's first run of a job. */
+const RUN = { attempt: 1, final: false };
 
-function setUp() {
-  const clock = new ManualClock('2030-01-01T00:00:00.000Z');
-  const store = new InMemoryEventStore({ clock });
-  const engine = new SagaEngine({
-    definitions: new DefinitionRegistry().register(paymentSaga),
+function engineOn(
+  store: InMemoryEventStore,
+  clock: ManualClock,
+  registry: DefinitionRegistry,
+): SagaEngine {
+  return new SagaEngine({
+    definitions: registry,
     eventStore: store,
     scheduler: new InMemoryScheduler(),
     commandEncoder: createCommandEncoder({ topics: createTopicNames(), source: CONSUMER }),
     clock,
     ids: new SequentialIdGenerator({ prefix: 'saga' }),
   });
+}
+
+function setUp() {
+  const clock = new ManualClock('2030-01-01T00:00:00.000Z');
+  const store = new InMemoryEventStore({ clock });
+  const engine = engineOn(store, clock, new DefinitionRegistry().register(paymentSaga));
   return { clock, store, engine, handle: createReplyHandler(engine) };
 }
 
@@ -70,7 +85,7 @@ describe('createReplyHandler', () => {
     );
     const record = await received(store, reply.messageId, sagaId, encodeEnvelope(reply));
 
-    await handle(record);
+    await handle(record, RUN);
 
     const state = await engine.getState(sagaId);
     expect(state?.steps.reserve?.status).toBe('SUCCEEDED');
@@ -82,7 +97,7 @@ describe('createReplyHandler', () => {
     const { store, handle } = setUp();
     const record = await received(store, 'm-1', 'saga-1', '{"not":"a reply"}');
 
-    const outcome = handle(record);
+    const outcome = handle(record, RUN);
 
     await expect(outcome).rejects.toBeInstanceOf(MessageDecodeError);
     await expect(outcome).rejects.toMatchObject({ retryable: false });
@@ -100,10 +115,50 @@ describe('createReplyHandler', () => {
     );
     const record = await received(store, 'm-2', 'saga-unknown', encodeEnvelope(orphan));
 
-    const outcome = handle(record);
+    const outcome = handle(record, RUN);
 
     await expect(outcome).rejects.toBeInstanceOf(SagaNotFoundError);
     await expect(outcome).rejects.toMatchObject({ retryable: false });
     expect((await store.inbox.get(CONSUMER, 'm-2'))?.status).toBe('PROCESSING');
+  });
+
+  it('retries a reply to a saga whose definition version this instance lacks', async () => {
+    const { store, engine, clock } = setUp();
+    const { sagaId } = await engine.start({
+      sagaType: 'payment',
+      input: { wallet: 'w-1', amount: 5 },
+    });
+    const decoded = decodeCommand(store.outbox.records()[0]?.value ?? '');
+    if (!decoded.ok) throw decoded.error;
+    const reply = successReply(
+      decoded.envelope,
+      { reservationId: 'r-1' },
+      { source: 'wallet', occurredAt: clock.now() },
+    );
+    const record = await received(store, reply.messageId, sagaId, encodeEnvelope(reply));
+    // Another instance of a rolling deploy: it runs version 2 only.
+    const paymentV2 = defineSaga('payment', { version: 2, input: z.object({}) })
+      .step('reserve', (s) => s.invoke('wallet', 'Reserve', () => ({})).readOnly())
+      .build();
+    const newer = createReplyHandler(
+      engineOn(store, clock, new DefinitionRegistry().register(paymentV2)),
+    );
+
+    const outcome = newer(record, RUN);
+
+    await expect(outcome).rejects.toBeInstanceOf(SagaDefinitionUnavailableError);
+    const error: unknown = await outcome.catch((e: unknown) => e);
+    expect(isRetryableError(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: 'SAGA_DEFINITION_UNAVAILABLE',
+      cause: expect.any(UnknownSagaTypeError) as unknown,
+      context: { sagaId, sagaType: 'payment', messageId: reply.messageId, step: 'reserve' },
+    });
+    // Nothing applied: the retry (on this instance or another) still has it to do.
+    expect((await store.inbox.get(CONSUMER, reply.messageId))?.status).toBe('PROCESSING');
+    expect((await engine.getState(sagaId))?.steps.reserve?.status).not.toBe('SUCCEEDED');
+
+    await createReplyHandler(engine)(record, RUN);
+    expect((await engine.getState(sagaId))?.steps.reserve?.status).toBe('SUCCEEDED');
   });
 });

@@ -1,6 +1,7 @@
 import { DefinitionRegistry } from '@sagaflow/core';
 import {
   createSagaTestKit,
+  InMemoryDeadLetterStore,
   InMemoryInbox,
   RecordingLogger,
   type SagaTestKit,
@@ -17,7 +18,7 @@ import { createHttpApi } from '../create-http-api';
 import { type HttpApiDeps } from '../http-api-deps';
 import { type HttpApiOptions } from '../http-api-options';
 import { type HealthCheck } from '../ports/health-check';
-import { InMemoryDeadLetterReplay, InMemoryDeadLetterStore } from './in-memory-dead-letters';
+import { InMemoryDeadLetterReplay } from './in-memory-dead-letters';
 import { InMemoryFailedInbox } from './in-memory-failed-inbox';
 import { InMemorySagaQueries } from './in-memory-saga-queries';
 import { ledger, transferSaga } from './transfer-saga';
@@ -35,6 +36,8 @@ export interface HttpApiFixture {
   readonly replay: InMemoryDeadLetterReplay;
   /** The inbox whose FAILED records `GET /inbox/failed` lists. */
   readonly inbox: InMemoryInbox;
+  /** The FAILED records of {@link inbox}, and what was retried. */
+  readonly failedInbox: InMemoryFailedInbox;
   readonly metrics: OrchestratorMetrics;
   readonly metricsRegistry: MetricsRegistry;
 }
@@ -92,6 +95,7 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
     deadLetters,
     replay,
     inbox,
+    failedInbox,
     metrics,
     metricsRegistry,
   };

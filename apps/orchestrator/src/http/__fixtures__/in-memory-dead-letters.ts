@@ -1,58 +1,6 @@
-import {
-  type DeadLetter,
-  type DeadLetterQuery,
-  type DeadLetterStore,
-  type StoredDeadLetter,
-} from '@sagaflow/core';
+import { type DeadLetter, type StoredDeadLetter } from '@sagaflow/core';
 
 import { type DeadLetterReplayPort } from '../ports/dead-letter-replay-port';
-
-/** The dead-letter table in memory: ids count up from 1, listings are newest first. */
-export class InMemoryDeadLetterStore implements DeadLetterStore {
-  readonly #entries: StoredDeadLetter[] = [];
-
-  record(deadLetter: DeadLetter): Promise<{ readonly id: string; readonly created: boolean }> {
-    const existing = this.#entries.find(
-      (entry) =>
-        entry.consumer === deadLetter.consumer &&
-        entry.sourceTopic === deadLetter.sourceTopic &&
-        entry.partition === deadLetter.partition &&
-        entry.offset === deadLetter.offset,
-    );
-    if (existing !== undefined) return Promise.resolve({ id: existing.id, created: false });
-    const id = String(this.#entries.length + 1);
-    this.#entries.push({ ...deadLetter, id, replayedAt: null, replayedBy: null });
-    return Promise.resolve({ id, created: true });
-  }
-
-  get(id: string): Promise<StoredDeadLetter | null> {
-    return Promise.resolve(this.#entries.find((entry) => entry.id === id) ?? null);
-  }
-
-  list(query: DeadLetterQuery): Promise<readonly StoredDeadLetter[]> {
-    return Promise.resolve(
-      this.#entries
-        .filter(
-          (entry) =>
-            (query.beforeId === undefined || Number(entry.id) < Number(query.beforeId)) &&
-            (query.reasonCode === undefined || entry.reason.code === query.reasonCode) &&
-            (query.sourceTopic === undefined || entry.sourceTopic === query.sourceTopic) &&
-            (query.replayed === undefined || (entry.replayedAt !== null) === query.replayed),
-        )
-        .reverse()
-        .slice(0, query.limit),
-    );
-  }
-
-  markReplayed(id: string, actor: string, at: Date): Promise<void> {
-    const index = this.#entries.findIndex((entry) => entry.id === id);
-    const entry = this.#entries[index];
-    if (entry !== undefined) {
-      this.#entries[index] = { ...entry, replayedAt: at.toISOString(), replayedBy: actor };
-    }
-    return Promise.resolve();
-  }
-}
 
 /** A {@link DeadLetterReplayPort} that keeps what it re-published, or fails when told to. */
 export class InMemoryDeadLetterReplay implements DeadLetterReplayPort {

@@ -7,9 +7,15 @@ import {
   type FailedInboxQuery,
 } from '../ports/failed-inbox-port';
 
-/** {@link FailedInboxPort} over the records of an in-memory inbox. */
+/**
+ * {@link FailedInboxPort} over the records of an in-memory inbox. A retried record counts
+ * as RECEIVED from then on (the in-memory inbox has no way back from FAILED) and is kept in
+ * {@link requeued}, as the worker pool would get it.
+ */
 export class InMemoryFailedInbox implements FailedInboxPort {
   readonly #inbox: InMemoryInbox;
+  /** Every record retried, as handed to the worker pool, in order. */
+  readonly requeued: InboxRecord[] = [];
 
   constructor(inbox: InMemoryInbox) {
     this.#inbox = inbox;
@@ -32,7 +38,19 @@ export class InMemoryFailedInbox implements FailedInboxPort {
     return Promise.resolve(this.#failed().length);
   }
 
+  retry(consumer: string, messageId: string): Promise<InboxRecord | null> {
+    const failed = this.#failed().find(
+      (record) => record.consumer === consumer && record.messageId === messageId,
+    );
+    if (failed === undefined) return Promise.resolve(null);
+    const record: InboxRecord = { ...failed, status: 'RECEIVED' };
+    this.requeued.push(record);
+    return Promise.resolve(record);
+  }
+
   #failed(): InboxRecord[] {
-    return this.#inbox.records().filter((record) => record.status === 'FAILED');
+    const retried = (record: InboxRecord) =>
+      this.requeued.some((r) => r.consumer === record.consumer && r.messageId === record.messageId);
+    return this.#inbox.records().filter((record) => record.status === 'FAILED' && !retried(record));
   }
 }

@@ -18,13 +18,14 @@ export interface FailedInboxPage {
 }
 
 /**
- * The FAILED EventProcess (inbox) records operators look at: messages whose processing
- * failed for good (terminal error, or retries exhausted). `MySqlInbox` of
- * `@sagaflow/mysql` fits as it is.
+ * The FAILED EventProcess (inbox) records operators look at and retry: messages whose
+ * processing failed for good (terminal error, or retries exhausted). The orchestrator
+ * implements it over `MySqlInbox` of `@sagaflow/mysql` and its worker pool.
  *
  * @example
  * ```ts
  * const { items } = await failedInbox.listFailed({ limit: 20, consumer: 'orchestrator' });
+ * const record = await failedInbox.retry('orchestrator', items[0].messageId);
  * ```
  */
 export interface FailedInboxPort {
@@ -35,4 +36,10 @@ export interface FailedInboxPort {
    * @defaultValue not reported
    */
   countFailed?(): Promise<number>;
+  /**
+   * Processes a FAILED record again: moves it back to RECEIVED and queues it for the worker
+   * pool. Returns the record as it is now (RECEIVED), or null when no FAILED record has
+   * that key (unknown, or not FAILED: being processed or done).
+   */
+  retry(consumer: string, messageId: string): Promise<InboxRecord | null>;
 }

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 
+import { FailedRecordNotFoundError } from '../errors/failed-record-not-found-error';
 import { parseRequest } from '../parse-request';
-import { limitSchema, tokenSchema } from '../request-schemas';
+import { requestLogger } from '../request-logging';
+import { actorSchema, limitSchema, tokenSchema } from '../request-schemas';
 import { type RegisterRoutes } from '../route-context';
+
+const consumerSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be 1 to 128 characters of [A-Za-z0-9._-]');
 
 const failedQuerySchema = z.strictObject({
   consumer: z.string().min(1).max(128).optional(),
@@ -10,9 +16,23 @@ const failedQuerySchema = z.strictObject({
   cursor: tokenSchema.optional(),
 });
 
+const recordParamsSchema = z.strictObject({
+  consumer: consumerSchema,
+  messageId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 characters of [A-Za-z0-9._-]'),
+});
+
+const retryBodySchema = z.strictObject({ actor: actorSchema });
+
 /**
  * `GET /inbox/failed?consumer=&limit=&cursor=`: FAILED EventProcess records (most recently
  * updated first), with their last error, for operators; `{ items, nextCursor }`.
+ *
+ * `POST /inbox/failed/:consumer/:messageId/retry` with `{ actor }`: processes a FAILED
+ * record again — back to RECEIVED and queued for the worker pool — once its cause is gone
+ * (say, every instance now runs the saga version its reply needs). Answers 202 with the
+ * record, 404 when no FAILED record has that key; the retry is logged with the actor.
  */
 export const registerInboxRoutes: RegisterRoutes = (app, { deps }) => {
   app.get('/inbox/failed', async (request) => {
@@ -23,5 +43,21 @@ export const registerInboxRoutes: RegisterRoutes = (app, { deps }) => {
       ...(cursor === undefined ? {} : { cursor }),
     });
     return { items, nextCursor };
+  });
+
+  app.post('/inbox/failed/:consumer/:messageId/retry', async (request, reply) => {
+    const { consumer, messageId } = parseRequest(recordParamsSchema, request.params, 'params');
+    const { actor } = parseRequest(retryBodySchema, request.body, 'body');
+    const record = await deps.failedInbox.retry(consumer, messageId);
+    if (record === null) throw new FailedRecordNotFoundError(consumer, messageId);
+    requestLogger(deps.logger, request).info('failed EventProcess record retried', {
+      consumer,
+      messageId,
+      actor,
+      sagaId: record.sagaId,
+      attempts: record.attempts,
+      lastError: record.lastError,
+    });
+    return reply.code(202).send(record);
   });
 };

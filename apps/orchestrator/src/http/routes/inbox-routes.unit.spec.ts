@@ -1,6 +1,10 @@
 import { type InboxRecord } from '@sagaflow/core';
 
-import { createHttpApiFixture, type HttpApiFixture } from '../__fixtures__/http-api-fixture';
+import {
+  createHttpApiFixture,
+  type ErrorJson,
+  type HttpApiFixture,
+} from '../__fixtures__/http-api-fixture';
 
 describe('GET /inbox/failed', () => {
   let fixture: HttpApiFixture;
@@ -66,5 +70,78 @@ describe('GET /inbox/failed', () => {
   it('answers 400 for a bad limit', async () => {
     const response = await fixture.app.inject({ method: 'GET', url: '/inbox/failed?limit=-1' });
     expect(response.statusCode).toBe(400);
+  });
+});
+
+describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
+  let fixture: HttpApiFixture;
+
+  beforeEach(async () => {
+    fixture = createHttpApiFixture();
+    const message = (messageId: string) => ({
+      consumer: 'orchestrator',
+      messageId,
+      sagaId: 'saga-1',
+      messageType: 'reply',
+      payload: '{"kind":"reply"}',
+    });
+    await fixture.inbox.receive([message('r-1'), message('r-2')]);
+    await fixture.inbox.claim('orchestrator', 'r-1', new Date(0));
+    await fixture.inbox.fail('orchestrator', 'r-1', 'saga definition payment version 2 unknown');
+  });
+
+  afterEach(async () => {
+    await fixture.app.close();
+  });
+
+  const retry = (path: string, payload: object = { actor: 'ops-ann' }) =>
+    fixture.app.inject({ method: 'POST', url: `/inbox/failed/${path}/retry`, payload });
+
+  it('moves the FAILED record back to RECEIVED, requeues it, and logs who did it', async () => {
+    const response = await retry('orchestrator/r-1');
+
+    expect(response.statusCode).toBe(202);
+    expect(response.json<InboxRecord>()).toMatchObject({
+      consumer: 'orchestrator',
+      messageId: 'r-1',
+      status: 'RECEIVED',
+      attempts: 1,
+      lastError: 'saga definition payment version 2 unknown',
+    });
+    expect(fixture.failedInbox.requeued.map((r) => r.messageId)).toEqual(['r-1']);
+    const listed = await fixture.app.inject({ method: 'GET', url: '/inbox/failed' });
+    expect(listed.json<{ items: InboxRecord[] }>().items).toEqual([]);
+    expect(fixture.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'failed EventProcess record retried',
+        fields: expect.objectContaining({
+          consumer: 'orchestrator',
+          messageId: 'r-1',
+          actor: 'ops-ann',
+          sagaId: 'saga-1',
+        }) as unknown,
+      }),
+    );
+  });
+
+  it('answers 404 for a record that is not FAILED, unknown, or retried already', async () => {
+    for (const path of ['orchestrator/r-2', 'orchestrator/r-9', 'ledger/r-1']) {
+      const response = await retry(path);
+      expect(response.statusCode).toBe(404);
+      expect(response.json<ErrorJson>().error.code).toBe('FAILED_RECORD_NOT_FOUND');
+    }
+    expect((await retry('orchestrator/r-1')).statusCode).toBe(202);
+    expect((await retry('orchestrator/r-1')).statusCode).toBe(404);
+    expect(fixture.failedInbox.requeued).toHaveLength(1);
+  });
+
+  it('answers 400 without an actor or for an id that cannot be one', async () => {
+    const noActor = await retry('orchestrator/r-1', {});
+    expect(noActor.statusCode).toBe(400);
+    expect(noActor.json<ErrorJson>().error.details?.issues?.join()).toContain('body.actor');
+    expect((await retry('orchestrator/r-1', { actor: '  ' })).statusCode).toBe(400);
+    expect((await retry('orchestrator/r%3A1')).statusCode).toBe(400);
+    expect(fixture.failedInbox.requeued).toEqual([]);
   });
 });

@@ -87,7 +87,10 @@ describe('GET /stats', () => {
     await fixture.app.close();
     fixture = createHttpApiFixture({
       deps: {
-        failedInbox: { listFailed: () => Promise.resolve({ items: [], nextCursor: null }) },
+        failedInbox: {
+          listFailed: () => Promise.resolve({ items: [], nextCursor: null }),
+          retry: () => Promise.resolve(null),
+        },
       },
       withoutOutbox: true,
     });

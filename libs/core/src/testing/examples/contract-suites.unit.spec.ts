@@ -1,5 +1,7 @@
 import {
+  deadLetterStoreContract,
   eventStoreContract,
+  InMemoryDeadLetterStore,
   InMemoryEventStore,
   InMemoryInbox,
   InMemorySagaStateCache,
@@ -60,4 +62,8 @@ schedulerContract('InMemoryScheduler', () => {
 
 sagaStateCacheContract('InMemorySagaStateCache', () =>
   Promise.resolve({ cache: new InMemorySagaStateCache() }),
+);
+
+deadLetterStoreContract('InMemoryDeadLetterStore', () =>
+  Promise.resolve({ store: new InMemoryDeadLetterStore() }),
 );
