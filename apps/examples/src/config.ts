@@ -3,15 +3,17 @@ import {
   type Environment,
   type EnvOutput,
   envInteger,
-  envText,
-  httpEnv,
-  kafkaEnv,
   envVar,
+  httpEnv,
+  inboxLeaseEnv,
+  instanceIdEnv,
+  kafkaEnv,
   logLevelEnv,
   mysqlEnv,
   readEnv,
   redisEnv,
   topicsEnv,
+  workerConcurrencyEnv,
 } from '@sagaflow/config';
 
 /** Each example service's own database and HTTP port (health and inspection). */
@@ -42,19 +44,13 @@ function serviceEnv(serviceName: ExampleServiceName) {
     /** `SAGAFLOW_TOPIC_PREFIX` / `SAGAFLOW_TOPIC_PARTITIONS`. */
     topics: topicsEnv(),
     /** `SAGAFLOW_WORKER_CONCURRENCY`: command handlers run at once, 1–256. @defaultValue `4` */
-    workerConcurrency: envVar(
-      'SAGAFLOW_WORKER_CONCURRENCY',
-      envInteger({ default: 4, min: 1, max: 256 }),
-    ),
+    workerConcurrency: workerConcurrencyEnv(),
     /**
      * `SAGAFLOW_INBOX_LEASE_MS`: how long a command being processed is leased to its worker;
      * a RECEIVED or PROCESSING record older than this is queued again by the recovery job.
      * Longer than a handler ever takes, 1000–3600000. @defaultValue `60000`
      */
-    inboxLeaseMs: envVar(
-      'SAGAFLOW_INBOX_LEASE_MS',
-      envInteger({ default: 60_000, min: 1000, max: 3_600_000 }),
-    ),
+    inboxLeaseMs: inboxLeaseEnv({ leaseMs: 60_000 }),
     /**
      * `SAGAFLOW_RECOVERY_INTERVAL_MS`: how often stale commands are queued again and the
      * EventProcess cache is repaired, 1000–86400000. @defaultValue `30000`
@@ -76,17 +72,7 @@ function serviceEnv(serviceName: ExampleServiceName) {
      * restarts (part of the reply relay's Kafka transactional id, so a restart fences its
      * predecessor); null when unset or empty. @defaultValue `null` (the host name)
      */
-    instanceId: envVar(
-      'SAGAFLOW_INSTANCE_ID',
-      envText({
-        default: '',
-        allowEmpty: true,
-        pattern: {
-          regex: /^[A-Za-z0-9._-]{1,128}$/,
-          description: '1 to 128 characters [A-Za-z0-9._-]',
-        },
-      }).transform((id) => (id === '' ? null : id)),
-    ),
+    instanceId: instanceIdEnv(),
   };
 }
 

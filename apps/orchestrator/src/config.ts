@@ -5,19 +5,16 @@ import {
   envText,
   envVar,
   httpEnv,
+  inboxLeaseEnv,
+  instanceIdEnv,
   kafkaEnv,
   logLevelEnv,
   mysqlEnv,
   readEnv,
   redisEnv,
   topicsEnv,
+  workerConcurrencyEnv,
 } from '@sagaflow/config';
-
-/** What an instance id may hold: it ends up in a Kafka transactional id. */
-const INSTANCE_ID = {
-  regex: /^[A-Za-z0-9._-]{1,128}$/,
-  description: '1 to 128 characters [A-Za-z0-9._-]',
-};
 
 /**
  * Every variable the orchestrator reads. Defaults match `infra/` so that an empty
@@ -35,12 +32,7 @@ const orchestratorEnv = {
    * fences its predecessor's relay transaction; null when unset or empty, for a new id per
    * process. @defaultValue `null` (host, pid and a random suffix)
    */
-  instanceId: envVar(
-    'SAGAFLOW_INSTANCE_ID',
-    envText({ default: '', allowEmpty: true, pattern: INSTANCE_ID }).transform((id) =>
-      id === '' ? null : id,
-    ),
-  ),
+  instanceId: instanceIdEnv(),
   /** `SAGAFLOW_SERVICE_NAME`: written as `service` on every log line. @defaultValue `orchestrator` */
   serviceName: envVar(
     'SAGAFLOW_SERVICE_NAME',
@@ -62,10 +54,7 @@ const orchestratorEnv = {
   /** `SAGAFLOW_TOPIC_PREFIX` / `SAGAFLOW_TOPIC_PARTITIONS`. @defaultValue `sagaflow.`, 3 */
   topics: topicsEnv(),
   /** `SAGAFLOW_WORKER_CONCURRENCY`: EventProcess jobs run at once, 1–256. @defaultValue `4` */
-  workerConcurrency: envVar(
-    'SAGAFLOW_WORKER_CONCURRENCY',
-    envInteger({ default: 4, min: 1, max: 256 }),
-  ),
+  workerConcurrency: workerConcurrencyEnv(),
   /**
    * `SAGAFLOW_OUTBOX_POLL_INTERVAL_MS`: the relay's polling fallback (it is also woken right
    * after each commit), 10–60000. @defaultValue `1000`
@@ -82,10 +71,7 @@ const orchestratorEnv = {
    * optimistic lock and the decider's reply deduplication make the second change nothing.
    * @defaultValue `15000`
    */
-  inboxLeaseMs: envVar(
-    'SAGAFLOW_INBOX_LEASE_MS',
-    envInteger({ default: 15_000, min: 1000, max: 3_600_000 }),
-  ),
+  inboxLeaseMs: inboxLeaseEnv({ leaseMs: 15_000 }),
   /**
    * `SAGAFLOW_RECONCILIATION_INTERVAL_MS`: how often the cache is compared with MySQL,
    * 1000–86400000. @defaultValue `60000`

@@ -50,6 +50,23 @@ export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim().length > 0;
 }
 
+/**
+ * True when `value` is an object with every named method: how factories check the ports
+ * and clients JavaScript callers give them.
+ *
+ * @example
+ * ```ts
+ * checkOptions('OutboxRelay', [
+ *   ['outbox', '[object]', hasMethods(o.outbox, ['publishBatch']), 'an Outbox'],
+ * ]);
+ * ```
+ */
+export function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return methods.every((method) => typeof record[method] === 'function');
+}
+
 function renderOptionValue(field: string, value: unknown): string {
   if (isSecretName(field)) return REDACTED;
   if (typeof value === 'string') return JSON.stringify(redactUrlCredentials(value));

@@ -2,6 +2,7 @@ import { SagaflowError } from '@sagaflow/core';
 
 import {
   checkOptions,
+  hasMethods,
   isNonEmptyString,
   isNonNegativeInteger,
   isPositiveInteger,
@@ -78,5 +79,13 @@ describe('checkOptions', () => {
     [isNonEmptyString, 'a', true],
   ] as const)('%p(%p) is %p', (predicate, value, result) => {
     expect(predicate(value)).toBe(result);
+  });
+
+  it('hasMethods is true only for an object with every named method', () => {
+    const port = { get: () => 1, set: () => undefined, name: 'x' };
+    expect(hasMethods(port, ['get', 'set'])).toBe(true);
+    expect(hasMethods(port, ['get', 'name'])).toBe(false);
+    expect(hasMethods(null, [])).toBe(false);
+    expect(hasMethods('get', ['length'])).toBe(false);
   });
 });

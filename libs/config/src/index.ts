@@ -19,3 +19,5 @@ export * from './redis-env';
 export * from './http-env';
 export * from './topics-env';
 export * from './log-env';
+export * from './instance-id-env';
+export * from './worker-env';

@@ -1,11 +1,13 @@
 import { ConfigError } from './config-error';
 import { httpEnv } from './http-env';
+import { instanceIdEnv } from './instance-id-env';
 import { kafkaEnv } from './kafka-env';
 import { logLevelEnv } from './log-env';
 import { mysqlEnv } from './mysql-env';
 import { readEnv } from './read-env';
 import { redisEnv } from './redis-env';
 import { topicsEnv } from './topics-env';
+import { inboxLeaseEnv, workerConcurrencyEnv } from './worker-env';
 
 const schema = {
   kafka: kafkaEnv({ clientId: 'sagaflow-test' }),
@@ -14,6 +16,9 @@ const schema = {
   http: httpEnv({ port: 8090 }),
   topics: topicsEnv(),
   logLevel: logLevelEnv(),
+  instanceId: instanceIdEnv(),
+  workerConcurrency: workerConcurrencyEnv(),
+  inboxLeaseMs: inboxLeaseEnv({ leaseMs: 20_000 }),
 };
 
 describe('shared configuration fragments', () => {
@@ -33,6 +38,9 @@ describe('shared configuration fragments', () => {
       http: { host: '127.0.0.1', port: 8090 },
       topics: { prefix: 'sagaflow.', partitions: 3 },
       logLevel: 'info',
+      instanceId: null,
+      workerConcurrency: 4,
+      inboxLeaseMs: 20_000,
     });
   });
 
@@ -54,6 +62,9 @@ describe('shared configuration fragments', () => {
       SAGAFLOW_TOPIC_PREFIX: 'acme.',
       SAGAFLOW_TOPIC_PARTITIONS: '12',
       SAGAFLOW_LOG_LEVEL: 'debug',
+      SAGAFLOW_INSTANCE_ID: 'pod-7',
+      SAGAFLOW_WORKER_CONCURRENCY: '16',
+      SAGAFLOW_INBOX_LEASE_MS: '30000',
     });
     expect(config).toEqual({
       kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'svc-1' },
@@ -70,7 +81,14 @@ describe('shared configuration fragments', () => {
       http: { host: '0.0.0.0', port: 9999 },
       topics: { prefix: 'acme.', partitions: 12 },
       logLevel: 'debug',
+      instanceId: 'pod-7',
+      workerConcurrency: 16,
+      inboxLeaseMs: 30_000,
     });
+  });
+
+  it('read an empty instance id as none', () => {
+    expect(readEnv(schema, { SAGAFLOW_INSTANCE_ID: '' }).instanceId).toBeNull();
   });
 
   it.each([
@@ -92,6 +110,9 @@ describe('shared configuration fragments', () => {
     ],
     ['SAGAFLOW_TOPIC_PARTITIONS', 'three', 'an integer from 1 to 1000'],
     ['SAGAFLOW_LOG_LEVEL', 'verbose', 'one of silent, error, warn, info, debug'],
+    ['SAGAFLOW_INSTANCE_ID', 'pod 7', '1 to 128 characters [A-Za-z0-9._-]'],
+    ['SAGAFLOW_WORKER_CONCURRENCY', '0', 'an integer from 1 to 256'],
+    ['SAGAFLOW_INBOX_LEASE_MS', '999', 'an integer from 1000 to 3600000'],
   ])('reject %s=%s naming the variable, the value and the form', (variable, value, form) => {
     expect(() => readEnv(schema, { [variable]: value })).toThrow(ConfigError);
     expect(() => readEnv(schema, { [variable]: value })).toThrow(

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { InvalidArgumentError, SagaflowError, type SagaTimer } from '@sagaflow/core';
+import { InvalidArgumentError, type SagaTimer } from '@sagaflow/core';
 import { type FiredTimer, schedulerContract } from '@sagaflow/core/testing';
 import type { Redis } from 'ioredis';
 
 import {
+  FatalError,
+  FlakyError,
   jobCounts,
   jobState,
   obliterate,
@@ -82,16 +84,6 @@ function timer(label: string, dueInMs: number): SagaTimer {
     purpose: 'timeout',
     dueAt: new Date(Date.now() + dueInMs).toISOString(),
   };
-}
-
-class FlakyError extends SagaflowError {
-  readonly code = 'TEST_FLAKY';
-  readonly retryable = true;
-}
-
-class FatalError extends SagaflowError {
-  readonly code = 'TEST_FATAL';
-  readonly retryable = false;
 }
 
 describe('TimerWorker', () => {

@@ -12,6 +12,7 @@ import { describeError } from './describe-error';
 import { JobQueueError } from './job-queue-error';
 import { timerJobId } from './job-ids';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
+import { systemClock } from './system-clock';
 import { timerDelayMs } from './timer-delay';
 
 /** Options of {@link BullTimerScheduler}. */
@@ -35,8 +36,6 @@ export interface BullTimerSchedulerOptions extends QueueSetup {
   /** Logs queue connection errors. @defaultValue `noopLogger` */
   readonly logger?: Logger;
 }
-
-const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Durable saga timers as BullMQ delayed jobs on the queue `<queuePrefix>timers`: the job id

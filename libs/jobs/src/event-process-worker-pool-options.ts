@@ -1,14 +1,10 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
 import { type Clock, type Inbox, type InboxRecord, type Logger, noopLogger } from '@sagaflow/core';
 import { type DefaultJobOptions } from 'bullmq';
 
 import { isRetryableError } from './is-retryable-error';
-import {
-  hasMethods,
-  type QueueSetup,
-  type ResolvedQueueSetup,
-  resolveQueueSetup,
-} from './queue-setup';
+import { type QueueSetup, type ResolvedQueueSetup, resolveQueueSetup } from './queue-setup';
+import { systemClock } from './system-clock';
 
 /** Which run of its job a handler is in. */
 export interface EventProcessRun {
@@ -141,7 +137,6 @@ export interface ResolvedEventProcessWorkerPoolOptions {
 }
 
 const CONSUMER_NAME = /^[A-Za-z0-9._-]+$/;
-const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Applies the defaults of {@link EventProcessWorkerPoolOptions} and validates them.

@@ -4,12 +4,13 @@ import {
   type InboxMessage,
   type InboxRecord,
   InvalidArgumentError,
-  SagaflowError,
 } from '@sagaflow/core';
 import { InMemoryInbox, ManualClock } from '@sagaflow/core/testing';
 import type { Redis } from 'ioredis';
 
 import {
+  FatalError,
+  FlakyError,
   jobCounts,
   jobState,
   obliterate,
@@ -25,16 +26,6 @@ import {
   type EventProcessWorkerPoolOptions,
 } from './event-process-worker-pool-options';
 import { eventProcessJobId } from './job-ids';
-
-class FlakyError extends SagaflowError {
-  readonly code = 'TEST_FLAKY';
-  readonly retryable = true;
-}
-
-class FatalError extends SagaflowError {
-  readonly code = 'TEST_FATAL';
-  readonly retryable = false;
-}
 
 const CONSUMER = 'payment-service';
 const systemClock: Clock = { now: () => new Date() };

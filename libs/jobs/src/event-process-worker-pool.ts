@@ -145,7 +145,9 @@ export class EventProcessWorkerPool {
     const byConsumer = new Map<Consumer, M[]>();
     for (const message of messages) {
       const consumer = this.#consumer(message.consumer);
-      byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), message]);
+      const batch = byConsumer.get(consumer);
+      if (batch === undefined) byConsumer.set(consumer, [message]);
+      else batch.push(message);
     }
     await Promise.all(
       [...byConsumer].map(async ([consumer, batch]) => {

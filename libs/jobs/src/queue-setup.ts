@@ -58,10 +58,3 @@ export function resolveQueueSetup(options: QueueSetup): {
     ],
   };
 }
-
-/** True when `value` is an object with every named method: checks ports given by JavaScript callers. */
-export function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return methods.every((method) => typeof record[method] === 'function');
-}

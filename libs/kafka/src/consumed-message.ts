@@ -1,12 +1,17 @@
-import { type InboxMessage } from '@sagaflow/core';
+import { type Direction, type InboxMessage } from '@sagaflow/core';
 import { type Envelope } from '@sagaflow/messaging';
 
 /**
  * A decoded, accepted message handed to an `InboxConsumer`'s sink: the EventProcess
  * (inbox) fields — assignable to `InboxMessage`, so it can go to `Inbox.receive` as is —
- * plus the envelope and where the record came from.
+ * with the step and direction read from the envelope (`MySqlInbox` stores them without
+ * parsing the payload again), plus the envelope and where the record came from.
  */
 export interface ConsumedMessage extends InboxMessage {
+  /** The envelope's step. */
+  readonly step: string;
+  /** `forward` for a command, `compensation` for a compensation, null for a reply. */
+  readonly direction: Direction | null;
   readonly envelope: Envelope;
   readonly topic: string;
   readonly partition: number;

@@ -1,21 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { type Consumer, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 
-import { createLogger, kafkaLogCreator } from '@sagaflow/observability';
-import {
-  type Admin,
-  type Consumer,
-  type EachMessagePayload,
-  type Kafka,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
+import { createKafkaTestEnv, type KafkaTestEnv } from './__fixtures__/kafka-test-env';
 
-import { createKafka } from './create-kafka';
-import { ensureTopics } from './ensure-topics';
-
-const BROKERS = ['127.0.0.1:9092'];
-const suffix = randomUUID().slice(0, 8);
 /** Per test: group joins and transactions take seconds on a loaded 2-core machine. */
 const TEST_TIMEOUT_MS = 60_000;
 /**
@@ -24,105 +10,47 @@ const TEST_TIMEOUT_MS = 60_000;
  */
 const FETCH_WAIT_MS = 250;
 
-/** kafkajs warnings and errors of this suite, kept in memory (printed only if a test fails). */
-const kafkaLog: string[] = [];
-const logger = createLogger({
-  service: 'kafka-int-test',
-  level: 'warn',
-  destination: new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      kafkaLog.push(chunk.toString('utf8'));
-      callback();
-    },
-  }),
-});
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${kafkaLog.join('')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('kafkajs against the local broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  const topics: string[] = [];
-  const groups: string[] = [];
+  let env: KafkaTestEnv;
   const clients: (Producer | Consumer)[] = [];
 
-  const topic = (name: string): string => {
-    const t = `sagaflow-test.${name}.${suffix}`;
-    topics.push(t);
-    return t;
-  };
-  const group = (name: string): string => {
-    const g = `sagaflow-test-${name}-${suffix}`;
-    groups.push(g);
-    return g;
-  };
   const track = <C extends Producer | Consumer>(client: C): C => {
     clients.push(client);
     return client;
   };
+  /** An idempotent producer (transactional with a `transactionalId`), closed after the suite. */
+  const producer = (config: ProducerConfig = {}): Producer =>
+    track(
+      env.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        ...config,
+      }),
+    );
 
   beforeAll(async () => {
-    kafka = createKafka({
-      brokers: BROKERS,
-      clientId: `sagaflow-int-${suffix}`,
-      logCreator: kafkaLogCreator(logger),
-    });
-    admin = kafka.admin();
-    await admin.connect();
+    env = await createKafkaTestEnv('create-kafka');
   });
 
   afterAll(async () => {
     await Promise.allSettled(clients.map((c) => c.disconnect()));
-    if (groups.length > 0) await admin.deleteGroups(groups);
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    await admin.disconnect();
+    await env.cleanup();
   }, TEST_TIMEOUT_MS);
 
   it(
     'an idempotent producer sends and a consumer reads every message, in order per key',
     async () => {
-      const t = topic('idempotent');
-      await ensureTopics(admin, [t], { partitions: 3 });
-      const producer = track(
-        kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        }),
-      );
-      await producer.connect();
+      const [t = ''] = await env.createTopics(['idempotent'], 3);
+      const idempotent = producer();
+      await idempotent.connect();
       const sent = Array.from({ length: 30 }, (_, i) => ({
         key: `saga-${i % 3}`,
         value: `m-${i}`,
       }));
-      await producer.send({ topic: t, acks: -1, messages: sent });
+      await idempotent.send({ topic: t, acks: -1, messages: sent });
 
-      const received: { key: string; value: string; partition: number }[] = [];
-      const consumer = track(
-        kafka.consumer({ groupId: group('idempotent'), maxWaitTimeInMs: FETCH_WAIT_MS }),
-      );
-      await consumer.connect();
-      await consumer.subscribe({ topic: t, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message, partition }: EachMessagePayload) => {
-          received.push({
-            key: message.key?.toString() ?? '',
-            value: message.value?.toString() ?? '',
-            partition,
-          });
-          await Promise.resolve();
-        },
-      });
-      await eventually(() => received.length >= sent.length, '30 messages');
-      await consumer.disconnect();
+      const received = await env.readTopic(t);
 
       expect(received).toHaveLength(sent.length);
       for (const key of ['saga-0', 'saga-1', 'saga-2']) {
@@ -140,73 +68,29 @@ describe('kafkajs against the local broker', () => {
   it(
     'a read_committed consumer sees committed transactions and never an aborted one',
     async () => {
-      const t = topic('transactions');
-      await ensureTopics(admin, [t], { partitions: 1 });
-      const producer = track(
-        kafka.producer({
-          transactionalId: `sagaflow-test-tx-${suffix}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        }),
-      );
-      await producer.connect();
+      const [t = ''] = await env.createTopics(['transactions'], 1);
+      const transactional = producer({ transactionalId: `sagaflow-test-tx-${env.suffix}` });
+      await transactional.connect();
 
-      const committed = await producer.transaction();
+      const committed = await transactional.transaction();
       await committed.send({ topic: t, messages: [{ key: 's', value: 'committed-1' }] });
       await committed.send({ topic: t, messages: [{ key: 's', value: 'committed-2' }] });
       await committed.commit();
 
-      const aborted = await producer.transaction();
+      const aborted = await transactional.transaction();
       await aborted.send({ topic: t, messages: [{ key: 's', value: 'aborted' }] });
       await aborted.abort();
 
-      const last = await producer.transaction();
+      const last = await transactional.transaction();
       await last.send({ topic: t, messages: [{ key: 's', value: 'committed-3' }] });
       await last.commit();
 
-      const values: string[] = [];
-      const consumer = track(
-        kafka.consumer({
-          groupId: group('read-committed'),
-          readUncommitted: false,
-          maxWaitTimeInMs: FETCH_WAIT_MS,
-        }),
-      );
-      await consumer.connect();
-      await consumer.subscribe({ topic: t, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          values.push(message.value?.toString() ?? '');
-          await Promise.resolve();
-        },
-      });
-      // committed-3 was written after the aborted record: once it is read, the aborted one
-      // would have been delivered before it.
-      await eventually(() => values.includes('committed-3'), 'the last committed transaction');
-      await consumer.disconnect();
-
+      // Each read goes to the topic's end, past the aborted record and the markers.
+      const values = (await env.readTopic(t)).map((record) => record.value);
       expect(values).toEqual(['committed-1', 'committed-2', 'committed-3']);
 
       // The aborted record is in the log: a read_uncommitted consumer does see it.
-      const dirty: string[] = [];
-      const dirtyConsumer = track(
-        kafka.consumer({
-          groupId: group('read-uncommitted'),
-          readUncommitted: true,
-          maxWaitTimeInMs: FETCH_WAIT_MS,
-        }),
-      );
-      await dirtyConsumer.connect();
-      await dirtyConsumer.subscribe({ topic: t, fromBeginning: true });
-      await dirtyConsumer.run({
-        eachMessage: async ({ message }) => {
-          dirty.push(message.value?.toString() ?? '');
-          await Promise.resolve();
-        },
-      });
-      await eventually(() => dirty.includes('committed-3'), 'the uncommitted view');
-      await dirtyConsumer.disconnect();
+      const dirty = (await env.readTopic(t, { readUncommitted: true })).map((r) => r.value);
       expect(dirty).toContain('aborted');
     },
     TEST_TIMEOUT_MS,
@@ -215,18 +99,11 @@ describe('kafkajs against the local broker', () => {
   it(
     'a group with manual commits resumes after a restart exactly where it committed',
     async () => {
-      const t = topic('manual-commit');
-      const groupId = group('manual-commit');
-      await ensureTopics(admin, [t], { partitions: 1 });
-      const producer = track(
-        kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        }),
-      );
-      await producer.connect();
-      await producer.send({
+      const [t = ''] = await env.createTopics(['manual-commit'], 1);
+      const groupId = env.group('manual-commit');
+      const idempotent = producer();
+      await idempotent.connect();
+      await idempotent.send({
         topic: t,
         messages: Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: `m-${i}` })),
       });
@@ -234,7 +111,7 @@ describe('kafkajs against the local broker', () => {
       // First run: process and commit 4 messages, then stop as if the process died. Whatever
       // else it was handed is neither processed nor committed.
       const firstRun: string[] = [];
-      const first = track(kafka.consumer({ groupId, maxWaitTimeInMs: FETCH_WAIT_MS }));
+      const first = track(env.kafka.consumer({ groupId, maxWaitTimeInMs: FETCH_WAIT_MS }));
       await first.connect();
       await first.subscribe({ topic: t, fromBeginning: true });
       await first.run({
@@ -249,17 +126,14 @@ describe('kafkajs against the local broker', () => {
           if (firstRun.length === 4) first.pause([{ topic: from }]);
         },
       });
-      await eventually(() => firstRun.length === 4, 'the first run to process 4 messages');
+      await env.eventually(() => firstRun.length === 4, 'the first run to process 4 messages');
       await first.disconnect();
 
-      const [committedOffsets] = await admin.fetchOffsets({ groupId, topics: [t] });
-      expect(committedOffsets?.partitions).toEqual([
-        expect.objectContaining({ partition: 0, offset: '4' }),
-      ]);
+      expect(await env.committedOffsets(groupId, t)).toEqual({ 0: '4' });
 
       // Second run, same group: starts at offset 4 — nothing lost, nothing read twice.
       const secondRun: { value: string; offset: string }[] = [];
-      const second = track(kafka.consumer({ groupId, maxWaitTimeInMs: FETCH_WAIT_MS }));
+      const second = track(env.kafka.consumer({ groupId, maxWaitTimeInMs: FETCH_WAIT_MS }));
       await second.connect();
       await second.subscribe({ topic: t, fromBeginning: true });
       await second.run({
@@ -271,7 +145,7 @@ describe('kafkajs against the local broker', () => {
           ]);
         },
       });
-      await eventually(() => secondRun.length >= 6, 'the second run to read the rest');
+      await env.eventually(() => secondRun.length >= 6, 'the second run to read the rest');
       await second.disconnect();
 
       expect(firstRun).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);

@@ -130,6 +130,8 @@ describe('InboxConsumer over a real broker', () => {
     expect(received[0]).toMatchObject({
       consumer: 'payment-service',
       messageType: 'ReserveCredit',
+      step: 'reserve-credit',
+      direction: 'forward',
       topic,
       partition: 0,
       envelope: command('c1', 'saga-1'),

@@ -1,7 +1,8 @@
-import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, hasMethods, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
 import { type Clock, type DeadLetterStore, type Logger, noopLogger } from '@sagaflow/core';
 import {
   type CodecOptions,
+  commandDirection,
   createDeadLetterRecord,
   type DeadLetterInput,
   type DeadLetterRecord,
@@ -166,14 +167,6 @@ function isTopicList(value: unknown): boolean {
   return (
     topics.every((t) => typeof t === 'string' && TOPIC_NAME.test(t)) &&
     new Set(topics).size === topics.length
-  );
-}
-
-function hasMethods(value: unknown, names: readonly string[]): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
   );
 }
 
@@ -528,6 +521,8 @@ export class InboxConsumer {
         messageType: envelope.messageType,
         // `text` is defined: a decoded envelope came from it.
         payload: text ?? '',
+        step: envelope.step,
+        direction: envelope.kind === 'reply' ? null : commandDirection(envelope.kind),
         envelope,
         topic: batch.topic,
         partition: batch.partition,

@@ -1,4 +1,4 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
 import { type Logger, noopLogger, type Outbox } from '@sagaflow/core';
 
 import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
@@ -57,14 +57,6 @@ interface ResolvedOptions {
   readonly backoff: ResolvedBackoff;
   readonly logger: Logger;
   readonly hooks: OutboxRelayHooks;
-}
-
-function hasMethods(value: unknown, names: readonly string[]): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
-  );
 }
 
 function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {

@@ -29,6 +29,7 @@ export * from './messaging-option-error';
 export * from './message-headers';
 export * from './topic-names';
 export * from './command-to-envelope';
+export * from './command-direction';
 export * from './command-encoder';
 export * from './reply-message-id';
 export * from './reply-builders';

@@ -1,4 +1,5 @@
 import { type ReplyInput } from '@sagaflow/core';
+import { commandDirection } from './command-direction';
 import { type ReplyEnvelope } from './reply-envelope';
 
 /**
@@ -17,7 +18,7 @@ export function replyToInput(reply: ReplyEnvelope): ReplyInput {
     replyId: reply.messageId,
     sagaId: reply.sagaId,
     step: reply.step,
-    direction: reply.replyTo.kind === 'command' ? 'forward' : 'compensation',
+    direction: commandDirection(reply.replyTo.kind),
     attempt: reply.attempt,
   } as const;
   return reply.outcome === 'success'

@@ -25,6 +25,7 @@ export * from './outbox-writer';
 export * from './duplicate-outbox-message-error';
 export * from './mysql-event-store';
 export * from './mysql-outbox';
+export * from './delete-published-outbox';
 export * from './inbox-step';
 export * from './mysql-inbox';
 export * from './mysql-dead-letter-store';

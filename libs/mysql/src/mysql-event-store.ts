@@ -1,6 +1,7 @@
 import { checkOptions, isNonNegativeInteger } from '@sagaflow/config';
 import {
   type AppendRequest,
+  checkAppendRequest,
   type Clock,
   ConcurrencyError,
   DuplicateBusinessKeyError,
@@ -14,6 +15,7 @@ import {
 import { type DataSource, type EntityManager } from 'typeorm';
 
 import { isDuplicateKeyError } from './is-duplicate-key-error';
+import { markEventProcessDone } from './mark-event-process-done';
 import { OutboxWriter } from './outbox-writer';
 import { retryOnDeadlock } from './retry-on-deadlock';
 import { affectedRows, toIso, truncate } from './sql-values';
@@ -253,11 +255,7 @@ export class MySqlEventStore implements EventStore {
     await this.#outbox.write(manager, outbox);
 
     if (processed !== undefined) {
-      await manager.query(
-        `UPDATE event_process SET status = 'DONE', updated_at = ?
-          WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
-        [now, processed.consumer, processed.messageId],
-      );
+      await markEventProcessDone(manager, processed.consumer, processed.messageId, now);
     }
   }
 
@@ -292,26 +290,15 @@ const SAGA_ID_LENGTH = 64;
 const SAGA_TYPE_LENGTH = 64;
 const BUSINESS_KEY_LENGTH = 191;
 
+/** The column sizes, then the port's own checks (`checkAppendRequest`). */
 function checkRequest(request: AppendRequest): void {
-  const { sagaId, expectedVersion, events, state } = request;
+  const { sagaId, state } = request;
   checkLength('sagaId', sagaId, SAGA_ID_LENGTH);
   checkLength('state.sagaType', state.sagaType, SAGA_TYPE_LENGTH);
   if (state.businessKey !== null) {
     checkLength('state.businessKey', state.businessKey, BUSINESS_KEY_LENGTH);
   }
-  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-    throw new InvalidArgumentError('expectedVersion', expectedVersion, 'must be an integer >= 0');
-  }
-  if (events.length === 0) {
-    throw new InvalidArgumentError('events', events, 'an append needs at least one event');
-  }
-  if (state.sagaId !== sagaId || state.version !== expectedVersion + events.length) {
-    throw new InvalidArgumentError(
-      'state',
-      { sagaId: state.sagaId, version: state.version },
-      `must be saga '${sagaId}' at version ${expectedVersion + events.length}`,
-    );
-  }
+  checkAppendRequest(request);
 }
 
 function checkLength(field: string, value: string, max: number): void {

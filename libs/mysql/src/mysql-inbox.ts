@@ -16,6 +16,7 @@ import { insertOrDuplicate } from './insert-or-duplicate';
 import { type InboxStep, stepFromEnvelope } from './inbox-step';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
+import { markEventProcessDone } from './mark-event-process-done';
 import { affectedRows, chunkRows, toIso, toNumber, truncate } from './sql-values';
 import { systemClock } from './system-clock';
 
@@ -202,11 +203,7 @@ export class MySqlInbox implements Inbox {
 
   /** {@link complete} inside the caller's transaction. A DONE record stays as it is. */
   async completeIn(manager: EntityManager, consumer: string, messageId: string): Promise<void> {
-    await manager.query(
-      `UPDATE event_process SET status = 'DONE', updated_at = ?
-        WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
-      [this.#options.clock.now(), consumer, messageId],
-    );
+    await markEventProcessDone(manager, consumer, messageId, this.#options.clock.now());
   }
 
   /** {@link fail} inside the caller's transaction. A DONE record stays as it is. */

@@ -143,15 +143,15 @@ describe('MySqlOutbox', () => {
     ).rejects.toBeInstanceOf(DuplicateOutboxMessageError);
   });
 
-  it('skips an id a concurrent transaction commits after the lookup', async () => {
+  it('skips an id a concurrent transaction commits meanwhile', async () => {
     const raced = outboxMessage(id('raced'), id('race-key'));
     const fresh = outboxMessage(id('race-fresh'), id('race-key'));
     const holder = db.dataSource.createQueryRunner();
     await holder.connect();
     try {
       await holder.startTransaction();
-      // Another transaction writes `raced` and has not committed: the lookup cannot see it,
-      // so the multi-row INSERT waits for it, then collides.
+      // Another transaction writes `raced` and has not committed: the multi-row INSERT waits
+      // for it, then collides.
       await writer.write(holder.manager, [raced]);
       const writing = db.dataSource.transaction((manager) =>
         writer.write(manager, [fresh, raced], { onDuplicate: 'skip' }),

@@ -74,6 +74,9 @@ export class OutboxWriter {
    * (the default) an id already in the outbox, or twice in `messages`, throws
    * {@link DuplicateOutboxMessageError} and the caller's transaction must roll back; with
    * `'skip'` the ids already in the outbox are left as they are and reported in `skipped`.
+   * Either way the common case — no id stored yet — costs one multi-row INSERT per chunk and
+   * no lookup: a key conflict rolls back only its own statement, and `'skip'` then inserts
+   * that chunk's rows one by one.
    *
    * @throws InvalidArgumentError for an unknown `onDuplicate`.
    */
@@ -89,24 +92,22 @@ export class OutboxWriter {
     if (messages.length === 0) return { written: [], skipped: [] };
     const ids = messages.map((m) => m.id);
     if (new Set(ids).size !== ids.length) throw new DuplicateOutboxMessageError(ids);
-    const taken = onDuplicate === 'skip' ? await this.#storedIds(manager, ids) : new Set<string>();
-    const fresh = messages.filter((m) => !taken.has(m.id));
     const createdAt = this.#clock.now();
     const chunks = chunkRows(
-      fresh,
+      messages,
       MAX_ROWS_PER_INSERT,
       MAX_CHARS_PER_INSERT,
       (m) => m.value.length + m.id.length + m.key.length + 200,
     );
-    const skipped = ids.filter((id) => taken.has(id));
+    const skipped: string[] = [];
     for (const chunk of chunks) {
       try {
         await insertRows(manager, chunk, createdAt);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         if (onDuplicate === 'throw') throw new DuplicateOutboxMessageError(ids, { cause: error });
-        // A concurrent transaction committed one of the ids after the lookup. The failed
-        // statement alone was rolled back: insert its rows one by one.
+        // An id of the chunk is stored (before, or by a concurrent transaction that just
+        // committed). The failed statement alone was rolled back: insert its rows one by one.
         for (const message of chunk) {
           try {
             await insertRows(manager, [message], createdAt);
@@ -118,15 +119,6 @@ export class OutboxWriter {
       }
     }
     return { written: ids.filter((id) => !skipped.includes(id)), skipped };
-  }
-
-  /** The ids among `ids` already in the outbox. */
-  async #storedIds(manager: EntityManager, ids: readonly string[]): Promise<Set<string>> {
-    const rows = await manager.query<{ message_id: string }[]>(
-      'SELECT message_id FROM outbox WHERE message_id IN (?)',
-      [ids],
-    );
-    return new Set(rows.map((row) => row.message_id));
   }
 }
 

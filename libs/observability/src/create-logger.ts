@@ -106,9 +106,6 @@ export function createLogger(options: LoggerOptions): StructuredLogger {
     silent: o.level === 'silent',
     exitOnError: false,
     format: jsonLineFormat(o.clock),
-    // winston types `transports` through a namespace import of winston-transport's class, which
-    // this rule cannot match to the class itself: it flags even `new TransportStream()`.
-
     transports: [new LineTransport(o.destination)],
   });
   return new StructuredLogger(sink, { service: o.service, ...o.fields }, sanitizeOptions);

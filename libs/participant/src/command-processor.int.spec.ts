@@ -1,5 +1,5 @@
 import { noopLogger } from '@sagaflow/core';
-import { encodeEnvelope, replyMessageId } from '@sagaflow/messaging';
+import { replyMessageId } from '@sagaflow/messaging';
 import { MySqlInbox } from '@sagaflow/mysql';
 
 import {
@@ -46,21 +46,10 @@ async function recorded(status: 'FAILED' | 'DONE' | 'RECEIVED') {
     messageType: 'Reserve',
     payload: { account: 'a-1', amount: 5 },
   });
-  await env.dataSource.query(
-    `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, step,
-       direction, status, attempts, last_error, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'forward', ?, 0, ?, NOW(3), NOW(3))`,
-    [
-      env.name,
-      command.messageId,
-      command.sagaId,
-      command.messageType,
-      encodeEnvelope(command),
-      command.step,
-      status,
-      status === 'FAILED' ? 'claim failed: Error: ER_LOCK_WAIT_TIMEOUT' : null,
-    ],
-  );
+  await env.recordInbox(command, {
+    status,
+    lastError: status === 'FAILED' ? 'claim failed: Error: ER_LOCK_WAIT_TIMEOUT' : null,
+  });
   return { command, message: { consumer: env.name, messageId: command.messageId } };
 }
 
@@ -93,10 +82,7 @@ describe('CommandProcessor.answerUnclaimed', () => {
         }) as unknown,
       }),
     ]);
-    const [row] = await env.dataSource.query<{ status: string; last_error: string }[]>(
-      'SELECT status, last_error FROM event_process WHERE message_id = ?',
-      [command.messageId],
-    );
+    const row = await env.inboxRow(command.messageId);
     expect(row?.status).toBe('FAILED');
     expect(row?.last_error).toContain('could not be claimed');
     expect(commits).toBe(commitsBefore + 1);

@@ -10,6 +10,7 @@ import {
 } from '@sagaflow/core';
 import {
   type CommandEnvelope,
+  commandDirection,
   decodeCommand,
   failureReply,
   type ReplyEnvelope,
@@ -17,7 +18,7 @@ import {
   successReply,
   type TopicNames,
 } from '@sagaflow/messaging';
-import { type EventProcessMessage, type EventProcessRun } from '@sagaflow/jobs';
+import { type EventProcessMessage, type EventProcessRun, isRetryableError } from '@sagaflow/jobs';
 import {
   type MySqlInbox,
   OutboxWriter,
@@ -113,7 +114,7 @@ export class CommandProcessor {
     // here. The error is terminal, so the pool marks the record FAILED.
     if (!decoded.ok) throw decoded.error;
     const command = decoded.envelope;
-    const direction: Direction = command.kind === 'command' ? 'forward' : 'compensation';
+    const direction = commandDirection(command.kind);
     const context: ErrorContext = {
       sagaId: command.sagaId,
       sagaType: command.sagaType,
@@ -267,7 +268,7 @@ export class CommandProcessor {
     const decoded = decodeCommand(record.payload);
     if (!decoded.ok) return;
     const command = decoded.envelope;
-    const direction: Direction = command.kind === 'command' ? 'forward' : 'compensation';
+    const direction = commandDirection(command.kind);
     const text = `${command.messageType} was not processed: its EventProcess record could not be claimed (${describe(claimError)})`;
     const failure: ReplyFailure = { kind: 'technical', code: 'CLAIM_FAILED', message: text };
     const written = await this.#transaction(async (manager) => {
@@ -303,7 +304,7 @@ export class CommandProcessor {
     started: number,
   ): Promise<never> {
     const { consumer, monitor } = this.#o;
-    const terminal = !isRetryable(error);
+    const terminal = !isRetryableError(error);
     const description = describe(error);
     if (!terminal && !run.final) {
       monitor.failure(command.messageType, 'retry', errorCode(error));
@@ -383,14 +384,6 @@ export class CommandProcessor {
 
 function successResult(payload: JsonObject, applied: boolean): StoredReply {
   return { outcome: 'success', payload, applied };
-}
-
-/** An error's own `retryable` flag (every SagaflowError has one), else true. */
-function isRetryable(error: unknown): boolean {
-  if (typeof error === 'object' && error !== null && 'retryable' in error) {
-    return error.retryable !== false;
-  }
-  return true;
 }
 
 function errorCode(error: unknown): string {

@@ -48,7 +48,7 @@ describe('participant life cycle', () => {
     await env.send(unknown);
     await env.sendRaw(sagaId, encodeEnvelope(reply));
     await env.send(valid);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the valid command reply');
+    await env.awaitReplies(sagaId, 1, 'the valid command reply');
 
     expect(env.replies(sagaId)[0]).toMatchObject({ outcome: 'success', step: 'reserve' });
     const deadLetters = await env.dataSource.query<
@@ -73,25 +73,10 @@ describe('participant life cycle', () => {
       payload: { account, amount: 7 },
     });
     // As if consumed and recorded, and then Redis lost the job (a flush): the row alone.
-    const received = new Date(Date.now() - 10_000);
-    await env.dataSource.query(
-      `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, step,
-         direction, status, attempts, last_error, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'forward', 'RECEIVED', 0, NULL, ?, ?)`,
-      [
-        env.name,
-        command.messageId,
-        sagaId,
-        command.messageType,
-        encodeEnvelope(command),
-        command.step,
-        received,
-        received,
-      ],
-    );
+    await env.recordInbox(command, { status: 'RECEIVED', at: new Date(Date.now() - 10_000) });
 
     await participant.recoverNow();
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the reply');
+    await env.awaitReplies(sagaId, 1, 'the reply');
 
     expect(env.replies(sagaId)[0]).toMatchObject({ outcome: 'success', attempt: 1 });
     await expect(env.accountState(account)).resolves.toEqual({ balance: 93, reservations: 1 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, hasMethods, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
 import {
   type Clock,
   COMMAND_NAME_PATTERN,
@@ -151,12 +151,6 @@ export interface ResolvedParticipantOptions {
 const REDIS_URL = /^rediss?:\/\/[^\s/?#]+(?:\/\d{1,2})?$/;
 const KAFKA_ID = /^[A-Za-z0-9._-]{1,249}$/;
 const systemClock: Clock = { now: () => new Date() };
-
-function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return methods.every((method) => typeof record[method] === 'function');
-}
 
 const isOptionalPositive = (value: unknown): boolean =>
   value === undefined || isPositiveInteger(value);

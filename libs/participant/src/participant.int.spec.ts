@@ -16,13 +16,14 @@ function ids(label: string): { sagaId: string; account: string } {
   return { sagaId: `s-${env.suffix}-${sequence}-${label}`, account: `a-${sequence}-${label}` };
 }
 
-async function inboxRow(
-  messageId: string,
-): Promise<{ status: string; attempts: number; last_error: string | null } | undefined> {
-  const rows = await env.dataSource.query<
-    { status: string; attempts: number; last_error: string | null }[]
-  >('SELECT status, attempts, last_error FROM event_process WHERE message_id = ?', [messageId]);
-  return rows[0];
+/** {@link ids}, with the account created holding `balance`. */
+async function funded(
+  label: string,
+  balance: number,
+): Promise<{ sagaId: string; account: string }> {
+  const own = ids(label);
+  await env.account(own.account, balance);
+  return own;
 }
 
 beforeAll(async () => {
@@ -44,8 +45,7 @@ afterAll(async () => {
 
 describe('participant', () => {
   it('applies a command once: one business change, one reply on the replies topic', async () => {
-    const { sagaId, account } = ids('happy');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('happy', 100);
     const command = env.command({
       sagaId,
       messageType: 'Reserve',
@@ -53,7 +53,7 @@ describe('participant', () => {
     });
 
     await env.send(command);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the reply');
+    await env.awaitReplies(sagaId, 1, 'the reply');
 
     expect(env.replies(sagaId)).toEqual([
       expect.objectContaining({
@@ -67,7 +67,7 @@ describe('participant', () => {
       }),
     ]);
     await expect(env.accountState(account)).resolves.toEqual({ balance: 70, reservations: 1 });
-    await expect(inboxRow(command.messageId)).resolves.toMatchObject({
+    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({
       status: 'DONE',
       attempts: 1,
     });
@@ -80,15 +80,14 @@ describe('participant', () => {
   });
 
   it('drops a redelivered command (same message id) and counts it as a duplicate', async () => {
-    const { sagaId, account } = ids('redelivered');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('redelivered', 100);
     const command = env.command({
       sagaId,
       messageType: 'Reserve',
       payload: { account, amount: 30 },
     });
     await env.send(command);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the first reply');
+    await env.awaitReplies(sagaId, 1, 'the first reply');
     const redeliveredBefore = participant.stats.redelivered;
 
     // The same record again, then a marker on the same key (same partition, later offset):
@@ -112,16 +111,15 @@ describe('participant', () => {
   });
 
   it('answers a new attempt of an applied step with the stored result, without a second change', async () => {
-    const { sagaId, account } = ids('reattempt');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('reattempt', 100);
     const payload = { account, amount: 25 };
     await env.send(env.command({ sagaId, messageType: 'Reserve', payload }));
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the first reply');
+    await env.awaitReplies(sagaId, 1, 'the first reply');
     const duplicatesBefore = participant.stats.stepDuplicates;
 
     const second = env.command({ sagaId, messageType: 'Reserve', payload, attempt: 2 });
     await env.send(second);
-    await env.eventually(() => env.replies(sagaId).length === 2, 'the second reply');
+    await env.awaitReplies(sagaId, 2, 'the second reply');
 
     const [first, answer] = env.replies(sagaId);
     expect(answer).toMatchObject({
@@ -137,15 +135,14 @@ describe('participant', () => {
   });
 
   it('applies concurrent attempts of one step once', async () => {
-    const { sagaId, account } = ids('concurrent');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('concurrent', 100);
     const payload = { account, amount: 10, delayMs: 300 };
     const attempts = [1, 2, 3].map((attempt) =>
       env.command({ sagaId, messageType: 'Reserve', payload, attempt }),
     );
 
     await env.send(...attempts);
-    await env.eventually(() => env.replies(sagaId).length === 3, 'three replies');
+    await env.awaitReplies(sagaId, 3, 'three replies');
 
     const replies = env.replies(sagaId);
     expect(replies.map((r) => r.attempt).sort()).toEqual([1, 2, 3]);
@@ -155,8 +152,7 @@ describe('participant', () => {
   });
 
   it('answers a business error with a failure reply and keeps no change', async () => {
-    const { sagaId, account } = ids('business');
-    await env.account(account, 10);
+    const { sagaId, account } = await funded('business', 10);
     const command = env.command({
       sagaId,
       messageType: 'Reserve',
@@ -164,7 +160,7 @@ describe('participant', () => {
     });
 
     await env.send(command);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the failure reply');
+    await env.awaitReplies(sagaId, 1, 'the failure reply');
 
     expect(env.replies(sagaId)[0]).toMatchObject({
       outcome: 'failure',
@@ -172,7 +168,7 @@ describe('participant', () => {
       payload: {},
     });
     await expect(env.accountState(account)).resolves.toEqual({ balance: 10, reservations: 0 });
-    await expect(inboxRow(command.messageId)).resolves.toMatchObject({ status: 'DONE' });
+    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({ status: 'DONE' });
     const stored = await env.dataSource.query<unknown[]>(
       'SELECT 1 FROM step_result WHERE saga_id = ?',
       [sagaId],
@@ -181,13 +177,12 @@ describe('participant', () => {
   });
 
   it('refuses a payload that fails the handler schema with INVALID_PAYLOAD', async () => {
-    const { sagaId, account } = ids('invalid');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('invalid', 100);
 
     await env.send(
       env.command({ sagaId, messageType: 'Reserve', payload: { account, amount: -5 } }),
     );
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the failure reply');
+    await env.awaitReplies(sagaId, 1, 'the failure reply');
 
     const [reply] = env.replies(sagaId);
     expect(reply).toMatchObject({
@@ -200,8 +195,7 @@ describe('participant', () => {
   });
 
   it('retries a flaky handler with back-off until it succeeds', async () => {
-    const { sagaId, account } = ids('flaky');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('flaky', 100);
     const retriesBefore = participant.stats.retries;
     const command = env.command({
       sagaId,
@@ -210,13 +204,13 @@ describe('participant', () => {
     });
 
     await env.send(command);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the reply');
+    await env.awaitReplies(sagaId, 1, 'the reply');
 
     expect(env.replies(sagaId)[0]).toMatchObject({ outcome: 'success', payload: { balance: 60 } });
     expect(runs.get(`Reserve:${sagaId}`)).toBe(3);
     expect(participant.stats.retries).toBe(retriesBefore + 2);
     await expect(env.accountState(account)).resolves.toEqual({ balance: 60, reservations: 1 });
-    await expect(inboxRow(command.messageId)).resolves.toMatchObject({
+    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({
       status: 'DONE',
       attempts: 3,
     });
@@ -227,7 +221,7 @@ describe('participant', () => {
     const command = env.command({ sagaId, messageType: 'Explode', payload: {} });
 
     await env.send(command);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the failure reply');
+    await env.awaitReplies(sagaId, 1, 'the failure reply');
 
     const [reply] = env.replies(sagaId);
     expect(reply).toMatchObject({
@@ -239,18 +233,17 @@ describe('participant', () => {
     );
     expect(runs.get(`Explode:${sagaId}`)).toBe(4);
     await env.eventually(
-      async () => (await inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
-    await expect(inboxRow(command.messageId)).resolves.toMatchObject({
+    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({
       attempts: 4,
       last_error: expect.stringContaining('the explosives went off') as unknown,
     });
   });
 
   it('processes a FAILED command again without failing on the reply it already sent', async () => {
-    const { sagaId, account } = ids('replayed-failed');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('replayed-failed', 100);
     // Fails on each of the 4 attempts, then succeeds: FAILED with a technical failure reply.
     const command = env.command({
       sagaId,
@@ -259,10 +252,10 @@ describe('participant', () => {
     });
     await env.send(command);
     await env.eventually(
-      async () => (await inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the failure reply');
+    await env.awaitReplies(sagaId, 1, 'the failure reply');
 
     // An operator retries it: RECEIVED again, old enough for the recovery job to requeue it.
     await env.dataSource.query(
@@ -271,7 +264,7 @@ describe('participant', () => {
     );
     await participant.recoverNow();
     await env.eventually(
-      async () => (await inboxRow(command.messageId))?.status === 'DONE',
+      async () => (await env.inboxRow(command.messageId))?.status === 'DONE',
       'the record DONE',
     );
 
@@ -300,7 +293,7 @@ describe('participant', () => {
     const command = env.command({ sagaId, messageType: 'Garble', payload: {} });
 
     await env.send(command);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the failure reply');
+    await env.awaitReplies(sagaId, 1, 'the failure reply');
 
     expect(env.replies(sagaId)[0]).toMatchObject({
       outcome: 'failure',
@@ -308,7 +301,7 @@ describe('participant', () => {
     });
     expect(runs.get(`Garble:${sagaId}`)).toBe(1);
     await env.eventually(
-      async () => (await inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
     const stored = await env.dataSource.query<unknown[]>(
@@ -319,8 +312,7 @@ describe('participant', () => {
   });
 
   it('answers a compensation of a step that never applied without running it, and refuses the late forward', async () => {
-    const { sagaId, account } = ids('never-applied');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('never-applied', 100);
     const compensation = env.command({
       sagaId,
       messageType: 'Release',
@@ -329,7 +321,7 @@ describe('participant', () => {
     });
 
     await env.send(compensation);
-    await env.eventually(() => env.replies(sagaId).length === 1, 'the compensation reply');
+    await env.awaitReplies(sagaId, 1, 'the compensation reply');
     expect(env.replies(sagaId)[0]).toMatchObject({
       outcome: 'success',
       payload: {},
@@ -340,7 +332,7 @@ describe('participant', () => {
     await env.send(
       env.command({ sagaId, messageType: 'Reserve', payload: { account, amount: 20 } }),
     );
-    await env.eventually(() => env.replies(sagaId).length === 2, 'the forward reply');
+    await env.awaitReplies(sagaId, 2, 'the forward reply');
 
     expect(env.replies(sagaId)[1]).toMatchObject({
       outcome: 'failure',
@@ -351,8 +343,7 @@ describe('participant', () => {
   });
 
   it('undoes an applied step once, after its forward command, even when both arrive together', async () => {
-    const { sagaId, account } = ids('undo');
-    await env.account(account, 100);
+    const { sagaId, account } = await funded('undo', 100);
     const forward = env.command({
       sagaId,
       messageType: 'Reserve',
@@ -367,7 +358,7 @@ describe('participant', () => {
 
     // One batch: the worker pool takes both at once, and the compensation waits.
     await env.send(forward, compensation);
-    await env.eventually(() => env.replies(sagaId).length === 2, 'both replies');
+    await env.awaitReplies(sagaId, 2, 'both replies');
     const again = env.command({
       sagaId,
       messageType: 'Release',
@@ -376,7 +367,7 @@ describe('participant', () => {
       attempt: 2,
     });
     await env.send(again);
-    await env.eventually(() => env.replies(sagaId).length === 3, 'the second compensation reply');
+    await env.awaitReplies(sagaId, 3, 'the second compensation reply');
 
     const replies = env.replies(sagaId);
     expect(replies.map((r) => [r.replyTo.kind, r.attempt, r.outcome])).toEqual([

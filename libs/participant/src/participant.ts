@@ -2,19 +2,24 @@ import { InvalidArgumentError, type Logger } from '@sagaflow/core';
 import { createQueueConnection, EventProcessWorkerPool, RecurringJobs } from '@sagaflow/jobs';
 import {
   acceptOnly,
-  type ConsumedMessage,
   ensureTopics,
   InboxConsumer,
   OutboxRelay,
   TransactionalPublisher,
 } from '@sagaflow/kafka';
 import {
+  deletePublishedOutbox,
   MySqlDeadLetterStore,
   MySqlInbox,
-  type MySqlInboxMessage,
   MySqlOutbox,
 } from '@sagaflow/mysql';
-import { CachedInbox, createRedis, Reconciler, RedisEventProcessCache } from '@sagaflow/redis';
+import {
+  CachedInbox,
+  closeRedis,
+  createRedis,
+  Reconciler,
+  RedisEventProcessCache,
+} from '@sagaflow/redis';
 
 import { CommandProcessor } from './command-processor';
 import { type HealthCheck, type ParticipantHealth } from './participant-health';
@@ -40,7 +45,8 @@ interface Runtime {
 /** The recurring tasks a participant registers on its maintenance queue. */
 const RECOVERY_TASK = 'recover-inbox';
 const OUTBOX_CLEANUP_TASK = 'clean-outbox';
-const OUTBOX_CLEANUP_BATCH = 1000;
+/** Longest wait for a Redis `QUIT` at stop before the connection is dropped. */
+const REDIS_QUIT_TIMEOUT_MS = 2_000;
 
 /**
  * A participant service's runtime: consumes its command topic into the EventProcess inbox,
@@ -177,13 +183,13 @@ export class Participant {
         connectionName: `${o.name}-cache`,
         logger: log,
       });
-      opened.push(['redis', () => redis.quit()]);
+      opened.push(['redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS)]);
       const connection = createQueueConnection({
         url: o.redis.url,
         connectionName: `${o.name}-queues`,
         logger: log,
       });
-      opened.push(['queue connection', () => connection.quit()]);
+      opened.push(['queue connection', () => closeRedis(connection, REDIS_QUIT_TIMEOUT_MS)]);
 
       const mySqlInbox = new MySqlInbox(o.dataSource, { clock: o.clock });
       const statuses = new RedisEventProcessCache(redis);
@@ -271,7 +277,8 @@ export class Participant {
           messageTypes: Object.keys(o.handlers),
         }),
         sink: async (messages) => {
-          const { accepted, duplicates } = await inbox.receive(messages.map(withStep));
+          // Each message carries its step and direction: the inbox stores them as they are.
+          const { accepted, duplicates } = await inbox.receive(messages);
           this.#monitor.duplicate('redelivered', duplicates.length);
           if (duplicates.length > 0) {
             log.info('redelivered commands dropped', {
@@ -326,15 +333,10 @@ export class Participant {
     }
   }
 
-  /** Deletes published replies older than the retention, in small transactions. */
+  /** Deletes published replies older than the retention, in small transactions, bounded per run. */
   async #cleanOutbox(outbox: MySqlOutbox): Promise<number> {
     const before = new Date(this.#o.clock.now().getTime() - this.#o.outboxRetentionMs);
-    let deleted = 0;
-    for (;;) {
-      const count = await outbox.deletePublishedBefore(before, OUTBOX_CLEANUP_BATCH);
-      deleted += count;
-      if (count < OUTBOX_CLEANUP_BATCH) break;
-    }
+    const deleted = await deletePublishedOutbox(outbox, before);
     if (deleted > 0) this.#logger.info('published replies cleaned up', { deleted });
     return deleted;
   }
@@ -392,25 +394,6 @@ export class Participant {
  */
 export function createParticipant(options: ParticipantOptions): Participant {
   return new Participant(options);
-}
-
-/** The inbox row of a consumed command, with its step and direction. */
-function withStep(message: ConsumedMessage): MySqlInboxMessage {
-  const { envelope } = message;
-  return {
-    consumer: message.consumer,
-    messageId: message.messageId,
-    sagaId: message.sagaId,
-    messageType: message.messageType,
-    payload: message.payload,
-    step: envelope.step,
-    direction:
-      envelope.kind === 'command'
-        ? 'forward'
-        : envelope.kind === 'compensation'
-          ? 'compensation'
-          : null,
-  };
 }
 
 async function probe(check: () => Promise<unknown>): Promise<HealthCheck> {

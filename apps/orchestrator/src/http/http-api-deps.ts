@@ -1,4 +1,4 @@
-import { checkOptions } from '@sagaflow/config';
+import { checkOptions, hasMethods } from '@sagaflow/config';
 import {
   type Clock,
   type DeadLetterStore,
@@ -115,7 +115,7 @@ function missingMethods(value: unknown, methods: readonly string[]): string[] {
 }
 
 function isHealthCheck(value: unknown): boolean {
-  if (missingMethods(value, ['check']).length > 0) return false;
+  if (!hasMethods(value, ['check'])) return false;
   const { name } = value as { name?: unknown };
   return typeof name === 'string' && name !== '';
 }

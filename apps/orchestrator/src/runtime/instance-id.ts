@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
-/** What an instance id may hold: it ends up in a Kafka transactional id. */
-export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-
 /** Host names can be long; the id stays readable and well within Kafka's limits. */
 const MAX_HOST_LENGTH = 64;
 

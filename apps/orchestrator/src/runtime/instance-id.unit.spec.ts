@@ -1,4 +1,6 @@
-import { INSTANCE_ID_PATTERN, instanceIdFrom, newInstanceId } from './instance-id';
+import { INSTANCE_ID_PATTERN } from '@sagaflow/config';
+
+import { instanceIdFrom, newInstanceId } from './instance-id';
 
 describe('instanceIdFrom', () => {
   it('joins host, pid and the random part with dashes', () => {

@@ -1,9 +1,9 @@
-import { checkOptions } from '@sagaflow/config';
+import { checkOptions, hasMethods, INSTANCE_ID_PATTERN } from '@sagaflow/config';
 import { type AnySagaDefinition, type Logger } from '@sagaflow/core';
 import { createLogger, createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
 
 import { type OrchestratorConfig } from '../config';
-import { INSTANCE_ID_PATTERN, newInstanceId } from './instance-id';
+import { newInstanceId } from './instance-id';
 
 /** Options of {@link createOrchestrator}. */
 export interface OrchestratorOptions {
@@ -122,10 +122,4 @@ export function resolveOrchestratorOptions(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return methods.every((method) => typeof record[method] === 'function');
 }

@@ -1,10 +1,9 @@
-import { OptionsError } from '@sagaflow/config';
+import { INSTANCE_ID_PATTERN, OptionsError } from '@sagaflow/config';
 import { RecordingLogger } from '@sagaflow/core/testing';
 import { createMetricsRegistry } from '@sagaflow/observability';
 
 import { loadOrchestratorConfig } from '../config';
 import { paymentSaga } from './__fixtures__/payment-saga';
-import { INSTANCE_ID_PATTERN } from './instance-id';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
 
 const config = loadOrchestratorConfig({ SAGAFLOW_SAGAS_MODULE: './sagas.js' });

@@ -18,6 +18,7 @@ import {
 import { createCommandEncoder, createTopicNames } from '@sagaflow/messaging';
 import {
   createDataSource,
+  deletePublishedOutbox,
   MySqlDeadLetterStore,
   MySqlEventStore,
   MySqlInbox,
@@ -30,6 +31,7 @@ import {
 import { kafkaLogCreator } from '@sagaflow/observability';
 import {
   CachedInbox,
+  closeRedis,
   createRedis,
   Reconciler,
   RedisEventProcessCache,
@@ -44,14 +46,12 @@ import {
   createOrchestratorMetrics,
   type OrchestratorMetrics,
 } from '../metrics/orchestrator-metrics';
-import { closeRedis } from './close-redis';
 import { createFailedInbox } from './failed-inbox';
 import { createHealthChecks } from './health-checks';
 import { levelLogger } from './level-logger';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
 import { OrchestratorStopError } from './orchestrator-stop-error';
 import { OrchestratorStoppedError } from './orchestrator-stopped-error';
-import { deletePublishedOutbox } from './outbox-cleanup';
 import { participantsOf } from './participants-of';
 import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';

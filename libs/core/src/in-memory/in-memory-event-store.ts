@@ -1,8 +1,8 @@
-import { checkInteger, checkPort } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { checkPort } from '../engine/argument-checks';
 import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
 import { type SagaState } from '../model/saga-state';
 import { type Clock } from '../ports/clock';
+import { checkAppendRequest } from '../ports/check-append-request';
 import { type AppendRequest, type EventStore, type StoredSagaEvent } from '../ports/event-store';
 import { cloneJson } from './clone-json';
 import { promiseOf } from './promise-of';
@@ -90,18 +90,8 @@ export class InMemoryEventStore implements EventStore {
   }
 
   #append(request: AppendRequest): void {
+    checkAppendRequest(request);
     const { sagaId, expectedVersion, events, state, outbox, processed } = request;
-    checkInteger('expectedVersion', expectedVersion, 0);
-    if (events.length === 0) {
-      throw new InvalidArgumentError('events', events, 'an append needs at least one event');
-    }
-    if (state.sagaId !== sagaId || state.version !== expectedVersion + events.length) {
-      throw new InvalidArgumentError(
-        'state',
-        { sagaId: state.sagaId, version: state.version },
-        `must be saga '${sagaId}' at version ${expectedVersion + events.length}`,
-      );
-    }
     const stream = this.#streams.get(sagaId) ?? [];
     if (stream.length !== expectedVersion) {
       throw new ConcurrencyError(sagaId, expectedVersion);

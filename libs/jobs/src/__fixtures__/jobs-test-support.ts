@@ -1,8 +1,21 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { SagaflowError } from '@sagaflow/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+
+/** A retryable failure of a test handler. */
+export class FlakyError extends SagaflowError {
+  readonly code = 'TEST_FLAKY';
+  readonly retryable = true;
+}
+
+/** A terminal failure of a test handler. */
+export class FatalError extends SagaflowError {
+  readonly code = 'TEST_FATAL';
+  readonly retryable = false;
+}
 
 /** BullMQ key prefix of every test queue. */
 export const TEST_BULL_PREFIX = 'sagaflow-test';

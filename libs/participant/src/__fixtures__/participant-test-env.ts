@@ -60,6 +60,22 @@ export const TEST_CONSUMER = {
   maxWaitTimeMs: 250,
 } as const;
 
+/** An EventProcess row as the specs check it. */
+export interface InboxRow {
+  readonly status: string;
+  readonly attempts: number;
+  readonly last_error: string | null;
+}
+
+/** How {@link ParticipantTestEnv.recordInbox} writes a row. */
+export interface InboxRowSpec {
+  readonly status: 'RECEIVED' | 'PROCESSING' | 'DONE' | 'FAILED';
+  /** `created_at` and `updated_at`. @defaultValue the database's now */
+  readonly at?: Date;
+  /** @defaultValue `null` */
+  readonly lastError?: string | null;
+}
+
 /** What to build a test command from. */
 export interface TestCommand {
   readonly sagaId: string;
@@ -95,6 +111,15 @@ export interface ParticipantTestEnv {
   sendRaw(key: string, value: string): Promise<void>;
   /** Every reply read from the replies topic so far (decoded), in arrival order. */
   replies(sagaId?: string): ReplyEnvelope[];
+  /** Waits until the saga has `count` replies; `what` names them if the wait times out. */
+  awaitReplies(sagaId: string, count: number, what: string): Promise<void>;
+  /** The command's EventProcess row, or undefined. */
+  inboxRow(messageId: string): Promise<InboxRow | undefined>;
+  /**
+   * Writes a forward command's EventProcess row directly, as the consumer (or a worker) left
+   * it: for states a spec cannot reach through Kafka, such as a job lost with Redis.
+   */
+  recordInbox(command: CommandEnvelope, row: InboxRowSpec): Promise<void>;
   /** Polls every 50 ms until `check` holds; fails after `timeoutMs` with the recent logs. */
   eventually(
     check: () => boolean | Promise<boolean>,
@@ -198,6 +223,9 @@ export async function createParticipantTestEnv(suite: string): Promise<Participa
     }
   };
 
+  const replies = (sagaId?: string): ReplyEnvelope[] =>
+    sagaId === undefined ? [...received] : received.filter((r) => r.sagaId === sagaId);
+
   const command = (spec: TestCommand): CommandEnvelope => {
     const direction = spec.direction ?? 'forward';
     const step = spec.step ?? 'reserve';
@@ -249,8 +277,34 @@ export async function createParticipantTestEnv(suite: string): Promise<Participa
     async sendRaw(key, value) {
       await producer.send({ topic: topics.commands(name), acks: -1, messages: [{ key, value }] });
     },
-    replies: (sagaId) =>
-      sagaId === undefined ? [...received] : received.filter((r) => r.sagaId === sagaId),
+    replies,
+    awaitReplies: (sagaId, count, what) => eventually(() => replies(sagaId).length === count, what),
+    async inboxRow(messageId) {
+      const rows = await dataSource.query<InboxRow[]>(
+        'SELECT status, attempts, last_error FROM event_process WHERE message_id = ?',
+        [messageId],
+      );
+      return rows[0];
+    },
+    async recordInbox(command, row) {
+      await dataSource.query(
+        `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, step,
+           direction, status, attempts, last_error, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'forward', ?, 0, ?, COALESCE(?, NOW(3)), COALESCE(?, NOW(3)))`,
+        [
+          name,
+          command.messageId,
+          command.sagaId,
+          command.messageType,
+          encodeEnvelope(command),
+          command.step,
+          row.status,
+          row.lastError ?? null,
+          row.at ?? null,
+          row.at ?? null,
+        ],
+      );
+    },
     eventually,
     async account(account, balance) {
       await dataSource.query('INSERT INTO test_account (account, balance) VALUES (?, ?)', [

@@ -6,12 +6,18 @@ export interface ClosableRedis {
 }
 
 /**
- * Closes an ioredis client: `QUIT` when it is connected (replies still pending arrive
- * first), a hard disconnect when it is not, or when `QUIT` gets no answer within
+ * Closes an ioredis client at shutdown — a cache client of {@link createRedis} or a queue
+ * connection of `createQueueConnection`: `QUIT` when it is connected (replies still pending
+ * arrive first), a hard disconnect when it is not, or when `QUIT` gets no answer within
  * `timeoutMs` — a queue connection (`maxRetriesPerRequest: null`) would otherwise wait for
  * an unreachable Redis forever.
  *
  * @throws the error of `QUIT`, after disconnecting.
+ *
+ * @example
+ * ```ts
+ * await closeRedis(redis, 2_000);
+ * ```
  */
 export async function closeRedis(client: ClosableRedis, timeoutMs: number): Promise<void> {
   if (client.status === 'end') return;

@@ -1,4 +1,4 @@
-import { type MySqlOutbox } from '@sagaflow/mysql';
+import { type MySqlOutbox } from './mysql-outbox';
 
 /** Rows deleted per statement: small transactions that never hold the table for long. */
 const BATCH_SIZE = 1000;
@@ -7,7 +7,8 @@ const MAX_BATCHES = 100;
 
 /**
  * Deletes outbox rows published before `before`, a batch at a time, and returns how many
- * went. Unpublished rows are never touched. Bounded per run, so one run after a long pause
+ * went: the outbox clean-up the orchestrator and every participant run on a schedule.
+ * Unpublished rows are never touched. Bounded per run, so one run after a long pause
  * cannot monopolise the maintenance worker.
  *
  * @example

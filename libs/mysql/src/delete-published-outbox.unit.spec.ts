@@ -1,4 +1,4 @@
-import { deletePublishedOutbox } from './outbox-cleanup';
+import { deletePublishedOutbox } from './delete-published-outbox';
 
 /** An outbox with `published` rows published before the cut-off. */
 function outboxWith(published: number) {
