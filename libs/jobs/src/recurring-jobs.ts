@@ -111,8 +111,14 @@ export class RecurringJobs {
     worker.on('error', (error) => {
       this.#logger.error('maintenance worker error', { error: describeError(error) });
     });
+    try {
+      await this.#upsertAll();
+    } catch (error: unknown) {
+      // Not started: a later start() must try again, so the worker is not kept.
+      await worker.close();
+      throw error;
+    }
     this.#worker = worker;
-    await this.#upsertAll();
     runWorker(worker, this.#logger);
     await worker.waitUntilReady();
     const intervals = [...this.#tasks.values()].map((t) => t.everyMs);

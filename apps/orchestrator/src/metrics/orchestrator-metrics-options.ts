@@ -16,6 +16,11 @@ export const OUTBOX_PUBLISH_BUCKETS_SECONDS: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
+/** Seconds: one reconciliation pass compares up to a few thousand cache entries with MySQL. */
+export const RECONCILIATION_BUCKETS_SECONDS: readonly number[] = [
+  0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
 /** Options of {@link createOrchestratorMetrics}. */
 export interface OrchestratorMetricsOptions {
   /**

@@ -6,6 +6,7 @@ import {
   DECISION_DURATION_BUCKETS_SECONDS,
   type OrchestratorMetricsOptions,
   OUTBOX_PUBLISH_BUCKETS_SECONDS,
+  RECONCILIATION_BUCKETS_SECONDS,
   type ResolvedOrchestratorMetricsOptions,
   resolveOrchestratorMetricsOptions,
 } from './orchestrator-metrics-options';
@@ -233,7 +234,7 @@ export class OrchestratorMetrics {
       'reconciliation_duration_seconds',
       'Time one reconciliation pass took.',
       [],
-      options.sagaDurationBuckets,
+      RECONCILIATION_BUCKETS_SECONDS,
     );
     this.outboxPending = gauge(
       'outbox_pending_messages',

@@ -1,4 +1,11 @@
-import { checkOptions, hasMethods, INSTANCE_ID_PATTERN } from '@sagaflow/config';
+import {
+  checkOptions,
+  hasMethods,
+  INSTANCE_ID_PATTERN,
+  isNonNegativeInteger,
+  isPositiveInteger,
+  type OptionCheck,
+} from '@sagaflow/config';
 import { type AnySagaDefinition, type Logger } from '@sagaflow/core';
 import { createLogger, createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
 
@@ -108,6 +115,7 @@ export function resolveOrchestratorOptions(
           hasMethods(options.registry.registry, ['metrics'])),
       'a MetricsRegistry (createMetricsRegistry)',
     ],
+    ...(configValid ? runtimeNumberChecks(config as unknown as OrchestratorConfig) : []),
   ]);
   const { serviceName, logLevel } = options.config;
   return {
@@ -122,4 +130,51 @@ export function resolveOrchestratorOptions(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * The numbers the runtime hands to its components. `loadOrchestratorConfig` already checks
+ * them, but a hand-built config reaches the components' own checks only after the Redis
+ * connections are open, so they are checked here, before anything connects.
+ */
+function runtimeNumberChecks(config: OrchestratorConfig): OptionCheck[] {
+  const port: unknown = config.http.port;
+  return [
+    [
+      'config.workerConcurrency',
+      config.workerConcurrency,
+      isPositiveInteger(config.workerConcurrency),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.inboxLeaseMs',
+      config.inboxLeaseMs,
+      isPositiveInteger(config.inboxLeaseMs),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.outboxPollIntervalMs',
+      config.outboxPollIntervalMs,
+      isPositiveInteger(config.outboxPollIntervalMs),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.reconciliationIntervalMs',
+      config.reconciliationIntervalMs,
+      isPositiveInteger(config.reconciliationIntervalMs),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.topics.partitions',
+      config.topics.partitions,
+      isPositiveInteger(config.topics.partitions),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.http.port',
+      port,
+      isNonNegativeInteger(port) && port <= 65_535,
+      'a port number from 0 to 65535',
+    ],
+  ];
 }

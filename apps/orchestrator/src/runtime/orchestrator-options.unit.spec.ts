@@ -69,4 +69,23 @@ describe('resolveOrchestratorOptions', () => {
       } as unknown as OrchestratorOptions),
     ).toThrow(/definitions=.*expected a non-empty list of saga definitions/);
   });
+
+  it('checks the numbers a hand-built configuration hands to the components', () => {
+    const resolve = () =>
+      resolveOrchestratorOptions({
+        config: {
+          ...config,
+          workerConcurrency: 0,
+          inboxLeaseMs: -1,
+          topics: { ...config.topics, partitions: 1.5 },
+          http: { ...config.http, port: 70_000 },
+        },
+        definitions: [paymentSaga],
+      });
+
+    expect(resolve).toThrow(/config\.workerConcurrency=0 \(expected an integer ≥ 1\)/);
+    expect(resolve).toThrow(/config\.inboxLeaseMs=-1/);
+    expect(resolve).toThrow(/config\.topics\.partitions=1\.5/);
+    expect(resolve).toThrow(/config\.http\.port=70000 \(expected a port number/);
+  });
 });

@@ -31,6 +31,7 @@ import {
 import { kafkaLogCreator } from '@sagaflow/observability';
 import {
   CachedInbox,
+  type CacheObserver,
   closeRedis,
   createRedis,
   Reconciler,
@@ -189,8 +190,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     if (outboxCount > 0) relay.wake();
   });
 
-  // Everything that can refuse its options is built above: the Redis clients below connect
-  // at once, and a constructor failing after them would leave them open.
+  // The Redis clients below connect at once. Every option the components built after them
+  // could refuse was checked by resolveOrchestratorOptions, so none of them throws and
+  // leaves the connections open.
   const queues = {
     queuePrefix: queuePrefixFor(config.redis.keyPrefix),
     connection: createQueueConnection({
@@ -206,19 +208,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     logger,
   });
 
-  const stateCache = new RedisSagaStateCache(redis);
-  const eventProcessCache = new RedisEventProcessCache(redis);
-  const inbox = new CachedInbox(mySqlInbox, eventProcessCache, {
-    logger,
-    observer: {
-      onLookup: ({ cache, hits, misses }) => {
-        metrics.recordCacheLookups(cache, hits, misses);
-      },
-      onCacheError: ({ cache, operation }) => {
-        metrics.recordCacheError(cache, operation);
-      },
+  const cacheObserver: CacheObserver = {
+    onLookup: ({ cache, hits, misses }) => {
+      metrics.recordCacheLookups(cache, hits, misses);
     },
-  });
+    onCacheError: ({ cache, operation }) => {
+      metrics.recordCacheError(cache, operation);
+    },
+  };
+  const stateCache = new RedisSagaStateCache(redis, { observer: cacheObserver, logger });
+  const eventProcessCache = new RedisEventProcessCache(redis);
+  const inbox = new CachedInbox(mySqlInbox, eventProcessCache, { logger, observer: cacheObserver });
 
   const scheduler = new BullTimerScheduler({ ...queues, clock, logger });
   const engine = new SagaEngine({
