@@ -1,0 +1,96 @@
+import { SagaStatus } from '@sagaflow/core';
+import { createDataSource } from '@sagaflow/mysql';
+import { type DataSource } from 'typeorm';
+import { z } from 'zod';
+
+import { PLACE_ORDER, placeOrderInput } from '../place-order/place-order.saga';
+import { type ServiceDatabaseConnection } from '../seed/service-database-target';
+import { type PlaceOrderOutcome } from './place-order-outcome';
+
+const sagaStatus = z.enum(SagaStatus);
+
+const outcomeRow = z.object({
+  saga_id: z.string(),
+  status: sagaStatus,
+  failure_code: z.string().nullable(),
+  data: z.string(),
+  started_at: z.date(),
+  ended_at: z.date().nullable(),
+});
+
+/**
+ * Plain SQL access to one database of a stack (the orchestrator's or a service's), for the
+ * demo's summary and the tests' assertions. Read-only use is intended; the schema belongs to
+ * the process that migrates it.
+ *
+ * @example
+ * ```ts
+ * const db = await StackDatabase.open(stack.databaseTarget('orchestrator'));
+ * try { await db.placeOrderOutcomes(); } finally { await db.close(); }
+ * ```
+ */
+export class StackDatabase {
+  readonly #dataSource: DataSource;
+
+  private constructor(dataSource: DataSource) {
+    this.#dataSource = dataSource;
+  }
+
+  /** Connects (a pool of 2). */
+  static async open(target: ServiceDatabaseConnection): Promise<StackDatabase> {
+    const dataSource = createDataSource({
+      database: target.database,
+      ...(target.host === undefined ? {} : { host: target.host }),
+      ...(target.port === undefined ? {} : { port: target.port }),
+      ...(target.user === undefined ? {} : { username: target.user }),
+      ...(target.password === undefined ? {} : { password: target.password }),
+      ...(target.driver === undefined ? {} : { type: target.driver }),
+      poolSize: 2,
+    });
+    await dataSource.initialize();
+    return new StackDatabase(dataSource);
+  }
+
+  /** Runs a query with `?` parameters and returns its rows. */
+  async query<Row>(sql: string, parameters: readonly unknown[] = []): Promise<Row[]> {
+    return this.#dataSource.query<Row[]>(sql, [...parameters]);
+  }
+
+  /** The status of each of these sagas that exists. */
+  async sagaStatuses(sagaIds: readonly string[]): Promise<Map<string, SagaStatus>> {
+    const statuses = new Map<string, SagaStatus>();
+    for (let start = 0; start < sagaIds.length; start += 500) {
+      const chunk = sagaIds.slice(start, start + 500);
+      const rows = await this.query<{ saga_id: string; status: string }>(
+        `SELECT saga_id, status FROM saga_instance WHERE saga_id IN (${chunk.map(() => '?').join(',')})`,
+        chunk,
+      );
+      for (const row of rows) statuses.set(row.saga_id, sagaStatus.parse(row.status));
+    }
+    return statuses;
+  }
+
+  /** Every place-order saga (orchestrator database), oldest first. */
+  async placeOrderOutcomes(): Promise<PlaceOrderOutcome[]> {
+    const rows = await this.query<unknown>(
+      `SELECT saga_id, status, failure_code, data, started_at, ended_at
+         FROM saga_instance WHERE saga_type = ? ORDER BY started_at, saga_id`,
+      [PLACE_ORDER],
+    );
+    return rows.map((raw) => {
+      const row = outcomeRow.parse(raw);
+      return {
+        sagaId: row.saga_id,
+        status: row.status,
+        failureCode: row.failure_code,
+        input: placeOrderInput.parse(JSON.parse(row.data)),
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#dataSource.destroy();
+  }
+}

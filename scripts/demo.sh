@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm run demo` and `npm run demo -- --once`: on a fresh clone it installs the dependencies
+# if needed, brings the local Kafka, MariaDB and Redis up (idempotent), builds the
+# orchestrator and the example services, then runs the demo (apps/examples/src/demo): the
+# orchestrator and the order, payment and inventory services as separate processes, a few
+# hundred place-order sagas with a progress display, and a summary table. `--help` lists the
+# options.
+#
+# The demo resets its own state at each start: it drops the databases sagaflow,
+# sagaflow_orders, sagaflow_payments and sagaflow_inventory, and deletes the topics and
+# consumer groups prefixed "sagaflow.demo." and the Redis keys prefixed "sagaflow:demo:".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+bash scripts/ensure-deps.sh
+bash infra/up.sh
+echo '[demo] building the orchestrator and the example services'
+npx nx run-many -t build -p @sagaflow/orchestrator @sagaflow/examples --output-style=static
+exec node apps/examples/dist/demo/main.js "$@"
