@@ -179,18 +179,20 @@ export class MySqlInbox implements Inbox {
     leaseExpiredBefore: Date,
   ): Promise<MySqlInboxRecord | null> {
     checkDate('leaseExpiredBefore', leaseExpiredBefore);
-    return this.#dataSource.transaction(async (manager) => {
-      const result = await manager.query<unknown>(
-        `UPDATE event_process
-            SET status = 'PROCESSING', attempts = attempts + 1, updated_at = ?
-          WHERE consumer = ? AND message_id = ?
-            AND (status IN ('RECEIVED', 'FAILED')
-                 OR (status = 'PROCESSING' AND updated_at < ?))`,
-        [this.#options.clock.now(), consumer, messageId, leaseExpiredBefore],
-      );
-      if (affectedRows(result) !== 1) return null;
-      return this.#get(manager, consumer, messageId);
-    });
+    // Two autocommit statements, no transaction around them: the UPDATE alone decides who
+    // wins, and the winner's fresh lease keeps other claimers off the row while it reads it
+    // back (the columns it reads never change while PROCESSING).
+    const manager = this.#dataSource.manager;
+    const result = await manager.query<unknown>(
+      `UPDATE event_process
+          SET status = 'PROCESSING', attempts = attempts + 1, updated_at = ?
+        WHERE consumer = ? AND message_id = ?
+          AND (status IN ('RECEIVED', 'FAILED')
+               OR (status = 'PROCESSING' AND updated_at < ?))`,
+      [this.#options.clock.now(), consumer, messageId, leaseExpiredBefore],
+    );
+    if (affectedRows(result) !== 1) return null;
+    return this.#get(manager, consumer, messageId);
   }
 
   async complete(consumer: string, messageId: string): Promise<void> {

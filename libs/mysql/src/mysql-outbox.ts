@@ -28,8 +28,9 @@ interface OutboxSqlRow {
 /**
  * The relay's side of the `outbox` table (the `Outbox` port).
  *
- * A claim runs in one READ COMMITTED transaction: lock the `outbox_shard` rows of the
- * shards that have unpublished messages with `FOR UPDATE SKIP LOCKED` (shards another
+ * A pass first reads which shards have unpublished messages (outside any transaction, so
+ * an idle poll is one query). A claim then runs in one READ COMMITTED transaction: lock the
+ * `outbox_shard` rows of those shards with `FOR UPDATE SKIP LOCKED` (shards another
  * relay holds are skipped, never waited for), read those shards' unpublished messages in
  * `seq` order, `publish` them, stamp `published_at`, commit. A key always maps to one
  * shard, so concurrent relays never publish one key's messages at once or out of order.
@@ -61,11 +62,13 @@ export class MySqlOutbox implements Outbox {
     publish: (messages: readonly OutboxRecord[]) => Promise<void>,
   ): Promise<number> {
     checkInteger('limit', limit, 1);
+    // Which shards have work: one autocommit read, so an idle poll costs one round trip and
+    // no transaction. What it finds is only a hint; the transaction re-reads under lock.
+    const pending = await this.#dataSource.query<{ shard: number }[]>(
+      'SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL',
+    );
+    if (pending.length === 0) return 0;
     return this.#dataSource.transaction('READ COMMITTED', async (manager) => {
-      const pending = await manager.query<{ shard: number }[]>(
-        'SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL',
-      );
-      if (pending.length === 0) return 0;
       const locked = await manager.query<{ shard: number }[]>(
         `SELECT shard FROM outbox_shard WHERE shard IN (?) ORDER BY shard
            FOR UPDATE SKIP LOCKED`,
