@@ -27,35 +27,39 @@ export interface LevelLogger {
 }
 
 /**
- * The messages of the errors kafkajs calls stale metadata (`UNKNOWN_TOPIC_OR_PARTITION`,
- * `LEADER_NOT_AVAILABLE`, `NOT_LEADER_FOR_PARTITION`). They answer requests for a partition
- * whose leader is being elected — right after `ensureTopics` created a topic, or while a
- * broker hands leadership over — and kafkajs handles them itself: it refreshes its metadata
- * and retries, and a failure that outlasts its retries reaches the caller as an error of
- * its own. Its connection logs the error response at ERROR level before that happens, so
- * normal start-ups would log errors that need nobody's attention.
+ * The messages of transient errors kafkajs retries by itself. First those it calls stale
+ * metadata (`UNKNOWN_TOPIC_OR_PARTITION`, `LEADER_NOT_AVAILABLE`, `NOT_LEADER_FOR_PARTITION`):
+ * they answer requests for a partition whose leader is being elected — right after
+ * `ensureTopics` created a topic, or while a broker hands leadership over — and kafkajs
+ * refreshes its metadata and retries. Then `CONCURRENT_TRANSACTIONS`: the transaction
+ * coordinator still writes the previous transaction's markers when a busy producer opens
+ * the next one, and kafkajs retries `AddPartitionsToTxn` after a back-off. A failure that
+ * outlasts the retries reaches the caller as an error of its own; the connection, though,
+ * logs each error response at ERROR level first, so normal operation would log errors that
+ * need nobody's attention.
  */
-const STALE_METADATA_MESSAGES: ReadonlySet<string> = new Set([
+const SELF_RETRIED_MESSAGES: ReadonlySet<string> = new Set([
   'This server does not host this topic-partition',
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
   'This server is not the leader for that topic-partition',
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
 ]);
 
 /** Prefix of the producer's line before it refreshes its metadata and retries a send. */
 const SEND_RETRY_PREFIX = 'Failed to send messages: ';
 
 /**
- * True for an error line about stale metadata that kafkajs retries by itself: a response
+ * True for an error line about a transient error that kafkajs retries by itself: a response
  * error logged by its connection (`error` holds the message) or a producer's retry notice.
  * A line that only mentions such an error (a consumer's `Crash: …`) is not one.
  */
-function isStaleMetadataRetry(log: KafkaLogEntry['log']): boolean {
+function isSelfRetried(log: KafkaLogEntry['log']): boolean {
   const { message, error } = log;
-  if (typeof error === 'string' && STALE_METADATA_MESSAGES.has(error)) return true;
+  if (typeof error === 'string' && SELF_RETRIED_MESSAGES.has(error)) return true;
   return (
-    STALE_METADATA_MESSAGES.has(message) ||
+    SELF_RETRIED_MESSAGES.has(message) ||
     (message.startsWith(SEND_RETRY_PREFIX) &&
-      STALE_METADATA_MESSAGES.has(message.slice(SEND_RETRY_PREFIX.length)))
+      SELF_RETRIED_MESSAGES.has(message.slice(SEND_RETRY_PREFIX.length)))
   );
 }
 
@@ -78,8 +82,9 @@ function lineLevel(kafkaLevel: number): LineLevel | undefined {
  *
  * One exception to the mapping: the error lines kafkajs writes while a partition's leader is
  * elected ("This server does not host this topic-partition" and its kin, which kafkajs
- * retries by itself once it refreshed its metadata) become debug lines, so a normal start
- * that creates its topics logs no errors. What kafkajs cannot retry away still surfaces as
+ * retries by itself once it refreshed its metadata) or while the transaction coordinator
+ * finishes the previous transaction (`CONCURRENT_TRANSACTIONS`) become debug lines, so a
+ * normal start that creates its topics, and a busy transactional producer, log no errors. What kafkajs cannot retry away still surfaces as
  * the failing call's own error.
  *
  * @example
@@ -92,7 +97,7 @@ export function kafkaLogCreator(logger: LevelLogger): KafkaLogCreator {
     ({ namespace, level, log }) => {
       const mapped = lineLevel(level);
       if (mapped === undefined) return;
-      const target = mapped === 'error' && isStaleMetadataRetry(log) ? 'debug' : mapped;
+      const target = mapped === 'error' && isSelfRetried(log) ? 'debug' : mapped;
       const { message, timestamp: _kafkaTimestamp, logger: _kafkaLogger, ...extra } = log;
       logger.log(target, message, { component: 'kafkajs', namespace, ...extra });
     };

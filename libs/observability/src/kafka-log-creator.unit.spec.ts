@@ -100,7 +100,7 @@ describe('kafkaLogCreator', () => {
   });
 });
 
-describe('kafkaLogCreator during leader elections', () => {
+describe('kafkaLogCreator and the errors kafkajs retries by itself', () => {
   const at = '2030-01-01T00:00:00.000Z';
 
   it('writes the errors kafkajs retries once its metadata is fresh at debug', () => {
@@ -151,6 +151,34 @@ describe('kafkaLogCreator during leader elections', () => {
         'There is no leader for this topic-partition as we are in the middle of a leadership election',
       ],
       ['debug', 'Producer', null],
+    ]);
+  });
+
+  it('writes the CONCURRENT_TRANSACTIONS answers a busy transactional producer retries at debug', () => {
+    const { logger, lines } = memoryLogger('debug');
+    const log = kafkaLogCreator(logger)(logLevel.DEBUG);
+    const concurrent =
+      'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: {
+        message: 'Response AddPartitionsToTxn(key: 24, version: 1)',
+        timestamp: at,
+        error: concurrent,
+      },
+    });
+    log({
+      namespace: 'Producer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { message: `Failed to send messages: ${concurrent}`, timestamp: at, retryCount: 0 },
+    });
+
+    expect(lines().map((l) => [l.level, l.namespace])).toEqual([
+      ['debug', 'Connection'],
+      ['debug', 'Producer'],
     ]);
   });
 
