@@ -1,13 +1,12 @@
 // No lost saga: the orchestrator is killed with SIGKILL while 200 place-order sagas run,
 // then started again. Every saga reaches a terminal state, and the participants' state is
 // what the sagas' outcomes say. Separate processes on Kafka, MariaDB and Redis.
-import { readFileSync } from 'node:fs';
+import { demoCatalog, demoOrders } from '@sagaflow/examples/demo';
 
-import { demoCatalog, demoOrders, runSagas, type SagaRunProgress } from '@sagaflow/examples/demo';
-
+import { runInBackground } from './support/background-run';
 import { checkStack } from './support/check-stack';
+import { logLines } from './support/log-lines';
 import { useStack } from './support/use-stack';
-import { waitFor } from './support/wait-for';
 
 const SAGAS = 200;
 
@@ -34,54 +33,28 @@ const fixture = useStack(
   },
 );
 
-/** The fields of the orchestrator's `recovery done` log lines, one per start. */
-function recoveryLines(): Record<string, unknown>[] {
-  return readFileSync(fixture.stack.logFile('orchestrator'), 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('"recovery done"'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 describe('the orchestrator killed in the middle of 200 running sagas', () => {
   it('is started again, and every saga ends with the balances and stock its outcome says', async () => {
     const { stack, dbs } = fixture;
     const orders = demoOrders({ count: SAGAS, seed: 6, orderIdPrefix: 'o-crash-' });
-    let progress: SagaRunProgress | null = null;
-    const run = runSagas({
+    const run = runInBackground({
       api: stack.api,
       orders,
       concurrency: SAGAS,
       statuses: (ids) => dbs.orchestrator.sagaStatuses(ids),
       drainTimeoutMs: 240_000,
-      onProgress: (p) => {
-        progress = p;
-      },
-    });
-    // Stop waiting for the kill point if the run itself fails.
-    let runError: Error | null = null;
-    run.catch((error: unknown) => {
-      runError = error instanceof Error ? error : new Error(JSON.stringify(error));
     });
 
-    const atKill = await waitFor(
-      () => {
-        if (runError !== null) throw runError;
-        const current: SagaRunProgress | null = progress;
-        return Promise.resolve(
-          current !== null && current.started === SAGAS && current.ended >= 20
-            ? current
-            : undefined,
-        );
-      },
-      { timeoutMs: 120_000, intervalMs: 50, what: 'all 200 sagas started and 20 ended' },
-      () => JSON.stringify(progress),
+    const atKill = await run.until(
+      (p) => p.started === SAGAS && p.ended >= 20,
+      'all 200 sagas started and 20 ended',
     );
     await stack.kill('orchestrator', 'SIGKILL');
     // In the middle: most sagas were still running when it died.
     expect(SAGAS - atKill.ended).toBeGreaterThanOrEqual(SAGAS / 2);
 
     await stack.restart('orchestrator');
-    const result = await run;
+    const result = await run.done;
 
     expect(result.stillRunning).toEqual([]);
     expect(new Set(result.sagaIds).size).toBe(SAGAS);
@@ -102,7 +75,7 @@ describe('the orchestrator killed in the middle of 200 running sagas', () => {
     expect(report.failures).toEqual([]);
 
     // The second start resumed the sagas the first one left in flight.
-    const recoveries = recoveryLines();
+    const recoveries = logLines(stack, 'orchestrator', 'recovery done');
     expect(recoveries).toHaveLength(2);
     expect(recoveries[1]).toMatchObject({ rearmFailures: 0 });
     expect(Number(recoveries[1]?.sagasRearmed)).toBeGreaterThan(0);

@@ -3,19 +3,13 @@
 // still ends, the participants' state is what the outcomes say, and the orchestrator's
 // reconciliation reports what it repaired. The stack runs on a Redis database of its own
 // (5–15, an empty one picked at random), so FLUSHDB touches nobody else's keys.
-import { readFileSync } from 'node:fs';
-
 import { INFRA_DEFAULTS } from '@sagaflow/config';
-import {
-  demoCatalog,
-  demoOrders,
-  redisDatabaseUrl,
-  runSagas,
-  type SagaRunProgress,
-} from '@sagaflow/examples/demo';
+import { demoCatalog, demoOrders, redisDatabaseUrl } from '@sagaflow/examples/demo';
 import { createRedis } from '@sagaflow/redis';
 
+import { runInBackground } from './support/background-run';
 import { checkStack } from './support/check-stack';
+import { logLines } from './support/log-lines';
 import { metricSamples, metricTotal } from './support/metrics-text';
 import { useStack } from './support/use-stack';
 import { waitFor } from './support/wait-for';
@@ -59,42 +53,22 @@ const fixture = useStack(
 );
 
 /** The orchestrator's `reconciliation pass done` log lines. */
-function reconciliationPasses(): Record<string, unknown>[] {
-  return readFileSync(fixture.stack.logFile('orchestrator'), 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('"reconciliation pass done"'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const reconciliationPasses = () =>
+  logLines(fixture.stack, 'orchestrator', 'reconciliation pass done');
 
 describe('Redis flushed in the middle of a run', () => {
   it('loses and duplicates nothing: every saga ends consistent, and reconciliation reports its repairs', async () => {
     const { stack, dbs } = fixture;
     const orders = demoOrders({ count: SAGAS, seed: 7, orderIdPrefix: 'o-flush-' });
-    let progress: SagaRunProgress | null = null;
-    const run = runSagas({
+    const run = runInBackground({
       api: stack.api,
       orders,
       concurrency: 50,
       statuses: (ids) => dbs.orchestrator.sagaStatuses(ids),
       drainTimeoutMs: 240_000,
-      onProgress: (p) => {
-        progress = p;
-      },
-    });
-    let runError: Error | null = null;
-    run.catch((error: unknown) => {
-      runError = error instanceof Error ? error : new Error(JSON.stringify(error));
     });
 
-    const atFlush = await waitFor(
-      () => {
-        if (runError !== null) throw runError;
-        const current: SagaRunProgress | null = progress;
-        return Promise.resolve(current !== null && current.ended >= 60 ? current : undefined);
-      },
-      { timeoutMs: 120_000, intervalMs: 50, what: '60 sagas ended' },
-      () => JSON.stringify(progress),
-    );
+    const atFlush = await run.until((p) => p.ended >= 60, '60 sagas ended');
     const repairsBefore = metricTotal(await stack.api.metrics(), REPAIRS);
     const passesBefore = reconciliationPasses().length;
     const redis = createRedis({ url: stack.infra.redisUrl });
@@ -106,7 +80,7 @@ describe('Redis flushed in the middle of a run', () => {
     }
     expect(atFlush.ended).toBeLessThan(SAGAS);
 
-    const result = await run;
+    const result = await run.done;
 
     expect(result.stillRunning).toEqual([]);
     const statuses = [...(await dbs.orchestrator.sagaStatuses(result.sagaIds)).values()];
