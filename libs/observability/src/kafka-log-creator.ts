@@ -45,7 +45,7 @@ const SELF_RETRIED_MESSAGES: ReadonlySet<string> = new Set([
   'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
 ]);
 
-/** Prefix of the producer's line before it refreshes its metadata and retries a send. */
+/** Prefix of the producer's line before it retries a send. */
 const SEND_RETRY_PREFIX = 'Failed to send messages: ';
 
 /**
