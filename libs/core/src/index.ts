@@ -5,6 +5,7 @@
  */
 export * from './errors/sagaflow-error';
 export * from './errors/errors';
+export * from './errors/describe-error';
 export type * from './model/json';
 export type * from './model/direction';
 export * from './model/saga-status';

@@ -1,5 +1,6 @@
 import { checkOptions, isPositiveInteger } from '@sagaflow/config';
 import {
+  describeError,
   type Clock,
   type Logger,
   noopLogger,
@@ -8,7 +9,6 @@ import {
 } from '@sagaflow/core';
 import { Queue } from 'bullmq';
 
-import { describeError } from './describe-error';
 import { JobQueueError } from './job-queue-error';
 import { timerJobId } from './job-ids';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';

@@ -1,7 +1,7 @@
-import { InvalidArgumentError, type InboxRecord, type Logger } from '@sagaflow/core';
+import { describeError, InvalidArgumentError, type InboxRecord, type Logger } from '@sagaflow/core';
 import { type Job, Queue, Worker } from 'bullmq';
 
-import { describeError, errorText } from './describe-error';
+import { errorText } from './error-text';
 import {
   type EventProcessHandler,
   type EventProcessMessage,

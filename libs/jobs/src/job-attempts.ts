@@ -1,6 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 
-import { errorText } from './describe-error';
+import { errorText } from './error-text';
 
 /** True when the job's current run is its last allowed attempt. */
 export function isLastAttempt(job: Job): boolean {

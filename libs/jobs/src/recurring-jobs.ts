@@ -1,8 +1,7 @@
 import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { InvalidArgumentError, type Logger, noopLogger } from '@sagaflow/core';
+import { describeError, InvalidArgumentError, type Logger, noopLogger } from '@sagaflow/core';
 import { type Job, Queue, Worker } from 'bullmq';
 
-import { describeError } from './describe-error';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
 import { runWorker } from './run-worker';
 

@@ -1,7 +1,5 @@
-import { type Logger } from '@sagaflow/core';
+import { describeError, type Logger } from '@sagaflow/core';
 import { type Worker } from 'bullmq';
-
-import { describeError } from './describe-error';
 
 /**
  * Starts a worker's loop; `run()` resolves only when the worker closes, so its failure is

@@ -1,9 +1,8 @@
 import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { type Logger, noopLogger, type SagaTimer } from '@sagaflow/core';
+import { describeError, type Logger, noopLogger, type SagaTimer } from '@sagaflow/core';
 import { type Job, Worker } from 'bullmq';
 
 import { timerQueueName } from './bull-timer-scheduler';
-import { describeError } from './describe-error';
 import { isRetryableError } from './is-retryable-error';
 import { isLastAttempt, unrecoverable } from './job-attempts';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';

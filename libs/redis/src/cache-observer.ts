@@ -1,4 +1,4 @@
-import { type Logger } from '@sagaflow/core';
+import { describeError, type Logger } from '@sagaflow/core';
 
 import { type RedisCacheError } from './redis-cache-error';
 
@@ -45,15 +45,4 @@ export function notify<K extends keyof CacheObserver>(
   } catch (error: unknown) {
     logger.error(`cache observer hook ${hook} threw`, { error: describeError(error) });
   }
-}
-
-/** A log-friendly view of an error: name, message and code when it has one. */
-export function describeError(error: unknown): unknown {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string'
-      ? { name: error.name, code, message: error.message }
-      : { name: error.name, message: error.message };
-  }
-  return error;
 }

@@ -1,4 +1,5 @@
 import {
+  describeError,
   type EventProcessStatus,
   type Inbox,
   type InboxMessage,
@@ -8,7 +9,7 @@ import {
   type ReceiveResult,
 } from '@sagaflow/core';
 
-import { type CacheObserver, describeError, notify } from './cache-observer';
+import { type CacheObserver, notify } from './cache-observer';
 import { RedisCacheError } from './redis-cache-error';
 import {
   type EventProcessCacheEntry,

@@ -1,5 +1,6 @@
 import { checkOptions, isPositiveInteger } from '@sagaflow/config';
 import {
+  describeError,
   type Clock,
   type InboxRecord,
   type Logger,
@@ -8,7 +9,6 @@ import {
   type SagaStateCache,
 } from '@sagaflow/core';
 
-import { describeError } from './cache-observer';
 import { ReconciliationError } from './reconciliation-error';
 import { RedisCacheError } from './redis-cache-error';
 import { type ReconciliationReport } from './reconciliation-report';

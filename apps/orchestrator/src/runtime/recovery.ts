@@ -1,4 +1,10 @@
-import { type Inbox, type InboxRecord, type Logger, type SagaState } from '@sagaflow/core';
+import {
+  describeError,
+  type Inbox,
+  type InboxRecord,
+  type Logger,
+  type SagaState,
+} from '@sagaflow/core';
 import { type SagaQueries } from '@sagaflow/mysql';
 
 /** What {@link recoverInFlight} works on. */
@@ -91,8 +97,4 @@ export async function recoverInFlight(deps: RecoveryDeps): Promise<RecoveryRepor
   );
   if (stale.length > 0) await deps.requeue(stale);
   return { sagasRearmed, timersRearmed, rearmFailures, inboxRequeued: stale.length };
-}
-
-function describeError(error: unknown): unknown {
-  return error instanceof Error ? { name: error.name, message: error.message } : error;
 }

@@ -3,6 +3,7 @@ import { foldEvents } from '../decider/evolve';
 import { isInputIgnored, type SagaDecision } from '../decider/saga-decision';
 import { type SagaInput } from '../decider/saga-input';
 import { type AnySagaDefinition } from '../definition/saga-definition';
+import { describeError } from '../errors/describe-error';
 import { ConcurrencyError, DuplicateBusinessKeyError, SagaNotFoundError } from '../errors/errors';
 import { type OperatorActionName } from '../model/saga-event';
 import { type ReplyInput } from '../model/reply-input';
@@ -439,11 +440,4 @@ export class SagaEngine {
       log.error(`observer hook ${hook} threw`, { error: describeError(error) });
     }
   }
-}
-
-function describeError(error: unknown): unknown {
-  if (error instanceof Error) {
-    return { name: error.name, message: error.message };
-  }
-  return error;
 }
