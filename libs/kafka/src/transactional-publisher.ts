@@ -1,6 +1,12 @@
 import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
 import { type Logger, noopLogger, type OutboxMessage } from '@sagaflow/core';
-import { type Kafka, Partitioners, type Producer, type Transaction } from 'kafkajs';
+import {
+  type Kafka,
+  Partitioners,
+  type Producer,
+  type ProducerConfig,
+  type Transaction,
+} from 'kafkajs';
 
 import { isFencingError } from './kafka-error-types';
 import { type KafkaRecord, type RecordSender } from './kafka-record';
@@ -233,16 +239,23 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
     ]);
   }
 
-  async #transactionalProducer(): Promise<Producer> {
-    if (this.#transactional !== undefined) return this.#transactional;
-    const producer = this.#options.kafka.producer({
-      transactionalId: this.transactionalId,
-      transactionTimeout: this.#options.transactionTimeoutMs,
+  /** What both producers share: idempotent, one request in flight (order), no topic creation. */
+  #idempotentConfig(): ProducerConfig {
+    return {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: this.#options.retries },
+    };
+  }
+
+  async #transactionalProducer(): Promise<Producer> {
+    if (this.#transactional !== undefined) return this.#transactional;
+    const producer = this.#options.kafka.producer({
+      ...this.#idempotentConfig(),
+      transactionalId: this.transactionalId,
+      transactionTimeout: this.#options.transactionTimeoutMs,
     });
     try {
       await producer.connect();
@@ -263,13 +276,7 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
   }
 
   async #connectPlain(): Promise<Producer> {
-    const producer = this.#options.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: this.#options.retries },
-    });
+    const producer = this.#options.kafka.producer(this.#idempotentConfig());
     try {
       await producer.connect();
     } catch (error) {
