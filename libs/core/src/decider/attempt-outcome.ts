@@ -50,8 +50,10 @@ export function forwardSucceeded(
  * failure, timeout or invalid reply is retried while attempts remain, and a business
  * failure or the last attempt fails the step, which starts compensation.
  *
- * Compensation: a technical failure or timeout is retried while the budget lasts; a
- * business failure or the last attempt parks the saga (`CompensationFailed`).
+ * Compensation: a timeout is retried until the participant answers (a slow participant is
+ * not a failed compensation); a technical failure is retried while the budget lasts; a
+ * business failure or the budget's last technical failure parks the saga
+ * (`CompensationFailed`) — only a definitive failure needs an operator.
  */
 export function attemptFailed(
   b: DecisionBuilder,
@@ -66,7 +68,12 @@ export function attemptFailed(
     const { retry } = compensationOf(b.definition, step);
     const budgetStart = b.state.steps[step.name]?.compensationBudgetStart ?? attempt;
     const attemptInBudget = attempt - budgetStart + 1;
-    if (failure.kind !== 'business' && attemptInBudget < retry.maxAttempts) {
+    // A timeout is no answer: the participant may only be slow (its late success still
+    // settles the step), so it is retried at the capped back-off rather than parked.
+    const retried =
+      failure.kind === 'timeout' ||
+      (failure.kind !== 'business' && attemptInBudget < retry.maxAttempts);
+    if (retried) {
       scheduleRetry(b, step, direction, attempt, attemptInBudget);
     } else {
       b.emit({ type: 'CompensationFailed', step: step.name, failure });

@@ -69,8 +69,8 @@ describe('decide: ignored inputs change nothing but their record', () => {
     });
   });
 
-  it('ignores a reply for an attempt resolved by its timeout as a duplicate', () => {
-    const late = successReply(credit, { reservationId: 'late' });
+  it('ignores a failure for an attempt resolved by its timeout as a duplicate', () => {
+    const late = failureReply(credit, 'technical');
     expectIgnored([start, orderCreated, timerInput(creditTimeout)], late, 'duplicate', {
       step: 'reserve-credit',
       attempt: 1,

@@ -61,7 +61,7 @@ describe('decide: operator retry-step', () => {
       });
   });
 
-  it('supersedes the attempt in flight of the targeted step: its late reply is stale', () => {
+  it('supersedes the attempt in flight of the targeted step: its late failure is stale', () => {
     const retried = [start, orderCreated, operatorInput('retry-step', { step: 'reserve-credit' })];
     sagaSpec(placeOrder)
       .givenInputs([start, orderCreated])
@@ -82,9 +82,18 @@ describe('decide: operator retry-step', () => {
       });
     sagaSpec(placeOrder)
       .givenInputs(retried)
-      .when(successReply(credit, { reservationId: 'r-late' }))
+      .when(failureReply(credit, 'technical'))
       .then({
         events: [expect.objectContaining({ type: 'InputIgnored', reason: 'stale-attempt' })],
+      });
+    // A success is definitive whatever attempt it answers: the superseded one settles the step.
+    sagaSpec(placeOrder)
+      .givenInputs(retried)
+      .when(successReply(credit, { reservationId: 'r-late' }))
+      .then({
+        events: [expect.objectContaining({ type: 'StepSucceeded', attempt: 1 })],
+        timers: { schedule: [], cancel: ['s-1.reserve-credit.f.2.timeout'] },
+        state: { steps: { 'reserve-credit': { status: 'SUCCEEDED', attempt: 2 } } },
       });
   });
 

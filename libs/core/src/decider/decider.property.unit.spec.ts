@@ -275,12 +275,20 @@ class World {
     return reply;
   }
 
-  /** True when `command` is the attempt the saga awaits. */
-  awaits(command: SagaCommand): boolean {
+  /**
+   * True when a reply with `outcome` to `command` changes the saga: a failure only for the
+   * attempt in flight; a success for any attempt dispatched while its step is unsettled.
+   */
+  awaits(command: SagaCommand, outcome: 'success' | 'failure'): boolean {
     const step = this.current.steps[command.step];
     if (step === undefined) return false;
-    return command.direction === 'forward'
-      ? step.status === 'RUNNING' && step.attempt === command.attempt
+    if (command.direction === 'forward') {
+      return outcome === 'success'
+        ? ['RUNNING', 'WAITING_RETRY', 'FAILED'].includes(step.status)
+        : step.status === 'RUNNING' && step.attempt === command.attempt;
+    }
+    return outcome === 'success'
+      ? ['COMPENSATING', 'COMPENSATION_WAITING_RETRY', 'COMPENSATION_FAILED'].includes(step.status)
       : step.status === 'COMPENSATING' && step.compensationAttempt === command.attempt;
   }
 
@@ -326,7 +334,10 @@ function runRandomly(world: World, ops: readonly Op[]): void {
               : op.outcome < 8
                 ? 'technical'
                 : 'business';
-        const awaited = world.awaits(command);
+        const awaited = world.awaits(
+          command,
+          outcome === 'success' || outcome === 'invalid' ? 'success' : 'failure',
+        );
         if (awaited) world.decide(world.reply(command, outcome));
         else world.decideIgnored(world.reply(command, outcome));
         break;
@@ -378,7 +389,7 @@ function drain(world: World, unpark: boolean): void {
   for (let round = 0; round < 2_000; round += 1) {
     if (isEnded(world.current)) return;
     world.now += 1;
-    const awaited = world.outstanding.findIndex((command) => world.awaits(command));
+    const awaited = world.outstanding.findIndex((command) => world.awaits(command, 'success'));
     if (awaited !== -1) {
       const [command] = world.outstanding.splice(awaited, 1);
       if (command !== undefined) world.decide(world.reply(command, 'success'));

@@ -1,16 +1,40 @@
 import { IllegalSagaActionError } from '../errors/errors';
-import { type Direction } from '../model/direction';
 import { type ReplyInput } from '../model/reply-input';
 import { type IgnoreReason } from '../model/saga-event';
-import { type StepState } from '../model/saga-state';
+import { type StepState, type StepStatus } from '../model/saga-state';
 import { isTerminalStatus } from '../model/saga-status';
 import { advanceCompensation } from './compensation';
 import { attemptFailed, forwardSucceeded } from './attempt-outcome';
 import { type DecisionBuilder } from './decision-builder';
 
 /**
- * Applies a participant's reply if it answers the attempt in flight of that step and
- * direction; otherwise records it as ignored.
+ * Forward statuses in which a success reply of any attempt settles the step: the attempt
+ * in flight or waiting for a retry, or a step given up (`FAILED`) that in fact applied —
+ * it is then compensated like any other applied step.
+ */
+const FORWARD_SETTLED_BY_SUCCESS: ReadonlySet<StepStatus> = new Set<StepStatus>([
+  'RUNNING',
+  'WAITING_RETRY',
+  'FAILED',
+]);
+
+/** Compensation statuses in which a success reply of any attempt compensates the step. */
+const COMPENSATION_SETTLED_BY_SUCCESS: ReadonlySet<StepStatus> = new Set<StepStatus>([
+  'COMPENSATING',
+  'COMPENSATION_WAITING_RETRY',
+  'COMPENSATION_FAILED',
+]);
+
+/**
+ * Applies a participant's reply.
+ *
+ * A success is definitive whatever attempt it answers: a participant applies a step once
+ * and answers every later attempt of it from the stored result, so an older attempt's
+ * success settles the step — forward: the step succeeded (or, given up already, it is
+ * compensated); compensation: the step is compensated and the chain goes on, un-parking a
+ * saga that parked while the reply was late. A failure only counts for the attempt in
+ * flight: an older attempt's failure says nothing of the newer one. Anything else is
+ * recorded as ignored.
  */
 export function handleReply(b: DecisionBuilder, reply: ReplyInput): void {
   const { state } = b;
@@ -32,42 +56,57 @@ export function handleReply(b: DecisionBuilder, reply: ReplyInput): void {
     ignore('unknown-step');
     return;
   }
-  const reason = whyNotAwaited(state.steps[reply.step], reply.direction, reply.attempt);
+  const stepState = state.steps[reply.step];
+  const forward = reply.direction === 'forward';
+  const dispatched = forward ? stepState?.attempt : stepState?.compensationAttempt;
+  if (
+    stepState === undefined ||
+    dispatched === undefined ||
+    reply.attempt < 1 ||
+    reply.attempt > dispatched
+  ) {
+    ignore('not-awaited');
+    return;
+  }
+  if (reply.outcome === 'success') {
+    const settles = forward ? FORWARD_SETTLED_BY_SUCCESS : COMPENSATION_SETTLED_BY_SUCCESS;
+    const inFlight = stepState.status === 'RUNNING' && reply.attempt === dispatched;
+    // A reply the step's schema rejects counts as a failure, and only the attempt in
+    // flight can fail: for any other attempt it is news of nothing.
+    const rejected =
+      forward && !inFlight && step.reply?.schema.safeParse(reply.payload).success === false;
+    if (!settles.has(stepState.status) || rejected) {
+      ignore(reply.attempt < dispatched ? 'stale-attempt' : 'duplicate');
+    } else if (forward) {
+      forwardSucceeded(b, step, reply.attempt, reply.replyId, reply.payload);
+    } else {
+      b.emit({
+        type: 'StepCompensated',
+        step: step.name,
+        attempt: reply.attempt,
+        replyId: reply.replyId,
+      });
+      advanceCompensation(b);
+    }
+    return;
+  }
+  const reason = whyFailureNotAwaited(stepState, forward, reply.attempt);
   if (reason !== null) {
     ignore(reason);
     return;
   }
-  if (reply.direction === 'forward') {
-    if (reply.outcome === 'success') {
-      forwardSucceeded(b, step, reply.attempt, reply.replyId, reply.payload);
-    } else {
-      attemptFailed(b, step, 'forward', reply.attempt, reply.replyId, reply.failure);
-    }
-  } else if (reply.outcome === 'success') {
-    b.emit({
-      type: 'StepCompensated',
-      step: step.name,
-      attempt: reply.attempt,
-      replyId: reply.replyId,
-    });
-    advanceCompensation(b);
-  } else {
-    attemptFailed(b, step, 'compensation', reply.attempt, reply.replyId, reply.failure);
-  }
+  attemptFailed(b, step, reply.direction, reply.attempt, reply.replyId, reply.failure);
 }
 
-/** Null when `attempt` of that direction is in flight; otherwise why the reply is ignored. */
-function whyNotAwaited(
-  step: StepState | undefined,
-  direction: Direction,
+/** Null when the failure answers the attempt in flight; otherwise why it is ignored. */
+function whyFailureNotAwaited(
+  step: StepState,
+  forward: boolean,
   attempt: number,
 ): IgnoreReason | null {
-  if (step === undefined) return 'not-awaited';
-  const [current, inFlight] =
-    direction === 'forward'
-      ? [step.attempt, step.status === 'RUNNING']
-      : [step.compensationAttempt, step.status === 'COMPENSATING'];
-  if (attempt > current) return 'not-awaited';
+  const [current, inFlight] = forward
+    ? [step.attempt, step.status === 'RUNNING']
+    : [step.compensationAttempt, step.status === 'COMPENSATING'];
   if (attempt < current) return 'stale-attempt';
   return inFlight ? null : 'duplicate';
 }

@@ -122,7 +122,10 @@ export function createSagaTestKit(options: SagaTestKitOptions): SagaTestKit {
  *
  * Participants are idempotent, like the real ones: a redelivered command (same message
  * id) gets its stored reply, and a new attempt of a step that already succeeded gets the
- * stored success without running the handler again. Both count as duplicates.
+ * stored success without running the handler again. Both count as duplicates. They guard
+ * compensations like the participant SDK: the compensation of a step that never applied
+ * answers success without running its handler (nothing to undo), and a forward command
+ * arriving after its step's compensation is refused (`ALREADY_COMPENSATED`).
  */
 export class SagaTestKit {
   /** The engine under test: start, act (operator actions), getState, getHistory. */
@@ -205,9 +208,10 @@ export class SagaTestKit {
         await this.#deliver(message);
         continue;
       }
-      const [timer] = this.scheduler.takeDue(now);
-      if (timer === undefined) return;
-      await this.engine.handleTimer(timer);
+      // takeDue removes every due timer from the scheduler: each must be handled.
+      const due = this.scheduler.takeDue(now);
+      if (due.length === 0) return;
+      for (const timer of due) await this.engine.handleTimer(timer);
     }
   }
 
@@ -367,6 +371,26 @@ export class SagaTestKit {
     } else if (applied !== undefined) {
       this.#duplicates.push({ kind: 'command', command, replyId: null });
       reply = this.#reply(command, { outcome: 'success', payload: applied });
+    } else if (
+      command.direction === 'compensation' &&
+      !this.#applied.has(appliedKeyOf(command, 'forward'))
+    ) {
+      // The forward never applied: nothing to undo. Recording the compensation makes a
+      // late forward refuse, as the participant SDK's compensation guard does.
+      this.#applied.set(appliedKeyOf(command), {});
+      reply = this.#reply(command, { outcome: 'success', payload: {} });
+    } else if (
+      command.direction === 'forward' &&
+      this.#applied.has(appliedKeyOf(command, 'compensation'))
+    ) {
+      reply = this.#reply(command, {
+        outcome: 'failure',
+        failure: {
+          kind: 'business',
+          code: 'ALREADY_COMPENSATED',
+          message: `step '${command.step}' was compensated already; it is never applied after its compensation`,
+        },
+      });
     } else {
       const failure = faults.takeFailure();
       reply =
@@ -421,7 +445,7 @@ export class SagaTestKit {
           },
         });
       }
-      this.#applied.set(JSON.stringify([command.sagaId, command.step, command.direction]), payload);
+      this.#applied.set(appliedKeyOf(command), payload);
       return this.#reply(command, { outcome: 'success', payload });
     } catch (error: unknown) {
       const failure =
@@ -493,8 +517,11 @@ function checkHandlers(
 }
 
 /** Participant idempotency is per saga, step and direction: one apply, then stored replies. */
-function appliedKeyOf(command: SagaCommand): string {
-  return JSON.stringify([command.sagaId, command.step, command.direction]);
+function appliedKeyOf(
+  command: SagaCommand,
+  direction: SagaCommand['direction'] = command.direction,
+): string {
+  return JSON.stringify([command.sagaId, command.step, direction]);
 }
 
 function matches(command: SagaCommand, filter: CommandFilter): boolean {

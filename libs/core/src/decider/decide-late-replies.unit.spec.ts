@@ -1,0 +1,207 @@
+import { type SagaTimer } from '../model/saga-timer';
+import {
+  failureReply,
+  operatorInput,
+  sagaSpec,
+  SPEC_EPOCH,
+  startInput,
+  successReply,
+  timerInput,
+} from '../testing/saga-spec';
+import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+
+const iso = (ms: number): string => new Date(SPEC_EPOCH.getTime() + ms).toISOString();
+const start = startInput('s-1', ORDER_INPUT);
+const orderCreated = successReply({ sagaId: 's-1', step: 'create-order' }, { status: 'PENDING' });
+const credit = { sagaId: 's-1', step: 'reserve-credit' } as const;
+const stock = { sagaId: 's-1', step: 'reserve-stock' } as const;
+const undo = (step: string, attempt = 1) =>
+  ({ sagaId: 's-1', step, direction: 'compensation', attempt }) as const;
+
+function timer(
+  step: string,
+  direction: 'forward' | 'compensation',
+  attempt: number,
+  purpose: 'timeout' | 'retry',
+  dueMs: number,
+): SagaTimer {
+  return {
+    timerId: `s-1.${step}.${direction === 'forward' ? 'f' : 'c'}.${attempt}.${purpose}`,
+    sagaId: 's-1',
+    step,
+    direction,
+    attempt,
+    purpose,
+    dueAt: iso(dueMs),
+  };
+}
+
+/** Both branches reserved, then the pivot refused: the group is being compensated. */
+const compensatingGroup = [
+  start,
+  orderCreated,
+  successReply(credit, { reservationId: 'r-1' }),
+  successReply(stock),
+  failureReply({ sagaId: 's-1', step: 'approve-order' }, 'business'),
+  successReply(undo('reserve-stock')),
+];
+// ReleaseCredit: timeout 3 s, two attempts, 1 s back-off.
+const releaseTimedOut = [
+  ...compensatingGroup,
+  timerInput(timer('reserve-credit', 'compensation', 1, 'timeout', 3_000)),
+];
+const releaseRetried = [
+  ...releaseTimedOut,
+  timerInput(timer('reserve-credit', 'compensation', 2, 'retry', 4_000)),
+];
+
+describe('decide: a success settles its step whatever attempt it answers', () => {
+  it('applies the late success of a timed-out attempt and cancels its retry', () => {
+    const timedOut = [
+      start,
+      orderCreated,
+      timerInput(timer('reserve-credit', 'forward', 1, 'timeout', 5_000)),
+    ];
+    sagaSpec(placeOrder)
+      .givenInputs(timedOut)
+      .when(successReply(credit, { reservationId: 'r-late' }))
+      .then({
+        eventTypes: ['StepSucceeded'],
+        timers: { schedule: [], cancel: ['s-1.reserve-credit.f.2.retry'] },
+        data: expect.objectContaining({ creditReservation: 'r-late' }) as unknown,
+        state: { status: 'RUNNING', steps: { 'reserve-credit': { status: 'SUCCEEDED' } } },
+      });
+  });
+
+  it('applies an older attempt’s success while a newer attempt is in flight', () => {
+    const retried = [
+      start,
+      orderCreated,
+      timerInput(timer('reserve-credit', 'forward', 1, 'timeout', 5_000)),
+      timerInput(timer('reserve-credit', 'forward', 2, 'retry', 5_200)),
+      successReply(stock),
+    ];
+    sagaSpec(placeOrder)
+      .givenInputs(retried)
+      .when(successReply(credit, { reservationId: 'r-1' }))
+      .then({
+        eventTypes: ['StepSucceeded', 'CommandDispatched'],
+        commands: [expect.objectContaining({ step: 'approve-order', attempt: 1 })],
+        state: { steps: { 'reserve-credit': { status: 'SUCCEEDED', attempt: 2 } } },
+      });
+    // The newer attempt's own answer (the participant's stored result) is then a duplicate.
+    sagaSpec(placeOrder)
+      .givenInputs([...retried, successReply(credit, { reservationId: 'r-1' })])
+      .when(successReply({ ...credit, attempt: 2 }, { reservationId: 'r-1' }))
+      .then({ events: [expect.objectContaining({ type: 'InputIgnored', reason: 'duplicate' })] });
+  });
+
+  it('compensates a step given up before its success arrived', () => {
+    // reserve-credit failed technically and waits for a retry when reserve-stock refuses:
+    // the retry is cancelled and the step given up, as if it never applied.
+    const givenUp = [
+      start,
+      orderCreated,
+      failureReply(credit, 'technical'),
+      failureReply(stock, 'business'),
+    ];
+    expect(sagaSpec(placeOrder).givenInputs(givenUp).state?.steps['reserve-credit']).toMatchObject({
+      status: 'FAILED',
+      mayHaveApplied: false,
+    });
+    sagaSpec(placeOrder)
+      .givenInputs(givenUp)
+      .when(successReply(credit, { reservationId: 'r-after-all' }))
+      .then({
+        eventTypes: ['StepSucceeded', 'CommandDispatched'],
+        commands: [expect.objectContaining({ step: 'reserve-credit', direction: 'compensation' })],
+        state: {
+          status: 'COMPENSATING',
+          steps: { 'reserve-credit': { status: 'COMPENSATING', mayHaveApplied: true } },
+        },
+      });
+  });
+
+  it('applies an older compensation attempt’s success and goes on compensating', () => {
+    sagaSpec(placeOrder)
+      .givenInputs(releaseRetried)
+      .when(successReply(undo('reserve-credit', 1)))
+      .then({
+        eventTypes: ['StepCompensated', 'CommandDispatched'],
+        commands: [expect.objectContaining({ step: 'create-order', direction: 'compensation' })],
+        timers: {
+          schedule: [],
+          cancel: ['s-1.reserve-credit.c.2.timeout'],
+        },
+      });
+  });
+
+  it('un-parks a saga when the success of a compensation it gave up on arrives', () => {
+    const parked = [
+      ...compensatingGroup,
+      failureReply(undo('reserve-credit', 1), 'technical'),
+      timerInput(timer('reserve-credit', 'compensation', 2, 'retry', 1_000)),
+      failureReply(undo('reserve-credit', 2), 'technical'),
+    ];
+    const spec = sagaSpec(placeOrder).givenInputs(parked);
+    expect(spec.state?.status).toBe('COMPENSATION_FAILED');
+    spec.when(successReply(undo('reserve-credit', 1))).then({
+      eventTypes: ['StepCompensated', 'CommandDispatched'],
+      commands: [expect.objectContaining({ step: 'create-order', direction: 'compensation' })],
+      state: { status: 'COMPENSATING', steps: { 'reserve-credit': { status: 'COMPENSATED' } } },
+    });
+  });
+
+  it('ignores an older attempt’s failure: it says nothing of the attempt in flight', () => {
+    sagaSpec(placeOrder)
+      .givenInputs(releaseRetried)
+      .when(failureReply(undo('reserve-credit', 1), 'business'))
+      .then({
+        events: [expect.objectContaining({ type: 'InputIgnored', reason: 'stale-attempt' })],
+      });
+  });
+
+  it('ignores a success for an attempt never dispatched, or numbered below 1', () => {
+    for (const attempt of [0, 3]) {
+      sagaSpec(placeOrder)
+        .givenInputs(releaseRetried)
+        .when(successReply(undo('reserve-credit', attempt)))
+        .then({
+          events: [expect.objectContaining({ type: 'InputIgnored', reason: 'not-awaited' })],
+        });
+    }
+  });
+});
+
+describe('decide: a timed-out compensation is retried, never parked', () => {
+  it('retries past the compensation budget while the participant does not answer', () => {
+    sagaSpec(placeOrder)
+      .givenInputs(releaseRetried)
+      .when(
+        timerInput(timer('reserve-credit', 'compensation', 2, 'timeout', 7_000)),
+        new Date(SPEC_EPOCH.getTime() + 7_000),
+      )
+      .then({
+        eventTypes: ['AttemptFailed', 'RetryScheduled'],
+        state: {
+          status: 'COMPENSATING',
+          steps: { 'reserve-credit': { status: 'COMPENSATION_WAITING_RETRY' } },
+        },
+      });
+  });
+
+  it('still parks on a business failure, and after the budget of technical failures', () => {
+    sagaSpec(placeOrder)
+      .givenInputs(releaseRetried)
+      .when(failureReply(undo('reserve-credit', 2), 'business'))
+      .then({ eventTypes: ['AttemptFailed', 'CompensationFailed'], status: 'COMPENSATION_FAILED' });
+    sagaSpec(placeOrder)
+      .givenInputs(releaseRetried)
+      .when(failureReply(undo('reserve-credit', 2), 'technical'))
+      .then({ eventTypes: ['AttemptFailed', 'CompensationFailed'], status: 'COMPENSATION_FAILED' });
+    sagaSpec(placeOrder)
+      .givenInputs([...releaseRetried, failureReply(undo('reserve-credit', 2), 'technical')])
+      .when(operatorInput('retry-compensation'))
+      .then({ eventTypes: ['OperatorActionRecorded', 'CommandDispatched'] });
+  });
+});
