@@ -159,6 +159,8 @@ export class StackProcess {
     const child = this.#child;
     const exited = this.#exited;
     if (!this.running || child === null || exited === null) return this.#lastExit;
+    // A paused (SIGSTOPped) process would hold SIGTERM until thawed.
+    if (signal === 'SIGTERM') child.kill('SIGCONT');
     child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<null>((resolve) => {
@@ -176,6 +178,24 @@ export class StackProcess {
       `${this.name} did not exit within ${timeoutMs} ms of ${signal}; it was killed${this.#tail()}`,
       { context: { process: this.name } },
     );
+  }
+
+  /**
+   * Sends a signal that does not end the process (SIGSTOP, SIGCONT).
+   * @throws StackError `STACK_PROCESS_EXITED` when the process is not running.
+   */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const child = this.#child;
+    if (!this.running || child === null) {
+      throw new StackError(
+        StackErrorCode.Exited,
+        `${this.name} is not running: cannot ${signal} it`,
+        {
+          context: { process: this.name },
+        },
+      );
+    }
+    child.kill(signal);
   }
 
   /**

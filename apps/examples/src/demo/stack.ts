@@ -158,6 +158,13 @@ export interface Stack {
    * graceful stop (killed after the stop timeout, with an error).
    */
   kill(name: StackProcessName, signal: 'SIGKILL' | 'SIGTERM'): Promise<ProcessExit | null>;
+  /**
+   * Freezes a running process (SIGSTOP): it holds its connections but does nothing, like a
+   * participant stuck in a long GC pause or a saturated host. {@link resume} thaws it.
+   */
+  pause(name: StackProcessName): void;
+  /** Thaws a process frozen by {@link pause} (SIGCONT). */
+  resume(name: StackProcessName): void;
   /** Stops the process if it runs (gracefully), starts it again and waits until it is ready. */
   restart(name: StackProcessName): Promise<void>;
   /**
@@ -379,6 +386,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     kill: (name, signal) =>
       proc(name).kill(signal, signal === 'SIGKILL' ? KILL_TIMEOUT_MS : o.stopTimeoutMs),
+    pause: (name) => {
+      proc(name).signal('SIGSTOP');
+    },
+    resume: (name) => {
+      proc(name).signal('SIGCONT');
+    },
     restart: async (name) => {
       const child = proc(name);
       await child.stop(o.stopTimeoutMs);
