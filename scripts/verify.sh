@@ -32,7 +32,7 @@ run_tier() {
   local tier="$1"
   shift
   phase "tests: $tier"
-  npx jest --selectProjects "$tier" --passWithNoTests --json \
+  npx jest --selectProjects "$tier" --json \
     --outputFile="$results_dir/$tier-$((runs += 1)).json" "$@"
 }
 runs=0

@@ -55,6 +55,11 @@ export { evolve, foldEvents } from './decider/evolve';
 export { commandMessageId, timerId } from './decider/saga-ids';
 export { isInputIgnored, type SagaDecision } from './decider/saga-decision';
 export type * from './decider/saga-input';
+export {
+  auditSagaStream,
+  type StreamInvariant,
+  type StreamViolation,
+} from './decider/stream-audit';
 export * from './graph/definition-graph';
 export { toMermaid } from './graph/to-mermaid';
 export * from './engine/saga-engine';

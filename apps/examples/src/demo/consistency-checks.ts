@@ -53,14 +53,14 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
   const completed = input.sagas.filter((s) => s.status === SagaStatus.Completed);
   const byOrder = new Map(input.sagas.map((s) => [s.input.orderId, s]));
   return [
-    check('every saga ended (COMPLETED or COMPENSATED)', (problem) => {
+    consistencyCheck('every saga ended (COMPLETED or COMPENSATED)', (problem) => {
       for (const saga of input.sagas) {
         if (saga.status !== SagaStatus.Completed && saga.status !== SagaStatus.Compensated) {
           problem(`saga ${saga.sagaId} (order ${saga.input.orderId}) is ${saga.status}`);
         }
       }
     }),
-    check('credit held = sum of completed amounts, per customer', (problem) => {
+    consistencyCheck('credit held = sum of completed amounts, per customer', (problem) => {
       const expected = sumBy(
         completed,
         (s) => s.input.customerId,
@@ -93,7 +93,7 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
         }
       }
     }),
-    check('credit reservations follow the saga outcomes, order by order', (problem) => {
+    consistencyCheck('credit reservations follow the saga outcomes, order by order', (problem) => {
       const reservations = new Map(input.payments.reservations.map((r) => [r.orderId, r]));
       for (const saga of input.sagas) {
         const reservation = reservations.get(saga.input.orderId);
@@ -114,7 +114,7 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
         }
       }
     }),
-    check('stock reserved = completed quantities, per SKU', (problem) => {
+    consistencyCheck('stock reserved = completed quantities, per SKU', (problem) => {
       const expected = sumBy(
         completed,
         (s) => s.input.sku,
@@ -140,7 +140,7 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
         if (stock.available < 0) problem(`SKU ${sku} has ${stock.available} available`);
       }
     }),
-    check('stock reservations follow the saga outcomes, order by order', (problem) => {
+    consistencyCheck('stock reservations follow the saga outcomes, order by order', (problem) => {
       const reservations = new Map(input.inventory.reservations.map((r) => [r.orderId, r]));
       for (const saga of input.sagas) {
         const reservation = reservations.get(saga.input.orderId);
@@ -161,7 +161,7 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
         }
       }
     }),
-    check('orders follow the saga outcomes; none left PENDING', (problem) => {
+    consistencyCheck('orders follow the saga outcomes; none left PENDING', (problem) => {
       const orders = new Map(input.orders.map((o) => [o.orderId, o]));
       for (const saga of input.sagas) {
         const order = orders.get(saga.input.orderId);
@@ -187,7 +187,11 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
   ];
 }
 
-function check(name: string, run: (problem: (line: string) => void) => void): ConsistencyCheck {
+/** A named check: every `problem(line)` its `run` reports makes it fail. */
+export function consistencyCheck(
+  name: string,
+  run: (problem: (line: string) => void) => void,
+): ConsistencyCheck {
   const problems: string[] = [];
   run((line) => problems.push(line));
   const shown = problems.slice(0, MAX_PROBLEMS);

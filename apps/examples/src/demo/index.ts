@@ -15,6 +15,7 @@ export * from './stack-database';
 export type * from './place-order-outcome';
 export * from './saga-driver';
 export * from './consistency-checks';
+export * from './stream-checks';
 export * from './percentiles';
 export * from './order-mix';
 export * from './format-table';

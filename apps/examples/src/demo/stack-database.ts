@@ -1,4 +1,4 @@
-import { SagaStatus } from '@sagaflow/core';
+import { type SagaEvent, type SagaState, SagaStatus } from '@sagaflow/core';
 import { createDataSource } from '@sagaflow/mysql';
 import { type DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PLACE_ORDER, placeOrderInput } from '../place-order/place-order.saga';
 import { type ServiceDatabaseConnection } from '../seed/service-database-target';
 import { type PlaceOrderOutcome } from './place-order-outcome';
+import { type StoredSagaStream } from './stream-checks';
 
 const sagaStatus = z.enum(SagaStatus);
 
@@ -88,6 +89,37 @@ export class StackDatabase {
         endedAt: row.ended_at,
       };
     });
+  }
+
+  /**
+   * Every saga's stored events, in `seq` order, with its projection (orchestrator
+   * database), for {@link checkSagaStreams}.
+   */
+  async sagaStreams(): Promise<StoredSagaStream[]> {
+    const events = await this.query<{ saga_id: string; seq: number | string; event: string }>(
+      'SELECT saga_id, seq, event FROM saga_event ORDER BY saga_id, seq',
+    );
+    const projections = await this.query<{ saga_id: string; state: string }>(
+      'SELECT saga_id, state FROM saga_instance',
+    );
+    const streams = new Map<string, { seqs: number[]; events: SagaEvent[] }>();
+    for (const row of events) {
+      let stream = streams.get(row.saga_id);
+      if (stream === undefined) {
+        stream = { seqs: [], events: [] };
+        streams.set(row.saga_id, stream);
+      }
+      stream.seqs.push(Number(row.seq));
+      stream.events.push(JSON.parse(row.event) as SagaEvent);
+    }
+    const projectionOf = new Map(
+      projections.map((row) => [row.saga_id, JSON.parse(row.state) as SagaState]),
+    );
+    return [...streams].map(([sagaId, stream]) => ({
+      sagaId,
+      ...stream,
+      projection: projectionOf.get(sagaId) ?? null,
+    }));
   }
 
   async close(): Promise<void> {
