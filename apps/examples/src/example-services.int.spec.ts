@@ -158,6 +158,89 @@ describe('example services', () => {
     expect(payments.reservations.filter((r) => r.orderId.startsWith(orderId))).toEqual([]);
   });
 
+  it('refuse amounts and quantities the tables cannot hold as INVALID_PAYLOAD, at once, changing nothing', async () => {
+    const sagaId = `s-${driver.suffix}-bounds`;
+    const orderId = `o-${driver.suffix}-bounds`;
+    const order = { orderId, customerId: 'c-rich', sku: 'sku-many', quantity: 1, amount: 10 };
+
+    const replies = await Promise.all([
+      driver.call('order-service', {
+        sagaId,
+        step: 'create-order',
+        command: 'CreateOrder',
+        payload: { ...order, amount: 0.001 },
+      }),
+      driver.call('payment-service', {
+        sagaId,
+        step: 'reserve-credit',
+        command: 'ReserveCredit',
+        payload: { orderId, customerId: 'c-rich', amount: 1e308 },
+      }),
+      driver.call('inventory-service', {
+        sagaId,
+        step: 'reserve-stock',
+        command: 'ReserveStock',
+        payload: { orderId, sku: 'sku-many', quantity: 1001 },
+      }),
+    ]);
+
+    const issues = [
+      'amount: must have at most two decimals',
+      'amount: must be at most 9999999999.99',
+      'quantity: must be at most 1000',
+    ];
+    expect(replies).toEqual(
+      issues.map((issue): unknown =>
+        expect.objectContaining({
+          outcome: 'failure',
+          failure: expect.objectContaining({
+            kind: 'business',
+            code: 'INVALID_PAYLOAD',
+            message: expect.stringContaining(issue) as unknown,
+          }) as unknown,
+        }),
+      ),
+    );
+    // Answered on the first run: a business failure is not retried.
+    for (const name of ['order-service', 'payment-service', 'inventory-service'] as const) {
+      await expect(
+        running(name).dataSource.query(
+          'SELECT status, attempts FROM event_process WHERE saga_id = ?',
+          [sagaId],
+        ),
+      ).resolves.toEqual([{ status: 'DONE', attempts: 1 }]);
+    }
+    expect(
+      (await readOrders(running('order-service').dataSource)).map((o) => o.orderId),
+    ).not.toContain(orderId);
+    const payments = await readPaymentsSnapshot(running('payment-service').dataSource);
+    expect(payments.reservations.filter((r) => r.orderId === orderId)).toEqual([]);
+  });
+
+  it('serve the admin routes of their participant', async () => {
+    const { url } = running('inventory-service');
+
+    const deadLetters = await fetch(`${url}/dead-letters?limit=5`);
+    const failed = await fetch(`${url}/inbox/failed`);
+    const retry = await fetch(`${url}/inbox/failed/inventory-service/m-1/retry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+
+    expect(deadLetters.status).toBe(200);
+    await expect(deadLetters.json()).resolves.toEqual({ items: [], nextBeforeId: null });
+    expect(failed.status).toBe(200);
+    await expect(failed.json()).resolves.toEqual({ items: [], nextCursor: null });
+    expect(retry.status).toBe(400);
+    await expect(retry.json()).resolves.toMatchObject({
+      error: {
+        code: 'REQUEST_INVALID',
+        details: { issues: [expect.stringMatching(/^body\.actor/)] },
+      },
+    });
+  });
+
   it('compensate: out of stock, then credit released and the order rejected', async () => {
     const sagaId = `s-${driver.suffix}-stock`;
     const orderId = `o-${driver.suffix}-stock`;

@@ -24,7 +24,7 @@ export * from './inventory-service/inventory-handlers';
 export * from './inventory-service/inventory-service';
 export * from './inventory-service/create-inventory-1767312200000';
 export * from './service-database';
-export * from './health-server';
+export * from './service-server';
 export * from './run-service';
 export * from './participant-settings';
 export * from './seed/service-database-target';

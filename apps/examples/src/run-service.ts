@@ -7,7 +7,7 @@ import { type DataSource } from 'typeorm';
 
 import { type ExampleServiceName, loadServiceConfig, type ServiceConfig } from './config';
 import { exampleServices } from './example-services';
-import { type HealthServer, startHealthServer } from './health-server';
+import { type ServiceServer, startServiceServer } from './service-server';
 import { participantSettings } from './participant-settings';
 import { openServiceDatabase } from './service-database';
 
@@ -24,7 +24,7 @@ export interface RunningService {
   readonly config: ServiceConfig;
   readonly participant: Participant;
   readonly dataSource: DataSource;
-  /** Where `/health`, `/ready` and `/stats` answer. */
+  /** Where `/health`, `/ready`, `/stats` and the admin routes answer. */
   readonly url: string;
   /** Stops HTTP, the participant (gracefully) and the database connections. */
   stop(): Promise<void>;
@@ -32,9 +32,10 @@ export interface RunningService {
 
 /**
  * Starts one example service from the environment (`SAGAFLOW_*`, see `loadServiceConfig`):
- * opens and migrates its database (creating it if needed), serves `/health`, `/ready` and
- * `/stats`, and starts its participant. `/ready` answers 200 once commands are consumed.
- * On a failure, what was started is stopped and the error is thrown.
+ * opens and migrates its database (creating it if needed), serves `/health`, `/ready`,
+ * `/stats` and the participant's admin routes, and starts its participant. `/ready` answers
+ * 200 once commands are consumed. On a failure, what was started is stopped and the error
+ * is thrown.
  *
  * @example
  * ```ts
@@ -76,7 +77,7 @@ export async function runService(
       logger,
     });
     // Liveness answers while the participant starts; readiness once it runs.
-    const http: HealthServer = await startHealthServer({
+    const http: ServiceServer = await startServiceServer({
       host: config.http.host,
       port: options.httpPort ?? config.http.port,
       participant,

@@ -3,6 +3,7 @@ import { type Clock, type Inbox, type InboxRecord, type Logger, noopLogger } fro
 import { type DefaultJobOptions } from 'bullmq';
 
 import { isRetryableError } from './is-retryable-error';
+import { type LostJobObserver } from './lost-job';
 import { type QueueSetup, type ResolvedQueueSetup, resolveQueueSetup } from './queue-setup';
 import { systemClock } from './system-clock';
 
@@ -32,8 +33,12 @@ export interface EventProcessMessage {
   readonly messageId: string;
 }
 
-/** Hooks for metrics. A hook that throws is logged and changes nothing. */
-export interface EventProcessObserver {
+/**
+ * Hooks for metrics. A hook that throws is logged and changes nothing. `onJobLost`: a job
+ * whose Redis keys were gone (see {@link LostJobObserver}); its record comes back through
+ * the reconciler's requeue.
+ */
+export interface EventProcessObserver extends LostJobObserver {
   /**
    * A job ended well: `done` when the handler ran, `skipped` when the record was not
    * claimable (DONE already, or leased by another run).

@@ -13,6 +13,7 @@ import {
 import { isLastAttempt, unrecoverable } from './job-attempts';
 import { eventProcessJobId, requeueJobId } from './job-ids';
 import { JobQueueError } from './job-queue-error';
+import { lostJobOf, WorkerErrorLog } from './lost-job';
 import { runWorker } from './run-worker';
 
 /** A job's data: the record's key and, on a retry, the lease the previous run took. */
@@ -90,11 +91,14 @@ export class EventProcessWorkerPool {
         (job) => this.#process(consumer, job),
         { connection: setup.connection, prefix: setup.bullPrefix, concurrency, autorun: false },
       );
+      const errors = new WorkerErrorLog({
+        queue: consumer.queue.name,
+        message: 'EventProcess worker error',
+        logger,
+        observer: this.#options.observer,
+      });
       worker.on('error', (error) => {
-        logger.error('EventProcess worker error', {
-          queue: consumer.queue.name,
-          error: describeError(error),
-        });
+        errors.report(error);
       });
       consumer.worker = worker;
       runWorker(worker, logger);
@@ -297,7 +301,10 @@ export class EventProcessWorkerPool {
     });
     if (!final) {
       log.warn('handler failed; retrying', { error: describeError(error) });
-      await job.updateData({ ...job.data, leaseOf: record.updatedAt });
+      // A job lost with Redis cannot be updated; BullMQ reports it when failing it.
+      await job.updateData({ ...job.data, leaseOf: record.updatedAt }).catch((e: unknown) => {
+        if (lostJobOf(e, consumer.queue.name) === null) throw e;
+      });
       throw error;
     }
     log.error('handler failed for good; marking the record FAILED', {

@@ -17,3 +17,4 @@ export type {
   EventProcessWorkerPoolOptions,
 } from './event-process-worker-pool-options';
 export * from './recurring-jobs';
+export type { LostJob, LostJobObserver } from './lost-job';

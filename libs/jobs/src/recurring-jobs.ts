@@ -2,6 +2,7 @@ import { checkOptions, isPositiveInteger } from '@sagaflow/config';
 import { describeError, InvalidArgumentError, type Logger, noopLogger } from '@sagaflow/core';
 import { type Job, Queue, Worker } from 'bullmq';
 
+import { type LostJobObserver, WorkerErrorLog } from './lost-job';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
 import { runWorker } from './run-worker';
 
@@ -17,6 +18,11 @@ export interface RecurringJobsOptions extends QueueSetup {
   readonly reupsertIntervalMs?: number;
   /** Logs each task's failure and queue errors. @defaultValue `noopLogger` */
   readonly logger?: Logger;
+  /**
+   * Hooks for metrics: `onJobLost`, a run whose Redis keys were gone (its scheduler is
+   * upserted again, so the next run comes). @defaultValue none
+   */
+  readonly observer?: LostJobObserver;
 }
 
 interface Task {
@@ -48,6 +54,7 @@ export class RecurringJobs {
   readonly #setup: { readonly connection: QueueSetup['connection']; readonly bullPrefix: string };
   readonly #reupsertIntervalMs: number | undefined;
   readonly #logger: Logger;
+  readonly #observer: LostJobObserver;
   readonly #tasks = new Map<string, Task>();
   readonly #queue: Queue;
   #worker: Worker | null = null;
@@ -71,6 +78,7 @@ export class RecurringJobs {
     this.#setup = { connection: setup.connection, bullPrefix: setup.bullPrefix };
     this.#reupsertIntervalMs = reupsertIntervalMs;
     this.#logger = (options.logger ?? noopLogger).child({ queue: this.queueName });
+    this.#observer = options.observer ?? {};
     this.#queue = new Queue(this.queueName, {
       connection: setup.connection,
       prefix: setup.bullPrefix,
@@ -107,8 +115,14 @@ export class RecurringJobs {
       prefix: this.#setup.bullPrefix,
       autorun: false,
     });
+    const errors = new WorkerErrorLog({
+      queue: this.queueName,
+      message: 'maintenance worker error',
+      logger: this.#logger,
+      observer: this.#observer,
+    });
     worker.on('error', (error) => {
-      this.#logger.error('maintenance worker error', { error: describeError(error) });
+      errors.report(error);
     });
     try {
       await this.#upsertAll();

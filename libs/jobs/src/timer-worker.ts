@@ -5,11 +5,16 @@ import { type Job, Worker } from 'bullmq';
 import { timerQueueName } from './bull-timer-scheduler';
 import { isRetryableError } from './is-retryable-error';
 import { isLastAttempt, unrecoverable } from './job-attempts';
+import { type LostJobObserver, WorkerErrorLog } from './lost-job';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
 import { runWorker } from './run-worker';
 
-/** Hooks for metrics. A hook that throws is logged and changes nothing. */
-export interface TimerWorkerObserver {
+/**
+ * Hooks for metrics. A hook that throws is logged and changes nothing. `onJobLost`: a timer
+ * job whose Redis keys were gone (see {@link LostJobObserver}); recovery re-arms the timer
+ * from the saga's `pendingTimers`.
+ */
+export interface TimerWorkerObserver extends LostJobObserver {
   /** The handler took the timer. */
   onFired?(observation: { readonly timer: SagaTimer; readonly durationMs: number }): void;
   /** The handler failed; `final` when the timer will not be retried. */
@@ -81,8 +86,14 @@ export class TimerWorker {
       concurrency,
       autorun: false,
     });
+    const errors = new WorkerErrorLog({
+      queue: this.queueName,
+      message: 'timer worker error',
+      logger: this.#logger,
+      observer: this.#observer,
+    });
     this.#worker.on('error', (error) => {
-      this.#logger.error('timer worker error', { error: describeError(error) });
+      errors.report(error);
     });
   }
 

@@ -30,11 +30,9 @@ import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type CommandContext } from './command-context';
 import { type CommandHandler, type CommandHandlers } from './command-handler';
-import { ForwardPendingError } from './forward-pending-error';
-import { HandlerFailedError } from './handler-failed-error';
+import { ForwardPendingError, HandlerFailedError, StepResultRaceError } from './errors';
 import { type CommandOutcome } from './participant-metrics';
 import { type ParticipantMonitor } from './participant-monitor';
-import { StepResultRaceError } from './step-result-race-error';
 import { type StoredReply, storedPayload } from './stored-reply';
 
 /** What {@link CommandProcessor} needs; `createParticipant` wires it. */

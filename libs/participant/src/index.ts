@@ -10,6 +10,11 @@ export * from './participant';
 export type * from './participant-health';
 export * from './participant-options';
 export type * from './participant-metrics';
-export * from './forward-pending-error';
-export * from './handler-failed-error';
-export * from './step-result-race-error';
+export type {
+  DeadLetterListQuery,
+  DeadLetterPage,
+  FailedRecordPage,
+  FailedRecordQuery,
+  ParticipantAdmin,
+} from './participant-admin';
+export * from './errors';

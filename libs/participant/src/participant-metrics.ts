@@ -46,6 +46,12 @@ export interface ParticipantMetrics {
   }): void;
   /** A consumed record went to the dead letters (first time only). */
   onDeadLetter?(event: { readonly reasonCode: string }): void;
+  /**
+   * A BullMQ job (a command's, or a recovery run) lost its Redis keys while it ran — a
+   * Redis flush or a failover to an empty replica. Nothing is lost: the recovery job
+   * queues the command again from MySQL.
+   */
+  onJobLost?(event: { readonly queue: string }): void;
 }
 
 /** Counters since the participant was created; {@link ParticipantMetrics} in numbers. */
@@ -65,4 +71,6 @@ export interface ParticipantStats {
   /** Failed runs that were tried again. */
   readonly retries: number;
   readonly deadLetters: number;
+  /** BullMQ jobs whose Redis keys were gone when they finished (see `onJobLost`). */
+  readonly lostJobs: number;
 }

@@ -29,6 +29,7 @@ export class ParticipantMonitor {
     technicalFailures: 0,
     retries: 0,
     deadLetters: 0,
+    lostJobs: 0,
   };
 
   constructor(metrics: ParticipantMetrics, logger: Logger) {
@@ -68,6 +69,11 @@ export class ParticipantMonitor {
   deadLetter(reasonCode: string): void {
     this.#count('deadLetters', 1);
     this.#call('onDeadLetter', () => this.#metrics.onDeadLetter?.({ reasonCode }));
+  }
+
+  jobLost(queue: string): void {
+    this.#count('lostJobs', 1);
+    this.#call('onJobLost', () => this.#metrics.onJobLost?.({ queue }));
   }
 
   #count(counter: keyof ParticipantStats, by: number): void {

@@ -12,13 +12,14 @@ function recordingLogger(lines: { message: string; fields?: LogFields }[]): Logg
 }
 
 describe('ParticipantMonitor', () => {
-  it('counts outcomes, duplicates, retries and dead letters, and calls the hooks', () => {
+  it('counts outcomes, duplicates, retries, dead letters and lost jobs, and calls the hooks', () => {
     const events: unknown[] = [];
     const metrics: ParticipantMetrics = {
       onHandled: (e) => events.push(['handled', e.outcome]),
       onDuplicate: (e) => events.push(['duplicate', e.reason, e.count]),
       onFailure: (e) => events.push(['failure', e.kind, e.code]),
       onDeadLetter: (e) => events.push(['dead letter', e.reasonCode]),
+      onJobLost: (e) => events.push(['job lost', e.queue]),
     };
     const monitor = new ParticipantMonitor(metrics, recordingLogger([]));
 
@@ -32,6 +33,7 @@ describe('ParticipantMonitor', () => {
     monitor.duplicate('step-applied', 1);
     monitor.failure('ReserveCredit', 'retry', 'ECONNRESET');
     monitor.deadLetter('UNKNOWN_MESSAGE_TYPE');
+    monitor.jobLost('sagaflow-ep-payment-service');
 
     expect(monitor.stats).toEqual({
       handled: 5,
@@ -43,6 +45,7 @@ describe('ParticipantMonitor', () => {
       technicalFailures: 1,
       retries: 1,
       deadLetters: 1,
+      lostJobs: 1,
     });
     expect(events).toEqual([
       ['handled', 'applied'],
@@ -54,6 +57,7 @@ describe('ParticipantMonitor', () => {
       ['duplicate', 'step-applied', 1],
       ['failure', 'retry', 'ECONNRESET'],
       ['dead letter', 'UNKNOWN_MESSAGE_TYPE'],
+      ['job lost', 'sagaflow-ep-payment-service'],
     ]);
   });
 

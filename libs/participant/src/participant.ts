@@ -22,6 +22,7 @@ import {
 } from '@sagaflow/redis';
 
 import { CommandProcessor } from './command-processor';
+import { ParticipantAdmin } from './participant-admin';
 import { type HealthCheck, type ParticipantHealth } from './participant-health';
 import { type ParticipantStats } from './participant-metrics';
 import { ParticipantMonitor } from './participant-monitor';
@@ -34,6 +35,7 @@ import {
 /** What a started participant runs; built by `start()`, torn down by `stop()`. */
 interface Runtime {
   readonly consumer: InboxConsumer;
+  readonly publisher: TransactionalPublisher;
   readonly relay: OutboxRelay;
   readonly pool: EventProcessWorkerPool;
   readonly recurring: RecurringJobs;
@@ -70,6 +72,9 @@ export class Participant {
   readonly #o: ResolvedParticipantOptions;
   readonly #monitor: ParticipantMonitor;
   readonly #logger: Logger;
+  readonly #inbox: MySqlInbox;
+  readonly #deadLetters: MySqlDeadLetterStore;
+  readonly #admin: ParticipantAdmin;
   #runtime: Runtime | null = null;
   #transition: Promise<void> = Promise.resolve();
 
@@ -77,6 +82,22 @@ export class Participant {
     this.#o = resolveParticipantOptions(options);
     this.#logger = this.#o.logger.child({ participant: this.#o.name });
     this.#monitor = new ParticipantMonitor(this.#o.metrics, this.#logger);
+    this.#inbox = new MySqlInbox(this.#o.dataSource, { clock: this.#o.clock });
+    this.#deadLetters = new MySqlDeadLetterStore(this.#o.dataSource, { clock: this.#o.clock });
+    this.#admin = new ParticipantAdmin({
+      name: this.#o.name,
+      commandTopic: this.#o.topics.commands(this.#o.name),
+      deadLetters: this.#deadLetters,
+      inbox: this.#inbox,
+      runtime: () => {
+        const runtime = this.#runtime;
+        return runtime === null
+          ? null
+          : { sender: runtime.publisher, requeue: (records) => runtime.pool.requeue(records) };
+      },
+      clock: this.#o.clock,
+      logger: this.#logger.child({ component: 'admin' }),
+    });
   }
 
   /** The participant's name. */
@@ -87,6 +108,14 @@ export class Participant {
   /** True between a successful {@link start} and {@link stop}. */
   get running(): boolean {
     return this.#runtime !== null;
+  }
+
+  /**
+   * The operator surface: list and replay this participant's dead letters, list and retry
+   * its FAILED EventProcess records — as methods, or over HTTP with `admin.handle(req, res)`.
+   */
+  get admin(): ParticipantAdmin {
+    return this.#admin;
   }
 
   /** Counters since creation (they survive a stop and start). */
@@ -191,9 +220,8 @@ export class Participant {
       });
       opened.push(['queue connection', () => closeRedis(connection, REDIS_QUIT_TIMEOUT_MS)]);
 
-      const mySqlInbox = new MySqlInbox(o.dataSource, { clock: o.clock });
       const statuses = new RedisEventProcessCache(redis);
-      const inbox = new CachedInbox(mySqlInbox, statuses, { logger: log });
+      const inbox = new CachedInbox(this.#inbox, statuses, { logger: log });
 
       const publisher = new TransactionalPublisher({
         kafka: o.kafka,
@@ -218,7 +246,7 @@ export class Participant {
       const processor = new CommandProcessor({
         consumer: o.name,
         dataSource: o.dataSource,
-        inbox: mySqlInbox,
+        inbox: this.#inbox,
         topics: o.topics,
         handlers: o.handlers,
         clock: o.clock,
@@ -229,6 +257,12 @@ export class Participant {
         },
       });
       const queues = { connection, queuePrefix: o.redis.queuePrefix };
+      // A job lost with Redis is logged at warn by the worker; the recovery job repairs it.
+      const lostJobs = {
+        onJobLost: ({ queue }: { readonly queue: string }) => {
+          this.#monitor.jobLost(queue);
+        },
+      };
       const pool = new EventProcessWorkerPool({
         ...queues,
         inbox,
@@ -242,6 +276,7 @@ export class Participant {
         onClaimFailed: (message, error) => processor.answerUnclaimed(message, error),
         clock: o.clock,
         logger: log,
+        observer: lostJobs,
       });
       opened.push(['worker pool', () => pool.close()]);
       await pool.start();
@@ -250,15 +285,15 @@ export class Participant {
         eventProcessCache: statuses,
         // The database may hold other consumers' records: this participant requeues its own.
         inboxSource: {
-          findStale: (olderThan, limit) => mySqlInbox.findStale(olderThan, limit, o.name),
-          get: (consumer, messageId) => mySqlInbox.get(consumer, messageId),
+          findStale: (olderThan, limit) => this.#inbox.findStale(olderThan, limit, o.name),
+          get: (consumer, messageId) => this.#inbox.get(consumer, messageId),
         },
         requeue: (records) => pool.requeue(records),
         staleInboxAfterMs: o.leaseMs,
         clock: o.clock,
         logger: log,
       });
-      const recurring = new RecurringJobs({ ...queues, logger: log });
+      const recurring = new RecurringJobs({ ...queues, logger: log, observer: lostJobs });
       recurring.register(RECOVERY_TASK, o.recoveryIntervalMs, () => reconciler.run());
       recurring.register(OUTBOX_CLEANUP_TASK, o.outboxCleanupIntervalMs, () =>
         this.#cleanOutbox(outbox),
@@ -289,7 +324,7 @@ export class Participant {
           await pool.enqueue(accepted);
         },
         deadLetters: {
-          store: new MySqlDeadLetterStore(o.dataSource, { clock: o.clock }),
+          store: this.#deadLetters,
           topic: o.topics.deadLetters,
           publisher,
         },
@@ -307,6 +342,7 @@ export class Participant {
 
       return {
         consumer,
+        publisher,
         relay,
         pool,
         recurring,

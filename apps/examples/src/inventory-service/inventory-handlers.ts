@@ -2,13 +2,15 @@ import { BusinessError } from '@sagaflow/core';
 import { commandHandler, type CommandHandlers } from '@sagaflow/participant';
 import { z } from 'zod';
 
+import { orderFields } from '../order-fields';
 import { StockEntity } from './stock-entity';
 import { StockReservationEntity } from './stock-reservation-entity';
 
-const orderId = z.string().min(1).max(64);
+const { orderId } = orderFields;
 
 /**
- * The inventory-service's commands:
+ * The inventory-service's commands (payloads bounded by `orderFields`: a bad one is
+ * answered with the business failure `INVALID_PAYLOAD`):
  * - `ReserveStock`: moves `quantity` units of the SKU from available to reserved for the
  *   order, under a row lock on the SKU (`UNKNOWN_SKU`; `OUT_OF_STOCK` when fewer are
  *   available);
@@ -17,7 +19,7 @@ const orderId = z.string().min(1).max(64);
  */
 export const inventoryHandlers: CommandHandlers = {
   ReserveStock: commandHandler(
-    z.object({ orderId, sku: z.string().min(1).max(64), quantity: z.number().int().positive() }),
+    z.object({ orderId, sku: orderFields.sku, quantity: orderFields.quantity }),
     async (payload, { manager, now }) => {
       const stock = await manager.findOne(StockEntity, {
         where: { sku: payload.sku },

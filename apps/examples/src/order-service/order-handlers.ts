@@ -2,13 +2,15 @@ import { BusinessError } from '@sagaflow/core';
 import { commandHandler, type CommandHandlers } from '@sagaflow/participant';
 import { z } from 'zod';
 
+import { orderFields } from '../order-fields';
 import { NotificationEntity } from './notification-entity';
 import { OrderEntity } from './order-entity';
 
-const orderId = z.string().min(1).max(64);
+const { orderId } = orderFields;
 
 /**
- * The order-service's commands:
+ * The order-service's commands (payloads bounded by `orderFields`: a bad one is answered
+ * with the business failure `INVALID_PAYLOAD`):
  * - `CreateOrder`: records a PENDING order (`ORDER_EXISTS` if the id is taken);
  * - `RejectOrder` (compensation of `CreateOrder`): PENDING ⇒ REJECTED; an absent order needs
  *   nothing undone;
@@ -19,10 +21,10 @@ export const orderHandlers: CommandHandlers = {
   CreateOrder: commandHandler(
     z.object({
       orderId,
-      customerId: z.string().min(1).max(64),
-      sku: z.string().min(1).max(64),
-      quantity: z.number().int().positive(),
-      amount: z.number().positive(),
+      customerId: orderFields.customerId,
+      sku: orderFields.sku,
+      quantity: orderFields.quantity,
+      amount: orderFields.amount,
     }),
     async (order, { manager, now }) => {
       const existing = await manager.findOne(OrderEntity, {
@@ -86,7 +88,7 @@ export const orderHandlers: CommandHandlers = {
   }),
 
   NotifyCustomer: commandHandler(
-    z.object({ orderId, customerId: z.string(), status: z.string() }),
+    z.object({ orderId, customerId: orderFields.customerId, status: z.string().min(1).max(16) }),
     async (payload, { manager, now, logger }) => {
       const sent = await manager.findOne(NotificationEntity, {
         where: { orderId: payload.orderId },

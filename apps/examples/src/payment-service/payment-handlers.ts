@@ -3,13 +3,15 @@ import { commandHandler, type CommandHandlers } from '@sagaflow/participant';
 import { z } from 'zod';
 
 import { money, toCents } from '../money';
+import { orderFields } from '../order-fields';
 import { CreditReservationEntity } from './credit-reservation-entity';
 import { CustomerEntity } from './customer-entity';
 
-const orderId = z.string().min(1).max(64);
+const { orderId } = orderFields;
 
 /**
- * The payment-service's commands:
+ * The payment-service's commands (payloads bounded by `orderFields`: a bad one is answered
+ * with the business failure `INVALID_PAYLOAD`):
  * - `ReserveCredit`: holds `amount` of the customer's credit for the order, under a row lock
  *   on the customer (`UNKNOWN_CUSTOMER`; `CREDIT_LIMIT_EXCEEDED` when the limit minus what
  *   is held is less than the amount);
@@ -18,11 +20,7 @@ const orderId = z.string().min(1).max(64);
  */
 export const paymentHandlers: CommandHandlers = {
   ReserveCredit: commandHandler(
-    z.object({
-      orderId,
-      customerId: z.string().min(1).max(64),
-      amount: z.number().positive(),
-    }),
+    z.object({ orderId, customerId: orderFields.customerId, amount: orderFields.amount }),
     async (payload, { manager, now }) => {
       const customer = await manager.findOne(CustomerEntity, {
         where: { customerId: payload.customerId },

@@ -1,13 +1,19 @@
 import { defineSaga, type SagaDefinition } from '@sagaflow/core';
 import { z } from 'zod';
 
-/** The input of a place-order saga; its business key is the `orderId`. */
+import { orderFields } from '../order-fields';
+
+/**
+ * The input of a place-order saga; its business key is the `orderId`. Bounded as the
+ * services store it (see `orderFields`): `quantity` 1–1000, `amount` positive with at most
+ * two decimals and at most 9 999 999 999.99.
+ */
 export const placeOrderInput = z.object({
-  orderId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(64),
-  sku: z.string().min(1).max(64),
-  quantity: z.number().int().positive(),
-  amount: z.number().positive(),
+  orderId: orderFields.orderId,
+  customerId: orderFields.customerId,
+  sku: orderFields.sku,
+  quantity: orderFields.quantity,
+  amount: orderFields.amount,
 });
 
 /** A place-order request. */

@@ -1,4 +1,4 @@
-import { BusinessError, toMermaid } from '@sagaflow/core';
+import { BusinessError, InvalidSagaInputError, toMermaid } from '@sagaflow/core';
 import { createSagaTestKit, type ParticipantHandlers } from '@sagaflow/core/testing';
 
 import packageJson from '../../package.json';
@@ -183,6 +183,25 @@ describe('place-order saga', () => {
       1, 2, 3, 4, 5,
     ]);
     expect(notified.has('c-1-o-1')).toBe(true);
+  });
+
+  it.each([
+    ['an amount DECIMAL(12,2) cannot hold', { amount: 1e308 }, 'amount'],
+    ['a fraction of a cent', { amount: 0.001 }, 'amount'],
+    ['more than 1000 units', { quantity: 1001 }, 'quantity'],
+  ])('refuses to start with %s, naming the field, before any command', async (_, bad, field) => {
+    const { participants } = services();
+    const kit = createSagaTestKit({ definitions: [placeOrder], participants });
+
+    // The orchestrator answers this error with 400 and its issues.
+    const start = kit.start('place-order', { ...order, ...bad });
+
+    await expect(start).rejects.toBeInstanceOf(InvalidSagaInputError);
+    await expect(start).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+      issues: [expect.stringContaining(field) as unknown],
+    });
+    expect(kit.sentCommands()).toEqual([]);
   });
 
   it('applies its options to every step and compensation', () => {

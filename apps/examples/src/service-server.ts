@@ -1,20 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-import { type Logger } from '@sagaflow/core';
+import { describeError, type Logger } from '@sagaflow/core';
 import { type Participant } from '@sagaflow/participant';
 
-/** Options of {@link startHealthServer}. */
-export interface HealthServerOptions {
+/** Options of {@link startServiceServer}. */
+export interface ServiceServerOptions {
   readonly host: string;
-  /** `0` picks a free port (see {@link HealthServer.url}). */
+  /** `0` picks a free port (see {@link ServiceServer.url}). */
   readonly port: number;
   readonly participant: Participant;
   readonly logger: Logger;
 }
 
-/** A listening health server. */
-export interface HealthServer {
+/** A listening service server. */
+export interface ServiceServer {
   /** `http://<host>:<port>`, with the port actually bound. */
   readonly url: string;
   /** Stops accepting connections and closes the idle ones. */
@@ -22,30 +22,31 @@ export interface HealthServer {
 }
 
 /**
- * Serves an example service's probes over plain `node:http`:
+ * Serves an example service's probes and its participant's admin routes over plain
+ * `node:http`:
  * - `GET /health` — liveness: 200 `{ "status": "ok", "service": … }` while the process runs;
  * - `GET /ready` — readiness: 200 when the participant runs and Kafka, MySQL and Redis
  *   answer, else 503; the body has each check;
- * - `GET /stats` — the participant's counters (handled, duplicates, failures, dead letters).
+ * - `GET /stats` — the participant's counters (handled, duplicates, failures, dead letters);
+ * - the admin routes of `participant.admin`: `GET /dead-letters`, `GET /dead-letters/:id`,
+ *   `POST /dead-letters/:id/replay`, `GET /inbox/failed`,
+ *   `POST /inbox/failed/:consumer/:messageId/retry`.
  *
  * @example
  * ```ts
- * const server = await startHealthServer({ host: '127.0.0.1', port: 8082, participant, logger });
+ * const server = await startServiceServer({ host: '127.0.0.1', port: 8082, participant, logger });
  * await fetch(`${server.url}/ready`);
  * ```
  */
-export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
+export async function startServiceServer(options: ServiceServerOptions): Promise<ServiceServer> {
   const { participant, logger } = options;
   const server = createServer((request, response) => {
-    route(request, participant).then(
-      ({ status, body }) => {
-        send(response, status, body);
-      },
-      (error: unknown) => {
-        logger.error('health request failed', { error, url: request.url });
-        send(response, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
-      },
-    );
+    serve(request, response, participant).catch((error: unknown) => {
+      logger.error('HTTP request failed', { error: describeError(error), url: request.url });
+      if (!response.headersSent) {
+        send(response, 500, { error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
+      }
+    });
   });
   server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve, reject) => {
@@ -57,7 +58,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
-  logger.info('health server listening', { url });
+  logger.info('service server listening', { url });
   return {
     url,
     close: () =>
@@ -71,12 +72,23 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   };
 }
 
-async function route(
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  participant: Participant,
+): Promise<void> {
+  if (await participant.admin.handle(request, response)) return;
+  const { status, body } = await probe(request, participant);
+  send(response, status, body);
+}
+
+async function probe(
   request: IncomingMessage,
   participant: Participant,
 ): Promise<{ status: number; body: unknown }> {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  if (request.method !== 'GET') {
+  const known = ['/health', '/ready', '/stats'].includes(path);
+  if (known && request.method !== 'GET') {
     return { status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET only' } } };
   }
   switch (path) {
