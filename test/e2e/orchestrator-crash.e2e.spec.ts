@@ -16,8 +16,8 @@ const fixture = useStack(
   {
     env: {
       orchestrator: {
-        // Shorter than the outage (a restart after SIGKILL consumes again once Kafka expired
-        // the dead member's session, 30 s): in-flight steps time out and are retried, some
+        // About the outage (a restart after SIGKILL consumes again once Kafka expired the
+        // dead member's session, 10 s): in-flight steps time out and are retried, some
         // sagas give up and compensate. A compensation outlasts the outage (5 attempts of
         // 10 s, 0.5–4 s apart), so none is parked.
         SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS: '10000',

@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   type Environment,
   type EnvOutput,
   envInteger,
@@ -45,8 +46,47 @@ const orchestratorEnv = {
   logLevel: logLevelEnv(),
   /** `SAGAFLOW_HTTP_HOST` / `SAGAFLOW_HTTP_PORT` of the status and admin API. @defaultValue `127.0.0.1:8080` */
   http: httpEnv({ port: 8080 }),
-  /** `SAGAFLOW_KAFKA_*`. @defaultValue brokers `127.0.0.1:9092`, client id `sagaflow-orchestrator` */
-  kafka: kafkaEnv({ clientId: 'sagaflow-orchestrator' }),
+  /**
+   * `SAGAFLOW_KAFKA_*`: the connection, and the replies consumer's group timings. The
+   * timings decide how soon a restarted instance consumes again after its predecessor died
+   * without leaving the group (SIGKILL, a lost host): the coordinator holds the new member
+   * until the dead one's session expired. kafkajs has no static membership
+   * (`group.instance.id`), so a restart cannot take its predecessor's place at once; a short
+   * session is the lever. A graceful stop leaves the group, so it does not wait.
+   * @defaultValue brokers `127.0.0.1:9092`, client id `sagaflow-orchestrator`, session 10 s,
+   * heartbeat 1 s, rebalance 20 s
+   */
+  kafka: {
+    ...kafkaEnv({ clientId: 'sagaflow-orchestrator' }),
+    /**
+     * `SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS`: a member silent this long is removed from the
+     * group, 1000–1800000; the broker refuses values below its
+     * `group.min.session.timeout.ms` (6000 by default). Longer rides out longer pauses
+     * (GC, an overloaded host) without a rebalance; shorter lets a restart after a crash
+     * consume sooner. @defaultValue `10000`
+     */
+    sessionTimeoutMs: envVar(
+      'SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS',
+      envInteger({ default: 10_000, min: 1000, max: 1_800_000 }),
+    ),
+    /**
+     * `SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS`: how often the member heartbeats, 100–600000, at
+     * most a third of the session timeout. @defaultValue `1000`
+     */
+    heartbeatIntervalMs: envVar(
+      'SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS',
+      envInteger({ default: 1000, min: 100, max: 600_000 }),
+    ),
+    /**
+     * `SAGAFLOW_KAFKA_REBALANCE_TIMEOUT_MS`: how long the coordinator waits for the live
+     * members to rejoin during a rebalance (a member rejoins once the batch in hand is
+     * committed), 1000–1800000. @defaultValue `20000`
+     */
+    rebalanceTimeoutMs: envVar(
+      'SAGAFLOW_KAFKA_REBALANCE_TIMEOUT_MS',
+      envInteger({ default: 20_000, min: 1000, max: 1_800_000 }),
+    ),
+  },
   /** `SAGAFLOW_MYSQL_*`: the event store's database. @defaultValue database `sagaflow` */
   mysql: mysqlEnv({ database: 'sagaflow' }),
   /** `SAGAFLOW_REDIS_*`. @defaultValue `redis://127.0.0.1:6379`, prefix `sagaflow:orchestrator:` */
@@ -80,6 +120,34 @@ const orchestratorEnv = {
     'SAGAFLOW_RECONCILIATION_INTERVAL_MS',
     envInteger({ default: 60_000, min: 1000, max: 86_400_000 }),
   ),
+  /**
+   * Admission control of `POST /sagas`: new sagas are refused (429 with `Retry-After`)
+   * while a backlog count is at or above its bound; 0 turns a bound off. The counts are
+   * read from MySQL at most every 500 ms, whatever the request rate, and shared by the
+   * instances (they share the database).
+   * @defaultValue at most 10000 replies waiting to be applied; in-flight sagas unbounded
+   */
+  admission: {
+    /**
+     * `SAGAFLOW_ADMISSION_MAX_PENDING_REPLIES`: EventProcess records RECEIVED or PROCESSING
+     * (replies recorded but not applied yet: the worker pool's backlog), 0–100000000. A
+     * backlog this deep means decisions already lag far behind the replies; new sagas would
+     * only add to it. @defaultValue `10000`
+     */
+    maxPendingReplies: envVar(
+      'SAGAFLOW_ADMISSION_MAX_PENDING_REPLIES',
+      envInteger({ default: 10_000, min: 0, max: 100_000_000 }),
+    ),
+    /**
+     * `SAGAFLOW_ADMISSION_MAX_IN_FLIGHT_SAGAS`: sagas RUNNING or COMPENSATING, 0–100000000;
+     * 0 = no bound. Off by default: how many sagas may wait at once (on long timeouts,
+     * slow participants) depends on the deployment. @defaultValue `0`
+     */
+    maxInFlightSagas: envVar(
+      'SAGAFLOW_ADMISSION_MAX_IN_FLIGHT_SAGAS',
+      envInteger({ default: 0, min: 0, max: 100_000_000 }),
+    ),
+  },
 };
 
 /** The orchestrator's configuration, as {@link loadOrchestratorConfig} returns it. */
@@ -97,5 +165,17 @@ export type OrchestratorConfig = EnvOutput<typeof orchestratorEnv>;
  * ```
  */
 export function loadOrchestratorConfig(env: Environment): OrchestratorConfig {
-  return readEnv(orchestratorEnv, env);
+  const config = readEnv(orchestratorEnv, env);
+  const { sessionTimeoutMs, heartbeatIntervalMs } = config.kafka;
+  // Kafka's own advice: a member that misses two heartbeats still keeps its session.
+  if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
+    throw new ConfigError([
+      {
+        variable: orchestratorEnv.kafka.heartbeatIntervalMs.name,
+        value: JSON.stringify(String(heartbeatIntervalMs)),
+        expected: `at most a third of SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`,
+      },
+    ]);
+  }
+  return config;
 }

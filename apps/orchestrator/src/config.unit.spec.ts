@@ -13,7 +13,13 @@ describe('loadOrchestratorConfig', () => {
       serviceName: 'orchestrator',
       logLevel: 'info',
       http: { host: '127.0.0.1', port: 8080 },
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'sagaflow-orchestrator' },
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        clientId: 'sagaflow-orchestrator',
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 1000,
+        rebalanceTimeoutMs: 20_000,
+      },
       mysql: {
         host: '127.0.0.1',
         port: 3306,
@@ -29,6 +35,7 @@ describe('loadOrchestratorConfig', () => {
       outboxPollIntervalMs: 1000,
       inboxLeaseMs: 15_000,
       reconciliationIntervalMs: 60_000,
+      admission: { maxPendingReplies: 10_000, maxInFlightSagas: 0 },
     });
   });
 
@@ -65,13 +72,24 @@ describe('loadOrchestratorConfig', () => {
       SAGAFLOW_OUTBOX_POLL_INTERVAL_MS: '250',
       SAGAFLOW_INBOX_LEASE_MS: '30000',
       SAGAFLOW_RECONCILIATION_INTERVAL_MS: '5000',
+      SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS: '6000',
+      SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS: '2000',
+      SAGAFLOW_KAFKA_REBALANCE_TIMEOUT_MS: '15000',
+      SAGAFLOW_ADMISSION_MAX_PENDING_REPLIES: '0',
+      SAGAFLOW_ADMISSION_MAX_IN_FLIGHT_SAGAS: '5000',
     });
     expect(config).toEqual(
       expect.objectContaining({
         sagasModule: '@acme/sagas',
         serviceName: 'orchestrator-2',
         http: { host: '0.0.0.0', port: 9080 },
-        kafka: { brokers: ['kafka:19092'], clientId: 'sagaflow-orchestrator' },
+        kafka: {
+          brokers: ['kafka:19092'],
+          clientId: 'sagaflow-orchestrator',
+          sessionTimeoutMs: 6000,
+          heartbeatIntervalMs: 2000,
+          rebalanceTimeoutMs: 15_000,
+        },
         mysql: expect.objectContaining({
           host: 'mysql',
           driver: 'mysql',
@@ -83,6 +101,7 @@ describe('loadOrchestratorConfig', () => {
         outboxPollIntervalMs: 250,
         inboxLeaseMs: 30_000,
         reconciliationIntervalMs: 5000,
+        admission: { maxPendingReplies: 0, maxInFlightSagas: 5000 },
       }),
     );
   });
@@ -96,10 +115,27 @@ describe('loadOrchestratorConfig', () => {
     ['SAGAFLOW_INSTANCE_ID', 'pod 7', '1 to 128 characters [A-Za-z0-9._-]'],
     ['SAGAFLOW_RECONCILIATION_INTERVAL_MS', '1h', 'an integer from 1000 to 86400000'],
     ['SAGAFLOW_MYSQL_DRIVER', 'sqlite', 'one of mariadb, mysql'],
+    ['SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS', '500', 'an integer from 1000 to 1800000'],
+    ['SAGAFLOW_ADMISSION_MAX_PENDING_REPLIES', '-1', 'an integer from 0 to 100000000'],
+    ['SAGAFLOW_ADMISSION_MAX_IN_FLIGHT_SAGAS', 'many', 'an integer from 0 to 100000000'],
   ])('rejects %s=%s', (variable, value, expected) => {
     expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(ConfigError);
     expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(
       `${variable}="${value}": expected ${expected}`,
+    );
+  });
+
+  it('wants the heartbeat at most a third of the session timeout', () => {
+    const read = () =>
+      loadOrchestratorConfig({
+        ...SAGAS,
+        SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS: '6000',
+        SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS: '2500',
+      });
+
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(
+      'SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS="2500": expected at most a third of SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS (6000)',
     );
   });
 

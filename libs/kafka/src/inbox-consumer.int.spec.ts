@@ -289,13 +289,25 @@ describe('InboxConsumer over a real broker', () => {
     // inbox reports b0..b2 as duplicates.
     const third: ConsumedMessage[][] = [];
     const duplicates: InboxMessage[] = [];
-    const c = consumer({ groupId, topics: [topic], sink: inboxSink(inbox, third, duplicates) });
-    await c.start();
+    const states: string[] = [];
+    const c = consumer({
+      groupId,
+      topics: [topic],
+      sink: inboxSink(inbox, third, duplicates),
+      hooks: { onStateChange: ({ state }) => states.push(state) },
+    });
+    expect(c.state).toBe('stopped');
+    const starting = c.start();
+    expect(c.state).toBe('joining');
+    await starting;
+    expect(c.state).toBe('running');
     await env.eventually(
       async () => (await env.committedOffsets(groupId, topic))[0] === '8',
       'the resumed group to commit',
     );
     await c.stop();
+    expect(c.state).toBe('stopped');
+    expect(states).toEqual(['joining', 'running', 'stopped']);
     expect(third.flat().map((m) => [m.messageId, m.offset])).toEqual([
       ['b0', '5'],
       ['b1', '6'],
@@ -303,5 +315,21 @@ describe('InboxConsumer over a real broker', () => {
     ]);
     expect(duplicates.map((m) => m.messageId)).toEqual(['b0', 'b1', 'b2']);
     expect(inbox.records()).toHaveLength(8);
+  });
+
+  it('a stop during the join lets the join finish, then leaves the group', async () => {
+    const [topic] = await env.createTopics(['stop-joining'], 1);
+    if (topic === undefined) throw new Error('topic');
+    const groupId = env.group('stop-joining');
+    const c = consumer({ groupId, topics: [topic], sink: () => Promise.resolve() });
+
+    const starting = c.start();
+    expect(c.state).toBe('joining');
+    await Promise.all([starting, c.stop()]);
+
+    expect(c.state).toBe('stopped');
+    expect(c.running).toBe(false);
+    const described = await env.admin.describeGroups([groupId]);
+    expect(described.groups[0]?.members).toEqual([]);
   });
 });

@@ -44,6 +44,21 @@ export interface DeadLetterRouting {
   readonly publisher: RecordSender;
 }
 
+/**
+ * Where an {@link InboxConsumer} is in its group membership:
+ *
+ * - `stopped`: before {@link InboxConsumer.start}, after {@link InboxConsumer.stop}, or after
+ *   a start that failed;
+ * - `joining`: connecting and joining the group; after a SIGKILLed member of the same group
+ *   this lasts until the broker expires that member's session (`sessionTimeoutMs`), as the
+ *   coordinator waits for every known member to rejoin. Also after a crash kafkajs recovers
+ *   from, until the group is joined again;
+ * - `running`: the group is joined and batches are consumed (rebalances included);
+ * - `crashed`: kafkajs gave up on the consumer (an error it does not restart from, e.g. an
+ *   authorization error); nothing is consumed until the consumer is started again.
+ */
+export type InboxConsumerState = 'stopped' | 'joining' | 'running' | 'crashed';
+
 /** Callbacks for metrics; they must not throw (an error they throw is logged and ignored). */
 export interface InboxConsumerHooks {
   /** After each batch committed. */
@@ -66,6 +81,16 @@ export interface InboxConsumerHooks {
   }) => void;
   /** For each batch that failed and will be delivered again. */
   readonly onFailure?: (error: BatchFailedError) => void;
+  /**
+   * When {@link InboxConsumer.state} changes, e.g. to log or measure how long a restarted
+   * instance took to rejoin its group.
+   */
+  readonly onStateChange?: (event: {
+    readonly state: InboxConsumerState;
+    readonly previous: InboxConsumerState;
+    /** For `running`: how long the join that just completed took, in ms. */
+    readonly joinMs: number | null;
+  }) => void;
 }
 
 /** Options of {@link InboxConsumer}. */
@@ -100,7 +125,15 @@ export interface InboxConsumerOptions {
    * before a service's first start are consumed too. @defaultValue `true`
    */
   readonly fromBeginning?: boolean;
-  /** The group session: a member silent this long is removed, in ms. @defaultValue `30000` */
+  /**
+   * The group session: a member silent this long is removed, in ms. It bounds how long a
+   * member that died without leaving (SIGKILL, a lost host) holds its partitions, and so
+   * how long a restarted process waits to join (`joining`). The broker refuses values
+   * outside `group.min.session.timeout.ms`–`group.max.session.timeout.ms` (6 s–30 min by
+   * default). kafkajs has no static membership (`group.instance.id`, KIP-345), so a
+   * restarted process always joins as a new member: a short session is the only lever.
+   * @defaultValue `30000`
+   */
   readonly sessionTimeoutMs?: number;
   /** How often the member heartbeats (also during long batches), in ms. @defaultValue `3000` */
   readonly heartbeatIntervalMs?: number;
@@ -291,8 +324,10 @@ export class InboxConsumer {
   readonly #options: ResolvedOptions;
   readonly #logger: Logger;
   #consumer: Consumer | undefined;
+  /** The `run()` in progress (connect, subscribe, first join): `stop()` waits for it. */
+  #starting: Promise<void> | null = null;
+  #state: InboxConsumerState = 'stopped';
   #stop = new AbortController();
-  #crash: unknown;
   /** Failed batches in a row, across partitions: drives the back-off. */
   #failuresInRow = 0;
   #stats: InboxConsumerStats = {
@@ -318,21 +353,36 @@ export class InboxConsumer {
   }
 
   /**
-   * True between {@link start} and {@link stop}, unless kafkajs gave up on the consumer
-   * (a crash it does not restart from, e.g. an authorization error): readiness checks use it.
+   * True between {@link start} and {@link stop} (`joining` or `running`), unless kafkajs gave
+   * up on the consumer (`crashed`): readiness checks use it, or {@link state}.
    */
   get running(): boolean {
-    return this.#consumer !== undefined && this.#crash === undefined;
+    return this.#state === 'joining' || this.#state === 'running';
+  }
+
+  /** Where the consumer is in its group membership; see {@link InboxConsumerState}. */
+  get state(): InboxConsumerState {
+    return this.#state;
   }
 
   /**
    * Connects, subscribes and joins the group; resolves once the first join completed and
-   * consumption runs. Does nothing if already started.
+   * consumption runs — or once it failed in a way kafkajs restarts from, which leaves the
+   * consumer `joining` until the group is joined. Does nothing if already started.
    *
    * @throws {@link ConsumerStartError} (retryable) when connecting or subscribing fails.
    */
   async start(): Promise<void> {
     if (this.#consumer !== undefined) return;
+    this.#starting = this.#start();
+    try {
+      await this.#starting;
+    } finally {
+      this.#starting = null;
+    }
+  }
+
+  async #start(): Promise<void> {
     const o = this.#options;
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
@@ -347,14 +397,24 @@ export class InboxConsumer {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) {
         this.#logger.warn('consumer crashed; kafkajs restarts it', { error: payload.error });
+        this.#setState('joining', null);
       } else {
-        this.#crash = payload.error;
         this.#logger.error('consumer crashed and stopped consuming', { error: payload.error });
+        this.#setState('crashed', null);
       }
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Also at every rebalance: the member stays `running` throughout.
+      this.#logger.info('consumer joined its group', {
+        durationMs: payload.duration,
+        isLeader: payload.isLeader,
+        partitions: payload.memberAssignment,
+      });
+      this.#setState('running', payload.duration);
     });
     this.#consumer = consumer;
     this.#stop = new AbortController();
-    this.#crash = undefined;
+    this.#setState('joining', null);
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...o.topics], fromBeginning: o.fromBeginning });
@@ -366,6 +426,7 @@ export class InboxConsumer {
       });
     } catch (error) {
       this.#consumer = undefined;
+      this.#setState('stopped', null);
       await consumer.disconnect().catch((disconnectError: unknown) => {
         this.#logger.warn('disconnecting the consumer that failed to start failed', {
           error: disconnectError,
@@ -373,22 +434,38 @@ export class InboxConsumer {
       });
       throw new ConsumerStartError(o.groupId, { cause: error, context: { topics: o.topics } });
     }
-    this.#logger.info('consumer started', { topics: o.topics });
+    this.#logger.info('consumer started', { topics: o.topics, state: this.#state });
   }
 
   /**
    * Stops gracefully: the batch in hand is finished and committed (unless it is backing off
    * after a failure: then it is left uncommitted), later fetched batches are left alone,
-   * the member leaves the group and disconnects. Nothing durable stays uncommitted for
-   * long, nothing not durable is committed.
+   * the member leaves the group (so the others take its partitions over at once, not after
+   * its session timed out) and disconnects. Nothing durable stays uncommitted for long,
+   * nothing not durable is committed.
+   *
+   * A start in progress is let finish first (kafkajs cannot abandon a join half-way
+   * without risking a member that rejoins after the disconnect): during `joining` the stop
+   * may take up to `sessionTimeoutMs`.
    */
   async stop(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
     const consumer = this.#consumer;
     if (consumer === undefined) return;
     this.#stop.abort();
     await consumer.disconnect();
     this.#consumer = undefined;
+    this.#setState('stopped', null);
     this.#logger.info('consumer stopped', { ...this.#stats });
+  }
+
+  #setState(state: InboxConsumerState, joinMs: number | null): void {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.#hook('onStateChange', () =>
+      this.#options.hooks.onStateChange?.({ state, previous, joinMs }),
+    );
   }
 
   async #handleBatch(payload: EachBatchPayload): Promise<void> {

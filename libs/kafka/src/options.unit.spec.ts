@@ -55,6 +55,7 @@ describe('options validation', () => {
       deadLetters,
     });
     expect(consumer.running).toBe(false);
+    expect(consumer.state).toBe('stopped');
     expect(consumer.stats).toEqual({
       received: 0,
       delivered: 0,

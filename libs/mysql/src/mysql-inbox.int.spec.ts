@@ -230,6 +230,27 @@ describe('MySqlInbox', () => {
     await expect(inbox.countFailed()).resolves.toBe(before + 3);
   });
 
+  it("counts RECEIVED and PROCESSING records, all of them or one consumer's", async () => {
+    const inbox = new MySqlInbox(db.dataSource);
+    const other = `${consumer}-other`;
+    const before = await inbox.countPending();
+    await inbox.receive([
+      message('p1'),
+      message('p2'),
+      message('p3'),
+      message('p4'),
+      { ...message('p5'), consumer: other },
+    ]);
+    await inbox.claim(consumer, message('p2').messageId, anHourAgo());
+    await inbox.complete(consumer, message('p3').messageId);
+    await inbox.fail(consumer, message('p4').messageId, 'boom');
+
+    await expect(inbox.countPending(consumer)).resolves.toBe(2);
+    await expect(inbox.countPending(other)).resolves.toBe(1);
+    await expect(inbox.countPending(`${consumer}-nobody`)).resolves.toBe(0);
+    await expect(inbox.countPending()).resolves.toBe(before + 3);
+  });
+
   it("finds one consumer's stale records only, when asked", async () => {
     const clock = { now: () => new Date('2031-02-01T00:00:00.000Z') };
     const inbox = new MySqlInbox(db.dataSource, { clock });

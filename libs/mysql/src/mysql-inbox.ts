@@ -125,7 +125,8 @@ const MAX_CHARS_PER_INSERT = 4_000_000;
  * `claim` is one conditional UPDATE (RECEIVED or FAILED, or PROCESSING with an expired
  * lease), so concurrent claims cannot both win. The `…In(manager, …)` variants write in the
  * caller's transaction (a participant marks DONE together with its business change). For
- * operators: `listFailed`, `countFailed` and `retryFailed` (FAILED back to RECEIVED).
+ * operators: `listFailed`, `countFailed` and `retryFailed` (FAILED back to RECEIVED); for
+ * admission control, `countPending`.
  *
  * @example
  * ```ts
@@ -250,6 +251,20 @@ export class MySqlInbox implements Inbox {
     const rows = await this.#dataSource.query<{ n: number | string }[]>(
       `SELECT COUNT(*) AS n FROM event_process
         WHERE status = 'FAILED' ${consumer === undefined ? '' : 'AND consumer = ?'}`,
+      consumer === undefined ? [] : [consumer],
+    );
+    return toNumber(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * How many records are RECEIVED or PROCESSING — recorded but not applied yet: the backlog
+   * of the worker pool, which admission control bounds. Only `consumer`'s when given. The
+   * `(status, updated_at)` index serves it: the cost follows the backlog, not the table.
+   */
+  async countPending(consumer?: string): Promise<number> {
+    const rows = await this.#dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM event_process
+        WHERE status IN ('RECEIVED', 'PROCESSING') ${consumer === undefined ? '' : 'AND consumer = ?'}`,
       consumer === undefined ? [] : [consumer],
     );
     return toNumber(rows[0]?.n ?? 0);

@@ -149,6 +149,10 @@ describe('SagaQueries', () => {
     });
   });
 
+  it('counts the sagas in flight: RUNNING and COMPENSATING', async () => {
+    await expect(queries.countActive()).resolves.toBe(12);
+  });
+
   it('computes throughput and nearest-rank latency percentiles of sagas ended in a window', async () => {
     const from = minutes(0);
     const to = minutes(30);

@@ -249,6 +249,17 @@ export class SagaQueries {
   }
 
   /**
+   * How many sagas are RUNNING or COMPENSATING: in flight, not ended nor parked. One
+   * `COUNT(*)` over the `(status, updated_at)` index, for admission control.
+   */
+  async countActive(): Promise<number> {
+    const rows = await this.#dataSource.query<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM saga_instance WHERE status IN ('RUNNING', 'COMPENSATING')`,
+    );
+    return toNumber(rows[0]?.n ?? 0);
+  }
+
+  /**
    * Sagas started and ended in `[from, to)`, the throughput of ended sagas, and the
    * p50/p95/p99/mean/max duration of the ended ones.
    */

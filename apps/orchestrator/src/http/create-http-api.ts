@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SagaflowError } from '@sagaflow/core';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
+import { refusalError, RequestRefusedError } from './errors/admission-errors';
 import { RouteNotFoundError } from './errors/route-not-found-error';
 import { toErrorResponse } from './error-response';
 import { type HttpApiDeps, resolveHttpApiDeps } from './http-api-deps';
@@ -21,6 +22,9 @@ import { registerStatsRoutes } from './routes/stats-routes';
 /** Request ids taken from the client: short, and safe to write in logs and headers. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Routes that need no database: served while the instance starts. */
+const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
+
 /**
  * Builds the orchestrator's status and admin API (JSON, every input validated, errors as
  * `{ error: { code, message, details? } }`) on the given ports. The instance is not
@@ -36,6 +40,10 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * | `GET /dead-letters`, `/dead-letters/:id`, `POST /dead-letters/:id/replay` | dead letters |
  * | `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
  * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
+ *
+ * Admission ({@link HttpApiDeps.admission}): until the event store is open only the probes
+ * are served (503 `SERVICE_STARTING`); a start over a backlog bound is answered 429
+ * `SAGA_START_REFUSED`; both with `Retry-After`.
  *
  * @throws OptionsError when an option or a port is invalid.
  *
@@ -75,7 +83,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
   });
 
   const sendError = (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
-    const { statusCode, body } = toErrorResponse(error, request.id);
+    const { statusCode, body, headers } = toErrorResponse(error, request.id);
     errorCodes.set(request, body.error.code);
     const log = requestLogger(logger, request);
     const fields = {
@@ -84,12 +92,28 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
       statusCode,
       error: describeError(error),
     };
-    if (statusCode >= 500) log.error('request failed', fields);
-    else log.debug('request rejected', fields);
-    void reply.code(statusCode).header(requestIdHeader, request.id).send(body);
+    // A refusal (starting, overloaded) is expected: counted in metrics, not an error.
+    if (statusCode >= 500 && !(error instanceof RequestRefusedError)) {
+      log.error('request failed', fields);
+    } else {
+      log.debug('request rejected', fields);
+    }
+    void reply
+      .code(statusCode)
+      .headers({ ...headers, [requestIdHeader]: request.id })
+      .send(body);
   };
 
   registerRequestLogging(app, logger, context.options, errorCodes);
+  // The instance listens before its event store is open, so that probes answer at once;
+  // until then every other route answers 503 with Retry-After.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const path = request.url.split('?', 1)[0] ?? request.url;
+    const decision = PROBE_PATHS.has(path)
+      ? { admitted: true as const }
+      : context.deps.admission.admitRequest();
+    done(decision.admitted ? undefined : refusalError(decision));
+  });
   app.setErrorHandler((error, request, reply) => {
     sendError(error, request, reply);
   });

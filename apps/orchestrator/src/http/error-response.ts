@@ -1,5 +1,6 @@
 import { InvalidSagaInputError, SagaflowError } from '@sagaflow/core';
 
+import { RequestRefusedError, SagaStartRefusedError } from './errors/admission-errors';
 import { RequestValidationError } from './errors/request-validation-error';
 
 /** The body of every error response. */
@@ -17,6 +18,8 @@ export interface ErrorBody {
 export interface ErrorResponse {
   readonly statusCode: number;
   readonly body: ErrorBody;
+  /** Headers the answer carries, e.g. `Retry-After` for a refused request. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,6 +41,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<string, number>> = {
   BUSINESS_KEY_TAKEN: 409,
   DEAD_LETTER_ALREADY_REPLAYED: 409,
   DEAD_LETTER_NOT_REPLAYABLE: 409,
+  SAGA_START_REFUSED: 429,
+  SERVICE_STARTING: 503,
 };
 
 /** Codes of client errors raised by fastify itself (parsing), by status. */
@@ -48,8 +53,9 @@ const FRAMEWORK_CODE_BY_STATUS: Readonly<Record<number, string>> = {
 
 /**
  * Maps an error to its response: the error's `code` and message for known and retryable
- * Sagaflow errors (503 when retryable), the framework's message for malformed requests
- * (bad JSON, body too large), and a bare 500 for anything else, so internals never leak.
+ * Sagaflow errors (503 when retryable), with `Retry-After` for a refused request, the
+ * framework's message for malformed requests (bad JSON, body too large), and a bare 500 for
+ * anything else, so internals never leak.
  *
  * @example
  * ```ts
@@ -61,7 +67,10 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   if (error instanceof SagaflowError) {
     const status = HTTP_STATUS_BY_ERROR_CODE[error.code] ?? (error.retryable ? 503 : undefined);
     if (status !== undefined) {
-      return respond(status, error.code, error.message, detailsOf(error));
+      const response = respond(status, error.code, error.message, detailsOf(error));
+      return error instanceof RequestRefusedError
+        ? { ...response, headers: { 'retry-after': String(error.retryAfterSeconds) } }
+        : response;
     }
   } else {
     const clientStatus = clientErrorStatus(error);
@@ -93,6 +102,10 @@ function respond(
 function detailsOf(error: SagaflowError): Readonly<Record<string, unknown>> | undefined {
   if (error instanceof RequestValidationError || error instanceof InvalidSagaInputError) {
     return { issues: error.issues };
+  }
+  if (error instanceof SagaStartRefusedError) {
+    const { reason, count, bound, retryAfterSeconds } = error;
+    return { reason, count, bound, retryAfterSeconds };
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import {
 } from '@sagaflow/core';
 
 import { toErrorResponse } from './error-response';
+import { refusalError } from './errors/admission-errors';
 import { DeadLetterAlreadyReplayedError } from './errors/dead-letter-already-replayed-error';
 
 describe('toErrorResponse', () => {
@@ -36,6 +37,45 @@ describe('toErrorResponse', () => {
         body: { error: { code, message: error.message } },
       });
     }
+  });
+
+  it('answers a refused request with its status and Retry-After', () => {
+    const overloaded = refusalError({
+      admitted: false,
+      reason: 'pending-replies',
+      count: 12_000,
+      bound: 10_000,
+      retryAfterSeconds: 2,
+    });
+    expect(toErrorResponse(overloaded, 'r')).toEqual({
+      statusCode: 429,
+      headers: { 'retry-after': '2' },
+      body: {
+        error: {
+          code: 'SAGA_START_REFUSED',
+          message:
+            'the orchestrator is overloaded: 12000 replies waiting to be applied (bound 10000); no new saga was started, try again later',
+          details: {
+            reason: 'pending-replies',
+            count: 12_000,
+            bound: 10_000,
+            retryAfterSeconds: 2,
+          },
+        },
+      },
+    });
+    const starting = refusalError({
+      admitted: false,
+      reason: 'starting',
+      count: null,
+      bound: null,
+      retryAfterSeconds: 1,
+    });
+    expect(toErrorResponse(starting, 'r')).toMatchObject({
+      statusCode: 503,
+      headers: { 'retry-after': '1' },
+      body: { error: { code: 'SERVICE_STARTING' } },
+    });
   });
 
   it('answers 500 without the message for terminal errors the API does not know', () => {

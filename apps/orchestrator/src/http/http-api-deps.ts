@@ -7,6 +7,7 @@ import {
   type SagaEngine,
 } from '@sagaflow/core';
 
+import { type AdmissionPort } from './ports/admission-port';
 import { type DeadLetterReplayPort } from './ports/dead-letter-replay-port';
 import { type FailedInboxPort } from './ports/failed-inbox-port';
 import { type HealthCheck } from './ports/health-check';
@@ -46,7 +47,13 @@ export interface HttpApiDeps {
    * @defaultValue not reported
    */
   readonly outbox?: OutboxBacklogPort;
-  /** What `GET /ready` checks (Kafka, MySQL, Redis). */
+  /**
+   * Whether requests and new sagas are taken now: `SERVICE_STARTING` (503) before the event
+   * store is open, `SAGA_START_REFUSED` (429) over a backlog bound.
+   * @defaultValue everything admitted
+   */
+  readonly admission?: AdmissionPort;
+  /** What `GET /ready` checks (Kafka, the replies consumer, MySQL, Redis). */
   readonly healthChecks: readonly HealthCheck[];
   /** What `GET /metrics` serves. */
   readonly metrics: MetricsSource;
@@ -60,12 +67,18 @@ export interface HttpApiDeps {
 }
 
 /** {@link HttpApiDeps} with the defaults applied. */
-export interface ResolvedHttpApiDeps extends Omit<HttpApiDeps, 'clock' | 'outbox'> {
+export interface ResolvedHttpApiDeps extends Omit<HttpApiDeps, 'clock' | 'outbox' | 'admission'> {
   readonly clock: Clock;
   readonly outbox: OutboxBacklogPort | null;
+  readonly admission: AdmissionPort;
 }
 
 const systemClock: Clock = { now: () => new Date() };
+
+const admitAll: AdmissionPort = {
+  admitRequest: () => ({ admitted: true }),
+  admitStart: () => Promise.resolve({ admitted: true }),
+};
 
 /**
  * Checks that every port has its methods (a wiring mistake fails at start-up, not at the
@@ -85,6 +98,9 @@ export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
     ['logger', deps.logger, ['debug', 'info', 'warn', 'error', 'child']],
     ...(deps.outbox === undefined ? [] : [['outbox', deps.outbox, ['pendingCount']] as const]),
     ...(deps.clock === undefined ? [] : [['clock', deps.clock, ['now']] as const]),
+    ...(deps.admission === undefined
+      ? []
+      : [['admission', deps.admission, ['admitRequest', 'admitStart']] as const]),
   ];
   checkOptions('createHttpApi', [
     ...ports.map(([field, port, methods]) => {
@@ -104,7 +120,12 @@ export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
       'a list of { name, check() }',
     ],
   ]);
-  return { ...deps, clock: deps.clock ?? systemClock, outbox: deps.outbox ?? null };
+  return {
+    ...deps,
+    clock: deps.clock ?? systemClock,
+    outbox: deps.outbox ?? null,
+    admission: deps.admission ?? admitAll,
+  };
 }
 
 /** The methods `value` lacks, as `name()`. */

@@ -8,6 +8,8 @@ export interface HealthCheckResult {
   readonly durationMs: number;
   /** Why it is down. */
   readonly error?: string;
+  /** The component's state, for checks that report one (`HealthCheck.state`). */
+  readonly state?: string;
 }
 
 /** What `GET /ready` answers. */
@@ -52,7 +54,12 @@ async function runOne(check: HealthCheck, timeoutMs: number): Promise<HealthChec
   try {
     // A check that ignores its signal must not hold the report: the race ends the wait.
     await Promise.race([Promise.resolve().then(() => check.check(controller.signal)), timedOut]);
-    return { name: check.name, status: 'up', durationMs: elapsedSince(startedAt) };
+    return {
+      name: check.name,
+      status: 'up',
+      durationMs: elapsedSince(startedAt),
+      ...stateOf(check),
+    };
   } catch (error: unknown) {
     controller.abort();
     return {
@@ -60,9 +67,19 @@ async function runOne(check: HealthCheck, timeoutMs: number): Promise<HealthChec
       status: 'down',
       durationMs: elapsedSince(startedAt),
       error: describe(error),
+      ...stateOf(check),
     };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function stateOf(check: HealthCheck): { state?: string } {
+  if (check.state === undefined) return {};
+  try {
+    return { state: check.state() };
+  } catch (error: unknown) {
+    return { state: `unknown (${describe(error)})` };
   }
 }
 

@@ -36,6 +36,20 @@ export interface OrchestratorMetricsOptions {
    */
   readonly eventProcessFailed?: () => Promise<number>;
   /**
+   * Reads how many EventProcess records are RECEIVED or PROCESSING (replies not applied
+   * yet), at every scrape — admission control's cached count, so a scrape costs no query of
+   * its own; NaN when unknown: the `event_process_pending_messages` gauge exists only when
+   * this is given.
+   * @defaultValue none: no pending-replies gauge
+   */
+  readonly eventProcessPending?: () => Promise<number>;
+  /**
+   * Reads how many sagas are RUNNING or COMPENSATING, at every scrape, like
+   * `eventProcessPending`: the `sagas_in_flight` gauge exists only when this is given.
+   * @defaultValue none: no in-flight gauge
+   */
+  readonly sagasInFlight?: () => Promise<number>;
+  /**
    * Upper bounds of the `saga_duration_seconds` buckets, ascending, in seconds.
    * @defaultValue {@link SAGA_DURATION_BUCKETS_SECONDS}
    */
@@ -51,6 +65,8 @@ export interface OrchestratorMetricsOptions {
 export interface ResolvedOrchestratorMetricsOptions {
   readonly outboxPending: (() => Promise<number>) | null;
   readonly eventProcessFailed: (() => Promise<number>) | null;
+  readonly eventProcessPending: (() => Promise<number>) | null;
+  readonly sagasInFlight: (() => Promise<number>) | null;
   readonly sagaDurationBuckets: readonly number[];
   readonly logger: Logger;
 }
@@ -66,6 +82,8 @@ export function resolveOrchestratorMetricsOptions(
   const resolved: ResolvedOrchestratorMetricsOptions = {
     outboxPending: options.outboxPending ?? null,
     eventProcessFailed: options.eventProcessFailed ?? null,
+    eventProcessPending: options.eventProcessPending ?? null,
+    sagasInFlight: options.sagasInFlight ?? null,
     sagaDurationBuckets: options.sagaDurationBuckets ?? SAGA_DURATION_BUCKETS_SECONDS,
     logger: options.logger ?? noopLogger,
   };
@@ -74,6 +92,8 @@ export function resolveOrchestratorMetricsOptions(
   checkOptions('createOrchestratorMetrics', [
     ['outboxPending', '[callback]', isCallback(resolved.outboxPending), 'a function'],
     ['eventProcessFailed', '[callback]', isCallback(resolved.eventProcessFailed), 'a function'],
+    ['eventProcessPending', '[callback]', isCallback(resolved.eventProcessPending), 'a function'],
+    ['sagasInFlight', '[callback]', isCallback(resolved.sagasInFlight), 'a function'],
     [
       'sagaDurationBuckets',
       buckets,

@@ -66,8 +66,11 @@ const REPAIR_KINDS = {
  * | `reconciliation_repairs_total` | counter | `kind` (saga_state, event_process, requeued, timers_rearmed) |
  * | `reconciliation_failures_total` | counter | |
  * | `reconciliation_duration_seconds` | histogram | (one pass) |
+ * | `saga_starts_refused_total` | counter | `reason` (pending-replies, in-flight-sagas: admission control) |
  * | `outbox_pending_messages` | gauge (callback) | |
  * | `event_process_failed_messages` | gauge (callback) | |
+ * | `event_process_pending_messages` | gauge (callback) | (RECEIVED or PROCESSING: the backlog admission control bounds) |
+ * | `sagas_in_flight` | gauge (callback) | (RUNNING or COMPENSATING) |
  */
 export class OrchestratorMetrics {
   readonly sagasStarted: Counter<'saga_type'>;
@@ -91,10 +94,15 @@ export class OrchestratorMetrics {
   readonly reconciliationRepairs: Counter<'kind'>;
   readonly reconciliationFailures: Counter;
   readonly reconciliationDuration: Histogram;
+  readonly startsRefused: Counter<'reason'>;
   /** Null when no `outboxPending` callback was given. */
   readonly outboxPending: Gauge | null;
   /** Null when no `eventProcessFailed` callback was given. */
   readonly eventProcessFailed: Gauge | null;
+  /** Null when no `eventProcessPending` callback was given. */
+  readonly eventProcessPending: Gauge | null;
+  /** Null when no `sagasInFlight` callback was given. */
+  readonly sagasInFlight: Gauge | null;
 
   /** @internal Use {@link createOrchestratorMetrics}. */
   constructor(metricsRegistry: MetricsRegistry, options: ResolvedOrchestratorMetricsOptions) {
@@ -236,6 +244,11 @@ export class OrchestratorMetrics {
       [],
       RECONCILIATION_BUCKETS_SECONDS,
     );
+    this.startsRefused = counter(
+      'saga_starts_refused_total',
+      'Saga starts refused by admission control (HTTP 429), by the backlog over its bound.',
+      ['reason'],
+    );
     this.outboxPending = gauge(
       'outbox_pending_messages',
       'Outbox messages not published yet.',
@@ -246,6 +259,21 @@ export class OrchestratorMetrics {
       'EventProcess records in status FAILED.',
       options.eventProcessFailed,
     );
+    this.eventProcessPending = gauge(
+      'event_process_pending_messages',
+      'EventProcess records RECEIVED or PROCESSING: replies not applied yet.',
+      options.eventProcessPending,
+    );
+    this.sagasInFlight = gauge(
+      'sagas_in_flight',
+      'Sagas RUNNING or COMPENSATING.',
+      options.sagasInFlight,
+    );
+  }
+
+  /** Admission control refused a saga start: a backlog (`reason`) was over its bound. */
+  recordStartRefused(reason: string): void {
+    this.startsRefused.inc({ reason });
   }
 
   /** A consumer discarded `count` duplicates (the EventProcess primary key, or the cache). */

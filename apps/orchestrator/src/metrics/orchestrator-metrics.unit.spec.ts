@@ -11,6 +11,8 @@ describe('createOrchestratorMetrics', () => {
     createOrchestratorMetrics(metricsRegistry, {
       outboxPending: () => Promise.resolve(0),
       eventProcessFailed: () => Promise.resolve(0),
+      eventProcessPending: () => Promise.resolve(0),
+      sagasInFlight: () => Promise.resolve(0),
     });
 
     const metrics = await metricsRegistry.registry.getMetricsAsJSON();
@@ -28,12 +30,15 @@ describe('createOrchestratorMetrics', () => {
       'counter sagaflow_reconciliation_repairs_total',
       'counter sagaflow_replies_total',
       'counter sagaflow_saga_starts_deduplicated_total',
+      'counter sagaflow_saga_starts_refused_total',
       'counter sagaflow_sagas_ended_total',
       'counter sagaflow_sagas_parked_total',
       'counter sagaflow_sagas_started_total',
       'counter sagaflow_timer_scheduling_errors_total',
       'gauge sagaflow_event_process_failed_messages',
+      'gauge sagaflow_event_process_pending_messages',
       'gauge sagaflow_outbox_pending_messages',
+      'gauge sagaflow_sagas_in_flight',
       'histogram sagaflow_decision_duration_seconds',
       'histogram sagaflow_outbox_publish_duration_seconds',
       'histogram sagaflow_reconciliation_duration_seconds',
@@ -56,6 +61,8 @@ describe('createOrchestratorMetrics', () => {
     metrics.recordCacheLookups('event-process', 5, 2);
     metrics.recordCacheError('event-process', 'get');
     metrics.recordOutboxPublished(25, 40);
+    metrics.recordStartRefused('pending-replies');
+    metrics.recordStartRefused('pending-replies');
     metrics.recordReconciliation({
       sagaRepairs: 2,
       inboxRepairs: 0,
@@ -74,6 +81,7 @@ describe('createOrchestratorMetrics', () => {
     expect(await metricValue(metrics.cacheRequests, { ...eventProcess, result: 'miss' })).toBe(2);
     expect(await metricValue(metrics.cacheErrors, { ...eventProcess, operation: 'get' })).toBe(1);
     expect(await metricValue(metrics.outboxPublished)).toBe(25);
+    expect(await metricValue(metrics.startsRefused, { reason: 'pending-replies' })).toBe(2);
     expect(await metricValue(metrics.outboxPublishDuration, {}, '_sum')).toBe(0.04);
     expect(await metricValue(metrics.reconciliationRepairs, { kind: 'saga_state' })).toBe(2);
     expect(await metricValue(metrics.reconciliationRepairs, { kind: 'requeued' })).toBe(1);
@@ -89,6 +97,8 @@ describe('createOrchestratorMetrics', () => {
     createOrchestratorMetrics(metricsRegistry, {
       outboxPending: () => Promise.resolve(pending),
       eventProcessFailed: () => Promise.resolve(2),
+      eventProcessPending: () => Promise.resolve(12),
+      sagasInFlight: () => Promise.resolve(Number.NaN),
     });
 
     expect(await metricsRegistry.registry.metrics()).toContain(
@@ -98,6 +108,9 @@ describe('createOrchestratorMetrics', () => {
     const text = await metricsRegistry.registry.metrics();
     expect(text).toContain('sagaflow_outbox_pending_messages 0');
     expect(text).toContain('sagaflow_event_process_failed_messages 2');
+    expect(text).toContain('sagaflow_event_process_pending_messages 12');
+    // Unknown (admission control has not counted yet): NaN, not a made-up 0.
+    expect(text).toMatch(/^sagaflow_sagas_in_flight nan$/im);
   });
 
   it('has no gauge without its callback, and reads NaN (logged) when the callback fails', async () => {

@@ -1,12 +1,15 @@
 import { type HealthCheck } from '../http/ports/health-check';
-import { ConsumerStoppedError } from './consumer-stopped-error';
+import { ConsumerNotRunningError } from './consumer-not-running-error';
 
 /** What {@link createHealthChecks} pings. */
 export interface HealthCheckTargets {
-  /** A connected Kafka admin client. */
+  /** The Kafka admin client (not connected yet while the instance starts: then down). */
   readonly kafka: { describeCluster(): Promise<unknown> };
-  /** False once the replies consumer stopped consuming for good. */
-  readonly consumerRunning: () => boolean;
+  /**
+   * The replies consumer's state (`InboxConsumer.state`): ready only when `running` — not
+   * while `joining` its group, nor `stopped` or `crashed`.
+   */
+  readonly consumerState: () => string;
   /** The orchestrator's data source. */
   readonly mysql: { query(sql: string): Promise<unknown> };
   /** The cache client. */
@@ -14,13 +17,15 @@ export interface HealthCheckTargets {
 }
 
 /**
- * The readiness checks of `GET /ready`: Kafka answers `DescribeCluster` and the replies
- * consumer is still consuming, MySQL answers `SELECT 1`, Redis answers `PING`. The HTTP
- * API runs them in parallel, each under its own short timeout.
+ * The readiness checks of `GET /ready`: Kafka answers `DescribeCluster`, the replies
+ * consumer runs (its state is in the report: `joining`, `running`, `stopped`, `crashed`),
+ * MySQL answers `SELECT 1`, Redis answers `PING`. The HTTP API runs them in parallel, each
+ * under its own short timeout. A restarted instance serves `POST /sagas` (MySQL only)
+ * before it is ready: readiness says when it also applies replies.
  *
  * @example
  * ```ts
- * createHttpApi({ ...deps, healthChecks: createHealthChecks({ kafka: admin, consumerRunning, mysql: dataSource, redis }) });
+ * createHttpApi({ ...deps, healthChecks: createHealthChecks({ kafka: admin, consumerState: () => consumer.state, mysql: dataSource, redis }) });
  * ```
  */
 export function createHealthChecks(targets: HealthCheckTargets): HealthCheck[] {
@@ -29,9 +34,16 @@ export function createHealthChecks(targets: HealthCheckTargets): HealthCheck[] {
       name: 'kafka',
       check: async () => {
         await targets.kafka.describeCluster();
-        if (!targets.consumerRunning()) {
-          throw new ConsumerStoppedError('the replies consumer is not consuming');
-        }
+      },
+    },
+    {
+      name: 'consumer',
+      state: targets.consumerState,
+      check: () => {
+        const state = targets.consumerState();
+        return state === 'running'
+          ? Promise.resolve()
+          : Promise.reject(new ConsumerNotRunningError(state));
       },
     },
     {

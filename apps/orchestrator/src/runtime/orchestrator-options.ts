@@ -51,7 +51,7 @@ export interface ResolvedOrchestratorOptions {
   readonly instanceId: string;
 }
 
-const CONFIG_SECTIONS = ['http', 'kafka', 'mysql', 'redis', 'topics'] as const;
+const CONFIG_SECTIONS = ['http', 'kafka', 'mysql', 'redis', 'topics', 'admission'] as const;
 
 /**
  * Applies the defaults of {@link OrchestratorOptions} and validates them.
@@ -139,7 +139,41 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 function runtimeNumberChecks(config: OrchestratorConfig): OptionCheck[] {
   const port: unknown = config.http.port;
+  const { sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs } = config.kafka;
+  const { maxPendingReplies, maxInFlightSagas } = config.admission;
   return [
+    [
+      'config.kafka.sessionTimeoutMs',
+      sessionTimeoutMs,
+      isPositiveInteger(sessionTimeoutMs),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.kafka.heartbeatIntervalMs',
+      heartbeatIntervalMs,
+      isPositiveInteger(heartbeatIntervalMs) &&
+        isPositiveInteger(sessionTimeoutMs) &&
+        heartbeatIntervalMs * 3 <= sessionTimeoutMs,
+      'an integer ≥ 1, at most a third of config.kafka.sessionTimeoutMs',
+    ],
+    [
+      'config.kafka.rebalanceTimeoutMs',
+      rebalanceTimeoutMs,
+      isPositiveInteger(rebalanceTimeoutMs),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.admission.maxPendingReplies',
+      maxPendingReplies,
+      isNonNegativeInteger(maxPendingReplies),
+      'an integer ≥ 0',
+    ],
+    [
+      'config.admission.maxInFlightSagas',
+      maxInFlightSagas,
+      isNonNegativeInteger(maxInFlightSagas),
+      'an integer ≥ 0',
+    ],
     [
       'config.workerConcurrency',
       config.workerConcurrency,

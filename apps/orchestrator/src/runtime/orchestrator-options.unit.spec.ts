@@ -79,6 +79,8 @@ describe('resolveOrchestratorOptions', () => {
           inboxLeaseMs: -1,
           topics: { ...config.topics, partitions: 1.5 },
           http: { ...config.http, port: 70_000 },
+          kafka: { ...config.kafka, sessionTimeoutMs: 6000, heartbeatIntervalMs: 3000 },
+          admission: { ...config.admission, maxInFlightSagas: -5 },
         },
         definitions: [paymentSaga],
       });
@@ -87,5 +89,7 @@ describe('resolveOrchestratorOptions', () => {
     expect(resolve).toThrow(/config\.inboxLeaseMs=-1/);
     expect(resolve).toThrow(/config\.topics\.partitions=1\.5/);
     expect(resolve).toThrow(/config\.http\.port=70000 \(expected a port number/);
+    expect(resolve).toThrow(/config\.kafka\.heartbeatIntervalMs=3000 \(expected .*a third/);
+    expect(resolve).toThrow(/config\.admission\.maxInFlightSagas=-5/);
   });
 });

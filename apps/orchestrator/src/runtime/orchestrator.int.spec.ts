@@ -195,11 +195,14 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     await kafkaAdmin.disconnect();
   }, 60_000);
 
-  it('is ready: Kafka, MySQL and Redis answer', async () => {
+  it('is ready: Kafka, the replies consumer, MySQL and Redis answer', async () => {
     const { status, body } = await api('/ready');
 
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ready' });
+    expect((body as { checks: unknown[] }).checks).toContainEqual(
+      expect.objectContaining({ name: 'consumer', status: 'up', state: 'running' }),
+    );
   });
 
   it('runs a saga started over HTTP to COMPLETED', async () => {
@@ -359,6 +362,73 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     await awaitStatus(sagaId, 'COMPLETED');
     expect(commandsOf(sagaId).map((c) => c.messageType)).toEqual(['Reserve', 'Capture']);
   }, 45_000);
+  it('listens first, opens the event store, then runs the consumer; logs each step and the first decisions', async () => {
+    await orchestrator.stop();
+    const from = logLines.length;
+    orchestrator = newOrchestrator();
+    const starting = orchestrator.start();
+    const base = await eventually(
+      () => Promise.resolve(orchestrator.address()),
+      (address) => address !== null,
+      'the HTTP API to listen',
+      5000,
+    );
+    expect((await fetch(`${base ?? ''}/health`)).status).toBe(200);
+    await starting;
+
+    const sagaId = await startSaga('ok');
+    await awaitStatus(sagaId, 'COMPLETED');
+
+    const lines = logLines.slice(from).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const at = (message: string) => lines.findIndex((line) => line.message === message);
+    const steps = [
+      'http listening',
+      'event store open',
+      'replies consumer running',
+      'orchestrator started',
+    ];
+    expect(steps.map(at).every((index) => index >= 0)).toBe(true);
+    expect([...steps.map(at)].sort((a, b) => a - b)).toEqual(steps.map(at));
+    for (const step of steps) {
+      expect(lines[at(step)]).toMatchObject({ sinceProcessStartMs: expect.any(Number) as number });
+    }
+    expect(lines[at('replies consumer running')]).toMatchObject({
+      state: 'running',
+      previous: 'joining',
+      joinMs: expect.any(Number) as number,
+    });
+    const firstDecisions = lines.filter((line) => line.message === 'first decision');
+    expect(firstDecisions.map((line) => line.input)).toEqual(['start', 'reply']);
+    expect(firstDecisions[1]).toMatchObject({ sagaType: 'payment', sagaId });
+  }, 45_000);
+
+  it('counts the backlog for its gauges', async () => {
+    const gauge = async (name: string) => {
+      const { body } = await api('/metrics');
+      const line = String(body)
+        .split('\n')
+        .find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+      return Number(line?.split(' ').at(-1));
+    };
+    const sagaId = await startSaga('hold');
+    await eventually(
+      () => Promise.resolve(wallet.held.some((c) => c.sagaId === sagaId)),
+      Boolean,
+      'the capture command to be held',
+    );
+
+    // Counted at most every 500 ms: the saga held by the wallet shows up.
+    await eventually(
+      () => gauge('sagaflow_sagas_in_flight'),
+      (count) => count >= 1,
+      'the in-flight gauge',
+    );
+    expect(await gauge('sagaflow_event_process_pending_messages')).toBeGreaterThanOrEqual(0);
+    const held = wallet.held.find((c) => c.sagaId === sagaId);
+    if (held !== undefined) await wallet.release(held);
+    await awaitStatus(sagaId, 'COMPLETED');
+  });
+
   it('re-arms the timers of active sagas at start-up (the timer queue lost meanwhile)', async () => {
     const sagaId = await startSaga('drop-first');
     await eventually(

@@ -1,4 +1,4 @@
-import { DefinitionRegistry, type Logger, SagaEngine } from '@sagaflow/core';
+import { DefinitionRegistry, describeError, type Logger, SagaEngine } from '@sagaflow/core';
 import {
   BullTimerScheduler,
   createQueueConnection,
@@ -47,6 +47,7 @@ import {
   createOrchestratorMetrics,
   type OrchestratorMetrics,
 } from '../metrics/orchestrator-metrics';
+import { AdmissionControl } from './admission-control';
 import { createFailedInbox } from './failed-inbox';
 import { createHealthChecks } from './health-checks';
 import { levelLogger } from './level-logger';
@@ -58,6 +59,7 @@ import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';
 import { createReplyHandler } from './reply-handler';
 import { createSagaStateSource } from './saga-state-source';
+import { logFirstDecisions, sinceProcessStartMs } from './startup-timeline';
 import { systemClock } from './system-clock';
 import { uuidIdGenerator } from './uuid-id-generator';
 
@@ -76,10 +78,13 @@ const REDIS_QUIT_TIMEOUT_MS = 2_000;
 /** A running orchestrator instance, as {@link createOrchestrator} returns it. */
 export interface Orchestrator {
   /**
-   * Migrates the database, ensures the topics, resumes what was in flight (outbox, timers,
-   * abandoned EventProcess records), then consumes replies, runs the workers and the
-   * maintenance jobs and serves HTTP. Resolves once all of it runs. On a failure, what was
-   * started is stopped again and the error is rethrown.
+   * Serves HTTP first (liveness answers at once; other routes answer 503 until the event
+   * store is open), migrates the database (then `POST /sagas` is served: it needs MySQL
+   * only), ensures the topics, connects the relay's producer, resumes what was in flight
+   * (outbox, timers, abandoned EventProcess records) while the replies consumer joins its
+   * group, and starts the maintenance jobs. Resolves once all of it runs — `GET /ready`
+   * answers 200 from then on. On a failure, what was started is stopped again and the error
+   * is rethrown.
    */
   start(): Promise<void>;
   /**
@@ -92,13 +97,16 @@ export interface Orchestrator {
   stop(): Promise<void>;
   /** The engine: start sagas, apply actions, read states and histories in-process. */
   readonly engine: SagaEngine;
-  /** The status and admin API (fastify), listening once `start` resolved. */
+  /** The status and admin API (fastify), listening from early in `start` (see {@link address}). */
   readonly http: FastifyInstance;
   /** The orchestrator's Prometheus metrics. */
   readonly metrics: OrchestratorMetrics;
   /** This instance's id (logs, the relay's transactional id). */
   readonly instanceId: string;
-  /** The HTTP API's base URL (`http://127.0.0.1:8080`; the bound port when 0 was asked), or null when not listening. */
+  /**
+   * The HTTP API's base URL (`http://127.0.0.1:8080`; the bound port when 0 was asked), or
+   * null when not listening. Set from the first step of `start`, before it resolves.
+   */
   address(): string | null;
 }
 
@@ -156,9 +164,27 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const deadLetters = new MySqlDeadLetterStore(dataSource, { clock });
   const queries = new SagaQueries(dataSource);
 
+  const admission = new AdmissionControl({
+    readBacklog: async () => {
+      const [pendingReplies, inFlightSagas] = await Promise.all([
+        mySqlInbox.countPending(serviceName),
+        queries.countActive(),
+      ]);
+      return { pendingReplies, inFlightSagas };
+    },
+    maxPendingReplies: config.admission.maxPendingReplies,
+    maxInFlightSagas: config.admission.maxInFlightSagas,
+    onRefused: (reason) => {
+      metrics.recordStartRefused(reason);
+    },
+    logger: log,
+  });
   const metrics = createOrchestratorMetrics(registry, {
     outboxPending: () => outbox.pendingCount(),
     eventProcessFailed: () => mySqlInbox.countFailed(),
+    // The count admission control keeps: a scrape adds no query of its own.
+    eventProcessPending: async () => (await admission.backlog())?.pendingReplies ?? Number.NaN,
+    sagasInFlight: async () => (await admission.backlog())?.inFlightSagas ?? Number.NaN,
     logger,
   });
 
@@ -230,7 +256,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ids: uuidIdGenerator,
     stateCache,
     logger,
-    observer: metricsObserver(metrics),
+    observer: logFirstDecisions(metricsObserver(metrics), log),
   });
   const timerWorker = new TimerWorker({
     ...queues,
@@ -268,9 +294,22 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     deadLetters: { store: deadLetters, topic: topics.deadLetters, publisher },
     clock,
     logger,
+    // Short enough that an instance started after a crash (SIGKILL) waits seconds, not half
+    // a minute, for the dead member to leave the group; see SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS.
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+    rebalanceTimeoutMs: config.kafka.rebalanceTimeoutMs,
     hooks: {
       onDeadLetter: ({ reasonCode }) => {
         metrics.recordDeadLetter(serviceName, reasonCode);
+      },
+      onStateChange: ({ state, previous, joinMs }) => {
+        log.info(`replies consumer ${state}`, {
+          state,
+          previous,
+          joinMs,
+          sinceProcessStartMs: sinceProcessStartMs(),
+        });
       },
     },
   });
@@ -312,9 +351,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       consumer: serviceName,
     }),
     outbox,
+    admission,
     healthChecks: createHealthChecks({
       kafka: admin,
-      consumerRunning: () => consumer.running,
+      consumerState: () => consumer.state,
       mysql: dataSource,
       redis,
     }),
@@ -336,10 +376,21 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       topicPrefix: topics.prefix,
       queuePrefix: queues.queuePrefix,
       definitions: definitions.map((d) => `${d.name}@${d.version}`),
+      sinceProcessStartMs: sinceProcessStartMs(),
     });
+    // Listen first: a supervisor's liveness probe answers at once, whatever the rest takes
+    // (a restart after a crash waits for Kafka to drop the dead consumer). Until the event
+    // store is open, every route but the probes answers 503 with Retry-After.
+    address = await http.listen({ host: config.http.host, port: config.http.port });
+    log.info('http listening', { address, sinceProcessStartMs: sinceProcessStartMs() });
+
     await dataSource.initialize();
     const migrations = await runMigrationsExclusively(dataSource);
     if (migrations.length > 0) log.info('migrations applied', { migrations });
+    // Starting a saga needs MySQL only (event, projection and outbox rows in one
+    // transaction); the relay publishes the commands once it runs.
+    admission.open();
+    log.info('event store open', { sinceProcessStartMs: sinceProcessStartMs() });
 
     await admin.connect();
     const ensured = await ensureTopics(admin, topicList, {
@@ -355,6 +406,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const outboxPending = await outbox.pendingCount();
     relay.start();
     await Promise.all([pool.start(), timerWorker.start()]);
+    // The join runs while recovery does: after a crash it is the slow part (the dead
+    // member's session must expire first), and replies consumed meanwhile are safe — the
+    // pool runs, and re-arming timers or requeueing records is idempotent. Handled now so
+    // that a failure during recovery is not an unhandled rejection; awaited below.
+    const joining = consumer.start();
+    void joining.catch(() => undefined);
     const recovery = await recoverInFlight({
       sagas: queries,
       rearm: (state) => engine.rearmTimers(state),
@@ -366,13 +423,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
     log.info('recovery done', { outboxPending, ...recovery });
 
-    await consumer.start();
     await maintenance.start();
-    address = await http.listen({ host: config.http.host, port: config.http.port });
+    await joining;
     log.info('orchestrator started', {
       address,
       topics: topicList,
+      consumerState: consumer.state,
       durationMs: Math.round(performance.now() - startedMs),
+      sinceProcessStartMs: sinceProcessStartMs(),
     });
   };
 
@@ -383,7 +441,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         await action();
       } catch (error: unknown) {
         failures.push({ component, error });
-        log.error('closing a component failed', { part: component, error: describe(error) });
+        log.error('closing a component failed', {
+          part: component,
+          error: describeError(error),
+        });
       }
     };
     const startedMs = performance.now();
@@ -438,7 +499,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     running = run();
     starting = running.catch(async (error: unknown) => {
       log.error('orchestrator failed to start; stopping what was started', {
-        error: describe(error),
+        error: describeError(error),
       });
       await stop().catch(() => undefined);
       throw error;
@@ -455,16 +516,4 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     instanceId,
     address: () => address,
   };
-}
-
-function describe(error: unknown): unknown {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return {
-      name: error.name,
-      message: error.message,
-      ...(typeof code === 'string' ? { code } : {}),
-    };
-  }
-  return error;
 }

@@ -15,4 +15,10 @@ export interface HealthCheck {
    * aborted when the check ran out of time: stop waiting then.
    */
   check(signal: AbortSignal): Promise<void>;
+  /**
+   * The state of the component, reported beside up or down (the replies consumer's
+   * `joining`, `running`, …); read once the check settled.
+   * @defaultValue not reported
+   */
+  readonly state?: () => string;
 }

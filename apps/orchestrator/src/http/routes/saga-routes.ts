@@ -2,6 +2,7 @@ import { SagaNotFoundError, SagaStatus } from '@sagaflow/core';
 import { z } from 'zod';
 
 import { committedState } from '../committed-state';
+import { refusalError } from '../errors/admission-errors';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
 import {
@@ -33,13 +34,17 @@ const listQuerySchema = z.strictObject({
 const sagaParamsSchema = z.strictObject({ sagaId: sagaIdSchema });
 
 /**
- * `POST /sagas` (start, idempotent on the business key), `GET /sagas` (filtered listing,
+ * `POST /sagas` (start, idempotent on the business key; refused with 429 and `Retry-After`
+ * while a backlog is over its bound), `GET /sagas` (filtered listing,
  * newest first, by cursor), `GET /sagas/:sagaId` (state and every step of the definition),
  * `GET /sagas/:sagaId/events` (the full event history).
  */
 export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
   app.post('/sagas', async (request, reply) => {
     const body = parseRequest(startBodySchema, request.body, 'body');
+    // After the parse: a malformed request gets its 400, and never waits on the backlog.
+    const admission = await deps.admission.admitStart();
+    if (!admission.admitted) throw refusalError(admission);
     const result = await deps.engine
       .start({
         sagaType: body.sagaType,

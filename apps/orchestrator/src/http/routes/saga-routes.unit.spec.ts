@@ -1,6 +1,7 @@
-import { DefinitionRegistry, SagaEngine } from '@sagaflow/core';
+import { DefinitionRegistry, isTerminalStatus, SagaEngine } from '@sagaflow/core';
 import { InMemoryCommandEncoder, SequentialIdGenerator } from '@sagaflow/core/testing';
 
+import { AdmissionControl } from '../../runtime/admission-control';
 import { type SagaSummary } from '../ports/saga-query-port';
 import { type SagaView } from '../saga-view';
 import {
@@ -346,5 +347,119 @@ describe('POST /sagas when the timers cannot be set after the commit', () => {
     expect(action.statusCode).toBe(200);
     expect(action.json<SagaView>().steps[0]).toMatchObject({ name: 'debit', attempt: 2 });
     await fixture.app.close();
+  });
+});
+
+describe('POST /sagas under admission control', () => {
+  let fixture: HttpApiFixture;
+  let nowMs = 0;
+  let pendingReplies = 0;
+
+  /** The API with an admission control that counts the test kit's sagas in flight. */
+  function admitted(bounds: { maxPendingReplies?: number; maxInFlightSagas?: number }) {
+    const admission: AdmissionControl = new AdmissionControl({
+      readBacklog: () =>
+        Promise.resolve({
+          pendingReplies,
+          inFlightSagas: fixture.kit.eventStore
+            .sagaIds()
+            .filter((id) => !isTerminalStatus(fixture.kit.state(id).status)).length,
+        }),
+      maxPendingReplies: 0,
+      ...bounds,
+      refreshIntervalMs: 500,
+      retryAfterSeconds: 3,
+      now: () => nowMs,
+    });
+    fixture = createHttpApiFixture({ deps: { admission } });
+    return admission;
+  }
+
+  const start = (businessKey: string) =>
+    fixture.app.inject({
+      method: 'POST',
+      url: '/sagas',
+      payload: { sagaType: 'transfer', input, businessKey },
+    });
+
+  beforeEach(() => {
+    nowMs = 0;
+    pendingReplies = 0;
+  });
+
+  afterEach(async () => {
+    await fixture.app.close();
+  });
+
+  it('answers 429 with Retry-After and the backlog while sagas in flight are at the bound, 201 under it', async () => {
+    admitted({ maxInFlightSagas: 2 }).open();
+
+    expect((await start('order-1')).statusCode).toBe(201);
+    nowMs += 500;
+    expect((await start('order-2')).statusCode).toBe(201);
+    nowMs += 500;
+    const refused = await start('order-3');
+
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3');
+    expect(refused.json<ErrorJson>().error).toEqual({
+      code: 'SAGA_START_REFUSED',
+      message:
+        'the orchestrator is overloaded: 2 sagas in flight (bound 2); no new saga was started, try again later',
+      details: { reason: 'in-flight-sagas', count: 2, bound: 2, retryAfterSeconds: 3 },
+    });
+    expect(fixture.kit.eventStore.sagaIds()).toEqual(['saga-1', 'saga-2']);
+
+    // The sagas end; once the cached count is refreshed, starts pass again.
+    await fixture.kit.runUntilIdle();
+    nowMs += 500;
+    const again = await start('order-3');
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['retry-after']).toBeUndefined();
+  });
+
+  it('answers 429 while the replies waiting to be applied are at the bound', async () => {
+    admitted({ maxPendingReplies: 1000 }).open();
+    pendingReplies = 1000;
+
+    const refused = await start('order-1');
+
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3');
+    expect(refused.json<ErrorJson>().error).toMatchObject({
+      code: 'SAGA_START_REFUSED',
+      details: { reason: 'pending-replies', count: 1000, bound: 1000 },
+    });
+    pendingReplies = 999;
+    nowMs += 500;
+    expect((await start('order-1')).statusCode).toBe(201);
+  });
+
+  it('still answers 400 to a malformed start, whatever the backlog', async () => {
+    admitted({ maxPendingReplies: 1 }).open();
+    pendingReplies = 5;
+
+    const response = await fixture.app.inject({ method: 'POST', url: '/sagas', payload: {} });
+
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('answers 503 SERVICE_STARTING with Retry-After until the event store is open; the probes answer', async () => {
+    const admission = admitted({ maxInFlightSagas: 10 });
+
+    const early = await start('order-1');
+    expect(early.statusCode).toBe(503);
+    expect(early.headers['retry-after']).toBe('1');
+    expect(early.json<ErrorJson>().error.code).toBe('SERVICE_STARTING');
+    const listing = await fixture.app.inject({ method: 'GET', url: '/sagas' });
+    expect(listing.statusCode).toBe(503);
+    for (const url of ['/health', '/ready', '/metrics']) {
+      expect((await fixture.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    }
+    // Expected while starting: not logged as a server failure.
+    expect(fixture.logger.lines.filter((l) => l.message === 'request failed')).toEqual([]);
+
+    admission.open();
+    expect((await start('order-1')).statusCode).toBe(201);
   });
 });
