@@ -14,6 +14,7 @@ import { runSagas, type StackProcessName } from '@sagaflow/examples/demo';
 import { produceAgain, readFromBeginning } from './support/command-records';
 import { checkStack } from './support/check-stack';
 import { describeEvent } from './support/describe-event';
+import { metricTotal } from './support/metrics-text';
 import { participantStats } from './support/participant-stats';
 import { countRows, stackIdle } from './support/stack-databases';
 import { useStack } from './support/use-stack';
@@ -257,7 +258,39 @@ describe('place-order over Kafka, MariaDB and Redis, services as separate proces
     ]);
   });
 
-  it('every command published twice more: balances and stock as if each arrived once, the duplicates counted', async () => {
+  it('bad amounts and quantities: POST /sagas answers 400 with the reason, and nothing starts', async () => {
+    const { stack, dbs } = fixture;
+    const base = { customerId: 'c-happy', sku: 'sku-happy', quantity: 1, amount: 10 };
+    const cases = [
+      [{ orderId: 'o-huge', amount: 1e308 }, 'amount: must be at most 9999999999.99'],
+      [{ orderId: 'o-mill', amount: 0.001 }, 'amount: must have at most two decimals'],
+      [{ orderId: 'o-many', quantity: 1001 }, 'quantity: must be at most 1000'],
+    ] as const;
+
+    for (const [bad, issue] of cases) {
+      const input = { ...base, ...bad };
+      const response = await fetch(`${stack.api.baseUrl}/sagas`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sagaType: PLACE_ORDER, input, businessKey: input.orderId }),
+      });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: 'INPUT_INVALID',
+          message: expect.stringContaining(issue) as unknown,
+          details: { issues: [issue] },
+        },
+      });
+    }
+    const started = await dbs.orchestrator.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM saga_instance WHERE business_key IN ('o-huge', 'o-mill', 'o-many')`,
+    );
+    expect(Number(started[0]?.n)).toBe(0);
+  });
+
+  it('every command and reply published twice more: balances, stock and streams as if each arrived once, the duplicates counted', async () => {
     const { stack, dbs } = fixture;
     const orders: PlaceOrderInput[] = [
       ...Array.from({ length: 8 }, (_, i) => ({
@@ -335,12 +368,31 @@ describe('place-order over Kafka, MariaDB and Redis, services as separate proces
       ),
     );
 
+    // The replies too: every reply the orchestrator consumed, published twice more.
+    const repliesTopic = `${stack.layout.topicPrefix}saga.replies`;
+    topics[repliesTopic] = await countRows(dbs.orchestrator, 'event_process');
+    const orchestratorDuplicatesBefore = metricTotal(
+      await (await fetch(`${stack.url('orchestrator')}/metrics`)).text(),
+      'sagaflow_duplicates_discarded_total',
+    );
+
     const records = await readFromBeginning(stack, topics);
     await produceAgain(stack, records, 2);
+    const repliesAgain = records.filter((r) => r.topic === repliesTopic).length * 2;
+    expect(repliesAgain).toBeGreaterThan(0);
 
     const published = SERVICES.map(
       (name) =>
         records.filter((r) => r.topic === `${stack.layout.topicPrefix}${name}.commands`).length * 2,
+    );
+    await waitFor(
+      async () => {
+        const text = await (await fetch(`${stack.url('orchestrator')}/metrics`)).text();
+        const counted =
+          metricTotal(text, 'sagaflow_duplicates_discarded_total') - orchestratorDuplicatesBefore;
+        return counted >= repliesAgain ? counted : undefined;
+      },
+      { timeoutMs: 60_000, what: 'every re-published reply discarded by the orchestrator' },
     );
     expect(published.every((n) => n > 0)).toBe(true);
     await waitFor(

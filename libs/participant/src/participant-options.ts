@@ -30,13 +30,25 @@ export interface ParticipantRedisOptions {
   readonly queuePrefix?: string;
 }
 
-/** Timings of the command consumer (see `InboxConsumer` in `@sagaflow/kafka`). */
+/** The consumer timings a participant gets unless it sets its own. */
+const CONSUMER_DEFAULTS = {
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1_000,
+  rebalanceTimeoutMs: 20_000,
+} as const;
+
+/**
+ * Timings of the command consumer (see `InboxConsumer` in `@sagaflow/kafka`). The session
+ * timeout is how long the partitions of a crashed participant wait before another member
+ * (or the restarted one: kafkajs has no static membership) takes them over, so it is kept
+ * short, as the orchestrator's is.
+ */
 export interface ParticipantConsumerOptions {
-  /** @defaultValue `30000` */
+  /** @defaultValue `10000` */
   readonly sessionTimeoutMs?: number;
-  /** @defaultValue `3000` */
+  /** At most a third of the session timeout. @defaultValue `1000` */
   readonly heartbeatIntervalMs?: number;
-  /** @defaultValue `60000` */
+  /** @defaultValue `20000` */
   readonly rebalanceTimeoutMs?: number;
   /** Longest fetch long-poll; bounds how long stopping an idle consumer takes. @defaultValue `1000` */
   readonly maxWaitTimeMs?: number;
@@ -171,7 +183,10 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     queuePrefix: options.redis?.queuePrefix ?? safeName(keyPrefix),
   };
   const instanceId = options.instanceId ?? safeName(hostname());
-  const consumer = options.consumer ?? {};
+  const consumer: ParticipantConsumerOptions = {
+    ...CONSUMER_DEFAULTS,
+    ...options.consumer,
+  };
   const relay = options.relay ?? {};
   const resolved: ResolvedParticipantOptions = {
     name,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 /** A request to the orchestrator's HTTP API failed: refused, timed out, or not 2xx. */
 export class OrchestratorRequestError extends SagaflowError {
   readonly code = 'ORCHESTRATOR_REQUEST_FAILED';
-  /** Network failures and 5xx answers may pass when asked again; 4xx answers will not. */
+  /** Network failures, 429 (overloaded) and 5xx answers may pass when asked again; other 4xx will not. */
   readonly retryable: boolean;
   /** The HTTP status, or null when no answer came. */
   readonly status: number | null;
@@ -23,7 +23,7 @@ export class OrchestratorRequestError extends SagaflowError {
       cause === undefined ? {} : { cause },
     );
     this.status = status;
-    this.retryable = status === null || status >= 500;
+    this.retryable = status === null || status === 429 || status >= 500;
   }
 }
 

@@ -30,7 +30,11 @@ export interface SagaRunResult {
 
 /** Options of {@link runSagas}. */
 export interface RunSagasOptions {
-  readonly api: OrchestratorClient;
+  /**
+   * The orchestrator's API; with several instances, each start attempt goes to the next one
+   * (a start that fails on one is tried on the other).
+   */
+  readonly api: OrchestratorClient | readonly OrchestratorClient[];
   readonly orders: readonly PlaceOrderInput[];
   /** Sagas in flight at most: a new one starts when one ends. */
   readonly concurrency: number;
@@ -40,7 +44,10 @@ export interface RunSagasOptions {
   readonly pollIntervalMs?: number;
   /** How long to wait for the last sagas to end once all started. @defaultValue `120000` */
   readonly drainTimeoutMs?: number;
-  /** Tries of one `POST /sagas` (network errors and 5xx; the business key makes a retry safe). @defaultValue `6` */
+  /**
+   * Tries of one `POST /sagas` (network errors, 429 and 5xx; the business key makes a retry
+   * safe), 0.2 s apart and doubling up to 5 s. @defaultValue `6`
+   */
   readonly startAttempts?: number;
   readonly onProgress?: (progress: SagaRunProgress) => void;
 }
@@ -69,13 +76,15 @@ export async function runSagas(options: RunSagasOptions): Promise<SagaRunResult>
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const drainTimeoutMs = options.drainTimeoutMs ?? 120_000;
   const startAttempts = options.startAttempts ?? 6;
+  const apis = Array.isArray(options.api) ? options.api : [options.api];
   checkOptions('runSagas', [
+    ['api', apis.length, apis.length > 0, 'an orchestrator API, or a non-empty list of them'],
     ['concurrency', options.concurrency, isPositiveInteger(options.concurrency), 'an integer > 0'],
     ['pollIntervalMs', pollIntervalMs, isPositiveInteger(pollIntervalMs), 'an integer > 0'],
     ['drainTimeoutMs', drainTimeoutMs, isPositiveInteger(drainTimeoutMs), 'an integer > 0'],
     ['startAttempts', startAttempts, isPositiveInteger(startAttempts), 'an integer > 0'],
   ]);
-  const { api, orders } = options;
+  const { orders } = options;
   const startedAt = new Date();
   const sagaIds: string[] = [];
   const status = new Map<string, SagaStatus>();
@@ -86,7 +95,10 @@ export async function runSagas(options: RunSagasOptions): Promise<SagaRunResult>
     const room = Math.min(options.concurrency - inFlight.size, START_PARALLELISM);
     if (room > 0 && sagaIds.length < orders.length) {
       const batch = orders.slice(sagaIds.length, sagaIds.length + room);
-      const started = await Promise.all(batch.map((order) => startOne(api, order, startAttempts)));
+      const first = sagaIds.length;
+      const started = await Promise.all(
+        batch.map((order, i) => startOne(apis, first + i, order, startAttempts)),
+      );
       for (const saga of started) {
         sagaIds.push(saga.sagaId);
         status.set(saga.sagaId, saga.status);
@@ -114,11 +126,14 @@ export async function runSagas(options: RunSagasOptions): Promise<SagaRunResult>
 }
 
 async function startOne(
-  api: OrchestratorClient,
+  apis: readonly OrchestratorClient[],
+  index: number,
   order: PlaceOrderInput,
   attempts: number,
 ): Promise<{ sagaId: string; status: SagaStatus }> {
   for (let attempt = 1; ; attempt += 1) {
+    const api = apis[(index + attempt) % apis.length];
+    if (api === undefined) throw new RangeError('runSagas needs an orchestrator API');
     try {
       return await api.startSaga({
         sagaType: PLACE_ORDER,

@@ -10,6 +10,19 @@ export const STACK_PROCESSES = [
 export type StackProcessName = (typeof STACK_PROCESSES)[number];
 
 /**
+ * A running process of a stack: one of {@link STACK_PROCESSES}, or `orchestrator-2`, the
+ * second orchestrator instance of a stack started with `orchestrators: 2`. It shares the
+ * orchestrator's database, Redis keys, topics and consumer group, with an instance id of
+ * its own.
+ */
+export type StackInstanceName = StackProcessName | 'orchestrator-2';
+
+/** The process whose database, keys and code an instance runs with. */
+export function roleOf(instance: StackInstanceName): StackProcessName {
+  return instance === 'orchestrator-2' ? 'orchestrator' : instance;
+}
+
+/**
  * What a stack is for. `test`: every name carries the run id, so runs never meet, and the
  * run's resources are removed afterwards. `demo`: the default database names and a fixed
  * `sagaflow.demo.` topic prefix, reset at the start of each demo and kept afterwards for

@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { readLogTail } from './log-tail';
 import { StackError, StackErrorCode } from './stack-error';
-import { type StackProcessName } from './stack-layout';
+import { type StackInstanceName } from './stack-layout';
 
 /** How one process of a stack is run. */
 export interface StackProcessSpec {
-  readonly name: StackProcessName;
+  readonly name: StackInstanceName;
   /** The script `node` runs, e.g. `apps/orchestrator/dist/main.js`. */
   readonly script: string;
   readonly args: readonly string[];
@@ -63,7 +63,7 @@ export class StackProcess {
     this.spec = spec;
   }
 
-  get name(): StackProcessName {
+  get name(): StackInstanceName {
     return this.spec.name;
   }
 

@@ -24,6 +24,8 @@ import {
   type StackLayout,
   stackLayout,
   type StackMode,
+  roleOf,
+  type StackInstanceName,
   type StackProcessName,
 } from './stack-layout';
 import { type ProcessExit, StackProcess } from './stack-process';
@@ -61,12 +63,17 @@ export interface StackOptions {
   readonly topicPartitions?: number;
   /**
    * How long a process may take to answer `/ready`. A process started again after SIGKILL
-   * joins its consumer group only once Kafka expired the killed member's session (30 s).
+   * joins its consumer group only once Kafka expired the killed member's session (10 s).
    * @defaultValue `90000`
    */
   readonly readyTimeoutMs?: number;
   /** How long a graceful stop (SIGTERM) may take before the process is killed. @defaultValue `40000` */
   readonly stopTimeoutMs?: number;
+  /**
+   * Orchestrator instances: `2` adds `orchestrator-2`, in the same consumer group, sharing
+   * the work (and the database) with the first. @defaultValue `1`
+   */
+  readonly orchestrators?: 1 | 2;
 }
 
 /** {@link StackOptions} with every default applied. */
@@ -79,6 +86,7 @@ export interface ResolvedStackOptions {
   readonly topicPartitions: number;
   readonly readyTimeoutMs: number;
   readonly stopTimeoutMs: number;
+  readonly orchestrators: 1 | 2;
 }
 
 /**
@@ -106,6 +114,7 @@ export function resolveStackOptions(options: StackOptions): ResolvedStackOptions
     topicPartitions: options.topicPartitions ?? d.topics.partitions,
     readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 40_000,
+    orchestrators: options.orchestrators ?? 1,
   };
   checkOptions('startStack', [
     ['mode', o.mode, STACK_MODES.includes(o.mode), "'test' or 'demo'"],
@@ -126,6 +135,7 @@ export function resolveStackOptions(options: StackOptions): ResolvedStackOptions
     ['topicPartitions', o.topicPartitions, isPositiveInteger(o.topicPartitions), 'an integer > 0'],
     ['readyTimeoutMs', o.readyTimeoutMs, isPositiveInteger(o.readyTimeoutMs), 'an integer > 0'],
     ['stopTimeoutMs', o.stopTimeoutMs, isPositiveInteger(o.stopTimeoutMs), 'an integer > 0'],
+    ['orchestrators', o.orchestrators, ORCHESTRATOR_COUNTS.includes(o.orchestrators), '1 or 2'],
   ]);
   return o;
 }
@@ -138,16 +148,20 @@ export interface Stack {
   readonly runDir: string;
   /** The orchestrator's HTTP API. */
   readonly api: OrchestratorClient;
+  /** The running instances: the four processes, and `orchestrator-2` when there are two. */
+  readonly instances: readonly StackInstanceName[];
+  /** An orchestrator instance's HTTP API. */
+  apiOf(name: 'orchestrator' | 'orchestrator-2'): OrchestratorClient;
   /** Base URL of a process's HTTP server. */
-  url(name: StackProcessName): string;
+  url(name: StackInstanceName): string;
   /** A process's database. */
   database(name: StackProcessName): string;
   /** Where a process's database is, for `seedCustomers`, `readOrders` and the like. */
   databaseTarget(name: StackProcessName): ServiceDatabaseConnection;
-  logFile(name: StackProcessName): string;
+  logFile(name: StackInstanceName): string;
   /** The last lines of a process's log. */
-  logTail(name: StackProcessName, lines?: number): string;
-  isRunning(name: StackProcessName): boolean;
+  logTail(name: StackInstanceName, lines?: number): string;
+  isRunning(name: StackInstanceName): boolean;
   /** Creates or updates customers (payment-service) and stock levels (inventory-service). */
   seed(seeds: {
     readonly customers?: readonly CustomerSeed[];
@@ -157,16 +171,16 @@ export interface Stack {
    * Sends a signal and waits for the process to exit: SIGKILL for a crash, SIGTERM for a
    * graceful stop (killed after the stop timeout, with an error).
    */
-  kill(name: StackProcessName, signal: 'SIGKILL' | 'SIGTERM'): Promise<ProcessExit | null>;
+  kill(name: StackInstanceName, signal: 'SIGKILL' | 'SIGTERM'): Promise<ProcessExit | null>;
   /**
    * Freezes a running process (SIGSTOP): it holds its connections but does nothing, like a
    * participant stuck in a long GC pause or a saturated host. {@link resume} thaws it.
    */
-  pause(name: StackProcessName): void;
+  pause(name: StackInstanceName): void;
   /** Thaws a process frozen by {@link pause} (SIGCONT). */
-  resume(name: StackProcessName): void;
+  resume(name: StackInstanceName): void;
   /** Stops the process if it runs (gracefully), starts it again and waits until it is ready. */
-  restart(name: StackProcessName): Promise<void>;
+  restart(name: StackInstanceName): Promise<void>;
   /**
    * Stops every running process gracefully (SIGTERM), in parallel, each within the stop
    * timeout. Idempotent. @throws StackError when one had to be killed or exited with a code
@@ -188,6 +202,7 @@ const ENTRY_POINTS = {
 } as const;
 
 const STACK_MODES: readonly string[] = ['test', 'demo'] satisfies StackMode[];
+const ORCHESTRATOR_COUNTS: readonly number[] = [1, 2];
 /** The module the orchestrator loads the place-order saga from. */
 const SAGAS_MODULE = '@sagaflow/examples/sagas';
 const HOST = '127.0.0.1';
@@ -262,13 +277,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   mkdirSync(runDir, { recursive: true });
   await createDatabases(o.infra, databases);
 
-  const processes = new Map<StackProcessName, StackProcess>();
-  for (const name of STACK_PROCESSES) {
-    const port = await freePort(HOST, layout.processes[name].preferredPort);
+  const instances: StackInstanceName[] = [
+    ...STACK_PROCESSES,
+    ...(o.orchestrators === 2 ? (['orchestrator-2'] as const) : []),
+  ];
+  const processes = new Map<StackInstanceName, StackProcess>();
+  for (const name of instances) {
+    const preferred = name === 'orchestrator-2' ? null : layout.processes[name].preferredPort;
+    const port = await freePort(HOST, preferred);
     processes.set(name, new StackProcess(processSpec(name, port)));
   }
-  function processSpec(name: StackProcessName, port: number) {
-    const own = layout.processes[name];
+  function processSpec(name: StackInstanceName, port: number) {
+    const role = roleOf(name);
+    const own = layout.processes[role];
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(
         (entry): entry is [string, string] =>
@@ -280,9 +301,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       name,
       script: join(
         repoRoot,
-        name === 'orchestrator' ? ENTRY_POINTS.orchestrator : ENTRY_POINTS.services,
+        role === 'orchestrator' ? ENTRY_POINTS.orchestrator : ENTRY_POINTS.services,
       ),
-      args: name === 'orchestrator' ? [] : [name],
+      args: role === 'orchestrator' ? [] : [role],
       cwd: repoRoot,
       env: {
         ...inherited,
@@ -301,10 +322,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         SAGAFLOW_REDIS_KEY_PREFIX: own.redisKeyPrefix,
         SAGAFLOW_TOPIC_PREFIX: layout.topicPrefix,
         SAGAFLOW_TOPIC_PARTITIONS: String(o.topicPartitions),
-        SAGAFLOW_INSTANCE_ID: own.instanceId,
-        ...(name === 'orchestrator' ? { SAGAFLOW_SAGAS_MODULE: SAGAS_MODULE } : {}),
+        SAGAFLOW_INSTANCE_ID: name === 'orchestrator-2' ? `${own.instanceId}2` : own.instanceId,
+        ...(role === 'orchestrator' ? { SAGAFLOW_SAGAS_MODULE: SAGAS_MODULE } : {}),
         ...o.commonEnv,
-        ...o.env[name],
+        ...o.env[role],
       },
       logFile: join(runDir, `${name}.log`),
       pidFile: join(runDir, `${name}.pid`),
@@ -313,7 +334,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
   }
 
-  const proc = (name: StackProcessName): StackProcess => {
+  const proc = (name: StackInstanceName): StackProcess => {
     const found = processes.get(name);
     if (found === undefined) {
       throw new StackError(StackErrorCode.BadRequest, `no process '${name}' in the stack`);
@@ -367,6 +388,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     infra: o.infra,
     runDir,
     api: new OrchestratorClient(proc('orchestrator').spec.url),
+    instances,
+    apiOf: (name) => new OrchestratorClient(proc(name).spec.url),
     url: (name) => proc(name).spec.url,
     database: (name) => layout.processes[name].database,
     databaseTarget: (name) => ({

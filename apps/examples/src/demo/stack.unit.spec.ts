@@ -18,6 +18,7 @@ describe('resolveStackOptions', () => {
       topicPartitions: 3,
       readyTimeoutMs: 90_000,
       stopTimeoutMs: 40_000,
+      orchestrators: 1,
     });
   });
 
@@ -46,13 +47,15 @@ describe('resolveStackOptions', () => {
         env: { 'shipping-service': {} } as Record<string, Record<string, string>>,
         topicPartitions: 0,
         readyTimeoutMs: 1.5,
+        orchestrators: 3 as 2,
       });
     expect(bad).toThrow(OptionsError);
     expect(bad).toThrow(
       "startStack: invalid options: mode=\"prod\" (expected 'test' or 'demo'); infra.kafkaBrokers=[] " +
         '(expected a non-empty list of host:port); infra.redisUrl="http://x" (expected a redis:// URL); ' +
         'env=["shipping-service"] (expected keys among orchestrator, order-service, payment-service, inventory-service); ' +
-        'topicPartitions=0 (expected an integer > 0); readyTimeoutMs=1.5 (expected an integer > 0)',
+        'topicPartitions=0 (expected an integer > 0); readyTimeoutMs=1.5 (expected an integer > 0); ' +
+        'orchestrators=3 (expected 1 or 2)',
     );
   });
 });

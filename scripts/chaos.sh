@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm run chaos -- [options]`: on a fresh clone it installs the dependencies if needed,
+# brings the local Kafka, MariaDB and Redis up (idempotent), builds the orchestrator and the
+# example services, then runs the chaos harness (apps/examples/src/chaos): two orchestrators
+# and the three services under a run prefix of their own, place-order sagas under a seeded
+# schedule of faults (SIGKILLs, a frozen participant, Redis loss, a Kafka broker restart),
+# and the invariants checked from the databases. Exits 1 on any violation. `--help` lists
+# the options. The run's databases, topics and Redis keys are removed afterwards unless
+# `--keep` is given.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+bash scripts/ensure-deps.sh
+bash infra/up.sh
+echo '[chaos] building the orchestrator and the example services'
+npx nx run-many -t build -p @sagaflow/orchestrator @sagaflow/examples --output-style=static
+exec node apps/examples/dist/chaos/main.js "$@"
