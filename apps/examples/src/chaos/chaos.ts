@@ -50,6 +50,13 @@ export interface ChaosReport {
    * decided (its `first decision` log line), in ms.
    */
   readonly restartToFirstReplyMs: readonly number[];
+  /**
+   * Optimistic-lock conflicts the orchestrators logged (two instances, or an instance and
+   * its predecessor's queued work, deciding one saga at once), and how many were retried.
+   */
+  readonly lockConflicts: { readonly total: number; readonly retried: number };
+  /** Sagas ended in each 10 s since the first start: how throughput fell and recovered. */
+  readonly endedPer10s: readonly number[];
 }
 
 /** EventProcess jobs each process runs at once, as in the demo. */
@@ -170,6 +177,9 @@ export async function runChaos(args: ChaosArgs, io: ChaosIo): Promise<ChaosRepor
     const lastEnd = ends.length === 0 ? null : Math.max(...ends);
     const duringFaults = ends.filter((end) => end <= faultsEnded).length;
     const afterFaults = ends.length - duringFaults;
+    const logs = (['orchestrator', 'orchestrator-2'] as const).map((name) =>
+      readOrchestratorLog(stack.logFile(name)),
+    );
     const report: ChaosReport = {
       ok: result.stillRunning.length === 0 && checks.every((check) => check.ok),
       faults: injector.records,
@@ -179,9 +189,12 @@ export async function runChaos(args: ChaosArgs, io: ChaosIo): Promise<ChaosRepor
         result.stillRunning.length === 0 && lastEnd !== null
           ? Math.max(0, lastEnd - faultsEnded)
           : null,
-      restartToFirstReplyMs: (['orchestrator', 'orchestrator-2'] as const).flatMap((name) =>
-        firstReplyDecisions(stack.logFile(name)).slice(1),
-      ),
+      restartToFirstReplyMs: logs.flatMap((log) => log.firstReplyMs.slice(1)),
+      lockConflicts: {
+        total: logs.reduce((sum, log) => sum + log.conflicts, 0),
+        retried: logs.reduce((sum, log) => sum + log.conflictsRetried, 0),
+      },
+      endedPer10s: perTenSeconds(ends, started),
       throughput: {
         duringFaults: duringFaults / Math.max(1, (faultsEnded - started) / 1000),
         afterFaults:
@@ -328,6 +341,8 @@ export function formatChaosReport(report: ChaosReport): string {
   });
   const { throughput } = report;
   const timings = [
+    `optimistic-lock conflicts: ${report.lockConflicts.total} (${report.lockConflicts.retried} retried)`,
+    `sagas ended per 10 s: ${report.endedPer10s.join(' ')}`,
     `settle time after the faults: ${report.settleMs === null ? 'did not settle' : seconds(report.settleMs)}`,
     `throughput: ${throughput.duringFaults.toFixed(1)} sagas/s during the faults, ` +
       `${throughput.afterFaults === null ? '-' : throughput.afterFaults.toFixed(1)} sagas/s after`,
@@ -335,22 +350,46 @@ export function formatChaosReport(report: ChaosReport): string {
   return [faults, restarts, firstReply, states, checks, ...timings].join('\n');
 }
 
-/** `sinceProcessStartMs` of every `first decision` line about a reply in a JSON-lines log. */
-function firstReplyDecisions(logFile: string): number[] {
-  if (!existsSync(logFile)) return [];
-  return readFileSync(logFile, 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      if (!line.includes('"first decision"')) return [];
-      try {
-        const entry = JSON.parse(line) as { input?: unknown; sinceProcessStartMs?: unknown };
-        return entry.input === 'reply' && typeof entry.sinceProcessStartMs === 'number'
-          ? [entry.sinceProcessStartMs]
-          : [];
-      } catch {
-        return [];
-      }
-    });
+/** What an orchestrator's JSON-lines log (every process started on it, in order) tells. */
+interface OrchestratorLogFacts {
+  /** `sinceProcessStartMs` of each process's first reply decided. */
+  readonly firstReplyMs: number[];
+  readonly conflicts: number;
+  readonly conflictsRetried: number;
+}
+
+function readOrchestratorLog(logFile: string): OrchestratorLogFacts {
+  const facts = { firstReplyMs: [] as number[], conflicts: 0, conflictsRetried: 0 };
+  if (!existsSync(logFile)) return facts;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    const first = line.includes('"first decision"');
+    const conflict = line.includes('lost the optimistic lock');
+    if (!first && !conflict) continue;
+    let entry: { input?: unknown; sinceProcessStartMs?: unknown; willRetry?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (first && entry.input === 'reply' && typeof entry.sinceProcessStartMs === 'number') {
+      facts.firstReplyMs.push(entry.sinceProcessStartMs);
+    }
+    if (conflict) {
+      facts.conflicts += 1;
+      if (entry.willRetry === true) facts.conflictsRetried += 1;
+    }
+  }
+  return facts;
+}
+
+function perTenSeconds(ends: readonly number[], started: number): number[] {
+  const buckets: number[] = [];
+  for (const end of ends) {
+    const bucket = Math.max(0, Math.floor((end - started) / 10_000));
+    while (buckets.length <= bucket) buckets.push(0);
+    buckets[bucket] = (buckets[bucket] ?? 0) + 1;
+  }
+  return buckets;
 }
 
 function roleOfTarget(target: StackInstanceName | null): 'orchestrator' | 'participant' | null {
