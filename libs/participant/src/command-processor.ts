@@ -73,7 +73,8 @@ const OPPOSITE: Readonly<Record<Direction, Direction>> = {
  *   from the winner's result — then, if the step was compensated already, the command is
  *   refused (`ALREADY_COMPENSATED`); else the handler runs and its result is stored;
  * - compensation: a stored result answers; while the forward command of the step is still
- *   RECEIVED or PROCESSING the compensation waits (a retryable {@link ForwardPendingError});
+ *   RECEIVED or PROCESSING the compensation waits (a retryable {@link ForwardPendingError};
+ *   on the pool's last run it is left FAILED without a reply: waiting is no failure);
  *   if the forward never applied, the compensation is recorded and answered success without
  *   running the handler (nothing to undo) — which also makes a late forward refuse;
  * - a `BusinessError` (or a payload failing the handler's schema: `INVALID_PAYLOAD`) rolls
@@ -307,6 +308,17 @@ export class CommandProcessor {
     if (!terminal && !run.final) {
       monitor.failure(command.messageType, 'retry', errorCode(error));
       log.warn('command failed; it will be retried', { error, attempt: run.attempt });
+      throw error;
+    }
+    if (error instanceof ForwardPendingError) {
+      // Waiting is no failure: a failure reply would count against the compensation's
+      // budget and could park the saga although nothing failed. Without a reply, the
+      // orchestrator's timeout sends the compensation again (a new attempt, a new record),
+      // which answers once the forward is done; this record is left FAILED by the pool.
+      monitor.failure(command.messageType, 'retry', errorCode(error));
+      log.warn('the compensation still waits for its forward command; no reply yet', {
+        attempt: run.attempt,
+      });
       throw error;
     }
     const message = terminal

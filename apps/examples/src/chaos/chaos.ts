@@ -336,9 +336,12 @@ export function formatChaosReport(report: ChaosReport): string {
     header: ['invariant', 'result'],
     rows: report.checks.map((check) => [
       check.name,
-      check.ok ? 'ok' : `FAILED: ${check.problems.join('; ')}`,
+      check.ok ? 'ok' : 'FAILED (below)',
     ]),
   });
+  const problems = report.checks.flatMap((check) =>
+    check.ok ? [] : [`${check.name}:`, ...check.problems.map((line) => `  ${line}`)],
+  );
   const { throughput } = report;
   const timings = [
     `optimistic-lock conflicts: ${report.lockConflicts.total} (${report.lockConflicts.retried} retried)`,
@@ -347,7 +350,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `throughput: ${throughput.duringFaults.toFixed(1)} sagas/s during the faults, ` +
       `${throughput.afterFaults === null ? '-' : throughput.afterFaults.toFixed(1)} sagas/s after`,
   ];
-  return [faults, restarts, firstReply, states, checks, ...timings].join('\n');
+  return [faults, restarts, firstReply, states, checks, ...problems, ...timings].join('\n');
 }
 
 /** What an orchestrator's JSON-lines log (every process started on it, in order) tells. */

@@ -43,8 +43,8 @@ const HEALTH_POLL_MS = 50;
 /**
  * Injects a {@link faultSchedule} into a running stack: SIGKILLs and restarts processes,
  * freezes and thaws participants, deletes the run's Redis keys, restarts the Kafka broker.
- * A kill whose target is still down or frozen hits the next process that is up; a pause
- * of a process that is down is skipped. {@link stop} ends the schedule
+ * A kill or a pause whose target is still down or frozen hits the next process (for a pause:
+ * participant) that is up. {@link stop} ends the schedule
  * early, thaws what is frozen and waits for every restart, so the stack is whole again.
  */
 export class FaultInjector {
@@ -123,13 +123,19 @@ export class FaultInjector {
     }
   }
 
-  async #kill(planned: StackInstanceName, atMs: number): Promise<void> {
-    // A planned target still down or frozen gives way to the next one that is up.
-    const { instances } = this.#stack;
-    const from = Math.max(0, instances.indexOf(planned));
-    const target = [...instances.slice(from), ...instances.slice(0, from)].find(
+  /** The planned target, or the next of `among` after it that is up (not down or frozen). */
+  #available(
+    planned: StackInstanceName,
+    among: readonly StackInstanceName[],
+  ): StackInstanceName | undefined {
+    const from = Math.max(0, among.indexOf(planned));
+    return [...among.slice(from), ...among.slice(0, from)].find(
       (name) => !this.#busy.has(name) && this.#stack.isRunning(name),
     );
+  }
+
+  async #kill(planned: StackInstanceName, atMs: number): Promise<void> {
+    const target = this.#available(planned, this.#stack.instances);
     if (target === undefined) {
       this.#record('kill', planned, atMs, 'skipped', null, null, 'every process down or frozen');
       return;
@@ -170,9 +176,11 @@ export class FaultInjector {
     }
   }
 
-  async #pause(target: StackInstanceName, durationMs: number, atMs: number): Promise<void> {
-    if (this.#busy.has(target) || !this.#stack.isRunning(target)) {
-      this.#record('pause', target, atMs, 'skipped', null, null, 'still down or frozen');
+  async #pause(planned: StackInstanceName, durationMs: number, atMs: number): Promise<void> {
+    const participants = this.#stack.instances.filter((name) => !name.startsWith('orchestrator'));
+    const target = this.#available(planned, participants);
+    if (target === undefined) {
+      this.#record('pause', planned, atMs, 'skipped', null, null, 'every participant down');
       return;
     }
     this.#busy.add(target);

@@ -51,9 +51,10 @@ export function forwardSucceeded(
  * failure or the last attempt fails the step, which starts compensation.
  *
  * Compensation: a timeout is retried until the participant answers (a slow participant is
- * not a failed compensation); a technical failure is retried while the budget lasts; a
- * business failure or the budget's last technical failure parks the saga
- * (`CompensationFailed`) — only a definitive failure needs an operator.
+ * not a failed compensation) and does not count against the budget; a technical failure
+ * is retried until the policy's `maxAttempts` failures by reply; a business failure or
+ * the budget's last technical failure parks the saga (`CompensationFailed`) — only a
+ * definitive failure needs an operator.
  */
 export function attemptFailed(
   b: DecisionBuilder,
@@ -66,13 +67,14 @@ export function attemptFailed(
   b.emit({ type: 'AttemptFailed', step: step.name, direction, attempt, replyId, failure });
   if (direction === 'compensation') {
     const { retry } = compensationOf(b.definition, step);
-    const budgetStart = b.state.steps[step.name]?.compensationBudgetStart ?? attempt;
-    const attemptInBudget = attempt - budgetStart + 1;
+    const stepState = b.state.steps[step.name];
+    const attemptInBudget = attempt - (stepState?.compensationBudgetStart ?? attempt) + 1;
     // A timeout is no answer: the participant may only be slow (its late success still
-    // settles the step), so it is retried at the capped back-off rather than parked.
+    // settles the step), so it is retried at the capped back-off rather than parked, and
+    // only failures by reply count against the budget.
+    const failures = stepState?.compensationFailures ?? 1;
     const retried =
-      failure.kind === 'timeout' ||
-      (failure.kind !== 'business' && attemptInBudget < retry.maxAttempts);
+      failure.kind === 'timeout' || (failure.kind !== 'business' && failures < retry.maxAttempts);
     if (retried) {
       scheduleRetry(b, step, direction, attempt, attemptInBudget);
     } else {

@@ -238,11 +238,11 @@ describe('decide: failed compensations', () => {
       });
   });
 
-  it('parks the saga when the compensation attempts are exhausted', () => {
+  it('parks the saga when its compensation failed by reply as often as the policy allows', () => {
     sagaSpec(placeOrder)
       .givenInputs([
         ...compensatingGroup,
-        timerInput(timer('reserve-credit', 1, 'timeout', 3_000)),
+        failureReply(undo('reserve-credit', 1), 'technical'),
         timerInput(timer('reserve-credit', 2, 'retry', 1_000)),
       ])
       .when(failureReply(undo('reserve-credit', 2), 'technical'))
@@ -262,6 +262,7 @@ describe('decide: failed compensations', () => {
             'reserve-credit': {
               status: 'COMPENSATION_FAILED',
               compensationAttempt: 2,
+              compensationFailures: 2,
             },
           },
         },

@@ -9,6 +9,7 @@ import {
   timerInput,
 } from '../testing/saga-spec';
 import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+import { decide } from './decide';
 
 const iso = (ms: number): string => new Date(SPEC_EPOCH.getTime() + ms).toISOString();
 const start = startInput('s-1', ORDER_INPUT);
@@ -190,18 +191,54 @@ describe('decide: a timed-out compensation is retried, never parked', () => {
       });
   });
 
-  it('still parks on a business failure, and after the budget of technical failures', () => {
+  it('counts only failures by reply against the budget: timeouts do not use it up', () => {
+    // Attempt 1 timed out: attempt 2's technical failure is the first of two allowed.
+    sagaSpec(placeOrder)
+      .givenInputs(releaseRetried)
+      .when(failureReply(undo('reserve-credit', 2), 'technical'))
+      .then({
+        eventTypes: ['AttemptFailed', 'RetryScheduled'],
+        state: { status: 'COMPENSATING', steps: { 'reserve-credit': { compensationFailures: 1 } } },
+      });
+    const twoFailures = [
+      ...releaseRetried,
+      failureReply(undo('reserve-credit', 2), 'technical'),
+      timerInput(timer('reserve-credit', 'compensation', 3, 'retry', 6_000)),
+    ];
+    sagaSpec(placeOrder)
+      .givenInputs(twoFailures)
+      .when(failureReply(undo('reserve-credit', 3), 'technical'))
+      .then({ eventTypes: ['AttemptFailed', 'CompensationFailed'], status: 'COMPENSATION_FAILED' });
+    // An operator's retry opens a fresh budget.
+    sagaSpec(placeOrder)
+      .givenInputs([...twoFailures, failureReply(undo('reserve-credit', 3), 'technical')])
+      .when(operatorInput('retry-compensation'))
+      .then({
+        eventTypes: ['OperatorActionRecorded', 'CommandDispatched'],
+        state: { steps: { 'reserve-credit': { compensationFailures: 0 } } },
+      });
+  });
+
+  it('still parks at once on a business failure', () => {
     sagaSpec(placeOrder)
       .givenInputs(releaseRetried)
       .when(failureReply(undo('reserve-credit', 2), 'business'))
       .then({ eventTypes: ['AttemptFailed', 'CompensationFailed'], status: 'COMPENSATION_FAILED' });
-    sagaSpec(placeOrder)
-      .givenInputs(releaseRetried)
-      .when(failureReply(undo('reserve-credit', 2), 'technical'))
-      .then({ eventTypes: ['AttemptFailed', 'CompensationFailed'], status: 'COMPENSATION_FAILED' });
-    sagaSpec(placeOrder)
-      .givenInputs([...releaseRetried, failureReply(undo('reserve-credit', 2), 'technical')])
-      .when(operatorInput('retry-compensation'))
-      .then({ eventTypes: ['OperatorActionRecorded', 'CommandDispatched'] });
+  });
+
+  it('reads a state stored before failures were counted as none counted', () => {
+    const spec = sagaSpec(placeOrder).givenInputs(releaseRetried);
+    const state = spec.state;
+    if (state === null) throw new Error('fixture');
+    const { compensationFailures: _dropped, ...legacy } = state.steps['reserve-credit'] ?? {};
+    const stored = { ...state, steps: { ...state.steps, 'reserve-credit': legacy } };
+    const decision = decide(
+      placeOrder,
+      stored as unknown as typeof state,
+      failureReply(undo('reserve-credit', 2), 'technical'),
+      SPEC_EPOCH,
+    );
+    expect(decision.state.steps['reserve-credit']?.compensationFailures).toBe(1);
+    expect(decision.state.status).toBe('COMPENSATING');
   });
 });

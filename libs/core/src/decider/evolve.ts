@@ -116,6 +116,9 @@ function apply(state: SagaState, event: Exclude<SagaEvent, SagaStarted>): SagaSt
           mayHaveApplied:
             step.mayHaveApplied ||
             (event.direction === 'forward' && event.failure.kind === 'timeout'),
+          compensationFailures:
+            failuresOf(step) +
+            (event.direction === 'compensation' && event.failure.kind !== 'timeout' ? 1 : 0),
         })),
         pendingTimers: withoutTimers(state, event.step, event.direction),
       };
@@ -182,6 +185,7 @@ function forwardDispatched(state: SagaState, event: CommandDispatched): SagaStat
     attempt: event.attempt,
     compensationAttempt: previous?.compensationAttempt ?? 0,
     compensationBudgetStart: previous?.compensationBudgetStart ?? 0,
+    compensationFailures: previous === undefined ? 0 : failuresOf(previous),
     // An attempt superseded while in flight may still be applied: its outcome is unknown.
     mayHaveApplied: (previous?.mayHaveApplied ?? false) || previous?.status === 'RUNNING',
     lastFailure: previous?.lastFailure ?? null,
@@ -195,16 +199,18 @@ function forwardDispatched(state: SagaState, event: CommandDispatched): SagaStat
 
 function compensationDispatched(state: SagaState, event: CommandDispatched): SagaState {
   return leaveParkedIfResolved({
-    ...withStep(state, event, (step) => ({
-      ...step,
-      status: 'COMPENSATING',
-      compensationAttempt: event.attempt,
+    ...withStep(state, event, (step) => {
       // A first compensation, or an operator's retry of a failed one, opens a fresh budget.
-      compensationBudgetStart:
-        step.status === 'COMPENSATING' || step.status === 'COMPENSATION_WAITING_RETRY'
-          ? step.compensationBudgetStart
-          : event.attempt,
-    })),
+      const sameBudget =
+        step.status === 'COMPENSATING' || step.status === 'COMPENSATION_WAITING_RETRY';
+      return {
+        ...step,
+        status: 'COMPENSATING',
+        compensationAttempt: event.attempt,
+        compensationBudgetStart: sameBudget ? step.compensationBudgetStart : event.attempt,
+        compensationFailures: sameBudget ? failuresOf(step) : 0,
+      };
+    }),
     pendingTimers: withTimeout(state, event),
   });
 }
@@ -241,6 +247,11 @@ function leaveParkedIfResolved(state: SagaState): SagaState {
     state.status === SagaStatus.CompensationFailed &&
     !Object.values(state.steps).some((step) => step.status === 'COMPENSATION_FAILED');
   return parked ? { ...state, status: SagaStatus.Compensating } : state;
+}
+
+/** The step's compensation failures; 0 for a state stored before they were counted. */
+function failuresOf(step: StepState): number {
+  return (step as Partial<StepState>).compensationFailures ?? 0;
 }
 
 function withStep(

@@ -46,6 +46,12 @@ export interface StepState {
    */
   readonly compensationBudgetStart: number;
   /**
+   * Compensation attempts of the current budget that failed by a reply (technical failure
+   * or invalid reply); timeouts are not counted, since a timeout is no answer. The
+   * compensation's retry policy parks the saga when these reach its `maxAttempts`.
+   */
+  readonly compensationFailures: number;
+  /**
    * True when a forward attempt may have been applied by the participant: it replied
    * success, it timed out, or an operator superseded it while in flight (outcome unknown).
    * Such a step is compensated on failure, if it has a compensation.
