@@ -334,10 +334,7 @@ export function formatChaosReport(report: ChaosReport): string {
   });
   const checks = formatTable({
     header: ['invariant', 'result'],
-    rows: report.checks.map((check) => [
-      check.name,
-      check.ok ? 'ok' : 'FAILED (below)',
-    ]),
+    rows: report.checks.map((check) => [check.name, check.ok ? 'ok' : 'FAILED (below)']),
   });
   const problems = report.checks.flatMap((check) =>
     check.ok ? [] : [`${check.name}:`, ...check.problems.map((line) => `  ${line}`)],
