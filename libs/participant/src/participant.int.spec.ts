@@ -110,6 +110,27 @@ describe('participant', () => {
     await expect(env.accountState(account)).resolves.toEqual({ balance: 69, reservations: 2 });
   });
 
+  it('processes a redelivered command whose record was stored but never queued', async () => {
+    const { sagaId, account } = await funded('stranded', 100);
+    const command = env.command({
+      sagaId,
+      messageType: 'Reserve',
+      payload: { account, amount: 20 },
+    });
+    // A crash between the record's insert and its job: RECEIVED, and no job for it.
+    await env.recordInbox(command, { status: 'RECEIVED' });
+    await env.send(command);
+    // Answered by the redelivery itself, well before the recovery job (every 30 s, for
+    // records stale for a while) would queue it.
+    await env.eventually(
+      () => env.replies(sagaId).length === 1,
+      'the reply to the stranded command',
+      10_000,
+    );
+    expect(env.replies(sagaId).map((r) => r.outcome)).toEqual(['success']);
+    await expect(env.accountState(account)).resolves.toEqual({ balance: 80, reservations: 1 });
+  });
+
   it('answers a new attempt of an applied step with the stored result, without a second change', async () => {
     const { sagaId, account } = await funded('reattempt', 100);
     const payload = { account, amount: 25 };

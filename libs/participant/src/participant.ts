@@ -321,7 +321,10 @@ export class Participant {
               messageIds: duplicates.map((d) => d.messageId),
             });
           }
-          await pool.enqueue(accepted);
+          // A redelivered command whose record was never applied (a crash between its insert
+          // and its job) is queued again under the same job id and runs now instead of
+          // waiting for reconciliation; a record already DONE is skipped by the pool.
+          await pool.enqueue([...accepted, ...duplicates]);
         },
         deadLetters: {
           store: this.#deadLetters,

@@ -289,7 +289,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           messageIds: duplicates.map((m) => m.messageId),
         });
       }
-      await pool.enqueue(accepted);
+      // A duplicate may be a redelivery of a record never applied (a crash between its
+      // insert and its job): queued again under the same job id, it runs now instead of
+      // waiting for reconciliation; a record already DONE is skipped by the pool.
+      await pool.enqueue([...accepted, ...duplicates]);
     },
     deadLetters: { store: deadLetters, topic: topics.deadLetters, publisher },
     clock,
