@@ -40,9 +40,18 @@ export interface TransactionalPublisherOptions {
    * hold the outbox's claim for as long as Kafka is down. (kafkajs warns once per producer
    * that limiting retries "may invalidate EoS guarantees"; a failed publisher's producer is
    * replaced, which restarts its sequence numbers, so the warning does not apply.)
-   * @defaultValue `5`
+   * @defaultValue `8` (with the default first wait, about 5 s of retries in all)
    */
   readonly retries?: number;
+  /**
+   * Wait before the first retry of a produce request, in ms; each next wait doubles. The
+   * transaction coordinator answers `CONCURRENT_TRANSACTIONS` while it still completes the
+   * previous transaction, which takes it milliseconds: kafkajs's client-wide default of
+   * 300 ms made almost every relay pass that followed another wait that long (the Java
+   * client waits 20 ms).
+   * @defaultValue `20`
+   */
+  readonly initialRetryTimeMs?: number;
   /** Where failures and fencing are logged. @defaultValue a logger that drops everything */
   readonly logger?: Logger;
 }
@@ -52,6 +61,7 @@ interface ResolvedOptions {
   readonly transactionalId: string;
   readonly transactionTimeoutMs: number;
   readonly retries: number;
+  readonly initialRetryTimeMs: number;
   readonly logger: Logger;
 }
 
@@ -62,7 +72,8 @@ function resolveOptions(options: TransactionalPublisherOptions): ResolvedOptions
     kafka: options.kafka,
     transactionalId: options.transactionalId,
     transactionTimeoutMs: options.transactionTimeoutMs ?? 60_000,
-    retries: options.retries ?? 5,
+    retries: options.retries ?? 8,
+    initialRetryTimeMs: options.initialRetryTimeMs ?? 20,
     logger: options.logger ?? noopLogger,
   };
   checkOptions('TransactionalPublisher', [
@@ -85,6 +96,12 @@ function resolveOptions(options: TransactionalPublisherOptions): ResolvedOptions
       'an integer > 0',
     ],
     ['retries', o.retries, isPositiveInteger(o.retries), 'an integer ≥ 1'],
+    [
+      'initialRetryTimeMs',
+      o.initialRetryTimeMs,
+      isPositiveInteger(o.initialRetryTimeMs),
+      'an integer > 0',
+    ],
   ]);
   return o;
 }
@@ -246,7 +263,7 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: this.#options.retries },
+      retry: { retries: this.#options.retries, initialRetryTime: this.#options.initialRetryTimeMs },
     };
   }
 

@@ -162,6 +162,8 @@ export interface Stack {
   /** The last lines of a process's log. */
   logTail(name: StackInstanceName, lines?: number): string;
   isRunning(name: StackInstanceName): boolean;
+  /** A running process's pid, else null. */
+  pidOf(name: StackInstanceName): number | null;
   /** Creates or updates customers (payment-service) and stock levels (inventory-service). */
   seed(seeds: {
     readonly customers?: readonly CustomerSeed[];
@@ -403,6 +405,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logFile: (name) => proc(name).spec.logFile,
     logTail: (name, lines) => proc(name).logTail(lines),
     isRunning: (name) => proc(name).running,
+    pidOf: (name) => proc(name).pid,
     seed: async ({ customers = [], stock = [] }) => {
       await seedCustomers(stack.databaseTarget('payment-service'), customers);
       await seedStock(stack.databaseTarget('inventory-service'), stock);
