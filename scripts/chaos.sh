@@ -10,11 +10,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+bash scripts/prepare-examples.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
-
-bash scripts/ensure-deps.sh
-bash infra/up.sh
-echo '[chaos] building the orchestrator and the example services'
-npx nx run-many -t build -p @sagaflow/orchestrator @sagaflow/examples --output-style=static
 exec node apps/examples/dist/chaos/main.js "$@"

@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-
-import { SagaflowError } from '@sagaflow/core';
+import { integerOption, parseCliOptions, toInteger } from '../demo/cli';
 
 /** What `npm run bench -- …` asks for. */
 export interface BenchArgs {
@@ -47,14 +45,8 @@ does and fails on any inconsistency.
   -h, --help          this text
 `;
 
-/** The benchmark's command line is wrong; the message says what and {@link BENCH_USAGE} how. */
-export class BenchArgsError extends SagaflowError {
-  readonly code = 'BENCH_ARGS_INVALID';
-  readonly retryable = false;
-}
-
 /**
- * Parses the benchmark's arguments (`process.argv.slice(2)`). @throws BenchArgsError naming
+ * Parses the benchmark's arguments (`process.argv.slice(2)`). @throws CliArgsError naming
  * the bad argument.
  *
  * @example
@@ -63,51 +55,27 @@ export class BenchArgsError extends SagaflowError {
  * ```
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        levels: { type: 'string' },
-        sagas: { type: 'string' },
-        warmup: { type: 'string' },
-        compare: { type: 'boolean' },
-        'peer-script': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error: unknown) {
-    throw new BenchArgsError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
-  }
-  const integer = (raw: string, what: string, min: number, max: number): number => {
-    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new BenchArgsError(
-        `${what} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-      );
-    }
-    return value;
-  };
-  const text = (name: string): string | undefined => {
-    const raw = values[name];
-    return typeof raw === 'string' ? raw : undefined;
-  };
-  const levels = text('levels');
-  const sagas = text('sagas');
-  const warmup = text('warmup');
+  const values = parseCliOptions(argv, {
+    levels: { type: 'string' },
+    sagas: { type: 'string' },
+    warmup: { type: 'string' },
+    compare: { type: 'boolean' },
+    'peer-script': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const levels = values.levels;
+  const peerScript = values['peer-script'];
   return {
     levels:
-      levels === undefined
-        ? BENCH_DEFAULTS.levels
-        : levels.split(',').map((level) => integer(level.trim(), '--levels', 1, 4_096)),
-    sagas: sagas === undefined ? BENCH_DEFAULTS.sagas : integer(sagas, '--sagas', 1, 1_000_000),
-    warmup: warmup === undefined ? BENCH_DEFAULTS.warmup : integer(warmup, '--warmup', 0, 100_000),
+      typeof levels === 'string'
+        ? levels
+            .split(',')
+            .map((level) => toInteger(level.trim(), '--levels', { min: 1, max: 4_096 }))
+        : BENCH_DEFAULTS.levels,
+    sagas: integerOption(values, 'sagas', { min: 1, max: 1_000_000 }, BENCH_DEFAULTS.sagas),
+    warmup: integerOption(values, 'warmup', { min: 0, max: 100_000 }, BENCH_DEFAULTS.warmup),
     compare: values.compare === true,
-    peerScript: text('peer-script') ?? BENCH_DEFAULTS.peerScript,
+    peerScript: typeof peerScript === 'string' ? peerScript : BENCH_DEFAULTS.peerScript,
     help: values.help === true,
   };
 }

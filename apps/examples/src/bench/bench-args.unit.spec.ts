@@ -1,4 +1,5 @@
-import { BENCH_DEFAULTS, BenchArgsError, parseBenchArgs } from './bench-args';
+import { CliArgsError } from '../demo/cli';
+import { BENCH_DEFAULTS, parseBenchArgs } from './bench-args';
 
 describe('parseBenchArgs', () => {
   it('applies the defaults', () => {
@@ -29,9 +30,9 @@ describe('parseBenchArgs', () => {
 
   it('names the bad argument', () => {
     expect(() => parseBenchArgs(['--levels', '16,x'])).toThrow(
-      new BenchArgsError('--levels must be an integer from 1 to 4096, got "x"'),
+      new CliArgsError('--levels must be an integer from 1 to 4096, got "x"'),
     );
-    expect(() => parseBenchArgs(['--sagas', '0'])).toThrow(BenchArgsError);
-    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchArgsError);
+    expect(() => parseBenchArgs(['--sagas', '0'])).toThrow(CliArgsError);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(CliArgsError);
   });
 });

@@ -3,40 +3,14 @@
  * run by `npm run bench` (scripts/bench.sh, which installs, brings the infrastructure up and
  * builds first). See `BENCH_USAGE`.
  */
-import { SagaflowError } from '@sagaflow/core';
-
+import { runCli } from '../demo/cli';
 import { runBench } from './bench';
-import { BENCH_USAGE, BenchArgsError, parseBenchArgs } from './bench-args';
+import { BENCH_USAGE, parseBenchArgs } from './bench-args';
 
-async function main(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseBenchArgs(argv);
-  } catch (error: unknown) {
-    if (!(error instanceof BenchArgsError)) throw error;
-    process.stderr.write(`${error.message}\n\n${BENCH_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(BENCH_USAGE);
-    return 0;
-  }
-  const report = await runBench(args, { stdout: process.stdout, env: process.env });
-  return report.ok ? 0 : 1;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exit(code);
-  },
-  (error: unknown) => {
-    const message =
-      error instanceof SagaflowError
-        ? error.message
-        : error instanceof Error
-          ? (error.stack ?? error.message)
-          : String(error);
-    process.stderr.write(`bench failed: ${message}\n`);
-    process.exit(1);
-  },
-);
+runCli({
+  name: 'bench',
+  usage: BENCH_USAGE,
+  parse: parseBenchArgs,
+  run: async (args) =>
+    (await runBench(args, { stdout: process.stdout, env: process.env })).ok ? 0 : 1,
+});

@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-
-import { SagaflowError } from '@sagaflow/core';
+import { integerOption, parseCliOptions } from '../demo/cli';
 
 /** What `npm run chaos -- …` asks for. */
 export interface ChaosArgs {
@@ -60,14 +58,8 @@ exits 1 on any violation.
   -h, --help           this text
 `;
 
-/** The chaos run's command line is wrong; the message says what and {@link CHAOS_USAGE} how. */
-export class ChaosArgsError extends SagaflowError {
-  readonly code = 'CHAOS_ARGS_INVALID';
-  readonly retryable = false;
-}
-
 /**
- * Parses the chaos run's arguments (`process.argv.slice(2)`). @throws ChaosArgsError naming
+ * Parses the chaos run's arguments (`process.argv.slice(2)`). @throws CliArgsError naming
  * the bad argument.
  *
  * @example
@@ -76,39 +68,17 @@ export class ChaosArgsError extends SagaflowError {
  * ```
  */
 export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        sagas: { type: 'string' },
-        concurrency: { type: 'string' },
-        seed: { type: 'string' },
-        'fault-seconds': { type: 'string' },
-        'settle-seconds': { type: 'string' },
-        keep: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error: unknown) {
-    throw new ChaosArgsError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
-  }
-  const integer = (name: keyof typeof LIMITS, fallback: number): number => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const { min, max } = LIMITS[name];
-    const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new ChaosArgsError(
-        `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-      );
-    }
-    return value;
-  };
+  const values = parseCliOptions(argv, {
+    sagas: { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+    'fault-seconds': { type: 'string' },
+    'settle-seconds': { type: 'string' },
+    keep: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const integer = (name: keyof typeof LIMITS, fallback: number): number =>
+    integerOption(values, name, LIMITS[name], fallback);
   const d = CHAOS_DEFAULTS;
   return {
     sagas: integer('sagas', d.sagas),

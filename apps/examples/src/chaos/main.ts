@@ -4,40 +4,14 @@
  * (scripts/chaos.sh, which installs, brings the infrastructure up and builds first). See
  * `CHAOS_USAGE`.
  */
-import { SagaflowError } from '@sagaflow/core';
-
+import { runCli } from '../demo/cli';
 import { runChaos } from './chaos';
-import { CHAOS_USAGE, ChaosArgsError, parseChaosArgs } from './chaos-args';
+import { CHAOS_USAGE, parseChaosArgs } from './chaos-args';
 
-async function main(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseChaosArgs(argv);
-  } catch (error: unknown) {
-    if (!(error instanceof ChaosArgsError)) throw error;
-    process.stderr.write(`${error.message}\n\n${CHAOS_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(CHAOS_USAGE);
-    return 0;
-  }
-  const report = await runChaos(args, { stdout: process.stdout, env: process.env });
-  return report.ok ? 0 : 1;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exit(code);
-  },
-  (error: unknown) => {
-    const message =
-      error instanceof SagaflowError
-        ? error.message
-        : error instanceof Error
-          ? (error.stack ?? error.message)
-          : String(error);
-    process.stderr.write(`chaos run failed: ${message}\n`);
-    process.exit(1);
-  },
-);
+runCli({
+  name: 'chaos run',
+  usage: CHAOS_USAGE,
+  parse: parseChaosArgs,
+  run: async (args) =>
+    (await runChaos(args, { stdout: process.stdout, env: process.env })).ok ? 0 : 1,
+});

@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-
-import { SagaflowError } from '@sagaflow/core';
+import { integerOption, parseCliOptions } from './cli';
 
 /** What `npm run demo -- …` asks for. */
 export interface DemoArgs {
@@ -47,15 +45,9 @@ deleted.
   -h, --help        this text
 `;
 
-/** The demo's command line is wrong; the message says what and {@link DEMO_USAGE} how. */
-export class DemoArgsError extends SagaflowError {
-  readonly code = 'DEMO_ARGS_INVALID';
-  readonly retryable = false;
-}
-
 /**
  * Parses the demo's arguments (`process.argv.slice(2)`); `--sagas=N` and `--sagas N` both
- * work. @throws DemoArgsError naming the bad argument.
+ * work. @throws CliArgsError naming the bad argument.
  *
  * @example
  * ```ts
@@ -63,37 +55,15 @@ export class DemoArgsError extends SagaflowError {
  * ```
  */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        once: { type: 'boolean' },
-        sagas: { type: 'string' },
-        concurrency: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error: unknown) {
-    throw new DemoArgsError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
-  }
-  const integer = (name: keyof typeof LIMITS): number => {
-    const raw = values[name];
-    if (raw === undefined) return DEMO_DEFAULTS[name];
-    const { min, max } = LIMITS[name];
-    const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new DemoArgsError(
-        `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-      );
-    }
-    return value;
-  };
+  const values = parseCliOptions(argv, {
+    once: { type: 'boolean' },
+    sagas: { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  const integer = (name: keyof typeof LIMITS): number =>
+    integerOption(values, name, LIMITS[name], DEMO_DEFAULTS[name]);
   return {
     once: values.once === true,
     sagas: integer('sagas'),

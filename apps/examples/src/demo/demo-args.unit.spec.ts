@@ -1,4 +1,5 @@
-import { DEMO_DEFAULTS, DemoArgsError, parseDemoArgs } from './demo-args';
+import { CliArgsError } from './cli';
+import { DEMO_DEFAULTS, parseDemoArgs } from './demo-args';
 
 describe('parseDemoArgs', () => {
   it('gives the defaults for no arguments', () => {
@@ -31,7 +32,7 @@ describe('parseDemoArgs', () => {
     [['--fast'], "Unknown option '--fast'"],
     [['extra'], 'extra'],
   ])('refuses %j', (argv, message) => {
-    expect(() => parseDemoArgs(argv)).toThrow(DemoArgsError);
+    expect(() => parseDemoArgs(argv)).toThrow(CliArgsError);
     expect(() => parseDemoArgs(argv)).toThrow(message);
   });
 });

@@ -19,6 +19,7 @@ export * from './stream-checks';
 export * from './percentiles';
 export * from './order-mix';
 export * from './format-table';
+export * from './cli';
 export * from './demo-args';
 export * from './demo-summary';
 export * from './progress-reporter';
