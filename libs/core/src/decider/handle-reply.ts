@@ -58,13 +58,9 @@ export function handleReply(b: DecisionBuilder, reply: ReplyInput): void {
   }
   const stepState = state.steps[reply.step];
   const forward = reply.direction === 'forward';
-  const dispatched = forward ? stepState?.attempt : stepState?.compensationAttempt;
-  if (
-    stepState === undefined ||
-    dispatched === undefined ||
-    reply.attempt < 1 ||
-    reply.attempt > dispatched
-  ) {
+  const dispatched =
+    stepState === undefined ? 0 : forward ? stepState.attempt : stepState.compensationAttempt;
+  if (stepState === undefined || reply.attempt < 1 || reply.attempt > dispatched) {
     ignore('not-awaited');
     return;
   }
