@@ -55,3 +55,49 @@ export function backoffDelay(
   const base = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * 2 ** exponent);
   return Math.min(backoff.maxDelayMs, Math.round(base * (0.8 + 0.4 * random())));
 }
+
+/** Options of {@link retryWithBackoff}. */
+export interface RetryWithBackoffOptions {
+  /** Tries in all, the first included. @defaultValue `6` */
+  readonly attempts?: number;
+  /** @defaultValue `{ initialDelayMs: 200, maxDelayMs: 5000 }` */
+  readonly backoff?: BackoffOptions;
+  /** Called before each retry, with the error and the wait (to log it). */
+  readonly onRetry?: (error: unknown, failures: number, delayMs: number) => void;
+}
+
+/**
+ * Runs `step`, and again after each failure with the bounded back-off, until it succeeds or
+ * `attempts` tries failed; then the last error is thrown. For the start-up steps against
+ * Kafka (connect, create topics): a broker that is restarting, or kafkajs's transient
+ * "Broker not connected" while it refreshes metadata, should delay a process's start by a
+ * few seconds, not end it.
+ *
+ * @example
+ * ```ts
+ * await retryWithBackoff(() => publisher.connect(), {
+ *   onRetry: (error, failures, delayMs) => log.warn('relay producer not connected; retrying', { error, failures, delayMs }),
+ * });
+ * ```
+ */
+export async function retryWithBackoff<T>(
+  step: () => Promise<T>,
+  options: RetryWithBackoffOptions = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 6;
+  const backoff = resolveBackoff('retryWithBackoff', 'backoff', options.backoff);
+  checkOptions('retryWithBackoff', [
+    ['attempts', attempts, isPositiveInteger(attempts), 'an integer > 0'],
+  ]);
+  for (let failures = 0; ;) {
+    try {
+      return await step();
+    } catch (error: unknown) {
+      failures += 1;
+      if (failures >= attempts) throw error;
+      const delayMs = backoffDelay(failures, backoff);
+      options.onRetry?.(error, failures, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { OptionsError } from '@sagaflow/config';
 
-import { backoffDelay, resolveBackoff } from './backoff';
+import { backoffDelay, resolveBackoff, retryWithBackoff } from './backoff';
 
 describe('backoffDelay', () => {
   const backoff = resolveBackoff('Test', 'backoff', { initialDelayMs: 100, maxDelayMs: 1000 });
@@ -25,6 +25,53 @@ describe('backoffDelay', () => {
     );
     expect(() => resolveBackoff('Test', 'retry', { initialDelayMs: 0 })).toThrow(
       'retry.initialDelayMs=0',
+    );
+  });
+});
+
+describe('retryWithBackoff', () => {
+  const backoff = { initialDelayMs: 1, maxDelayMs: 2 };
+
+  it('runs the step again after failures until it succeeds, reporting each retry', async () => {
+    let calls = 0;
+    const retries: [string, number][] = [];
+    const result = await retryWithBackoff(
+      () => {
+        calls += 1;
+        return calls < 3 ? Promise.reject(new Error(`down ${calls}`)) : Promise.resolve('up');
+      },
+      {
+        backoff,
+        onRetry: (error, failures, delayMs) => {
+          retries.push([(error as Error).message, failures]);
+          expect(delayMs).toBeLessThanOrEqual(2);
+        },
+      },
+    );
+    expect(result).toBe('up');
+    expect(retries).toEqual([
+      ['down 1', 1],
+      ['down 2', 2],
+    ]);
+  });
+
+  it('throws the last error once the attempts are used up', async () => {
+    let calls = 0;
+    await expect(
+      retryWithBackoff(
+        () => {
+          calls += 1;
+          return Promise.reject(new Error(`down ${calls}`));
+        },
+        { attempts: 3, backoff },
+      ),
+    ).rejects.toThrow('down 3');
+    expect(calls).toBe(3);
+  });
+
+  it('names a bad option', async () => {
+    await expect(retryWithBackoff(() => Promise.resolve(1), { attempts: 0 })).rejects.toThrow(
+      OptionsError,
     );
   });
 });

@@ -6,7 +6,7 @@ export * from './create-kafka';
 export * from './ensure-topics';
 export type * from './kafka-record';
 export type * from './outbox-publisher';
-export type { BackoffOptions } from './backoff';
+export { type BackoffOptions, retryWithBackoff, type RetryWithBackoffOptions } from './backoff';
 export * from './publish-failed-error';
 export * from './producer-fenced-error';
 export * from './transactional-publisher';

@@ -3,6 +3,7 @@ import { createQueueConnection, EventProcessWorkerPool, RecurringJobs } from '@s
 import {
   acceptOnly,
   ensureTopics,
+  retryWithBackoff,
   InboxConsumer,
   OutboxRelay,
   TransactionalPublisher,
@@ -204,7 +205,7 @@ export class Participant {
     const log = this.#logger;
     const opened: [string, () => Promise<unknown>][] = [];
     try {
-      await this.#ensureTopics();
+      await retryWithBackoff(() => this.#ensureTopics(), { onRetry: this.#retrying('topics') });
 
       const redis = createRedis({
         url: o.redis.url,
@@ -229,7 +230,9 @@ export class Participant {
         logger: log,
       });
       opened.push(['publisher', () => publisher.disconnect()]);
-      await publisher.connect();
+      await retryWithBackoff(() => publisher.connect(), {
+        onRetry: this.#retrying('reply producer'),
+      });
       const outbox = new MySqlOutbox(o.dataSource, { clock: o.clock });
       const relay = new OutboxRelay({ outbox, publisher, logger: log, ...o.relay });
       // Stopping the relay lets its pass finish; draining then publishes the replies the last
@@ -357,6 +360,13 @@ export class Participant {
       await this.#close([...opened].reverse());
       throw error;
     }
+  }
+
+  /** Logs a start-up step against Kafka that failed and will run again. */
+  #retrying(what: string): (error: unknown, failures: number, delayMs: number) => void {
+    return (error, failures, delayMs) => {
+      this.#logger.warn(`${what}: Kafka did not answer; retrying`, { error, failures, delayMs });
+    };
   }
 
   async #ensureTopics(): Promise<void> {

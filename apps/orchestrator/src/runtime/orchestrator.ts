@@ -10,6 +10,7 @@ import {
   acceptOnly,
   createKafka,
   ensureTopics,
+  retryWithBackoff,
   InboxConsumer,
   OutboxRelay,
   replayDeadLetter,
@@ -395,13 +396,22 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     admission.open();
     log.info('event store open', { sinceProcessStartMs: sinceProcessStartMs() });
 
-    await admin.connect();
-    const ensured = await ensureTopics(admin, topicList, {
-      partitions: config.topics.partitions,
-    });
+    // A broker restarting, or kafkajs's transient "Broker not connected", delays the start.
+    const retrying =
+      (what: string) =>
+      (error: unknown, failures: number, delayMs: number): void => {
+        log.warn(`${what}: Kafka did not answer; retrying`, { error, failures, delayMs });
+      };
+    const ensured = await retryWithBackoff(
+      async () => {
+        await admin.connect();
+        return ensureTopics(admin, topicList, { partitions: config.topics.partitions });
+      },
+      { onRetry: retrying('topics') },
+    );
     const created = ensured.filter((t) => t.created).map((t) => t.topic);
     if (created.length > 0) log.info('topics created', { topics: created });
-    await publisher.connect();
+    await retryWithBackoff(() => publisher.connect(), { onRetry: retrying('relay producer') });
     publisherConnected = true;
 
     // Recovery: the relay's first pass publishes what the outbox holds; timers of active
