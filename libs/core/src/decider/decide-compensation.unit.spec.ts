@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineSaga } from '../definition/define-saga';
 import { DefinitionError } from '../errors/errors';
-import { type SagaTimer } from '../model/saga-timer';
 import {
   decideAll,
   failureReply,
@@ -11,34 +10,9 @@ import {
   successReply,
   timerInput,
 } from '../testing/saga-spec';
-import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+import { credit, iso, orderCreated, start, stock, timer, undo } from './__fixtures__/order-inputs';
+import { placeOrder } from './__fixtures__/place-order';
 import { decide } from './decide';
-
-const iso = (ms: number): string => new Date(SPEC_EPOCH.getTime() + ms).toISOString();
-const start = startInput('s-1', ORDER_INPUT);
-const orderCreated = successReply({ sagaId: 's-1', step: 'create-order' }, { status: 'PENDING' });
-const credit = { sagaId: 's-1', step: 'reserve-credit' } as const;
-const stock = { sagaId: 's-1', step: 'reserve-stock' } as const;
-const undo = (step: string, attempt = 1) =>
-  ({ sagaId: 's-1', step, direction: 'compensation', attempt }) as const;
-
-function timer(
-  step: string,
-  attempt: number,
-  purpose: 'timeout' | 'retry',
-  dueMs: number,
-  direction: 'forward' | 'compensation' = 'compensation',
-): SagaTimer {
-  return {
-    timerId: `s-1.${step}.${direction === 'forward' ? 'f' : 'c'}.${attempt}.${purpose}`,
-    sagaId: 's-1',
-    step,
-    direction,
-    attempt,
-    purpose,
-    dueAt: iso(dueMs),
-  };
-}
 
 /** create-order and both branches succeeded, then the pivot refused: undo the group. */
 const compensatingGroup = [
@@ -224,17 +198,20 @@ describe('decide: failed compensations', () => {
         status: 'COMPENSATING',
         eventTypes: ['AttemptFailed', 'RetryScheduled'],
         timers: {
-          schedule: [timer('reserve-credit', 2, 'retry', 1_000)],
+          schedule: [timer('reserve-credit', 2, 'retry', 1_000, 'compensation')],
           cancel: ['s-1.reserve-credit.c.1.timeout'],
         },
       });
     expect(decision.state.steps['reserve-credit']?.status).toBe('COMPENSATION_WAITING_RETRY');
     sagaSpec(placeOrder)
       .givenInputs([...compensatingGroup, failureReply(undo('reserve-credit'), 'technical')])
-      .when(timerInput(timer('reserve-credit', 2, 'retry', 1_000)))
+      .when(timerInput(timer('reserve-credit', 2, 'retry', 1_000, 'compensation')))
       .then({
         commands: [expect.objectContaining({ messageId: 's-1.reserve-credit.c.2' })],
-        timers: { schedule: [timer('reserve-credit', 2, 'timeout', 3_000)], cancel: [] },
+        timers: {
+          schedule: [timer('reserve-credit', 2, 'timeout', 3_000, 'compensation')],
+          cancel: [],
+        },
       });
   });
 
@@ -243,7 +220,7 @@ describe('decide: failed compensations', () => {
       .givenInputs([
         ...compensatingGroup,
         failureReply(undo('reserve-credit', 1), 'technical'),
-        timerInput(timer('reserve-credit', 2, 'retry', 1_000)),
+        timerInput(timer('reserve-credit', 2, 'retry', 1_000, 'compensation')),
       ])
       .when(failureReply(undo('reserve-credit', 2), 'technical'))
       .then({

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineSaga } from '../definition/define-saga';
 import { retryDelayMs } from '../definition/retry-policy';
-import { type SagaTimer } from '../model/saga-timer';
 import {
   decideAll,
   failureReply,
@@ -12,35 +11,11 @@ import {
   successReply,
   timerInput,
 } from '../testing/saga-spec';
-import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+import { credit, iso, orderCreated, pivot, start, stock, timer } from './__fixtures__/order-inputs';
+import { placeOrder } from './__fixtures__/place-order';
 import { type SagaInput } from './saga-input';
 
 const at = (ms: number): Date => new Date(SPEC_EPOCH.getTime() + ms);
-const iso = (ms: number): string => at(ms).toISOString();
-const start = startInput('s-1', ORDER_INPUT);
-const orderCreated = successReply({ sagaId: 's-1', step: 'create-order' }, { status: 'PENDING' });
-const credit = { sagaId: 's-1', step: 'reserve-credit' } as const;
-const stock = { sagaId: 's-1', step: 'reserve-stock' } as const;
-const pivot = { sagaId: 's-1', step: 'approve-order' } as const;
-
-function timer(
-  step: string,
-  attempt: number,
-  purpose: 'timeout' | 'retry',
-  dueMs: number,
-  direction: 'forward' | 'compensation' = 'forward',
-): SagaTimer {
-  const code = direction === 'forward' ? 'f' : 'c';
-  return {
-    timerId: `s-1.${step}.${code}.${attempt}.${purpose}`,
-    sagaId: 's-1',
-    step,
-    direction,
-    attempt,
-    purpose,
-    dueAt: iso(dueMs),
-  };
-}
 
 describe('decide: failed attempts with attempts left are retried with back-off', () => {
   it('schedules a retry after a technical failure and cancels the attempt timeout', () => {
@@ -73,7 +48,7 @@ describe('decide: failed attempts with attempts left are retried with back-off',
         ],
         commands: [],
         timers: {
-          schedule: [timer('reserve-credit', 2, 'retry', 250)],
+          schedule: [timer('reserve-credit', 2, 'retry', 250, 'forward')],
           cancel: ['s-1.reserve-credit.f.1.timeout'],
         },
         state: {
@@ -88,11 +63,11 @@ describe('decide: failed attempts with attempts left are retried with back-off',
   it('dispatches the next attempt when the retry timer fires, without cancelling that timer', () => {
     sagaSpec(placeOrder)
       .givenInputs([start, orderCreated, { input: failureReply(credit, 'technical'), at: at(50) }])
-      .when(timerInput(timer('reserve-credit', 2, 'retry', 250)), at(250))
+      .when(timerInput(timer('reserve-credit', 2, 'retry', 250, 'forward')), at(250))
       .then({
         eventTypes: ['CommandDispatched'],
         commands: [expect.objectContaining({ messageId: 's-1.reserve-credit.f.2', attempt: 2 })],
-        timers: { schedule: [timer('reserve-credit', 2, 'timeout', 5_250)], cancel: [] },
+        timers: { schedule: [timer('reserve-credit', 2, 'timeout', 5_250, 'forward')], cancel: [] },
       });
   });
 
@@ -102,9 +77,9 @@ describe('decide: failed attempts with attempts left are retried with back-off',
         start,
         orderCreated,
         { input: failureReply(credit, 'technical'), at: at(50) },
-        { input: timerInput(timer('reserve-credit', 2, 'retry', 250)), at: at(250) },
+        { input: timerInput(timer('reserve-credit', 2, 'retry', 250, 'forward')), at: at(250) },
       ])
-      .when(timerInput(timer('reserve-credit', 2, 'timeout', 5_250)), at(5_250))
+      .when(timerInput(timer('reserve-credit', 2, 'timeout', 5_250, 'forward')), at(5_250))
       .then({
         events: [
           expect.objectContaining({
@@ -120,7 +95,7 @@ describe('decide: failed attempts with attempts left are retried with back-off',
           expect.objectContaining({ type: 'RetryScheduled', nextAttempt: 3, dueAt: iso(5_650) }),
         ],
         // The handled timer fired: it is not cancelled.
-        timers: { schedule: [timer('reserve-credit', 3, 'retry', 5_650)], cancel: [] },
+        timers: { schedule: [timer('reserve-credit', 3, 'retry', 5_650, 'forward')], cancel: [] },
         state: {
           steps: {
             'reserve-credit': { mayHaveApplied: true },
@@ -189,11 +164,11 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
         orderCreated,
         successReply(stock),
         failureReply(credit, 'technical'),
-        timerInput(timer('reserve-credit', 2, 'retry', 200)),
+        timerInput(timer('reserve-credit', 2, 'retry', 200, 'forward')),
         failureReply({ ...credit, attempt: 2 }, 'technical'),
-        timerInput(timer('reserve-credit', 3, 'retry', 400)),
+        timerInput(timer('reserve-credit', 3, 'retry', 400, 'forward')),
       ])
-      .when(timerInput(timer('reserve-credit', 3, 'timeout', 5_000)))
+      .when(timerInput(timer('reserve-credit', 3, 'timeout', 5_000, 'forward')))
       .then({
         status: 'COMPENSATING',
         eventTypes: [
@@ -260,14 +235,14 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
       orderCreated,
       successReply(credit, { reservationId: 'r-1' }),
       successReply(stock),
-      timerInput(timer('approve-order', 1, 'timeout', 5_000)),
-      timerInput(timer('approve-order', 2, 'retry', 100)),
-      timerInput(timer('approve-order', 2, 'timeout', 5_000)),
-      timerInput(timer('approve-order', 3, 'retry', 200)),
+      timerInput(timer('approve-order', 1, 'timeout', 5_000, 'forward')),
+      timerInput(timer('approve-order', 2, 'retry', 100, 'forward')),
+      timerInput(timer('approve-order', 2, 'timeout', 5_000, 'forward')),
+      timerInput(timer('approve-order', 3, 'retry', 200, 'forward')),
     ];
     const decision = sagaSpec(placeOrder)
       .givenInputs(timedOut)
-      .when(timerInput(timer('approve-order', 3, 'timeout', 5_000)))
+      .when(timerInput(timer('approve-order', 3, 'timeout', 5_000, 'forward')))
       .then({ status: 'RUNNING', eventTypes: ['AttemptFailed', 'RetryScheduled'] });
     expect(decision.state.steps['approve-order']).toMatchObject({
       status: 'WAITING_RETRY',
@@ -282,12 +257,12 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
       orderCreated,
       successReply(credit, { reservationId: 'r-1' }),
       successReply(stock),
-      timerInput(timer('approve-order', 1, 'timeout', 5_000)),
-      timerInput(timer('approve-order', 2, 'retry', 100)),
-      timerInput(timer('approve-order', 2, 'timeout', 5_000)),
-      timerInput(timer('approve-order', 3, 'retry', 200)),
-      timerInput(timer('approve-order', 3, 'timeout', 5_000)),
-      timerInput(timer('approve-order', 4, 'retry', 400)),
+      timerInput(timer('approve-order', 1, 'timeout', 5_000, 'forward')),
+      timerInput(timer('approve-order', 2, 'retry', 100, 'forward')),
+      timerInput(timer('approve-order', 2, 'timeout', 5_000, 'forward')),
+      timerInput(timer('approve-order', 3, 'retry', 200, 'forward')),
+      timerInput(timer('approve-order', 3, 'timeout', 5_000, 'forward')),
+      timerInput(timer('approve-order', 4, 'retry', 400, 'forward')),
     ];
     const { state: failed } = decideAll(placeOrder, [
       ...pastMaxAttempts,
@@ -323,7 +298,7 @@ describe('decide: retriable steps retry until they succeed', () => {
       .then({
         status: 'RUNNING',
         eventTypes: ['AttemptFailed', 'RetryScheduled'],
-        timers: { schedule: [timer('notify-customer', 2, 'retry', 500)], cancel: [] },
+        timers: { schedule: [timer('notify-customer', 2, 'retry', 500, 'forward')], cancel: [] },
       });
   });
 
@@ -335,7 +310,7 @@ describe('decide: retriable steps retry until they succeed', () => {
       const delay = Math.min(30_000, 500 * 2 ** (attempt - 1));
       now += delay;
       inputs.push({
-        input: timerInput(timer('notify-customer', attempt + 1, 'retry', now)),
+        input: timerInput(timer('notify-customer', attempt + 1, 'retry', now, 'forward')),
         at: at(now),
       });
     }

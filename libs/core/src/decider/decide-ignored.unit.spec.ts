@@ -5,17 +5,13 @@ import {
   operatorInput,
   sagaSpec,
   SPEC_EPOCH,
-  startInput,
   successReply,
   timerInput,
 } from '../testing/saga-spec';
-import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+import { credit, orderCreated, start, stock } from './__fixtures__/order-inputs';
+import { placeOrder } from './__fixtures__/place-order';
 import { type SagaInput } from './saga-input';
 
-const start = startInput('s-1', ORDER_INPUT);
-const orderCreated = successReply({ sagaId: 's-1', step: 'create-order' }, { status: 'PENDING' });
-const credit = { sagaId: 's-1', step: 'reserve-credit' } as const;
-const stock = { sagaId: 's-1', step: 'reserve-stock' } as const;
 const creditTimeout: SagaTimer = {
   timerId: 's-1.reserve-credit.f.1.timeout',
   sagaId: 's-1',

@@ -1,41 +1,14 @@
-import { type SagaTimer } from '../model/saga-timer';
 import {
   failureReply,
   operatorInput,
   sagaSpec,
   SPEC_EPOCH,
-  startInput,
   successReply,
   timerInput,
 } from '../testing/saga-spec';
-import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+import { credit, orderCreated, start, stock, timer, undo } from './__fixtures__/order-inputs';
+import { placeOrder } from './__fixtures__/place-order';
 import { decide } from './decide';
-
-const iso = (ms: number): string => new Date(SPEC_EPOCH.getTime() + ms).toISOString();
-const start = startInput('s-1', ORDER_INPUT);
-const orderCreated = successReply({ sagaId: 's-1', step: 'create-order' }, { status: 'PENDING' });
-const credit = { sagaId: 's-1', step: 'reserve-credit' } as const;
-const stock = { sagaId: 's-1', step: 'reserve-stock' } as const;
-const undo = (step: string, attempt = 1) =>
-  ({ sagaId: 's-1', step, direction: 'compensation', attempt }) as const;
-
-function timer(
-  step: string,
-  direction: 'forward' | 'compensation',
-  attempt: number,
-  purpose: 'timeout' | 'retry',
-  dueMs: number,
-): SagaTimer {
-  return {
-    timerId: `s-1.${step}.${direction === 'forward' ? 'f' : 'c'}.${attempt}.${purpose}`,
-    sagaId: 's-1',
-    step,
-    direction,
-    attempt,
-    purpose,
-    dueAt: iso(dueMs),
-  };
-}
 
 /** Both branches reserved, then the pivot refused: the group is being compensated. */
 const compensatingGroup = [
@@ -49,11 +22,11 @@ const compensatingGroup = [
 // ReleaseCredit: timeout 3 s, two attempts, 1 s back-off.
 const releaseTimedOut = [
   ...compensatingGroup,
-  timerInput(timer('reserve-credit', 'compensation', 1, 'timeout', 3_000)),
+  timerInput(timer('reserve-credit', 1, 'timeout', 3_000, 'compensation')),
 ];
 const releaseRetried = [
   ...releaseTimedOut,
-  timerInput(timer('reserve-credit', 'compensation', 2, 'retry', 4_000)),
+  timerInput(timer('reserve-credit', 2, 'retry', 4_000, 'compensation')),
 ];
 
 describe('decide: a success settles its step whatever attempt it answers', () => {
@@ -61,7 +34,7 @@ describe('decide: a success settles its step whatever attempt it answers', () =>
     const timedOut = [
       start,
       orderCreated,
-      timerInput(timer('reserve-credit', 'forward', 1, 'timeout', 5_000)),
+      timerInput(timer('reserve-credit', 1, 'timeout', 5_000, 'forward')),
     ];
     sagaSpec(placeOrder)
       .givenInputs(timedOut)
@@ -78,8 +51,8 @@ describe('decide: a success settles its step whatever attempt it answers', () =>
     const retried = [
       start,
       orderCreated,
-      timerInput(timer('reserve-credit', 'forward', 1, 'timeout', 5_000)),
-      timerInput(timer('reserve-credit', 'forward', 2, 'retry', 5_200)),
+      timerInput(timer('reserve-credit', 1, 'timeout', 5_000, 'forward')),
+      timerInput(timer('reserve-credit', 2, 'retry', 5_200, 'forward')),
       successReply(stock),
     ];
     sagaSpec(placeOrder)
@@ -141,7 +114,7 @@ describe('decide: a success settles its step whatever attempt it answers', () =>
     const parked = [
       ...compensatingGroup,
       failureReply(undo('reserve-credit', 1), 'technical'),
-      timerInput(timer('reserve-credit', 'compensation', 2, 'retry', 1_000)),
+      timerInput(timer('reserve-credit', 2, 'retry', 1_000, 'compensation')),
       failureReply(undo('reserve-credit', 2), 'technical'),
     ];
     const spec = sagaSpec(placeOrder).givenInputs(parked);
@@ -179,7 +152,7 @@ describe('decide: a timed-out compensation is retried, never parked', () => {
     sagaSpec(placeOrder)
       .givenInputs(releaseRetried)
       .when(
-        timerInput(timer('reserve-credit', 'compensation', 2, 'timeout', 7_000)),
+        timerInput(timer('reserve-credit', 2, 'timeout', 7_000, 'compensation')),
         new Date(SPEC_EPOCH.getTime() + 7_000),
       )
       .then({
@@ -203,7 +176,7 @@ describe('decide: a timed-out compensation is retried, never parked', () => {
     const twoFailures = [
       ...releaseRetried,
       failureReply(undo('reserve-credit', 2), 'technical'),
-      timerInput(timer('reserve-credit', 'compensation', 3, 'retry', 6_000)),
+      timerInput(timer('reserve-credit', 3, 'retry', 6_000, 'compensation')),
     ];
     sagaSpec(placeOrder)
       .givenInputs(twoFailures)

@@ -4,17 +4,11 @@ import {
   operatorInput,
   sagaSpec,
   SPEC_EPOCH,
-  startInput,
   successReply,
 } from '../testing/saga-spec';
-import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
+import { credit, orderCreated, start, stock, undo } from './__fixtures__/order-inputs';
+import { placeOrder } from './__fixtures__/place-order';
 
-const start = startInput('s-1', ORDER_INPUT);
-const orderCreated = successReply({ sagaId: 's-1', step: 'create-order' }, { status: 'PENDING' });
-const credit = { sagaId: 's-1', step: 'reserve-credit' } as const;
-const stock = { sagaId: 's-1', step: 'reserve-stock' } as const;
-const undo = (step: string, attempt = 1) =>
-  ({ sagaId: 's-1', step, direction: 'compensation', attempt }) as const;
 const bothReserved = [
   start,
   orderCreated,
