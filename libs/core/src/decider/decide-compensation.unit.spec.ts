@@ -10,18 +10,18 @@ import {
   successReply,
   timerInput,
 } from '../testing/saga-spec';
-import { credit, iso, orderCreated, start, stock, timer, undo } from './__fixtures__/order-inputs';
+import {
+  compensatingGroup,
+  credit,
+  iso,
+  orderCreated,
+  start,
+  stock,
+  timer,
+  undo,
+} from './__fixtures__/order-inputs';
 import { placeOrder } from './__fixtures__/place-order';
 import { decide } from './decide';
-
-/** create-order and both branches succeeded, then the pivot refused: undo the group. */
-const compensatingGroup = [
-  start,
-  orderCreated,
-  successReply(credit, { reservationId: 'r-1' }),
-  successReply(stock),
-  failureReply({ sagaId: 's-1', step: 'approve-order' }, 'business'),
-];
 
 describe('decide: compensation order', () => {
   it('undoes the branches of a group together, then the earlier step', () => {

@@ -6,22 +6,23 @@ import {
   successReply,
   timerInput,
 } from '../testing/saga-spec';
-import { credit, orderCreated, start, stock, timer, undo } from './__fixtures__/order-inputs';
+import {
+  compensatingGroup,
+  credit,
+  orderCreated,
+  start,
+  stock,
+  timer,
+  undo,
+} from './__fixtures__/order-inputs';
 import { placeOrder } from './__fixtures__/place-order';
 import { decide } from './decide';
 
-/** Both branches reserved, then the pivot refused: the group is being compensated. */
-const compensatingGroup = [
-  start,
-  orderCreated,
-  successReply(credit, { reservationId: 'r-1' }),
-  successReply(stock),
-  failureReply({ sagaId: 's-1', step: 'approve-order' }, 'business'),
-  successReply(undo('reserve-stock')),
-];
+/** The group being compensated: reserve-stock undone, reserve-credit's undo in flight. */
+const stockUndone = [...compensatingGroup, successReply(undo('reserve-stock'))];
 // ReleaseCredit: timeout 3 s, two attempts, 1 s back-off.
 const releaseTimedOut = [
-  ...compensatingGroup,
+  ...stockUndone,
   timerInput(timer('reserve-credit', 1, 'timeout', 3_000, 'compensation')),
 ];
 const releaseRetried = [
@@ -112,7 +113,7 @@ describe('decide: a success settles its step whatever attempt it answers', () =>
 
   it('un-parks a saga when the success of a compensation it gave up on arrives', () => {
     const parked = [
-      ...compensatingGroup,
+      ...stockUndone,
       failureReply(undo('reserve-credit', 1), 'technical'),
       timerInput(timer('reserve-credit', 2, 'retry', 1_000, 'compensation')),
       failureReply(undo('reserve-credit', 2), 'technical'),

@@ -1,6 +1,6 @@
 import { type Direction } from '../../model/direction';
 import { type SagaTimer } from '../../model/saga-timer';
-import { SPEC_EPOCH, startInput, successReply } from '../../testing/saga-spec';
+import { failureReply, SPEC_EPOCH, startInput, successReply } from '../../testing/saga-spec';
 import { ORDER_INPUT } from './place-order';
 
 /** The inputs of saga `s-1` of {@link placeOrder} that the decider specs share. */
@@ -38,3 +38,12 @@ export function timer(
     dueAt: iso(dueMs),
   };
 }
+
+/** create-order and both branches succeeded, then the pivot refused: the group is undone. */
+export const compensatingGroup = [
+  start,
+  orderCreated,
+  successReply(credit, { reservationId: 'r-1' }),
+  successReply(stock),
+  failureReply(pivot, 'business'),
+];
