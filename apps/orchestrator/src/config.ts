@@ -2,6 +2,7 @@ import {
   ConfigError,
   type Environment,
   type EnvOutput,
+  envEnum,
   envInteger,
   envText,
   envVar,
@@ -95,6 +96,18 @@ const orchestratorEnv = {
   topics: topicsEnv(),
   /** `SAGAFLOW_WORKER_CONCURRENCY`: EventProcess jobs run at once, 1–256. @defaultValue `4` */
   workerConcurrency: workerConcurrencyEnv(),
+  /**
+   * `SAGAFLOW_RELAY_DELIVERY`: how the outbox relay publishes commands. `idempotent`: Kafka's
+   * idempotent producer; a batch interrupted by a failure is published again and its
+   * duplicates are discarded by the participants' EventProcess key. `transactional`: each
+   * batch in one Kafka transaction, for consumers outside Sagaflow that read the command
+   * topics and must never see a duplicate; it costs three more broker round trips per
+   * batch. @defaultValue `idempotent`
+   */
+  relayDelivery: envVar(
+    'SAGAFLOW_RELAY_DELIVERY',
+    envEnum(['idempotent', 'transactional'], 'idempotent'),
+  ),
   /**
    * `SAGAFLOW_OUTBOX_POLL_INTERVAL_MS`: the relay's polling fallback (it is also woken right
    * after each commit), 10–60000. @defaultValue `1000`

@@ -32,6 +32,7 @@ describe('loadOrchestratorConfig', () => {
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sagaflow:orchestrator:' },
       topics: { prefix: 'sagaflow.', partitions: 3 },
       workerConcurrency: 4,
+      relayDelivery: 'idempotent',
       outboxPollIntervalMs: 1000,
       inboxLeaseMs: 15_000,
       reconciliationIntervalMs: 60_000,
@@ -54,6 +55,17 @@ describe('loadOrchestratorConfig', () => {
       'pod-7',
     );
     expect(loadOrchestratorConfig({ ...SAGAS, SAGAFLOW_INSTANCE_ID: '' }).instanceId).toBeNull();
+  });
+
+  it('reads the relay delivery, and refuses an unknown one', () => {
+    const read = (value: string) =>
+      loadOrchestratorConfig({ ...SAGAS, SAGAFLOW_RELAY_DELIVERY: value }).relayDelivery;
+
+    expect(read('transactional')).toBe('transactional');
+    expect(read('Idempotent')).toBe('idempotent');
+    expect(() => read('exactly-once')).toThrow(
+      'SAGAFLOW_RELAY_DELIVERY="exactly-once": expected one of idempotent, transactional',
+    );
   });
 
   it('reads overrides', () => {

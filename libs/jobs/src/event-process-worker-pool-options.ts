@@ -132,6 +132,10 @@ export interface ResolvedEventProcessWorkerPoolOptions {
   /** Attempts, back-off and retention of every job. */
   readonly jobOptions: DefaultJobOptions;
   readonly leaseMs: number;
+  /** Runs of a record at most, the in-process one included. */
+  readonly maxAttempts: number;
+  /** Delay before the first retry, in ms. */
+  readonly backoffMs: number;
   readonly afterHandled: ((record: InboxRecord) => Promise<unknown>) | null;
   readonly onClaimFailed:
     ((message: EventProcessMessage, error: unknown) => Promise<unknown>) | null;
@@ -193,6 +197,8 @@ export function resolveEventProcessWorkerPoolOptions(
       removeOnFail: { count: keepFailed },
     },
     leaseMs,
+    maxAttempts,
+    backoffMs,
     afterHandled: options.afterHandled ?? null,
     onClaimFailed: options.onClaimFailed ?? null,
     isRetryable: options.isRetryable ?? isRetryableError,

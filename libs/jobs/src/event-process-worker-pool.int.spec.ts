@@ -373,3 +373,166 @@ describe('EventProcessWorkerPool', () => {
     }
   });
 });
+
+describe('EventProcessWorkerPool.process', () => {
+  /** Three messages for each of three sagas, interleaved as a Kafka batch would bring them. */
+  function batch(): InboxMessage[] {
+    return [1, 2, 3].flatMap((n) =>
+      ['a', 'b', 'c'].map((saga) => ({ ...message(`${saga}${n}`), sagaId: `s-${saga}` })),
+    );
+  }
+
+  it('runs new records at once, in order per saga and up to `concurrency` at a time, without queueing them', async () => {
+    /** Handler runs in the order they began, and those not yet through `afterHandled`. */
+    const started: string[] = [];
+    const running = new Set<string>();
+    const bySaga = new Map<string, number>();
+    let maxRunning = 0;
+    let maxInOneSaga = 0;
+    const handled: InboxRecord[] = [];
+    const p = await pool(
+      (record) => {
+        started.push(record.messageId);
+        running.add(record.messageId);
+        maxRunning = Math.max(maxRunning, running.size);
+        bySaga.set(record.sagaId, (bySaga.get(record.sagaId) ?? 0) + 1);
+        maxInOneSaga = Math.max(maxInOneSaga, bySaga.get(record.sagaId) ?? 0);
+        return null;
+      },
+      {
+        concurrency: 2,
+        afterHandled: (record) => {
+          handled.push(record);
+          running.delete(record.messageId);
+          bySaga.set(record.sagaId, (bySaga.get(record.sagaId) ?? 0) - 1);
+          return Promise.resolve();
+        },
+      },
+    );
+    try {
+      const messages = batch();
+      const { accepted } = await p.inbox.receive(messages);
+      await p.workers.process(accepted);
+
+      // Done when `process` resolves: no waiting for a worker.
+      const records = await Promise.all(messages.map((m) => p.inbox.get(CONSUMER, m.messageId)));
+      // DONE by the handler, never claimed: marking DONE counts the in-process run.
+      expect(records.map((r) => [r?.status, r?.attempts])).toEqual(Array(9).fill(['DONE', 1]));
+      expect([...p.calls.values()]).toEqual(Array(9).fill(1));
+      for (const saga of ['s-a', 's-b', 's-c']) {
+        expect(
+          started.filter((id) => messages.find((m) => m.messageId === id)?.sagaId === saga),
+        ).toEqual(messages.filter((m) => m.sagaId === saga).map((m) => m.messageId));
+      }
+      expect(maxInOneSaga).toBe(1);
+      expect(maxRunning).toBe(2);
+      expect(p.runs.get('m-a1')).toEqual([{ attempt: 1, final: false }]);
+      expect(handled.map((r) => r.messageId).sort()).toEqual(
+        messages.map((m) => m.messageId).sort(),
+      );
+      expect(p.outcomes).toEqual(Array(9).fill('done'));
+      // Nothing went through BullMQ.
+      expect(await jobCounts(connection, p.queueName)).toMatchObject({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+        completed: 0,
+        failed: 0,
+      });
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('hands a record whose first run failed retryably to the worker, which claims and retries it to DONE', async () => {
+    let failures = 0;
+    const p = await pool((record) => {
+      if (record.messageId !== 'm-flaky' || failures > 0) return null;
+      failures += 1;
+      return new FlakyError('deadlock');
+    });
+    try {
+      await p.workers.process(await p.receive(['flaky', 'fine']));
+
+      // The healthy one is done in-process; the failed one is left to the queue.
+      expect(await p.status('fine')).toBe('DONE');
+      const jobId = eventProcessJobId(CONSUMER, 'm-flaky');
+      await waitUntil('the retry job to complete', async () => {
+        return (await jobState(connection, p.queueName, jobId)) === 'completed';
+      });
+
+      await expect(p.inbox.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({
+        status: 'DONE',
+        // The failed in-process run was recorded by a claim, the job claimed it again.
+        attempts: 2,
+      });
+      expect(p.calls.get('m-flaky')).toBe(2);
+      expect(p.calls.get('m-fine')).toBe(1);
+      // The in-process run is the first; the second is the job's.
+      expect(p.runs.get('m-flaky')).toEqual([
+        { attempt: 1, final: false },
+        { attempt: 2, final: false },
+      ]);
+      expect(p.outcomes.filter((o) => o !== 'done')).toEqual(['retried']);
+      expect(p.outcomes.filter((o) => o === 'done')).toHaveLength(2);
+      // Only the failed record went through BullMQ.
+      expect(await jobState(connection, p.queueName, eventProcessJobId(CONSUMER, 'm-fine'))).toBe(
+        null,
+      );
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('marks a record FAILED at a terminal failure of its first run, without queueing a retry', async () => {
+    const handled: string[] = [];
+    const p = await pool(
+      (record) =>
+        record.messageId === 'm-fatal' ? new FatalError('payload makes no sense') : null,
+      {
+        afterHandled: (record) => {
+          handled.push(record.messageId);
+          return Promise.resolve();
+        },
+      },
+    );
+    try {
+      await p.workers.process(await p.receive(['fatal', 'fine']));
+
+      await expect(p.inbox.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastError: 'TEST_FATAL: payload makes no sense',
+      });
+      expect(await p.status('fine')).toBe('DONE');
+      expect(p.calls.get('m-fatal')).toBe(1);
+      expect(handled).toEqual(['m-fine']);
+      expect([...p.outcomes].sort()).toEqual(['done', 'failed']);
+      // No job: nothing will ever run it again.
+      expect(await jobState(connection, p.queueName, eventProcessJobId(CONSUMER, 'm-fatal'))).toBe(
+        null,
+      );
+      expect(await jobCounts(connection, p.queueName)).toMatchObject({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+      });
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('rejects a batch with a consumer without a handler, running none of it', async () => {
+    const p = await pool(() => null);
+    try {
+      const accepted = await p.receive(['kept']);
+      await expect(
+        p.workers.process([...accepted, { ...message('stray'), consumer: 'nobody' }]),
+      ).rejects.toThrow(InvalidArgumentError);
+      expect(p.calls.size).toBe(0);
+      expect(await p.status('kept')).toBe('RECEIVED');
+    } finally {
+      await p.teardown();
+    }
+  });
+});

@@ -1,4 +1,10 @@
-import { describeError, InvalidArgumentError, type InboxRecord, type Logger } from '@sagaflow/core';
+import {
+  describeError,
+  type InboxMessage,
+  type InboxRecord,
+  InvalidArgumentError,
+  type Logger,
+} from '@sagaflow/core';
 import { type Job, Queue, Worker } from 'bullmq';
 
 import { errorText } from './error-text';
@@ -15,11 +21,23 @@ import { eventProcessJobId, requeueJobId } from './job-ids';
 import { JobQueueError } from './job-queue-error';
 import { lostJobOf, WorkerErrorLog } from './lost-job';
 import { runWorker } from './run-worker';
+import { runInSagaOrder } from './saga-ordered-runs';
 
 /** A job's data: the record's key and, on a retry, the lease the previous run took. */
 interface EventProcessJobData extends EventProcessMessage {
   /** `updatedAt` of the record as the previous run claimed it. */
   readonly leaseOf?: string;
+  /** The record's first run was in-process ({@link EventProcessWorkerPool.process}): the job's runs come after it. */
+  readonly ranInProcess?: boolean;
+}
+
+/** A message {@link EventProcessWorkerPool.process} hands to the queue. */
+interface QueuedRetry {
+  readonly message: InboxMessage;
+  /** The lease its failed in-process run took, for the job to take back. */
+  readonly leaseOf: string | undefined;
+  /** False for a message held back behind its saga's failed one: it has not run yet. */
+  readonly ranInProcess: boolean;
 }
 
 interface Consumer {
@@ -30,8 +48,12 @@ interface Consumer {
 }
 
 /**
- * The asynchronous EventProcess pipeline after the inbox: one BullMQ queue and worker per
- * consumer. A job claims its record (`inbox.claim` with a lease); a record that is not
+ * The asynchronous EventProcess pipeline after the inbox.
+ *
+ * New records run in this process at once ({@link process}): in order per saga, up to
+ * `concurrency` at a time, with no queue hop — the consumer awaits them before it commits
+ * its offsets, so a crash meanwhile redelivers the batch. A record whose first run fails is
+ * handed to BullMQ: one queue and worker per consumer retry it with back-off. A job claims its record (`inbox.claim` with a lease); a record that is not
  * claimable (DONE, or leased by another run) is skipped, which makes duplicate jobs
  * harmless. The handler marks the record DONE in its own transaction. A retryable failure
  * is retried with exponential back-off; a terminal one, or the last attempt, marks the
@@ -47,8 +69,9 @@ interface Consumer {
  *   afterHandled: (r) => cachedInbox.rememberDone(r.consumer, r.messageId),
  * });
  * await pool.start();
- * const { accepted } = await cachedInbox.receive(batch);
- * await pool.enqueue(accepted);
+ * const { accepted, duplicates } = await cachedInbox.receive(batch);
+ * await pool.process(accepted);
+ * await pool.enqueue(duplicates);
  * ```
  */
 export class EventProcessWorkerPool {
@@ -104,6 +127,38 @@ export class EventProcessWorkerPool {
       runWorker(worker, logger);
     }
     await Promise.all(this.#workers().map((worker) => worker.waitUntilReady()));
+  }
+
+  /**
+   * Runs new records (those `inbox.receive` accepted, still RECEIVED) in this process now:
+   * in order per saga, up to `concurrency` at a time, without claiming them (no other run
+   * knows of them yet; the handler's transaction marks them DONE and counts the run as an
+   * attempt). Resolves once each one is DONE, FAILED (a terminal error, or `maxAttempts`
+   * is 1) or queued for a retry after the back-off (any other error: the failed run is
+   * recorded by claiming the record, whose lease the retry takes back). The later messages
+   * of a saga whose message is retried are queued behind it instead of run now. Never
+   * rejects for a handler's error.
+   * @throws InvalidArgumentError for a consumer without a handler (nothing runs).
+   * @throws JobQueueError when a failed record cannot be queued for its retry (Redis
+   *   down): the caller leaves its batch uncommitted, and Kafka delivers it again.
+   */
+  async process(messages: readonly InboxMessage[]): Promise<void> {
+    for (const message of messages) this.#consumer(message.consumer);
+    // A saga whose message is to be retried keeps its later messages for after it.
+    const waiting = new Set<string>();
+    const queued: QueuedRetry[] = [];
+    await runInSagaOrder(messages, this.#options.concurrency, async (message) => {
+      const key = `${message.consumer}\u0000${message.sagaId}`;
+      if (waiting.has(key)) {
+        queued.push({ message, leaseOf: undefined, ranInProcess: false });
+        return;
+      }
+      const retry = await this.#processNow(message);
+      if (retry === null) return;
+      waiting.add(key);
+      queued.push(retry);
+    });
+    if (queued.length > 0) await this.#queueRetries(queued);
   }
 
   /**
@@ -188,11 +243,141 @@ export class EventProcessWorkerPool {
     return consumer;
   }
 
+  /**
+   * The first run of a new record, in this process. Returns what to queue for a retry, or
+   * null when the record is settled (DONE, FAILED, or taken over by another run).
+   */
+  async #processNow(message: InboxMessage): Promise<QueuedRetry | null> {
+    const { clock, isRetryable, inbox, maxAttempts, leaseMs } = this.#options;
+    const consumer = this.#consumer(message.consumer);
+    const startedMs = performance.now();
+    const now = clock.now();
+    // The stored record is RECEIVED; the handler sees it as this run holds it. Its
+    // transaction marks it DONE (or FAILED), counting this run as its first attempt.
+    const record: InboxRecord = {
+      ...message,
+      status: 'PROCESSING',
+      attempts: 1,
+      lastError: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    const log = this.#options.logger.child({
+      consumer: consumer.name,
+      messageId: message.messageId,
+      sagaId: message.sagaId,
+      attempt: 1,
+    });
+    const final = maxAttempts === 1;
+    try {
+      await consumer.handler(record, { attempt: 1, final });
+    } catch (error: unknown) {
+      const retryable = isRetryable(error) && !final;
+      this.#notify(log, 'onFailed', {
+        consumer: consumer.name,
+        messageId: message.messageId,
+        error,
+        final: !retryable,
+        attempt: 1,
+        durationMs: performance.now() - startedMs,
+      });
+      if (retryable) {
+        log.warn('handler failed; retrying', { error: describeError(error) });
+        // The claim records the failed run as an attempt; the queued retry takes its lease
+        // back. A record another run took meanwhile (or settled) is left to it.
+        try {
+          const claimed = await inbox.claim(
+            consumer.name,
+            message.messageId,
+            new Date(now.getTime() - leaseMs),
+          );
+          if (claimed === null) return null;
+          return { message, leaseOf: claimed.updatedAt, ranInProcess: true };
+        } catch (claimError: unknown) {
+          log.warn('could not record the failed run; the retry claims the record', {
+            error: describeError(claimError),
+          });
+          return { message, leaseOf: undefined, ranInProcess: true };
+        }
+      }
+      log.error('handler failed for good; marking the record FAILED', {
+        error: describeError(error),
+      });
+      try {
+        // The claim counts the run as an attempt (a RECEIVED or FAILED record is claimable).
+        await inbox.claim(consumer.name, message.messageId, new Date(now.getTime() - leaseMs));
+        await inbox.fail(consumer.name, message.messageId, errorText(error));
+      } catch (failError: unknown) {
+        log.error('could not mark the record FAILED; the reconciler requeues it', {
+          error: describeError(failError),
+        });
+      }
+      return null;
+    }
+    await this.#afterHandled(record, log);
+    this.#notify(log, 'onProcessed', {
+      consumer: consumer.name,
+      messageId: message.messageId,
+      outcome: 'done',
+      durationMs: performance.now() - startedMs,
+    });
+    return null;
+  }
+
+  /**
+   * Queues the retries of in-process runs and the messages held back behind them, all due
+   * after the back-off; a record whose run failed has one attempt less left.
+   * @throws JobQueueError when Redis fails.
+   */
+  async #queueRetries(retries: readonly QueuedRetry[]): Promise<void> {
+    const { maxAttempts, backoffMs } = this.#options;
+    const byConsumer = new Map<Consumer, QueuedRetry[]>();
+    for (const retry of retries) {
+      const consumer = this.#consumer(retry.message.consumer);
+      byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), retry]);
+    }
+    await Promise.all(
+      [...byConsumer].map(async ([consumer, batch]) => {
+        try {
+          await consumer.queue.addBulk(
+            batch.map(({ message, leaseOf, ranInProcess }) => ({
+              name: 'event-process',
+              data: {
+                consumer: message.consumer,
+                messageId: message.messageId,
+                ...(leaseOf === undefined ? {} : { leaseOf }),
+                ...(ranInProcess ? { ranInProcess } : {}),
+              },
+              opts: {
+                jobId: eventProcessJobId(message.consumer, message.messageId),
+                delay: backoffMs,
+                ...(ranInProcess ? { attempts: maxAttempts - 1 } : {}),
+              },
+            })),
+          );
+        } catch (error: unknown) {
+          throw new JobQueueError(consumer.queue.name, `could not queue ${batch.length} retries`, {
+            cause: error,
+          });
+        }
+      }),
+    );
+  }
+
+  async #afterHandled(record: InboxRecord, log: Logger): Promise<void> {
+    if (this.#options.afterHandled === null) return;
+    await this.#options.afterHandled(record).catch((error: unknown) => {
+      log.warn('afterHandled failed; the record is DONE regardless', {
+        error: describeError(error),
+      });
+    });
+  }
+
   async #process(consumer: Consumer, job: Job<EventProcessJobData>): Promise<void> {
     const { inbox, clock, leaseMs } = this.#options;
     const { messageId, leaseOf } = job.data;
     const startedMs = performance.now();
-    const attempt = job.attemptsMade + 1;
+    const attempt = runOf(job);
     const log = this.#options.logger.child({ consumer: consumer.name, messageId, attempt });
     // A retry takes back the lease its previous run held (the record is unchanged since,
     // or another run has it and this one backs off); a first run needs an expired lease.
@@ -222,13 +407,7 @@ export class EventProcessWorkerPool {
     } catch (error: unknown) {
       await this.#handlerFailed(consumer, job, record, error, startedMs, log);
     }
-    if (this.#options.afterHandled !== null) {
-      await this.#options.afterHandled(record).catch((error: unknown) => {
-        log.warn('afterHandled failed; the record is DONE regardless', {
-          error: describeError(error),
-        });
-      });
-    }
+    await this.#afterHandled(record, log);
     this.#notify(log, 'onProcessed', {
       consumer: consumer.name,
       messageId,
@@ -296,7 +475,7 @@ export class EventProcessWorkerPool {
       messageId: record.messageId,
       error,
       final,
-      attempt: job.attemptsMade + 1,
+      attempt: runOf(job),
       durationMs: performance.now() - startedMs,
     });
     if (!final) {
@@ -328,4 +507,9 @@ export class EventProcessWorkerPool {
       log.error(`EventProcess observer hook ${hook} threw`, { error: describeError(error) });
     }
   }
+}
+
+/** The record's run a job's run is: after the in-process one when there was one. */
+function runOf(job: Job<EventProcessJobData>): number {
+  return job.attemptsMade + (job.data.ranInProcess === true ? 2 : 1);
 }

@@ -9,6 +9,7 @@ export { isRetryableError } from './is-retryable-error';
 export { BullTimerScheduler, type BullTimerSchedulerOptions } from './bull-timer-scheduler';
 export * from './timer-worker';
 export * from './event-process-worker-pool';
+export { runInSagaOrder } from './saga-ordered-runs';
 export type {
   EventProcessHandler,
   EventProcessMessage,

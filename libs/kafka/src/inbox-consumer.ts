@@ -304,7 +304,7 @@ const FALLBACK_DEAD_LETTER_VALUE_BYTES = 1024;
  * durable; a failed batch is not committed and Kafka delivers it again after a bounded
  * back-off (the sink deduplicates). A bad record never blocks its partition.
  *
- * Reads `read_committed`: aborted relay transactions are never seen.
+ * Reads `read_committed`: aborted relay transactions (`TransactionalPublisher`) are never seen.
  *
  * @example
  * ```ts

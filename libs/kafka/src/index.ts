@@ -9,6 +9,7 @@ export type * from './outbox-publisher';
 export { type BackoffOptions, retryWithBackoff, type RetryWithBackoffOptions } from './backoff';
 export * from './publish-failed-error';
 export * from './producer-fenced-error';
+export * from './idempotent-publisher';
 export * from './transactional-publisher';
 export * from './outbox-relay';
 export * from './accept-decision';

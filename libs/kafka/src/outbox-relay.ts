@@ -19,9 +19,9 @@ export interface OutboxRelayHooks {
 export interface OutboxRelayOptions {
   /** Where the messages wait (`MySqlOutbox`, or core's `InMemoryOutbox` in tests). Required. */
   readonly outbox: Outbox;
-  /** Publishes one batch as one Kafka transaction, usually a `TransactionalPublisher`. Required. */
+  /** Publishes each batch: an `IdempotentPublisher` (`createRelayPublisher`), or a `TransactionalPublisher`. Required. */
   readonly publisher: OutboxPublisher;
-  /** Most messages claimed and published in one transaction. @defaultValue `200` */
+  /** Most messages claimed and published in one pass. @defaultValue `200` */
   readonly batchSize?: number;
   /**
    * Pause between two passes that found less than a full batch, in ms: the fallback for
@@ -80,13 +80,13 @@ function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {
 
 /**
  * Moves messages from the outbox to Kafka: each pass claims up to `batchSize` unpublished
- * messages and publishes them as one Kafka transaction; the outbox marks them published
- * only when the transaction committed. Runs passes back to back while batches come out
+ * messages and publishes them in one send (one Kafka transaction with a
+ * `TransactionalPublisher`); the outbox marks them published only once the broker has them. Runs passes back to back while batches come out
  * full, then waits for {@link wake} or `pollIntervalMs`. Failures are logged and backed off
  * (bounded exponential); the loop never dies. One relay never runs two passes at once.
  *
  * Per-key order comes from the outbox (it never hands out a key's message while an earlier
- * one is unpublished) and from the publisher (array order within a transaction).
+ * one is unpublished) and from the publisher (array order within a send).
  *
  * @example
  * ```ts

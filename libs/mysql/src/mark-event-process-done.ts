@@ -12,7 +12,11 @@ export async function markEventProcessDone(
   at: Date,
 ): Promise<void> {
   await manager.query(
-    `UPDATE event_process SET status = 'DONE', updated_at = ?
+    // A RECEIVED record was run in-process without a claim: that run counts as an attempt.
+    // (MySQL assigns left to right: `attempts` reads the status before it changes.)
+    `UPDATE event_process
+        SET attempts = IF(status = 'RECEIVED', attempts + 1, attempts),
+            status = 'DONE', updated_at = ?
       WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
     [at, consumer, messageId],
   );

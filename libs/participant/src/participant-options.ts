@@ -106,8 +106,17 @@ export interface ParticipantOptions {
   /** Partitions of the topics `start()` creates (existing topics are left alone). @defaultValue `3` */
   readonly topicPartitions?: number;
   /**
+   * How the reply relay publishes: `idempotent` (Kafka's idempotent producer; a batch
+   * interrupted by a failure is published again and its duplicates are discarded by the
+   * orchestrator's EventProcess key) or `transactional` (each batch in one Kafka
+   * transaction, for consumers outside Sagaflow that read the replies topic and must never
+   * see a duplicate; three more broker round trips per batch). @defaultValue `'idempotent'`
+   */
+  readonly relayDelivery?: 'idempotent' | 'transactional';
+  /**
    * This process among the participant's instances, stable across its restarts: part of the
-   * reply relay's Kafka transactional id, so a restarted instance fences its predecessor.
+   * reply relay's Kafka transactional id (with `relayDelivery: 'transactional'`), so a
+   * restarted instance fences its predecessor.
    * `[A-Za-z0-9._-]`. @defaultValue the host name (other characters replaced by `-`)
    */
   readonly instanceId?: string;
@@ -145,6 +154,7 @@ export interface ResolvedParticipantOptions {
   readonly handlerBackoffMs: number;
   readonly leaseMs: number;
   readonly topicPartitions: number;
+  readonly relayDelivery: 'idempotent' | 'transactional';
   readonly instanceId: string;
   readonly recoveryIntervalMs: number;
   readonly outboxRetentionMs: number;
@@ -200,6 +210,7 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     handlerBackoffMs: options.handlerBackoffMs ?? 200,
     leaseMs: options.leaseMs ?? 60_000,
     topicPartitions: options.topicPartitions ?? 3,
+    relayDelivery: options.relayDelivery ?? 'idempotent',
     instanceId,
     recoveryIntervalMs: options.recoveryIntervalMs ?? 30_000,
     outboxRetentionMs: options.outboxRetentionMs ?? 3_600_000,
@@ -282,6 +293,12 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     ...optionalNumbers.map(
       ([field, value]) => [field, value, isOptionalPositive(value), 'an integer > 0'] as const,
     ),
+    [
+      'relayDelivery',
+      resolved.relayDelivery,
+      (['idempotent', 'transactional'] as readonly unknown[]).includes(resolved.relayDelivery),
+      "'idempotent' or 'transactional'",
+    ],
     [
       'instanceId',
       instanceId,

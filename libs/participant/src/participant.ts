@@ -6,7 +6,8 @@ import {
   retryWithBackoff,
   InboxConsumer,
   OutboxRelay,
-  TransactionalPublisher,
+  createRelayPublisher,
+  type RelayPublisher,
 } from '@sagaflow/kafka';
 import {
   deletePublishedOutbox,
@@ -36,7 +37,7 @@ import {
 /** What a started participant runs; built by `start()`, torn down by `stop()`. */
 interface Runtime {
   readonly consumer: InboxConsumer;
-  readonly publisher: TransactionalPublisher;
+  readonly publisher: RelayPublisher;
   readonly relay: OutboxRelay;
   readonly pool: EventProcessWorkerPool;
   readonly recurring: RecurringJobs;
@@ -224,8 +225,9 @@ export class Participant {
       const statuses = new RedisEventProcessCache(redis);
       const inbox = new CachedInbox(this.#inbox, statuses, { logger: log });
 
-      const publisher = new TransactionalPublisher({
+      const publisher = createRelayPublisher({
         kafka: o.kafka,
+        transactions: o.relayDelivery === 'transactional',
         transactionalId: o.transactionalId,
         logger: log,
       });
@@ -324,10 +326,12 @@ export class Participant {
               messageIds: duplicates.map((d) => d.messageId),
             });
           }
-          // A redelivered command whose record was never applied (a crash between its insert
-          // and its job) is queued again under the same job id and runs now instead of
-          // waiting for reconciliation; a record already DONE is skipped by the pool.
-          await pool.enqueue([...accepted, ...duplicates]);
+          // New commands run here and now, in order per saga; the offsets are committed once
+          // they are answered. A redelivered command whose record was never applied (a crash
+          // before its run ended) is queued and runs now instead of waiting for
+          // reconciliation; a record already DONE is skipped by the pool.
+          await pool.process(accepted);
+          if (duplicates.length > 0) await pool.enqueue(duplicates);
         },
         deadLetters: {
           store: this.#deadLetters,

@@ -9,12 +9,12 @@ import {
 import {
   acceptOnly,
   createKafka,
+  createRelayPublisher,
   ensureTopics,
   retryWithBackoff,
   InboxConsumer,
   OutboxRelay,
   replayDeadLetter,
-  TransactionalPublisher,
 } from '@sagaflow/kafka';
 import { createCommandEncoder, createTopicNames } from '@sagaflow/messaging';
 import {
@@ -68,7 +68,7 @@ import { uuidIdGenerator } from './uuid-id-generator';
 const OUTBOX_RETENTION_MS = 3_600_000;
 const OUTBOX_CLEANUP_INTERVAL_MS = 300_000;
 /**
- * The broker aborts a relay transaction left open this long. A batch commits in
+ * With `SAGAFLOW_RELAY_DELIVERY=transactional`, the broker aborts a relay transaction left open this long. A batch commits in
  * milliseconds; the bound matters after a crash, when `read_committed` consumers cannot
  * read past the dead instance's open transaction until the broker aborts it.
  */
@@ -196,8 +196,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     logLevel: config.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
   });
   const admin = kafka.admin();
-  const publisher = new TransactionalPublisher({
+  const publisher = createRelayPublisher({
     kafka,
+    transactions: config.relayDelivery === 'transactional',
     transactionalId: `${serviceName}-relay-${instanceId}`,
     transactionTimeoutMs: RELAY_TRANSACTION_TIMEOUT_MS,
     logger,
@@ -290,10 +291,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           messageIds: duplicates.map((m) => m.messageId),
         });
       }
-      // A duplicate may be a redelivery of a record never applied (a crash between its
-      // insert and its job): queued again under the same job id, it runs now instead of
-      // waiting for reconciliation; a record already DONE is skipped by the pool.
-      await pool.enqueue([...accepted, ...duplicates]);
+      // New replies are applied here and now, in order per saga; the offsets are committed
+      // once they are. A duplicate may be a redelivery of a record never applied (a crash
+      // before its run ended): queued, it runs now instead of waiting for reconciliation;
+      // a record already DONE is skipped by the pool.
+      await pool.process(accepted);
+      if (duplicates.length > 0) await pool.enqueue(duplicates);
     },
     deadLetters: { store: deadLetters, topic: topics.deadLetters, publisher },
     clock,

@@ -119,7 +119,7 @@ export class InMemoryInbox implements Inbox {
   markDone(consumer: string, messageId: string): void {
     const record = this.#records.get(recordKey(consumer, messageId));
     if (record !== undefined && record.status !== 'DONE') {
-      this.#update(record, { status: 'DONE' });
+      this.#update(record, { status: 'DONE', attempts: ranOnce(record) });
     }
   }
 
@@ -160,4 +160,9 @@ function isClaimable(record: InboxRecord, leaseCutoffMs: number): boolean {
     case 'DONE':
       return false;
   }
+}
+
+/** A RECEIVED record completed was run without a claim (in-process): that run is an attempt. */
+function ranOnce(record: InboxRecord): number {
+  return record.status === 'RECEIVED' ? record.attempts + 1 : record.attempts;
 }

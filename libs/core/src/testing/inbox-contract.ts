@@ -184,6 +184,27 @@ export function inboxContract(
       });
     });
 
+    test('complete of a RECEIVED record counts its unclaimed (in-process) run as an attempt', async (f, id) => {
+      const m = message(id, 'm1');
+      await f.inbox.receive([m]);
+      await f.inbox.complete(m.consumer, m.messageId);
+      await f.inbox.complete(m.consumer, m.messageId);
+      await expect(f.inbox.get(m.consumer, m.messageId)).resolves.toMatchObject({
+        status: 'DONE',
+        attempts: 1,
+      });
+    });
+
+    test('fail of a RECEIVED record counts no attempt: nothing claimed it', async (f, id) => {
+      const m = message(id, 'm1');
+      await f.inbox.receive([m]);
+      await f.inbox.fail(m.consumer, m.messageId, 'could not be claimed');
+      await expect(f.inbox.get(m.consumer, m.messageId)).resolves.toMatchObject({
+        status: 'FAILED',
+        attempts: 0,
+      });
+    });
+
     test('findStale lists RECEIVED and PROCESSING records not updated since the cut-off', async (f, id) => {
       const received = message(id, 'received');
       const processing = message(id, 'processing');
