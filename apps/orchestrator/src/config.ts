@@ -109,6 +109,14 @@ const orchestratorEnv = {
     envEnum(['idempotent', 'transactional'], 'idempotent'),
   ),
   /**
+   * `SAGAFLOW_TIMER_HOLD_MS`: how long a new timer (a step timeout, a retry back-off) is held
+   * in memory before it is queued in BullMQ, 0–60000; 0 queues every timer at once. Most
+   * step timeouts are cancelled within it (the reply came) and never cost a Redis round
+   * trip; a crash loses only held timers, which recovery and reconciliation schedule again
+   * from the sagas' stored state. @defaultValue `2000`
+   */
+  timerHoldMs: envVar('SAGAFLOW_TIMER_HOLD_MS', envInteger({ default: 2000, min: 0, max: 60_000 })),
+  /**
    * `SAGAFLOW_OUTBOX_POLL_INTERVAL_MS`: the relay's polling fallback (it is also woken right
    * after each commit), 10–60000. @defaultValue `1000`
    */

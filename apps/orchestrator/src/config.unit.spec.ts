@@ -33,6 +33,7 @@ describe('loadOrchestratorConfig', () => {
       topics: { prefix: 'sagaflow.', partitions: 3 },
       workerConcurrency: 4,
       relayDelivery: 'idempotent',
+      timerHoldMs: 2000,
       outboxPollIntervalMs: 1000,
       inboxLeaseMs: 15_000,
       reconciliationIntervalMs: 60_000,

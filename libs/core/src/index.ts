@@ -15,7 +15,7 @@ export type * from './model/saga-command';
 export type * from './model/saga-event';
 export type * from './model/saga-state';
 export type * from './ports/event-store';
-export { checkAppendRequest } from './ports/check-append-request';
+export { checkAppendBatch, checkAppendRequest } from './ports/check-append-request';
 export type * from './ports/outbox';
 export type * from './ports/inbox';
 export type * from './ports/scheduler';

@@ -16,6 +16,7 @@ import {
 } from './__fixtures__/jobs-test-support';
 import { BullTimerScheduler } from './bull-timer-scheduler';
 import { createQueueConnection } from './create-queue-connection';
+import { DeferredTimerScheduler } from './deferred-timer-scheduler';
 import { TimerWorker } from './timer-worker';
 
 const suffix = randomSuffix();
@@ -72,6 +73,39 @@ schedulerContract(
     };
   },
   { runId: `sch-${suffix}`, testTimeoutMs: 15_000, dueInMs: 200 },
+);
+
+/** {@link timers} behind a DeferredTimerScheduler holding new timers for `holdMs`. */
+async function deferredTimers(holdMs: number) {
+  const queued = await timers();
+  const scheduler = new DeferredTimerScheduler({ inner: queued.scheduler, holdMs });
+  return {
+    scheduler,
+    fired: queued.fired,
+    teardown: async () => {
+      // Hands what it still holds to the queue and closes it; then the queue goes.
+      await scheduler.close();
+      await queued.teardown();
+    },
+  };
+}
+
+// Timers due in 200 ms are held for 50 ms first: the contract holds across the hand-over.
+schedulerContract(
+  'DeferredTimerScheduler over BullTimerScheduler + TimerWorker',
+  async () => {
+    const { scheduler, fired, teardown } = await deferredTimers(50);
+    return {
+      scheduler,
+      now: () => new Date(),
+      poll: async () => {
+        await sleep(20);
+        return fired.splice(0);
+      },
+      teardown,
+    };
+  },
+  { runId: `dsch-${suffix}`, testTimeoutMs: 15_000, dueInMs: 200 },
 );
 
 function timer(label: string, dueInMs: number): SagaTimer {

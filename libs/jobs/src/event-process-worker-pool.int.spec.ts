@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
 } from '@sagaflow/core';
 import { InMemoryInbox, ManualClock } from '@sagaflow/core/testing';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import {
@@ -531,6 +532,192 @@ describe('EventProcessWorkerPool.process', () => {
       ).rejects.toThrow(InvalidArgumentError);
       expect(p.calls.size).toBe(0);
       expect(await p.status('kept')).toBe('RECEIVED');
+    } finally {
+      await p.teardown();
+    }
+  });
+});
+
+describe('EventProcessWorkerPool.retryFailed', () => {
+  /** Every claim through the pool: the message, the attempts it left, handler runs before it. */
+  type Claim = [messageId: string, attempts: number | null, runsBefore: number];
+
+  /** A pool whose handler succeeds, logging each claim it makes. */
+  async function claimLoggingPool(options: Partial<EventProcessWorkerPoolOptions> = {}) {
+    const claims: Claim[] = [];
+    let calls = new Map<string, number>();
+    const p = await pool(() => null, {
+      ...options,
+      poolInbox: (inbox) => ({
+        claim: async (consumer, messageId, leaseExpiredBefore) => {
+          const claimed = await inbox.claim(consumer, messageId, leaseExpiredBefore);
+          claims.push([messageId, claimed?.attempts ?? null, calls.get(messageId) ?? 0]);
+          return claimed;
+        },
+        fail: (consumer, messageId, error) => inbox.fail(consumer, messageId, error),
+      }),
+    });
+    calls = p.calls;
+    return { ...p, claims };
+  }
+
+  async function job(queueName: string, messageId: string) {
+    const queue = new Queue(queueName, { connection, prefix: TEST_BULL_PREFIX });
+    try {
+      const found = await queue.getJob(eventProcessJobId(CONSUMER, messageId));
+      return found === undefined
+        ? null
+        : {
+            state: await found.getState(),
+            data: found.data as unknown,
+            attempts: found.opts.attempts,
+            delay: found.opts.delay,
+          };
+    } finally {
+      await queue.close();
+    }
+  }
+
+  it('claims a retryable failure as its first attempt and retries it, with the held-back message of its saga, after the back-off', async () => {
+    const p = await claimLoggingPool();
+    try {
+      const [failed, held, other] = await p.inbox
+        .receive([
+          { ...message('flaky'), sagaId: 's-1' },
+          { ...message('held'), sagaId: 's-1' },
+          message('other'),
+        ])
+        .then((r) => r.accepted);
+      if (failed === undefined || held === undefined || other === undefined) {
+        throw new Error('not received');
+      }
+
+      await p.workers.retryFailed([{ message: failed, error: new FlakyError('deadlock') }], [held]);
+
+      await waitUntil('both records DONE', async () => {
+        return (await p.status('flaky')) === 'DONE' && (await p.status('held')) === 'DONE';
+      });
+      await p.idle();
+
+      // The failed run was recorded by a claim before any run here; the job took its lease
+      // back. The held-back message was claimed by its job alone.
+      expect(p.claims.filter(([id]) => id === 'm-flaky')).toEqual([
+        ['m-flaky', 1, 0],
+        ['m-flaky', 2, 0],
+      ]);
+      expect(p.claims.filter(([id]) => id === 'm-held')).toEqual([['m-held', 1, 0]]);
+      await expect(p.inbox.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({
+        status: 'DONE',
+        attempts: 2,
+      });
+      await expect(p.inbox.get(CONSUMER, 'm-held')).resolves.toMatchObject({
+        status: 'DONE',
+        attempts: 1,
+      });
+      // The batch's run was the first: the job's run is the second, of 5.
+      expect(p.runs.get('m-flaky')).toEqual([{ attempt: 2, final: false }]);
+      expect(p.runs.get('m-held')).toEqual([{ attempt: 1, final: false }]);
+      expect(await job(p.queueName, 'm-flaky')).toMatchObject({
+        state: 'completed',
+        data: { consumer: CONSUMER, messageId: 'm-flaky', ranInProcess: true },
+        // Due after the back-off (the pool's 20 ms), with one attempt fewer left.
+        delay: 20,
+        attempts: 4,
+      });
+      const heldJob = await job(p.queueName, 'm-held');
+      expect(heldJob).toMatchObject({ state: 'completed', delay: 20, attempts: 5 });
+      expect(heldJob?.data).toEqual({ consumer: CONSUMER, messageId: 'm-held' });
+      expect(p.outcomes).toEqual(['retried', 'done', 'done']);
+      // Not handed over: untouched.
+      expect(await p.status('other')).toBe('RECEIVED');
+      expect(p.calls.get('m-other')).toBeUndefined();
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('marks a terminal failure FAILED as its first attempt, queueing no job', async () => {
+    const p = await claimLoggingPool();
+    try {
+      const [failed] = await p.receive(['fatal']);
+      if (failed === undefined) throw new Error('not received');
+
+      await p.workers.retryFailed([
+        { message: failed, error: new FatalError('payload makes no sense') },
+      ]);
+
+      await expect(p.inbox.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastError: 'TEST_FATAL: payload makes no sense',
+      });
+      expect(await job(p.queueName, 'm-fatal')).toBeNull();
+      expect(await jobCounts(connection, p.queueName)).toMatchObject({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+      });
+      expect(p.calls.size).toBe(0);
+      expect(p.outcomes).toEqual(['failed']);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('marks a retryable failure FAILED at once when a record has a single attempt', async () => {
+    const p = await claimLoggingPool({ maxAttempts: 1 });
+    try {
+      const [failed] = await p.receive(['once']);
+      if (failed === undefined) throw new Error('not received');
+
+      await p.workers.retryFailed([{ message: failed, error: new Error('ECONNRESET') }]);
+
+      await expect(p.inbox.get(CONSUMER, 'm-once')).resolves.toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastError: 'Error: ECONNRESET',
+      });
+      expect(await job(p.queueName, 'm-once')).toBeNull();
+      expect(p.calls.size).toBe(0);
+      expect(p.outcomes).toEqual(['failed']);
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('leaves a failure another run settled meanwhile to it', async () => {
+    const p = await claimLoggingPool();
+    try {
+      const [failed] = await p.receive(['settled']);
+      if (failed === undefined) throw new Error('not received');
+      await p.inbox.complete(CONSUMER, 'm-settled');
+
+      await p.workers.retryFailed([{ message: failed, error: new FlakyError('deadlock') }]);
+
+      expect(p.claims).toEqual([['m-settled', null, 0]]);
+      expect(await job(p.queueName, 'm-settled')).toBeNull();
+      expect(await p.status('settled')).toBe('DONE');
+    } finally {
+      await p.teardown();
+    }
+  });
+
+  it('rejects a consumer without a handler, doing nothing', async () => {
+    const p = await claimLoggingPool();
+    try {
+      const [failed] = await p.receive(['kept']);
+      if (failed === undefined) throw new Error('not received');
+
+      await expect(
+        p.workers.retryFailed(
+          [{ message: failed, error: new FlakyError('deadlock') }],
+          [{ ...message('stray'), consumer: 'nobody' }],
+        ),
+      ).rejects.toThrow(InvalidArgumentError);
+
+      expect(p.claims).toEqual([]);
+      expect(await p.status('kept')).toBe('RECEIVED');
+      expect(await job(p.queueName, 'm-kept')).toBeNull();
     } finally {
       await p.teardown();
     }

@@ -162,6 +162,41 @@ export class EventProcessWorkerPool {
   }
 
   /**
+   * Takes over new records whose first run failed elsewhere — a batch run by the caller in
+   * one transaction, rolled back for them: each failure counts as the record's first
+   * attempt, as a failed in-process run of {@link process} does (retryable: claimed and
+   * queued after the back-off; terminal, or `maxAttempts` 1: FAILED). `heldBack`: later
+   * messages of the same sagas, not run, queued to run after the back-off too.
+   * @throws InvalidArgumentError for a consumer without a handler (nothing is done).
+   * @throws JobQueueError when the retries cannot be queued (Redis down).
+   */
+  async retryFailed(
+    failures: readonly { readonly message: InboxMessage; readonly error: unknown }[],
+    heldBack: readonly InboxMessage[] = [],
+  ): Promise<void> {
+    for (const { message } of [...failures, ...heldBack.map((m) => ({ message: m }))]) {
+      this.#consumer(message.consumer);
+    }
+    const queued: QueuedRetry[] = heldBack.map((message) => ({
+      message,
+      leaseOf: undefined,
+      ranInProcess: false,
+    }));
+    for (const { message, error } of failures) {
+      const consumer = this.#consumer(message.consumer);
+      const log = this.#options.logger.child({
+        consumer: consumer.name,
+        messageId: message.messageId,
+        sagaId: message.sagaId,
+        attempt: 1,
+      });
+      const retry = await this.#afterFailedRun(consumer, message, error, performance.now(), log);
+      if (retry !== null) queued.push(retry);
+    }
+    if (queued.length > 0) await this.#queueRetries(queued);
+  }
+
+  /**
    * Queues new records (those `inbox.receive` accepted), one `addBulk` per consumer. A
    * message already queued, running or recently done is not queued again.
    * @throws InvalidArgumentError for a consumer without a handler (nothing is queued).
@@ -248,7 +283,7 @@ export class EventProcessWorkerPool {
    * null when the record is settled (DONE, FAILED, or taken over by another run).
    */
   async #processNow(message: InboxMessage): Promise<QueuedRetry | null> {
-    const { clock, isRetryable, inbox, maxAttempts, leaseMs } = this.#options;
+    const { clock, maxAttempts } = this.#options;
     const consumer = this.#consumer(message.consumer);
     const startedMs = performance.now();
     const now = clock.now();
@@ -272,47 +307,7 @@ export class EventProcessWorkerPool {
     try {
       await consumer.handler(record, { attempt: 1, final });
     } catch (error: unknown) {
-      const retryable = isRetryable(error) && !final;
-      this.#notify(log, 'onFailed', {
-        consumer: consumer.name,
-        messageId: message.messageId,
-        error,
-        final: !retryable,
-        attempt: 1,
-        durationMs: performance.now() - startedMs,
-      });
-      if (retryable) {
-        log.warn('handler failed; retrying', { error: describeError(error) });
-        // The claim records the failed run as an attempt; the queued retry takes its lease
-        // back. A record another run took meanwhile (or settled) is left to it.
-        try {
-          const claimed = await inbox.claim(
-            consumer.name,
-            message.messageId,
-            new Date(now.getTime() - leaseMs),
-          );
-          if (claimed === null) return null;
-          return { message, leaseOf: claimed.updatedAt, ranInProcess: true };
-        } catch (claimError: unknown) {
-          log.warn('could not record the failed run; the retry claims the record', {
-            error: describeError(claimError),
-          });
-          return { message, leaseOf: undefined, ranInProcess: true };
-        }
-      }
-      log.error('handler failed for good; marking the record FAILED', {
-        error: describeError(error),
-      });
-      try {
-        // The claim counts the run as an attempt (a RECEIVED or FAILED record is claimable).
-        await inbox.claim(consumer.name, message.messageId, new Date(now.getTime() - leaseMs));
-        await inbox.fail(consumer.name, message.messageId, errorText(error));
-      } catch (failError: unknown) {
-        log.error('could not mark the record FAILED; the reconciler requeues it', {
-          error: describeError(failError),
-        });
-      }
-      return null;
+      return this.#afterFailedRun(consumer, message, error, startedMs, log);
     }
     await this.#afterHandled(record, log);
     this.#notify(log, 'onProcessed', {
@@ -362,6 +357,64 @@ export class EventProcessWorkerPool {
         }
       }),
     );
+  }
+
+  /**
+   * After a failed first run: a retryable error is recorded by claiming the record and
+   * queued for a retry; a terminal one (or the only attempt allowed) marks it FAILED.
+   * Returns what to queue, or null.
+   */
+  async #afterFailedRun(
+    consumer: Consumer,
+    message: InboxMessage,
+    error: unknown,
+    startedMs: number,
+    log: Logger,
+  ): Promise<QueuedRetry | null> {
+    const { clock, isRetryable, inbox, maxAttempts, leaseMs } = this.#options;
+    const now = clock.now();
+    const final = maxAttempts === 1;
+    const retryable = isRetryable(error) && !final;
+    this.#notify(log, 'onFailed', {
+      consumer: consumer.name,
+      messageId: message.messageId,
+      error,
+      final: !retryable,
+      attempt: 1,
+      durationMs: performance.now() - startedMs,
+    });
+    if (retryable) {
+      log.warn('handler failed; retrying', { error: describeError(error) });
+      // The claim records the failed run as an attempt; the queued retry takes its lease
+      // back. A record another run took meanwhile (or settled) is left to it.
+      try {
+        const claimed = await inbox.claim(
+          consumer.name,
+          message.messageId,
+          new Date(now.getTime() - leaseMs),
+        );
+        if (claimed === null) return null;
+        return { message, leaseOf: claimed.updatedAt, ranInProcess: true };
+      } catch (claimError: unknown) {
+        log.warn('could not record the failed run; the retry claims the record', {
+          error: describeError(claimError),
+        });
+        return { message, leaseOf: undefined, ranInProcess: true };
+      }
+    }
+    log.error('handler failed for good; marking the record FAILED', {
+      error: describeError(error),
+    });
+    try {
+      // The claim counts the run as an attempt (a RECEIVED or FAILED record is claimable).
+      await inbox.claim(consumer.name, message.messageId, new Date(now.getTime() - leaseMs));
+      await inbox.fail(consumer.name, message.messageId, errorText(error));
+    } catch (failError: unknown) {
+      log.error('could not mark the record FAILED; the reconciler requeues it', {
+        error: describeError(failError),
+      });
+    }
+    return null;
   }
 
   async #afterHandled(record: InboxRecord, log: Logger): Promise<void> {

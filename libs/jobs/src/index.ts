@@ -7,6 +7,7 @@ export type { QueueSetup } from './queue-setup';
 export * from './job-queue-error';
 export { isRetryableError } from './is-retryable-error';
 export { BullTimerScheduler, type BullTimerSchedulerOptions } from './bull-timer-scheduler';
+export * from './deferred-timer-scheduler';
 export * from './timer-worker';
 export * from './event-process-worker-pool';
 export { runInSagaOrder } from './saga-ordered-runs';

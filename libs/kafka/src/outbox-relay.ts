@@ -1,5 +1,5 @@
 import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
-import { type Logger, noopLogger, type Outbox } from '@sagaflow/core';
+import { type Logger, noopLogger, type Outbox, type OutboxMessage } from '@sagaflow/core';
 
 import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
 import { type OutboxPublisher } from './outbox-publisher';
@@ -29,6 +29,13 @@ export interface OutboxRelayOptions {
    * commit and wake). @defaultValue `200`
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Unpublished rows this old are the passes' to publish, in ms; younger ones are being
+   * published right after their commit ({@link OutboxRelay.publishCommitted}), by this
+   * process or another. Rows get this old when their process died before publishing them,
+   * or after a failed send (then the passes take every row at once). @defaultValue `5000`
+   */
+  readonly sweepAfterMs?: number;
   /** Back-off after failed passes; wake-ups do not shorten it. @defaultValue `{ initialDelayMs: 200, maxDelayMs: 5000 }` */
   readonly backoff?: BackoffOptions;
   /** @defaultValue a logger that drops everything */
@@ -54,6 +61,7 @@ interface ResolvedOptions {
   readonly publisher: OutboxPublisher;
   readonly batchSize: number;
   readonly pollIntervalMs: number;
+  readonly sweepAfterMs: number;
   readonly backoff: ResolvedBackoff;
   readonly logger: Logger;
   readonly hooks: OutboxRelayHooks;
@@ -65,15 +73,17 @@ function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {
     publisher: options.publisher,
     batchSize: options.batchSize ?? 200,
     pollIntervalMs: options.pollIntervalMs ?? 200,
+    sweepAfterMs: options.sweepAfterMs ?? 5000,
     backoff: resolveBackoff('OutboxRelay', 'backoff', options.backoff),
     logger: options.logger ?? noopLogger,
     hooks: options.hooks ?? {},
   };
   checkOptions('OutboxRelay', [
-    ['outbox', '[object]', hasMethods(o.outbox, ['publishBatch']), 'an Outbox'],
+    ['outbox', '[object]', hasMethods(o.outbox, ['publishBatch', 'markPublished']), 'an Outbox'],
     ['publisher', '[object]', hasMethods(o.publisher, ['publish', 'reset']), 'an OutboxPublisher'],
     ['batchSize', o.batchSize, isPositiveInteger(o.batchSize), 'an integer > 0'],
     ['pollIntervalMs', o.pollIntervalMs, isPositiveInteger(o.pollIntervalMs), 'an integer > 0'],
+    ['sweepAfterMs', o.sweepAfterMs, isPositiveInteger(o.sweepAfterMs), 'an integer > 0'],
   ]);
   return o;
 }
@@ -104,6 +114,22 @@ export class OutboxRelay {
   readonly #signal = new WakeSignal();
   #loop: Promise<void> | undefined;
   #stopping = false;
+  /** Messages handed over by {@link publishCommitted}, waiting for the next send. */
+  #fresh: OutboxMessage[] = [];
+  /** The fast lane's sender: whether it runs, and its run (for `stop()`). */
+  #senderRunning = false;
+  #sending: Promise<void> = Promise.resolve();
+  /**
+   * Set at start and by a failed fast send: the passes publish everything, in order, until
+   * one that started afterwards took less than a full batch.
+   */
+  #standAside = false;
+  /** When the relay last began standing aside (`performance.now()`). */
+  #standAsideSince = 0;
+  /** When a message was last left to the passes (`performance.now()`). */
+  #leftAt = 0;
+  /** A wake-up asked the next pass to take every row, however young. */
+  #woken = false;
   #stats: OutboxRelayStats = { passes: 0, batches: 0, published: 0, failures: 0 };
 
   constructor(options: OutboxRelayOptions) {
@@ -125,6 +151,10 @@ export class OutboxRelay {
   start(): void {
     if (this.#loop !== undefined) return;
     this.#stopping = false;
+    // What the outbox holds from before goes first: the fast lane waits for a pass that
+    // took less than a full batch.
+    this.#standAside = true;
+    this.#standAsideSince = performance.now();
     this.#signal.resume();
     this.#logger.info('outbox relay started', {
       batchSize: this.#options.batchSize,
@@ -134,11 +164,77 @@ export class OutboxRelay {
   }
 
   /**
-   * Asks for a pass now (call it after committing outbox rows). Wake-ups coalesce: however
-   * many arrive during a pass, one more pass follows it. During a failure back-off they
-   * only mark that a pass is due.
+   * Publishes messages right after the commit that wrote them, without reading the outbox:
+   * what is handed over while a send is in progress goes out with the next one, and the
+   * rows are then marked published with one statement. Passes take over whatever is not
+   * marked within `sweepAfterMs`.
+   *
+   * When a send fails, the fast lane stands aside — its messages stay in the outbox and the
+   * passes publish everything in order, as {@link wake} asks them to — until a pass finds
+   * the outbox empty again. Before {@link start} or after {@link stop}, it only wakes.
+   */
+  publishCommitted(messages: readonly OutboxMessage[]): void {
+    if (messages.length === 0) return;
+    if (this.#loop === undefined || this.#stopping || this.#standAside) {
+      this.#leftAt = performance.now();
+      this.wake();
+      return;
+    }
+    this.#fresh.push(...messages);
+    if (this.#senderRunning) return;
+    this.#senderRunning = true;
+    this.#sending = this.#sendFresh();
+  }
+
+  /**
+   * Sends what was handed over, batch after batch. It ends (and clears `#senderRunning`) in
+   * the same step as its last look at `#fresh`: a message handed over after that starts a
+   * new sender.
+   */
+  async #sendFresh(): Promise<void> {
+    const { outbox, publisher, batchSize } = this.#options;
+    for (;;) {
+      if (this.#fresh.length === 0 || this.#standAside) {
+        this.#senderRunning = false;
+        return;
+      }
+      const batch = this.#fresh.splice(0, batchSize);
+      const started = Date.now();
+      try {
+        await this.#passes.run(() => publisher.publish(batch));
+        await outbox.markPublished(batch.map((m) => m.id));
+      } catch (error: unknown) {
+        // Unmarked, the batch and the rest stay in the outbox: the passes publish them in
+        // order (what the broker got already comes again; consumers drop the copies).
+        this.#standAside = true;
+        this.#standAsideSince = performance.now();
+        this.#fresh = [];
+        this.#senderRunning = false;
+        this.#count({ failures: 1 });
+        this.#logger.warn('publishing committed messages failed; the passes publish them', {
+          error,
+          count: batch.length,
+        });
+        this.#hook('onError', () => this.#options.hooks.onError?.(error));
+        this.wake();
+        return;
+      }
+      const durationMs = Date.now() - started;
+      this.#count({ batches: 1, published: batch.length });
+      this.#hook('onPublished', () =>
+        this.#options.hooks.onPublished?.({ count: batch.length, durationMs }),
+      );
+    }
+  }
+
+  /**
+   * Asks for a pass now that takes every unpublished row, however young (call it after
+   * committing outbox rows not handed to {@link publishCommitted}). Wake-ups coalesce:
+   * however many arrive during a pass, one more pass follows it. During a failure back-off
+   * they only mark that a pass is due.
    */
   wake(): void {
+    this.#woken = true;
     this.#signal.wake();
   }
 
@@ -148,6 +244,7 @@ export class OutboxRelay {
     if (loop === undefined) return;
     this.#stopping = true;
     this.#signal.interrupt();
+    await this.#sending;
     await loop;
     this.#loop = undefined;
     this.#logger.info('outbox relay stopped', { ...this.#stats });
@@ -161,7 +258,7 @@ export class OutboxRelay {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const count = await this.#passes.run(() => this.#pass());
+      const count = await this.#passes.run(() => this.#pass(true));
       if (count === 0) return total;
       total += count;
     }
@@ -195,11 +292,30 @@ export class OutboxRelay {
     return this.#stopping;
   }
 
-  async #pass(): Promise<number> {
-    const { outbox, publisher, batchSize } = this.#options;
+  /**
+   * One pass: every unpublished row while the fast lane stands aside (or `all`), else the
+   * rows older than `sweepAfterMs`.
+   */
+  async #pass(all = false): Promise<number> {
+    const { outbox, publisher, batchSize, sweepAfterMs } = this.#options;
     const started = Date.now();
+    const startedAt = performance.now();
+    const everything = all || this.#standAside || this.#woken;
+    this.#woken = false;
     try {
-      const count = await outbox.publishBatch(batchSize, (messages) => publisher.publish(messages));
+      const count = await outbox.publishBatch(
+        batchSize,
+        (messages) => publisher.publish(messages),
+        everything ? {} : { createdBefore: new Date(started - sweepAfterMs) },
+      );
+      // What waited is out (less than a full batch was left): the fast lane takes over,
+      // and one more pass takes what was left to the passes while this one ran. A saga
+      // committing twice within that pass could see its second message first; consumers
+      // tolerate that (a late forward is refused, a stale reply ignored).
+      if (this.#standAside && count < batchSize && startedAt > this.#standAsideSince) {
+        this.#standAside = false;
+        if (this.#leftAt > startedAt) this.wake();
+      }
       this.#count({ passes: 1, batches: count > 0 ? 1 : 0, published: count });
       if (count > 0) {
         const durationMs = Date.now() - started;

@@ -1,14 +1,14 @@
 import { type EntityManager } from 'typeorm';
 
 /**
- * Marks an EventProcess record DONE inside the caller's transaction, so the record turns
- * DONE with the work it stands for (`MySqlInbox.completeIn`, and the `processed` mark of
- * an event store append). A record DONE already stays as it is.
+ * Marks EventProcess records of one consumer DONE inside the caller's transaction, so a
+ * record turns DONE with the work it stands for (`MySqlInbox.completeIn`, the `processed`
+ * marks of event store appends). A record DONE already stays as it is.
  */
 export async function markEventProcessDone(
   manager: EntityManager,
   consumer: string,
-  messageId: string,
+  messageIds: string | readonly string[],
   at: Date,
 ): Promise<void> {
   await manager.query(
@@ -17,7 +17,7 @@ export async function markEventProcessDone(
     `UPDATE event_process
         SET attempts = IF(status = 'RECEIVED', attempts + 1, attempts),
             status = 'DONE', updated_at = ?
-      WHERE consumer = ? AND message_id = ? AND status <> 'DONE'`,
-    [at, consumer, messageId],
+      WHERE consumer = ? AND message_id IN (?) AND status <> 'DONE'`,
+    [at, consumer, typeof messageIds === 'string' ? [messageIds] : messageIds],
   );
 }

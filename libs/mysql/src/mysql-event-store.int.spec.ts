@@ -138,7 +138,9 @@ describe('MySqlEventStore', () => {
       outbox: [],
     });
 
-    expect(seen).toEqual([{ sagaId: id, version: 1, outboxCount: 1 }]);
+    expect(seen).toEqual([
+      { sagaId: id, version: 1, outboxCount: 1, outbox: [outboxMessage(`${id}-m1`, id)] },
+    ]);
     expect(logger.lines.map((l) => [l.level, l.fields.sagaId])).toEqual([
       ['error', id],
       ['error', id],

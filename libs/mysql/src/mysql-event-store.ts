@@ -1,6 +1,7 @@
 import { checkOptions, isNonNegativeInteger } from '@sagaflow/config';
 import {
   type AppendRequest,
+  checkAppendBatch,
   checkAppendRequest,
   type Clock,
   ConcurrencyError,
@@ -9,6 +10,7 @@ import {
   InvalidArgumentError,
   type Logger,
   noopLogger,
+  type OutboxMessage,
   type SagaState,
   type StoredSagaEvent,
 } from '@sagaflow/core';
@@ -18,7 +20,7 @@ import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { markEventProcessDone } from './mark-event-process-done';
 import { OutboxWriter } from './outbox-writer';
 import { retryOnDeadlock } from './retry-on-deadlock';
-import { affectedRows, toIso, truncate } from './sql-values';
+import { affectedRows, chunkRows, toIso, truncate } from './sql-values';
 import { systemClock } from './system-clock';
 
 /** Options of {@link MySqlEventStore}. */
@@ -74,6 +76,8 @@ export interface AppendCommitted {
   readonly version: number;
   /** How many outbox messages the append wrote (the relay has work when > 0). */
   readonly outboxCount: number;
+  /** The outbox messages it wrote, for the relay to publish right away. */
+  readonly outbox: readonly OutboxMessage[];
 }
 
 /** `current_step` holds the active steps joined by `,`, cut to the column's size. */
@@ -141,7 +145,31 @@ export class MySqlEventStore implements EventStore {
       sagaId: request.sagaId,
       version: request.expectedVersion + request.events.length,
       outboxCount: request.outbox.length,
+      outbox: request.outbox,
     });
+  }
+
+  /**
+   * One transaction for a consumed batch's decisions: the events of every request in
+   * multi-row inserts, one projection update per saga (guarded by the version its first
+   * request read), the outbox rows together, and the `processed` marks with one statement
+   * per consumer. A lost optimistic lock anywhere rolls all of it back (`ConcurrencyError`
+   * for the batch's first saga: the caller applies the inputs one by one to find out more).
+   */
+  async appendBatch(requests: readonly AppendRequest[]): Promise<void> {
+    checkAppendBatch(requests);
+    for (const request of requests) checkRequest(request);
+    await retryOnDeadlock(this.#options.maxDeadlockRetries, () =>
+      this.#dataSource.transaction((manager) => this.#writeBatch(manager, requests)),
+    );
+    for (const saga of sagasOf(requests)) {
+      this.#notify({
+        sagaId: saga.sagaId,
+        version: saga.last.state.version,
+        outboxCount: saga.outbox.length,
+        outbox: saga.outbox,
+      });
+    }
   }
 
   async readStream(sagaId: string): Promise<readonly StoredSagaEvent[]> {
@@ -259,6 +287,75 @@ export class MySqlEventStore implements EventStore {
     }
   }
 
+  async #writeBatch(manager: EntityManager, requests: readonly AppendRequest[]): Promise<void> {
+    const now = this.#options.clock.now();
+    const first = requests[0];
+    const conflict = (cause: unknown) =>
+      new ConcurrencyError(first?.sagaId ?? '', first?.expectedVersion ?? 0, {
+        cause,
+        context: { sagas: requests.length },
+      });
+    const rows = requests.flatMap(({ sagaId, expectedVersion, events }) =>
+      events.map((event, index) => [
+        sagaId,
+        expectedVersion + index + 1,
+        event.type,
+        JSON.stringify(event),
+        now,
+      ]),
+    );
+    for (const chunk of chunkRows(
+      rows,
+      EVENT_ROWS_PER_INSERT,
+      EVENT_CHARS_PER_INSERT,
+      eventChars,
+    )) {
+      try {
+        await manager.query(
+          'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
+          [chunk],
+        );
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw conflict(error);
+        throw error;
+      }
+    }
+    for (const { sagaId, first: firstOfSaga, last } of sagasOf(requests)) {
+      const projection = projectionOf(last.state);
+      const result = await manager.query<unknown>(
+        `UPDATE saga_instance
+            SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
+                failure_code = ?, updated_at = ?, ended_at = ?
+          WHERE saga_id = ? AND version = ?`,
+        [
+          projection.status,
+          projection.currentStep,
+          projection.data,
+          projection.state,
+          projection.version,
+          projection.failureCode,
+          projection.updatedAt,
+          projection.endedAt,
+          sagaId,
+          firstOfSaga.expectedVersion,
+        ],
+      );
+      if (affectedRows(result) !== 1) throw conflict(undefined);
+    }
+    await this.#outbox.write(
+      manager,
+      requests.flatMap((r) => r.outbox),
+    );
+    const processed = new Map<string, string[]>();
+    for (const { processed: mark } of requests) {
+      if (mark === undefined) continue;
+      processed.set(mark.consumer, [...(processed.get(mark.consumer) ?? []), mark.messageId]);
+    }
+    for (const [consumer, messageIds] of processed) {
+      await markEventProcessDone(manager, consumer, messageIds, now);
+    }
+  }
+
   /** After the rollback, reads who owns the business key (the winner has committed). */
   async #businessKeyError(request: AppendRequest, conflict: BusinessKeyConflict): Promise<Error> {
     const { sagaType, businessKey } = request.state;
@@ -321,4 +418,43 @@ function projectionOf(state: SagaState) {
     updatedAt: new Date(state.updatedAt),
     endedAt: state.endedAt === null ? null : new Date(state.endedAt),
   };
+}
+
+/** Events per multi-row insert of a batch, and the statement's size bound. */
+const EVENT_ROWS_PER_INSERT = 500;
+const EVENT_CHARS_PER_INSERT = 4_000_000;
+
+function eventChars(row: readonly unknown[]): number {
+  const event = row[3];
+  return (typeof event === 'string' ? event.length : 0) + 200;
+}
+
+/** The requests of each saga of a batch (consecutive, as `checkAppendBatch` ensures). */
+function sagasOf(requests: readonly AppendRequest[]): {
+  readonly sagaId: string;
+  readonly first: AppendRequest;
+  readonly last: AppendRequest;
+  readonly outbox: readonly OutboxMessage[];
+}[] {
+  const sagas: {
+    sagaId: string;
+    first: AppendRequest;
+    last: AppendRequest;
+    outbox: OutboxMessage[];
+  }[] = [];
+  for (const request of requests) {
+    const current = sagas.at(-1);
+    if (current?.sagaId === request.sagaId) {
+      current.last = request;
+      current.outbox.push(...request.outbox);
+    } else {
+      sagas.push({
+        sagaId: request.sagaId,
+        first: request,
+        last: request,
+        outbox: [...request.outbox],
+      });
+    }
+  }
+  return sagas;
 }

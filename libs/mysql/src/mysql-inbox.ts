@@ -204,9 +204,17 @@ export class MySqlInbox implements Inbox {
     await this.failIn(this.#dataSource.manager, consumer, messageId, error);
   }
 
-  /** {@link complete} inside the caller's transaction. A DONE record stays as it is. */
-  async completeIn(manager: EntityManager, consumer: string, messageId: string): Promise<void> {
-    await markEventProcessDone(manager, consumer, messageId, this.#options.clock.now());
+  /**
+   * {@link complete} inside the caller's transaction, for one record or several (one
+   * statement). A DONE record stays as it is.
+   */
+  async completeIn(
+    manager: EntityManager,
+    consumer: string,
+    messageIds: string | readonly string[],
+  ): Promise<void> {
+    if (messageIds.length === 0) return;
+    await markEventProcessDone(manager, consumer, messageIds, this.#options.clock.now());
   }
 
   /** {@link fail} inside the caller's transaction. A DONE record stays as it is. */

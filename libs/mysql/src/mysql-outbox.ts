@@ -60,12 +60,17 @@ export class MySqlOutbox implements Outbox {
   async publishBatch(
     limit: number,
     publish: (messages: readonly OutboxRecord[]) => Promise<void>,
+    options: { readonly createdBefore?: Date } = {},
   ): Promise<number> {
     checkInteger('limit', limit, 1);
+    if (options.createdBefore !== undefined) checkDate('createdBefore', options.createdBefore);
+    // Far in the future when not asked: every unpublished row.
+    const createdBefore = options.createdBefore ?? new Date('9999-01-01T00:00:00Z');
     // Which shards have work: one autocommit read, so an idle poll costs one round trip and
     // no transaction. What it finds is only a hint; the transaction re-reads under lock.
     const pending = await this.#dataSource.query<{ shard: number }[]>(
-      'SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL',
+      'SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL AND created_at < ?',
+      [createdBefore],
     );
     if (pending.length === 0) return 0;
     return this.#dataSource.transaction('READ COMMITTED', async (manager) => {
@@ -78,10 +83,10 @@ export class MySqlOutbox implements Outbox {
       const rows = await manager.query<OutboxSqlRow[]>(
         `SELECT seq, message_id, topic, message_key, headers, value, created_at
            FROM outbox
-          WHERE published_at IS NULL AND shard IN (?)
+          WHERE published_at IS NULL AND shard IN (?) AND created_at < ?
           ORDER BY seq
           LIMIT ?`,
-        [locked.map((l) => l.shard), limit],
+        [locked.map((l) => l.shard), createdBefore, limit],
       );
       if (rows.length === 0) return 0;
       await publish(rows.map(toRecord));
@@ -91,6 +96,15 @@ export class MySqlOutbox implements Outbox {
       ]);
       return rows.length;
     });
+  }
+
+  async markPublished(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.#dataSource.query<unknown>(
+      'UPDATE outbox SET published_at = ? WHERE message_id IN (?) AND published_at IS NULL',
+      [this.#clock.now(), ids],
+    );
+    return affectedRows(result);
   }
 
   async pendingCount(): Promise<number> {

@@ -3,9 +3,11 @@ import {
   type Clock,
   type Direction,
   type ErrorContext,
+  type InboxMessage,
   type InboxRecord,
   type JsonObject,
   type Logger,
+  type OutboxMessage,
   type ReplyFailure,
 } from '@sagaflow/core';
 import {
@@ -47,9 +49,29 @@ export interface CommandProcessorOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly monitor: ParticipantMonitor;
-  /** Called after every commit that wrote a reply: wakes the outbox relay. */
-  readonly onCommitted: () => void;
+  /**
+   * Called after every commit that wrote replies, with them: the outbox relay's
+   * `publishCommitted`.
+   */
+  readonly onCommitted: (replies: readonly OutboxMessage[]) => void;
 }
+
+/** Writes (or collects) a command's reply, with its record's DONE mark. */
+type Answer = (manager: EntityManager, reply: ReplyEnvelope) => Promise<void>;
+
+/**
+ * A command {@link CommandProcessor.processBatch} did not settle, by its index in the
+ * batch: `failed` when its run failed (with the error), `held-back` when it did not run
+ * because an earlier command of its saga failed, `not-run` when it did not run for another
+ * reason (it does not decode, or the transaction failed as a whole).
+ */
+export type BatchLeft =
+  | { readonly index: number; readonly outcome: 'failed'; readonly error: unknown }
+  | { readonly index: number; readonly outcome: 'held-back' }
+  | { readonly index: number; readonly outcome: 'not-run' };
+
+/** The savepoint each command of a batch runs under. */
+const SAVEPOINT = 'sagaflow_command';
 
 /** Deadlock victims run again this many times before the error goes to the worker pool. */
 const DEADLOCK_RETRIES = 5;
@@ -114,36 +136,31 @@ export class CommandProcessor {
     if (!decoded.ok) throw decoded.error;
     const command = decoded.envelope;
     const direction = commandDirection(command.kind);
-    const context: ErrorContext = {
-      sagaId: command.sagaId,
-      sagaType: command.sagaType,
-      step: command.step,
-      messageId: command.messageId,
-      messageType: command.messageType,
-      direction,
-      attempt: command.attempt,
-    };
+    const context = contextOf(command, direction);
     const log = this.#o.logger.child(context);
     const started = performance.now();
 
     let outcome: CommandOutcome;
+    let written: OutboxMessage[] = [];
     try {
-      outcome = await this.#transaction((manager) =>
-        this.#apply(manager, command, direction, context, log),
-      );
+      outcome = await this.#transaction((manager) => {
+        written = [];
+        return this.#apply(manager, command, direction, context, log, async (m, reply) => {
+          written.push(...(await this.#answerNow(m, reply)));
+        });
+      });
     } catch (error) {
       if (!(error instanceof BusinessError)) {
         return this.#failed(run, command, direction, error, context, log, started);
       }
-      await this.#transaction(async (manager) => {
+      written = await this.#transaction(async (manager) => {
         const failure = { kind: 'business', code: error.reason, message: error.message } as const;
-        await this.#write(manager, failureReply(command, failure, this.#meta()));
-        await this.#o.inbox.completeIn(manager, this.#o.consumer, command.messageId);
+        return this.#answerNow(manager, failureReply(command, failure, this.#meta()));
       });
       this.#o.monitor.failure(command.messageType, 'business', error.reason);
       outcome = 'business-failure';
     }
-    this.#o.onCommitted();
+    this.#o.onCommitted(written);
     if (outcome === 'stored') this.#o.monitor.duplicate('step-applied', 1);
     const durationMs = Math.round(performance.now() - started);
     this.#o.monitor.handled(command.messageType, direction, outcome, durationMs);
@@ -157,6 +174,7 @@ export class CommandProcessor {
     direction: Direction,
     context: ErrorContext,
     log: Logger,
+    answer: Answer,
   ): Promise<CommandOutcome> {
     const { consumer, inbox } = this.#o;
     const key: StepResultKey = { consumer, sagaId: command.sagaId, step: command.step, direction };
@@ -166,7 +184,7 @@ export class CommandProcessor {
       log.info('step already answered: replying with the stored result', {
         storedBy: stored.messageId,
       });
-      await this.#succeed(manager, command, storedPayload(stored.reply));
+      await answer(manager, successReply(command, storedPayload(stored.reply), this.#meta()));
       return 'stored';
     }
     const handler = this.#o.handlers[command.messageType];
@@ -207,13 +225,13 @@ export class CommandProcessor {
     if (direction === 'compensation' && other === null) {
       log.info('compensation of a step that never applied: nothing to undo');
       await this.#stepResults.updateReply(manager, key, successResult({}, false));
-      await this.#succeed(manager, command, {});
+      await answer(manager, successReply(command, {}, this.#meta()));
       return 'nothing-to-undo';
     }
 
     const payload = await this.#runHandler(handler, manager, command, direction, context, log);
     await this.#stepResults.updateReply(manager, key, successResult(payload, true));
-    await this.#succeed(manager, command, payload);
+    await answer(manager, successReply(command, payload, this.#meta()));
     return 'applied';
   }
 
@@ -253,6 +271,154 @@ export class CommandProcessor {
   }
 
   /**
+   * Processes a consumed batch of new commands in one READ COMMITTED transaction, in array
+   * order: each under a savepoint, its reply and its record's DONE mark written for the
+   * whole batch at the end (one outbox insert, one update). A business failure is rolled
+   * back to the command's savepoint and answered in the same transaction. What the batch
+   * cannot settle is left for {@link process} — the worker pool's one-by-one runs, with
+   * retries: a command failing otherwise (rolled back to its savepoint), one that does not
+   * decode, and every command when the transaction itself fails (a deadlock victim, a lost
+   * connection: nothing of it was written).
+   *
+   * A command left after it failed carries its `error` (its run counts); the later commands
+   * of its saga in the batch are not run (`heldBack`), so a saga's order holds.
+   */
+  async processBatch(records: readonly InboxMessage[]): Promise<readonly BatchLeft[]> {
+    const started = performance.now();
+    const settled: {
+      readonly command: CommandEnvelope;
+      readonly outcome: CommandOutcome;
+      /** The business failure's reason. */
+      readonly reason?: string;
+    }[] = [];
+    const left: BatchLeft[] = [];
+    const stopped = new Set<string>();
+    let published: readonly OutboxMessage[] = [];
+    try {
+      await this.#o.dataSource.transaction('READ COMMITTED', async (manager) => {
+        // Encoded at once, inside the command's savepoint: a reply that cannot be encoded
+        // fails its command, not the batch.
+        const replies: OutboxMessage[] = [];
+        const answered: string[] = [];
+        const answer: Answer = (_, reply) => {
+          replies.push(replyToOutboxMessage(reply, this.#o.topics));
+          answered.push(reply.replyTo.messageId);
+          return Promise.resolve();
+        };
+        for (const [index, record] of records.entries()) {
+          if (stopped.has(record.sagaId)) {
+            left.push({ index, outcome: 'held-back' });
+            continue;
+          }
+          const decoded = decodeCommand(record.payload);
+          if (!decoded.ok) {
+            left.push({ index, outcome: 'not-run' });
+            continue;
+          }
+          const command = decoded.envelope;
+          const direction = commandDirection(command.kind);
+          const context = contextOf(command, direction);
+          await manager.query(`SAVEPOINT ${SAVEPOINT}`);
+          try {
+            const outcome = await this.#apply(
+              manager,
+              command,
+              direction,
+              context,
+              this.#o.logger.child(context),
+              answer,
+            );
+            settled.push({ command, outcome });
+          } catch (error: unknown) {
+            // Throws when the server rolled the whole transaction back (a deadlock victim).
+            await manager.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+            const answered = await this.#answerBusinessFailure(manager, command, error, answer);
+            if ('reason' in answered) {
+              settled.push({ command, outcome: 'business-failure', reason: answered.reason });
+              continue;
+            }
+            left.push({ index, outcome: 'failed', error: answered.error });
+            stopped.add(record.sagaId);
+          }
+        }
+        if (replies.length === 0) return;
+        published = await this.#writeAll(manager, replies);
+        await this.#o.inbox.completeIn(manager, this.#o.consumer, answered);
+      });
+    } catch (error: unknown) {
+      this.#o.logger.debug('batch transaction failed; the commands run one by one', {
+        commands: records.length,
+        error,
+      });
+      return records.map((_, index) => ({ index, outcome: 'not-run' as const }));
+    }
+    if (published.length > 0) this.#o.onCommitted(published);
+    const durationMs = Math.round(performance.now() - started);
+    for (const { command, outcome, reason } of settled) {
+      const direction = commandDirection(command.kind);
+      if (outcome === 'stored') this.#o.monitor.duplicate('step-applied', 1);
+      if (reason !== undefined) this.#o.monitor.failure(command.messageType, 'business', reason);
+      this.#o.monitor.handled(command.messageType, direction, outcome, durationMs);
+      this.#o.logger
+        .child(contextOf(command, direction))
+        .info('command answered', { outcome, durationMs, batch: records.length });
+    }
+    return left;
+  }
+
+  /**
+   * Answers a business failure of a batch's command with its reason; else returns the
+   * error that leaves the command to the pool (not a business failure, or a failure reply
+   * that cannot be encoded).
+   */
+  async #answerBusinessFailure(
+    manager: EntityManager,
+    command: CommandEnvelope,
+    error: unknown,
+    answer: Answer,
+  ): Promise<{ readonly reason: string } | { readonly error: unknown }> {
+    if (!(error instanceof BusinessError)) return { error };
+    const failure = { kind: 'business', code: error.reason, message: error.message } as const;
+    try {
+      await answer(manager, failureReply(command, failure, this.#meta()));
+      return { reason: error.reason };
+    } catch (answerError: unknown) {
+      return { error: answerError };
+    }
+  }
+
+  /**
+   * After a command's run failed in {@link processBatch} (rolled back to its savepoint):
+   * what {@link process} does when its run fails — counted as a retry, or, for a terminal
+   * error or on the `final` run, answered with a technical failure reply (the record marked
+   * FAILED). Returns the error to hand to the worker pool (`retryFailed`).
+   */
+  async answerFailedRun(
+    record: InboxMessage,
+    error: unknown,
+    run: EventProcessRun,
+  ): Promise<unknown> {
+    const decoded = decodeCommand(record.payload);
+    if (!decoded.ok) return decoded.error;
+    const command = decoded.envelope;
+    const direction = commandDirection(command.kind);
+    const context = contextOf(command, direction);
+    try {
+      return await this.#failed(
+        run,
+        command,
+        direction,
+        error,
+        context,
+        this.#o.logger.child(context),
+        performance.now(),
+      );
+    } catch (thrown: unknown) {
+      return thrown;
+    }
+  }
+
+  /**
    * Answers a command whose record the worker pool could not claim on its last run (and has
    * marked FAILED): a technical failure reply (`CLAIM_FAILED`) is written and the record
    * stays FAILED, in one transaction, so the saga does not wait for a step timeout. Nothing
@@ -275,8 +441,8 @@ export class CommandProcessor {
       await inbox.failIn(manager, consumer, command.messageId, text);
       return sent;
     });
-    if (!written) return;
-    this.#o.onCommitted();
+    if (written === null) return;
+    this.#o.onCommitted([written]);
     monitor.failure(command.messageType, 'technical', 'CLAIM_FAILED');
     monitor.handled(
       command.messageType,
@@ -325,11 +491,12 @@ export class CommandProcessor {
       ? `${command.messageType} failed: ${description}`
       : `${command.messageType} failed ${run.attempt} times; last error: ${description}`;
     const failure: ReplyFailure = { kind: 'technical', code: 'HANDLER_FAILED', message };
-    await this.#transaction(async (manager) => {
-      await this.#write(manager, failureReply(command, failure, this.#meta()));
+    const written = await this.#transaction(async (manager) => {
+      const sent = await this.#write(manager, failureReply(command, failure, this.#meta()));
       await this.#o.inbox.failIn(manager, consumer, command.messageId, message);
+      return sent;
     });
-    this.#o.onCommitted();
+    if (written !== null) this.#o.onCommitted([written]);
     monitor.failure(command.messageType, 'technical', 'HANDLER_FAILED');
     monitor.handled(
       command.messageType,
@@ -344,25 +511,37 @@ export class CommandProcessor {
     throw new HandlerFailedError(message, run.attempt, error, context);
   }
 
-  async #succeed(
+  /**
+   * Writes the reply and marks the command's record DONE, in the caller's transaction;
+   * returns the reply written (none when the command was answered before).
+   */
+  async #answerNow(manager: EntityManager, reply: ReplyEnvelope): Promise<OutboxMessage[]> {
+    const written = await this.#write(manager, reply);
+    await this.#o.inbox.completeIn(manager, this.#o.consumer, reply.replyTo.messageId);
+    return written === null ? [] : [written];
+  }
+
+  /** {@link #write} for several replies, with one insert; returns those written. */
+  async #writeAll(
     manager: EntityManager,
-    command: CommandEnvelope,
-    payload: JsonObject,
-  ): Promise<void> {
-    await this.#write(manager, successReply(command, payload, this.#meta()));
-    await this.#o.inbox.completeIn(manager, this.#o.consumer, command.messageId);
+    replies: readonly OutboxMessage[],
+  ): Promise<readonly OutboxMessage[]> {
+    const { skipped } = await this.#outbox.write(manager, replies, { onDuplicate: 'skip' });
+    for (const replyId of skipped) {
+      this.#o.logger.info('the command was answered before: its first reply stands', {
+        replyId,
+      });
+    }
+    return replies.filter((reply) => !skipped.includes(reply.id));
   }
 
   /**
-   * Writes the reply, unless the command's reply (same id) was written before; true when it
-   * wrote it.
+   * Writes the reply, unless the command's reply (same id) was written before; returns the
+   * message written, or null.
    */
-  async #write(manager: EntityManager, reply: ReplyEnvelope): Promise<boolean> {
-    const { skipped } = await this.#outbox.write(
-      manager,
-      [replyToOutboxMessage(reply, this.#o.topics)],
-      { onDuplicate: 'skip' },
-    );
+  async #write(manager: EntityManager, reply: ReplyEnvelope): Promise<OutboxMessage | null> {
+    const message = replyToOutboxMessage(reply, this.#o.topics);
+    const { skipped } = await this.#outbox.write(manager, [message], { onDuplicate: 'skip' });
     if (skipped.length > 0) {
       this.#o.logger.info('the command was answered before: its first reply stands', {
         sagaId: reply.sagaId,
@@ -371,7 +550,7 @@ export class CommandProcessor {
         outcome: reply.outcome,
       });
     }
-    return skipped.length === 0;
+    return skipped.length === 0 ? message : null;
   }
 
   #meta(): { source: string; occurredAt: Date } {
@@ -406,4 +585,16 @@ function errorCode(error: unknown): string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${errorCode(error)}: ${error.message}` : String(error);
+}
+
+function contextOf(command: CommandEnvelope, direction: Direction): ErrorContext {
+  return {
+    sagaId: command.sagaId,
+    sagaType: command.sagaType,
+    step: command.step,
+    messageId: command.messageId,
+    messageType: command.messageType,
+    direction,
+    attempt: command.attempt,
+  };
 }

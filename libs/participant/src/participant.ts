@@ -23,6 +23,7 @@ import {
   RedisEventProcessCache,
 } from '@sagaflow/redis';
 
+import { applyCommandBatch } from './command-batch';
 import { CommandProcessor } from './command-processor';
 import { ParticipantAdmin } from './participant-admin';
 import { type HealthCheck, type ParticipantHealth } from './participant-health';
@@ -257,8 +258,8 @@ export class Participant {
         clock: o.clock,
         logger: log,
         monitor: this.#monitor,
-        onCommitted: () => {
-          relay.wake();
+        onCommitted: (replies) => {
+          relay.publishCommitted(replies);
         },
       });
       const queues = { connection, queuePrefix: o.redis.queuePrefix };
@@ -326,11 +327,17 @@ export class Participant {
               messageIds: duplicates.map((d) => d.messageId),
             });
           }
-          // New commands run here and now, in order per saga; the offsets are committed once
+          // New commands run here and now, the batch in one transaction (what it leaves runs
+          // one by one through the pool, in order per saga); the offsets are committed once
           // they are answered. A redelivered command whose record was never applied (a crash
           // before its run ended) is queued and runs now instead of waiting for
           // reconciliation; a record already DONE is skipped by the pool.
-          await pool.process(accepted);
+          await applyCommandBatch(accepted, {
+            processor,
+            pool,
+            inbox,
+            maxAttempts: o.maxHandlerAttempts,
+          });
           if (duplicates.length > 0) await pool.enqueue(duplicates);
         },
         deadLetters: {

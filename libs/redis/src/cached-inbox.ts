@@ -125,6 +125,14 @@ export class CachedInbox implements Inbox {
     return this.#rememberOne(consumer, messageId, 'DONE', 'rememberDone');
   }
 
+  /** {@link rememberDone} for several records at once (one Redis call). Never throws. */
+  rememberAllDone(records: readonly EventProcessRef[]): Promise<void> {
+    return this.#remember(
+      records.map(({ consumer, messageId }) => ({ consumer, messageId, status: 'DONE' })),
+      'rememberDone',
+    );
+  }
+
   /** The cached status of each message; all null when Redis fails. */
   async #lookup(messages: readonly InboxMessage[]): Promise<(EventProcessStatus | null)[]> {
     if (messages.length === 0) return [];

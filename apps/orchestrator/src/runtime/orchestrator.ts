@@ -2,6 +2,7 @@ import { DefinitionRegistry, describeError, type Logger, SagaEngine } from '@sag
 import {
   BullTimerScheduler,
   createQueueConnection,
+  DeferredTimerScheduler,
   EventProcessWorkerPool,
   RecurringJobs,
   TimerWorker,
@@ -58,6 +59,7 @@ import { OrchestratorStoppedError } from './orchestrator-stopped-error';
 import { participantsOf } from './participants-of';
 import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';
+import { createReplyBatch } from './reply-batch';
 import { createReplyHandler } from './reply-handler';
 import { createSagaStateSource } from './saga-state-source';
 import { logFirstDecisions, sinceProcessStartMs } from './startup-timeline';
@@ -214,8 +216,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       },
     },
   });
-  eventStore.onCommitted(({ outboxCount }) => {
-    if (outboxCount > 0) relay.wake();
+  // Commands go out right after their commit; the relay's passes take what is left.
+  eventStore.onCommitted(({ outbox: messages }) => {
+    relay.publishCommitted(messages);
   });
 
   // The Redis clients below connect at once. Every option the components built after them
@@ -248,7 +251,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const eventProcessCache = new RedisEventProcessCache(redis);
   const inbox = new CachedInbox(mySqlInbox, eventProcessCache, { logger, observer: cacheObserver });
 
-  const scheduler = new BullTimerScheduler({ ...queues, clock, logger });
+  const queuedTimers = new BullTimerScheduler({ ...queues, clock, logger });
+  const scheduler =
+    config.timerHoldMs === 0
+      ? queuedTimers
+      : new DeferredTimerScheduler({
+          inner: queuedTimers,
+          holdMs: config.timerHoldMs,
+          clock,
+          logger,
+        });
   const engine = new SagaEngine({
     definitions: definitionRegistry,
     eventStore,
@@ -276,6 +288,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     logger,
   });
 
+  const applyReplies = createReplyBatch({
+    engine,
+    processOneByOne: (messages) => pool.process(messages),
+    rememberDone: (records) => inbox.rememberAllDone(records),
+    logger,
+  });
+
   const consumer = new InboxConsumer({
     kafka,
     consumerName: serviceName,
@@ -291,11 +310,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
           messageIds: duplicates.map((m) => m.messageId),
         });
       }
-      // New replies are applied here and now, in order per saga; the offsets are committed
-      // once they are. A duplicate may be a redelivery of a record never applied (a crash
-      // before its run ended): queued, it runs now instead of waiting for reconciliation;
-      // a record already DONE is skipped by the pool.
-      await pool.process(accepted);
+      // New replies are applied here and now, the batch in one transaction (what it leaves
+      // goes one by one through the pool); the offsets are committed once they are. A
+      // duplicate may be a redelivery of a record never applied (a crash before its run
+      // ended): queued, it runs now instead of waiting for reconciliation; a record already
+      // DONE is skipped by the pool.
+      const fresh = new Set(accepted.map((m) => m.messageId));
+      // The consumed messages (they carry the decoded envelopes), each accepted one once.
+      await applyReplies(messages.filter((m) => fresh.delete(m.messageId)));
       if (duplicates.length > 0) await pool.enqueue(duplicates);
     },
     deadLetters: { store: deadLetters, topic: topics.deadLetters, publisher },

@@ -9,7 +9,7 @@ import { type OperatorActionName } from '../model/saga-event';
 import { type ReplyInput } from '../model/reply-input';
 import { type SagaState } from '../model/saga-state';
 import { type SagaTimer } from '../model/saga-timer';
-import { type StoredSagaEvent } from '../ports/event-store';
+import { type AppendRequest, type StoredSagaEvent } from '../ports/event-store';
 import { type Logger, type LogFields } from '../ports/logger';
 import { checkId, checkInteger } from './argument-checks';
 import { InvalidArgumentError } from './invalid-argument-error';
@@ -19,6 +19,7 @@ import {
   type SagaEngineOptions,
 } from './saga-engine-options';
 import { type SagaInputKind, type SagaObserver } from './saga-observer';
+import { BatchTimers } from './batch-timers';
 import { TimerSchedulingError } from './timer-scheduling-error';
 
 /** A request to start a saga. */
@@ -160,6 +161,92 @@ export class SagaEngine {
   }
 
   /**
+   * Applies a consumed batch of replies with one append (`EventStore.appendBatch`): the
+   * replies of each saga in the order given, each decided on the state the previous one
+   * left. Cache, timers and observers are updated as {@link handleReply} does, the timers
+   * with one cancel and one schedule for the batch (a timer both set and cleared within it
+   * is left alone).
+   *
+   * Resolves with the indexes of the replies it did not apply: all of them when the append
+   * failed (a lost optimistic lock, a database error — nothing was written), and those of a
+   * saga that could not be loaded or decided (unknown saga, unknown definition version).
+   * The caller applies those with {@link handleReply}, which retries and reports one by one.
+   */
+  async handleReplies(
+    replies: readonly { readonly reply: ReplyInput; readonly options?: HandleReplyOptions }[],
+  ): Promise<readonly number[]> {
+    const { clock, eventStore } = this.#options;
+    const startedAt = clock.now();
+    type Entry = (typeof replies)[number] & { readonly index: number };
+    const bySaga = new Map<string, Entry[]>();
+    replies.forEach((entry, index) => {
+      const { sagaId } = entry.reply;
+      bySaga.set(sagaId, [...(bySaga.get(sagaId) ?? []), { ...entry, index }]);
+    });
+    const sagas = [...bySaga.values()];
+    const states = await Promise.all(
+      [...bySaga.keys()].map((sagaId) => this.#load(sagaId).catch(() => null)),
+    );
+    const left: number[] = [];
+    const applied: {
+      readonly before: SagaState;
+      readonly decisions: { readonly decision: SagaDecision; readonly reply: ReplyInput }[];
+    }[] = [];
+    const requests: AppendRequest[] = [];
+    sagas.forEach((entries, position) => {
+      const before = states[position] ?? null;
+      try {
+        if (before === null) throw new SagaNotFoundError(entries[0]?.reply.sagaId ?? '');
+        const definition = this.#definitionOf(before);
+        const decisions: { decision: SagaDecision; reply: ReplyInput }[] = [];
+        const sagaRequests: AppendRequest[] = [];
+        let state = before;
+        for (const { reply, options } of entries) {
+          const now = clock.now();
+          const decision = decide(definition, state, reply, now);
+          sagaRequests.push(this.#appendRequest(state, decision, now, options?.processed));
+          decisions.push({ decision, reply });
+          state = decision.state;
+        }
+        requests.push(...sagaRequests);
+        applied.push({ before, decisions });
+      } catch {
+        // handleReply tells what is wrong, reply by reply.
+        left.push(...entries.map((e) => e.index));
+      }
+    });
+    if (requests.length === 0) return left.sort((a, b) => a - b);
+    try {
+      await eventStore.appendBatch(requests);
+    } catch (error: unknown) {
+      this.#options.logger.debug('batch append failed; the replies are applied one by one', {
+        replies: replies.length,
+        error: describeError(error),
+      });
+      return replies.map((_, index) => index);
+    }
+
+    const timers = new BatchTimers();
+    await Promise.all(
+      applied.map(async ({ before, decisions }) => {
+        let previous = before;
+        for (const { decision, reply } of decisions) {
+          const log = this.#logFor(previous).child({
+            step: reply.step,
+            messageId: reply.replyId,
+          });
+          this.#report(previous, decision, 'reply', startedAt, log);
+          timers.add(decision);
+          previous = decision.state;
+        }
+        await this.#cacheSet(previous);
+      }),
+    );
+    await this.#setBatchTimers(timers);
+    return left.sort((a, b) => a - b);
+  }
+
+  /**
    * Applies a fired timer (a step timeout or the end of a retry back-off). A timer that is
    * no longer pending is recorded and changes nothing else.
    *
@@ -274,15 +361,24 @@ export class SagaEngine {
     now: Date,
     processed: HandleReplyOptions['processed'],
   ): Promise<void> {
-    const { eventStore, commandEncoder } = this.#options;
-    await eventStore.append({
+    await this.#options.eventStore.append(this.#appendRequest(before, decision, now, processed));
+  }
+
+  #appendRequest(
+    before: SagaState | null,
+    decision: SagaDecision,
+    now: Date,
+    processed: HandleReplyOptions['processed'],
+  ): AppendRequest {
+    const { commandEncoder } = this.#options;
+    return {
       sagaId: decision.state.sagaId,
       expectedVersion: before?.version ?? 0,
       events: decision.events,
       state: decision.state,
       outbox: decision.commands.map((command) => commandEncoder.encode(command, now)),
       ...(processed === undefined ? {} : { processed }),
-    });
+    };
   }
 
   /** Cache, timers, logs and observer after a commit; only the timers may throw. */
@@ -293,8 +389,20 @@ export class SagaEngine {
     startedAt: Date,
     log: Logger,
   ): Promise<void> {
+    await this.#cacheSet(decision.state);
+    this.#report(before, decision, kind, startedAt, log);
+    await this.#setTimers(decision, log);
+  }
+
+  /** Logs the decision and tells the observer. */
+  #report(
+    before: SagaState | null,
+    decision: SagaDecision,
+    kind: SagaInputKind,
+    startedAt: Date,
+    log: Logger,
+  ): void {
     const { state, events, commands } = decision;
-    await this.#cacheSet(state);
     for (const command of commands) {
       log.debug('command dispatched', {
         step: command.step,
@@ -324,7 +432,31 @@ export class SagaEngine {
       commands,
       durationMs: this.#options.clock.now().getTime() - startedAt.getTime(),
     });
-    await this.#setTimers(decision, log);
+  }
+
+  /** The timers of a batch's decisions; a failure is reported, not thrown (see below). */
+  async #setBatchTimers(timers: BatchTimers): Promise<void> {
+    const { scheduler } = this.#options;
+    const { cancel, schedule } = timers.net();
+    const failures: { sagaIds: readonly string[]; error: unknown }[] = [];
+    if (cancel.length > 0) {
+      await scheduler.cancel(cancel.map((t) => t.timerId)).catch((error: unknown) => {
+        failures.push({ sagaIds: cancel.map((t) => t.sagaId), error });
+      });
+    }
+    if (schedule.length > 0) {
+      await scheduler.schedule(schedule).catch((error: unknown) => {
+        failures.push({ sagaIds: schedule.map((t) => t.sagaId), error });
+      });
+    }
+    // The records are DONE with the decisions: like handleReply's retry, which finds its
+    // record DONE, nothing would run them again. Recovery and reconciliation re-arm the
+    // pending timers of every active saga from its stored state.
+    for (const { sagaIds, error } of failures) {
+      for (const sagaId of new Set(sagaIds)) {
+        this.#reportSchedulingError(sagaId, error, this.#options.logger.child({ sagaId }));
+      }
+    }
   }
 
   /**

@@ -688,11 +688,329 @@ describe('SagaEngine', () => {
       expect(onDuplicateStart).toHaveBeenCalledWith({ sagaId, sagaType: 'order' });
     });
   });
+
+  describe('handleReplies', () => {
+    const CONSUMER = 'orch';
+
+    /** Two steps with a timeout each: the first one's reply sets the second one's timeout. */
+    const chainSaga = defineSaga('chain', { version: 1, input: z.object({}) })
+      .step('one', (s) =>
+        s
+          .invoke('x', 'One', () => ({}))
+          .readOnly()
+          .timeout(1000),
+      )
+      .pivot('two', (s) => s.invoke('x', 'Two', () => ({})).timeout(1000))
+      .build();
+
+    function succeeded(sagaId: string, step: string, replyId = `${sagaId}-${step}-ok`): ReplyInput {
+      return {
+        type: 'reply',
+        replyId,
+        sagaId,
+        step,
+        direction: 'forward',
+        attempt: 1,
+        outcome: 'success',
+        payload: { reservationId: 'res-1' },
+      };
+    }
+
+    /** The replies as handleReplies takes them, each with its inbox record received. */
+    async function batchOf(store: InMemoryEventStore, replies: readonly ReplyInput[]) {
+      await store.inbox.receive(
+        replies.map((r) => ({
+          consumer: CONSUMER,
+          messageId: r.replyId,
+          sagaId: r.sagaId,
+          messageType: 'reply',
+          payload: '{}',
+        })),
+      );
+      return replies.map((reply) => ({
+        reply,
+        options: { processed: { consumer: CONSUMER, messageId: reply.replyId } },
+      }));
+    }
+
+    /** Everything the store holds of one saga. */
+    function written(store: InMemoryEventStore, sagaId: string) {
+      return {
+        stream: store.stream(sagaId),
+        state: store.state(sagaId),
+        commands: outboxCommands(store).filter((c) => c.sagaId === sagaId),
+        inbox: store.inbox.records().filter((r) => r.sagaId === sagaId),
+      };
+    }
+
+    /** A scheduler that records its calls (timer ids) and passes them to an in-memory one. */
+    function recordingScheduler() {
+      const timers = new InMemoryScheduler();
+      const calls: [op: 'schedule' | 'cancel', timerIds: string[]][] = [];
+      const scheduler: Scheduler = {
+        schedule: (batch) => {
+          calls.push(['schedule', batch.map((t) => t.timerId)]);
+          return timers.schedule(batch);
+        },
+        cancel: (timerIds) => {
+          calls.push(['cancel', [...timerIds]]);
+          return timers.cancel(timerIds);
+        },
+      };
+      return { scheduler, calls, timers };
+    }
+
+    async function twoOrders(base: ReturnType<typeof setup>) {
+      await base.engine.start({ sagaType: 'order', input, sagaId: 'a' });
+      await base.engine.start({ sagaType: 'order', input, sagaId: 'b' });
+    }
+
+    it('ends as handleReply one by one would: in order per saga, each on the state the previous left', async () => {
+      const batch = setup();
+      const single = setup();
+      await twoOrders(batch);
+      await twoOrders(single);
+      // a: reserved, then approved (completes); b: reserved, then a duplicate (ignored).
+      const replies = [
+        reserved('a'),
+        reserved('b'),
+        succeeded('a', 'approve'),
+        reserved('b', 1, 'b-again'),
+      ];
+      const entries = await batchOf(batch.store, replies);
+      const singleEntries = await batchOf(single.store, replies);
+
+      await expect(batch.engine.handleReplies(entries)).resolves.toEqual([]);
+      for (const { reply, options } of singleEntries) {
+        await single.engine.handleReply(reply, options);
+      }
+
+      expect(batch.store.state('a')?.status).toBe('COMPLETED');
+      expect(batch.store.stream('b').at(-1)?.event).toMatchObject({
+        type: 'InputIgnored',
+        reason: 'duplicate',
+      });
+      for (const sagaId of ['a', 'b']) {
+        expect(written(batch.store, sagaId)).toEqual(written(single.store, sagaId));
+        await expect(batch.cache.get(sagaId)).resolves.toEqual(single.store.state(sagaId));
+        // One observation per decision, with the state before and after each.
+        expect(batch.decisions.filter((d) => d.sagaId === sagaId)).toEqual(
+          single.decisions.filter((d) => d.sagaId === sagaId),
+        );
+      }
+      expect(batch.decisions.filter((d) => d.input === 'reply')).toHaveLength(4);
+      expect(batch.scheduler.pending()).toEqual(single.scheduler.pending());
+    });
+
+    it('marks the processed inbox record of every reply DONE', async () => {
+      const { engine, store } = setup();
+      await engine.start({ sagaType: 'order', input, sagaId: 'a' });
+      const replies = [reserved('a'), succeeded('a', 'approve')];
+      const entries = await batchOf(store, replies);
+
+      await engine.handleReplies(entries);
+
+      expect(store.inbox.records().map((r) => [r.messageId, r.status, r.attempts])).toEqual([
+        ['a-reply-1', 'DONE', 1],
+        ['a-approve-ok', 'DONE', 1],
+      ]);
+    });
+
+    it('returns the index of a reply to an unknown saga and applies the others', async () => {
+      const base = setup();
+      await twoOrders(base);
+      const entries = await batchOf(base.store, [reserved('a'), reserved('ghost'), reserved('b')]);
+
+      await expect(base.engine.handleReplies(entries)).resolves.toEqual([1]);
+
+      expect(base.store.state('a')?.steps.reserve?.status).toBe('SUCCEEDED');
+      expect(base.store.state('b')?.steps.reserve?.status).toBe('SUCCEEDED');
+      expect(base.store.sagaIds()).toEqual(['a', 'b']);
+      expect((await base.store.inbox.get(CONSUMER, 'ghost-reply-1'))?.status).toBe('RECEIVED');
+      expect((await base.store.inbox.get(CONSUMER, 'a-reply-1'))?.status).toBe('DONE');
+    });
+
+    it('returns the indexes of a saga whose definition version it lacks and applies the others', async () => {
+      const base = setup();
+      await base.engine.start({ sagaType: 'order', input, sagaId: 'old', version: 1 });
+      await base.engine.start({ sagaType: 'order', input, sagaId: 'new' });
+      const { engine } = setup({
+        eventStore: base.store,
+        definitions: new DefinitionRegistry().register(orderSaga(2)),
+      });
+      const oldState = base.store.state('old');
+      const entries = await batchOf(base.store, [
+        reserved('old'),
+        reserved('new'),
+        reserved('old', 1, 'old-again'),
+      ]);
+
+      await expect(engine.handleReplies(entries)).resolves.toEqual([0, 2]);
+
+      expect(base.store.state('old')).toEqual(oldState);
+      expect(base.store.state('new')?.steps.reserve?.status).toBe('SUCCEEDED');
+    });
+
+    it('appends nothing when no reply can be applied, nor for an empty batch', async () => {
+      const base = setup();
+      let appendBatches = 0;
+      const { engine } = setup({
+        eventStore: {
+          ...storeMethods(base.store),
+          appendBatch: (requests) => {
+            appendBatches += 1;
+            return base.store.appendBatch(requests);
+          },
+        },
+      });
+
+      await expect(engine.handleReplies([])).resolves.toEqual([]);
+      await expect(
+        engine.handleReplies(await batchOf(base.store, [reserved('ghost'), reserved('gone')])),
+      ).resolves.toEqual([0, 1]);
+      expect(appendBatches).toBe(0);
+    });
+
+    it.each([
+      ['a lost optimistic lock', new ConcurrencyError('a', 2)],
+      ['a database error', new Error('connection lost')],
+    ])(
+      'returns every index and writes nothing when the append fails with %s',
+      async (_, failure) => {
+        const base = setup();
+        await twoOrders(base);
+        const { engine, decisions, logger } = setup({
+          eventStore: { ...storeMethods(base.store), appendBatch: () => Promise.reject(failure) },
+          stateCache: base.cache,
+          scheduler: base.scheduler,
+        });
+        const entries = await batchOf(base.store, [
+          reserved('a'),
+          reserved('ghost'),
+          reserved('b'),
+        ]);
+        const before = ['a', 'b'].map((sagaId) => written(base.store, sagaId));
+        const timers = base.scheduler.pending();
+
+        await expect(engine.handleReplies(entries)).resolves.toEqual([0, 1, 2]);
+
+        expect(['a', 'b'].map((sagaId) => written(base.store, sagaId))).toEqual(before);
+        expect(base.store.inbox.records().map((r) => r.status)).toEqual([
+          'RECEIVED',
+          'RECEIVED',
+          'RECEIVED',
+        ]);
+        expect(base.scheduler.pending()).toEqual(timers);
+        await expect(base.cache.get('a')).resolves.toEqual(base.store.state('a'));
+        expect(decisions).toEqual([]);
+        expect(logger.lines).toContainEqual(
+          expect.objectContaining({
+            message: 'batch append failed; the replies are applied one by one',
+            fields: expect.objectContaining({ replies: 3 }) as object,
+          }),
+        );
+      },
+    );
+
+    it('returns every index when another writer made one saga stale; one by one they apply', async () => {
+      const base = setup();
+      await twoOrders(base);
+      // Another orchestrator instance, with its own cache, advances saga a first.
+      await new SagaEngine({
+        ...engineOptions(base),
+        stateCache: new InMemorySagaStateCache(),
+      }).handleReply(reserved('a'));
+      const entries = await batchOf(base.store, [reserved('b'), reserved('a', 1, 'a-again')]);
+      const before = ['a', 'b'].map((sagaId) => written(base.store, sagaId));
+
+      await expect(base.engine.handleReplies(entries)).resolves.toEqual([0, 1]);
+
+      expect(['a', 'b'].map((sagaId) => written(base.store, sagaId))).toEqual(before);
+      for (const { reply, options } of entries) await base.engine.handleReply(reply, options);
+      expect(base.store.state('b')?.steps.reserve?.status).toBe('SUCCEEDED');
+      expect(base.store.stream('a').at(-1)?.event).toMatchObject({
+        type: 'InputIgnored',
+        reason: 'duplicate',
+      });
+      expect(base.store.inbox.records().map((r) => r.status)).toEqual(['DONE', 'DONE']);
+    });
+
+    it('a timer set by one reply and cleared by the next in the batch never reaches the scheduler', async () => {
+      const timers = recordingScheduler();
+      const { engine, store } = setup({
+        definitions: new DefinitionRegistry().register(chainSaga),
+        scheduler: timers.scheduler,
+      });
+      await engine.start({ sagaType: 'chain', input: {}, sagaId: 'c' });
+      expect(timers.calls).toEqual([['schedule', ['c.one.f.1.timeout']]]);
+      timers.calls.length = 0;
+      const entries = await batchOf(store, [succeeded('c', 'one'), succeeded('c', 'two')]);
+
+      await expect(engine.handleReplies(entries)).resolves.toEqual([]);
+
+      expect(store.state('c')?.status).toBe('COMPLETED');
+      expect(timers.calls).toEqual([['cancel', ['c.one.f.1.timeout']]]);
+      expect(timers.timers.pending()).toEqual([]);
+    });
+
+    it('sets the timers of the whole batch with one cancel and one schedule call', async () => {
+      const timers = recordingScheduler();
+      const { engine, store } = setup({
+        definitions: new DefinitionRegistry().register(chainSaga),
+        scheduler: timers.scheduler,
+      });
+      await engine.start({ sagaType: 'chain', input: {}, sagaId: 'x' });
+      await engine.start({ sagaType: 'chain', input: {}, sagaId: 'y' });
+      timers.calls.length = 0;
+      const entries = await batchOf(store, [succeeded('x', 'one'), succeeded('y', 'one')]);
+
+      await expect(engine.handleReplies(entries)).resolves.toEqual([]);
+
+      expect(timers.calls).toEqual([
+        ['cancel', ['x.one.f.1.timeout', 'y.one.f.1.timeout']],
+        ['schedule', ['x.two.f.1.timeout', 'y.two.f.1.timeout']],
+      ]);
+      expect(timers.timers.pending().map((t) => t.timerId)).toEqual([
+        'x.two.f.1.timeout',
+        'y.two.f.1.timeout',
+      ]);
+    });
+
+    it('reports a scheduler failure for each saga of the batch and keeps the decisions', async () => {
+      const base = setup({ definitions: new DefinitionRegistry().register(chainSaga) });
+      await base.engine.start({ sagaType: 'chain', input: {}, sagaId: 'x' });
+      await base.engine.start({ sagaType: 'chain', input: {}, sagaId: 'y' });
+      const onSchedulingError = jest.fn();
+      const engine = new SagaEngine({
+        ...engineOptions(base),
+        definitions: new DefinitionRegistry().register(chainSaga),
+        scheduler: {
+          schedule: () => Promise.reject(new Error('bullmq down')),
+          cancel: () => Promise.resolve(),
+        },
+        observer: { onSchedulingError },
+      });
+      const entries = await batchOf(base.store, [succeeded('x', 'one'), succeeded('y', 'one')]);
+
+      await expect(engine.handleReplies(entries)).resolves.toEqual([]);
+
+      expect(base.store.state('x')?.steps.two?.status).toBe('RUNNING');
+      expect(base.store.state('y')?.steps.two?.status).toBe('RUNNING');
+      expect(onSchedulingError.mock.calls.map(([o]: [{ sagaId: string }]) => o.sagaId)).toEqual([
+        'x',
+        'y',
+      ]);
+      expect(
+        base.logger.lines.filter((l) => l.level === 'error').map((l) => l.fields.sagaId),
+      ).toEqual(['x', 'y']);
+    });
+  });
 });
 
 function storeMethods(store: EventStore): EventStore {
   return {
     append: (r) => store.append(r),
+    appendBatch: (r) => store.appendBatch(r),
     readStream: (id) => store.readStream(id),
     findByBusinessKey: (t, k) => store.findByBusinessKey(t, k),
     loadState: (id) => store.loadState(id),

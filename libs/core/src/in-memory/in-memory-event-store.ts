@@ -2,7 +2,7 @@ import { checkPort } from '../engine/argument-checks';
 import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
 import { type SagaState } from '../model/saga-state';
 import { type Clock } from '../ports/clock';
-import { checkAppendRequest } from '../ports/check-append-request';
+import { checkAppendBatch, checkAppendRequest } from '../ports/check-append-request';
 import { type AppendRequest, type EventStore, type StoredSagaEvent } from '../ports/event-store';
 import { cloneJson } from './clone-json';
 import { promiseOf } from './promise-of';
@@ -58,6 +58,24 @@ export class InMemoryEventStore implements EventStore {
   append(request: AppendRequest): Promise<void> {
     return promiseOf(() => {
       this.#append(request);
+    });
+  }
+
+  appendBatch(requests: readonly AppendRequest[]): Promise<void> {
+    return promiseOf(() => {
+      checkAppendBatch(requests);
+      // All or nothing: every saga's version is checked before anything is written.
+      let previous: AppendRequest | undefined;
+      for (const request of requests) {
+        const chained = previous?.sagaId === request.sagaId;
+        const length = this.#streams.get(request.sagaId)?.length ?? 0;
+        if (!chained && length !== request.expectedVersion) {
+          throw new ConcurrencyError(request.sagaId, request.expectedVersion);
+        }
+        previous = request;
+      }
+      this.outbox.assertCanEnqueue(requests.flatMap((r) => r.outbox));
+      for (const request of requests) this.#append(request);
     });
   }
 

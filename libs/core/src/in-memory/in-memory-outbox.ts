@@ -1,4 +1,4 @@
-import { checkInteger, checkPort } from '../engine/argument-checks';
+import { checkInteger, checkPort, checkTime } from '../engine/argument-checks';
 import { InvalidArgumentError } from '../engine/invalid-argument-error';
 import { type Clock } from '../ports/clock';
 import { type Outbox, type OutboxMessage, type OutboxRecord } from '../ports/outbox';
@@ -78,9 +78,14 @@ export class InMemoryOutbox implements Outbox {
   async publishBatch(
     limit: number,
     publish: (messages: readonly OutboxRecord[]) => Promise<void>,
+    options: { readonly createdBefore?: Date } = {},
   ): Promise<number> {
     checkInteger('limit', limit, 1);
-    const batch = this.#claim(limit);
+    const cutoff =
+      options.createdBefore === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkTime('createdBefore', options.createdBefore);
+    const batch = this.#claim(limit, cutoff);
     if (batch.length === 0) return 0;
     for (const entry of batch) this.#inFlight.add(entry.record.id);
     try {
@@ -91,6 +96,18 @@ export class InMemoryOutbox implements Outbox {
       for (const entry of batch) this.#inFlight.delete(entry.record.id);
     }
     return batch.length;
+  }
+
+  markPublished(ids: readonly string[]): Promise<number> {
+    const wanted = new Set(ids);
+    const publishedAt = this.#clock.now().toISOString();
+    let marked = 0;
+    for (const entry of this.#records) {
+      if (entry.publishedAt !== null || !wanted.has(entry.record.id)) continue;
+      entry.publishedAt = publishedAt;
+      marked += 1;
+    }
+    return Promise.resolve(marked);
   }
 
   pendingCount(): Promise<number> {
@@ -110,12 +127,13 @@ export class InMemoryOutbox implements Outbox {
    * (and every later message of a skipped key), so that one key is never published out of
    * order.
    */
-  #claim(limit: number): MutableRecord[] {
+  #claim(limit: number, createdBefore: number): MutableRecord[] {
     const blockedKeys = new Set<string>();
     const batch: MutableRecord[] = [];
     for (const entry of this.#records) {
       if (batch.length >= limit) break;
       if (entry.publishedAt !== null) continue;
+      if (Date.parse(entry.record.createdAt) >= createdBefore) continue;
       const { id, key } = entry.record;
       if (this.#inFlight.has(id) || blockedKeys.has(key)) {
         blockedKeys.add(key);

@@ -32,3 +32,47 @@ export function checkAppendRequest(request: AppendRequest): void {
     );
   }
 }
+
+/**
+ * Checks the requests of an `appendBatch`: each one as {@link checkAppendRequest} does, at
+ * least one, none a first append, and the requests of one saga consecutive and chained
+ * (each at the version the previous one leaves).
+ *
+ * @throws InvalidArgumentError naming the field that is wrong.
+ */
+export function checkAppendBatch(requests: readonly AppendRequest[]): void {
+  if (requests.length === 0) {
+    throw new InvalidArgumentError('requests', requests, 'a batch needs at least one request');
+  }
+  const done = new Set<string>();
+  let previous: AppendRequest | undefined;
+  for (const request of requests) {
+    checkAppendRequest(request);
+    if (request.expectedVersion === 0) {
+      throw new InvalidArgumentError(
+        'expectedVersion',
+        0,
+        `saga '${request.sagaId}' starts with append, not in a batch`,
+      );
+    }
+    if (previous?.sagaId === request.sagaId) {
+      if (request.expectedVersion !== previous.state.version) {
+        throw new InvalidArgumentError(
+          'expectedVersion',
+          request.expectedVersion,
+          `must be ${previous.state.version}, the version the previous request of saga '${request.sagaId}' leaves`,
+        );
+      }
+    } else {
+      if (previous !== undefined) done.add(previous.sagaId);
+      if (done.has(request.sagaId)) {
+        throw new InvalidArgumentError(
+          'requests',
+          request.sagaId,
+          'must keep the requests of one saga next to each other',
+        );
+      }
+    }
+    previous = request;
+  }
+}

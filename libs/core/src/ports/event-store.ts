@@ -43,10 +43,19 @@ export interface AppendRequest {
  * - `append` with a stale `expectedVersion` throws `ConcurrencyError` and writes nothing;
  * - a first append (`expectedVersion` 0) whose state has a business key already owned by
  *   another saga of the same type throws `DuplicateBusinessKeyError` and writes nothing;
- * - `readStream` returns the events in seq order, exactly as appended.
+ * - `readStream` returns the events in seq order, exactly as appended;
+ * - `appendBatch` writes several appends in one transaction, all or nothing: one stale
+ *   `expectedVersion` anywhere throws `ConcurrencyError` and writes nothing.
  */
 export interface EventStore {
   append(request: AppendRequest): Promise<void>;
+  /**
+   * Writes the decisions of a consumed batch together: every request as {@link append}
+   * would, in one transaction. Requests of one saga follow each other in the array, each at
+   * the version the previous one leaves. Only sagas that exist (`expectedVersion` ≥ 1): a
+   * saga starts with `append`, which also claims its business key.
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<void>;
   /** The saga's events in order; empty if the saga does not exist. */
   readStream(sagaId: string): Promise<readonly StoredSagaEvent[]>;
   /** The id of the saga of that type owning the business key, or null. */

@@ -29,13 +29,22 @@ export interface OutboxRecord extends OutboxMessage {
  *   published only if `publish` resolves; if it rejects, they stay unpublished and the
  *   error propagates;
  * - messages of one key are never handed out of order, even to concurrent relays;
- * - returns how many messages were published (0 when none were waiting).
+ * - returns how many messages were published (0 when none were waiting);
+ * - with `createdBefore`, only messages created before it are handed out;
+ * - `markPublished` marks the given unpublished messages published (the others are left
+ *   alone), so `publishBatch` never hands them out.
  */
 export interface Outbox {
   publishBatch(
     limit: number,
     publish: (messages: readonly OutboxRecord[]) => Promise<void>,
+    options?: { readonly createdBefore?: Date },
   ): Promise<number>;
+  /**
+   * Marks messages published that were sent without {@link publishBatch} — right after the
+   * commit that wrote them. Returns how many it marked.
+   */
+  markPublished(ids: readonly string[]): Promise<number>;
   /** How many messages wait to be published. */
   pendingCount(): Promise<number>;
 }

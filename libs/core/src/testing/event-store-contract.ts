@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../engine/invalid-argument-error';
 import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
 import { type SagaEvent } from '../model/saga-event';
 import { type AppendRequest, type EventStore } from '../ports/event-store';
@@ -88,6 +89,108 @@ export function eventStoreContract(
       await expect(f.outboxMessages(s.sagaId)).resolves.toEqual(request.outbox);
       await expect(f.store.findByBusinessKey(s.sagaType, s.businessKey)).resolves.toBe(s.sagaId);
       expect((await f.inbox.get(s.processed.consumer, s.processed.messageId))?.status).toBe('DONE');
+    });
+
+    test('appendBatch writes the decisions of several sagas, chained per saga, with their marks', async (f, id) => {
+      const a = newSaga(id, 'a');
+      const b = newSaga(id, 'b');
+      await f.store.append(a.first());
+      await f.store.append(b.first());
+      const marks = ['a1', 'a2', 'b1'].map((label) => ({
+        consumer: id('batch-consumer'),
+        messageId: id(label),
+      }));
+      const [a1, a2, b1] = marks as [Processed, Processed, Processed];
+      await receive(f, a1, a.sagaId);
+      await receive(f, a2, a.sagaId);
+      await receive(f, b1, b.sagaId);
+      const requests = [
+        a.next(2, [sampleSucceeded('reserve', 1, id('ra'))], {
+          processed: a1,
+          outbox: [sampleMessage(id('a-m3'), a.sagaId)],
+        }),
+        a.next(3, [sampleCompleted], { processed: a2, status: 'COMPLETED' }),
+        b.next(2, [sampleSucceeded('reserve', 1, id('rb'))], {
+          processed: b1,
+          outbox: [sampleMessage(id('b-m3'), b.sagaId), sampleMessage(id('b-m4'), b.sagaId)],
+        }),
+      ];
+      await f.store.appendBatch(requests);
+
+      const streamA = await f.store.readStream(a.sagaId);
+      expect(streamA.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(streamA.slice(2).map((e) => e.event)).toEqual([
+        ...(requests[0]?.events ?? []),
+        ...(requests[1]?.events ?? []),
+      ]);
+      expect((await f.store.readStream(b.sagaId)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      await expect(f.store.loadState(a.sagaId)).resolves.toEqual(requests[1]?.state);
+      await expect(f.store.loadState(b.sagaId)).resolves.toEqual(requests[2]?.state);
+      expect((await f.outboxMessages(a.sagaId)).map((m) => m.id)).toEqual([
+        `${a.sagaId}-m1`,
+        `${a.sagaId}-m2`,
+        id('a-m3'),
+      ]);
+      expect((await f.outboxMessages(b.sagaId)).slice(2).map((m) => m.id)).toEqual([
+        id('b-m3'),
+        id('b-m4'),
+      ]);
+      for (const mark of marks) {
+        await expect(f.inbox.get(mark.consumer, mark.messageId)).resolves.toMatchObject({
+          status: 'DONE',
+        });
+      }
+    });
+
+    test('appendBatch with one stale request writes nothing and throws ConcurrencyError', async (f, id) => {
+      const a = newSaga(id, 'a');
+      const b = newSaga(id, 'b');
+      await f.store.append(a.first());
+      await f.store.append(b.first());
+      await f.store.append(b.next(2, [sampleSucceeded('reserve', 1, id('rb0'))]));
+      const mark = { consumer: id('batch-consumer'), messageId: id('a1') };
+      await receive(f, mark, a.sagaId);
+
+      await expect(
+        f.store.appendBatch([
+          a.next(2, [sampleSucceeded('reserve', 1, id('ra'))], {
+            processed: mark,
+            outbox: [sampleMessage(id('a-m3'), a.sagaId)],
+          }),
+          // b is at version 3 already.
+          b.next(2, [sampleSucceeded('reserve', 1, id('rb'))]),
+        ]),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+
+      expect(await f.store.readStream(a.sagaId)).toHaveLength(2);
+      expect(await f.store.readStream(b.sagaId)).toHaveLength(3);
+      expect((await f.outboxMessages(a.sagaId)).map((m) => m.id)).not.toContain(id('a-m3'));
+      expect((await f.inbox.get(mark.consumer, mark.messageId))?.status).toBe('RECEIVED');
+    });
+
+    test('appendBatch refuses an empty batch, a first append and a saga split in two', async (f, id) => {
+      const a = newSaga(id, 'a');
+      const b = newSaga(id, 'b');
+      await f.store.append(a.first());
+      await f.store.append(b.first());
+      await expect(f.store.appendBatch([])).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(f.store.appendBatch([newSaga(id, 'c').first()])).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
+      await expect(
+        f.store.appendBatch([
+          a.next(2, [sampleSucceeded('reserve', 1, id('r1'))]),
+          b.next(2, [sampleSucceeded('reserve', 1, id('r2'))]),
+          a.next(3, [sampleCompleted], { status: 'COMPLETED' }),
+        ]),
+      ).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(
+        f.store.appendBatch([
+          a.next(2, [sampleSucceeded('reserve', 1, id('r1'))]),
+          a.next(2, [sampleSucceeded('reserve', 1, id('r2'))]),
+        ]),
+      ).rejects.toBeInstanceOf(InvalidArgumentError);
+      expect(await f.store.readStream(a.sagaId)).toHaveLength(2);
     });
 
     test('a later append continues at expectedVersion + 1 and replaces the state', async (f, id) => {

@@ -80,6 +80,28 @@ export function outboxContract(
       await expect(f.outbox.publishBatch(10, () => Promise.resolve())).resolves.toBe(0);
     });
 
+    test('publishBatch with createdBefore hands out only the messages created before it', async (f, id) => {
+      const messages = keyed(id, ['a', 'b']);
+      await f.enqueue(messages);
+      const none = await collect(f.outbox, 10, new Date('2000-01-01T00:00:00Z'));
+      expect(none.count).toBe(0);
+      await expect(f.outbox.pendingCount()).resolves.toBe(2);
+      const all = await collect(f.outbox, 10, new Date('2100-01-01T00:00:00Z'));
+      expect(all.published.map(toMessage)).toEqual(messages);
+    });
+
+    test('markPublished marks the given unpublished messages only; publishBatch skips them', async (f, id) => {
+      const messages = keyed(id, ['a', 'b', 'c']);
+      await f.enqueue(messages);
+      const [first, second, third] = messages.map((m) => m.id);
+      await expect(f.outbox.markPublished([first ?? '', 'unknown-id'])).resolves.toBe(1);
+      await expect(f.outbox.markPublished([first ?? ''])).resolves.toBe(0);
+      await expect(f.outbox.markPublished([])).resolves.toBe(0);
+      await expect(f.outbox.pendingCount()).resolves.toBe(2);
+      const rest = await collect(f.outbox, 10);
+      expect(rest.published.map((m) => m.id)).toEqual([second, third]);
+    });
+
     test('records carry a creation time', async (f, id) => {
       await f.enqueue(keyed(id, ['a']));
       const { published } = await collect(f.outbox, 1);
@@ -148,12 +170,16 @@ function keyed(id: ContractIds, keys: readonly string[]): OutboxMessage[] {
   return keys.map((key, i) => sampleMessage(id(`m${i}`), id(key)));
 }
 
-async function collect(outbox: Outbox, limit: number) {
+async function collect(outbox: Outbox, limit: number, createdBefore?: Date) {
   const published: OutboxRecord[] = [];
-  const count = await outbox.publishBatch(limit, (batch) => {
-    published.push(...batch);
-    return Promise.resolve();
-  });
+  const count = await outbox.publishBatch(
+    limit,
+    (batch) => {
+      published.push(...batch);
+      return Promise.resolve();
+    },
+    createdBefore === undefined ? {} : { createdBefore },
+  );
   return { count, published };
 }
 
