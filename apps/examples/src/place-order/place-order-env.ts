@@ -6,11 +6,11 @@ import { type PlaceOrderSagaOptions } from './place-order.saga';
 const placeOrderEnv = {
   /**
    * `SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS`: each command's reply timeout, 10–86400000.
-   * @defaultValue `5000`
+   * @defaultValue `10000`
    */
   stepTimeoutMs: envVar(
     'SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS',
-    envInteger({ default: 5000, min: 10, max: 86_400_000 }),
+    envInteger({ default: 10_000, min: 10, max: 86_400_000 }),
   ),
   /**
    * `SAGAFLOW_PLACE_ORDER_MAX_ATTEMPTS`: attempts of each step up to the pivot, 1–100.

@@ -5,7 +5,7 @@ import { placeOrderSaga } from './place-order.saga';
 
 describe('loadPlaceOrderSagaOptions', () => {
   it("takes the saga's defaults when the variables are unset or blank", () => {
-    const defaults = { stepTimeoutMs: 5000, maxAttempts: 3, retryDelayMs: 200 };
+    const defaults = { stepTimeoutMs: 10_000, maxAttempts: 3, retryDelayMs: 200 };
     expect(loadPlaceOrderSagaOptions({})).toEqual(defaults);
     expect(loadPlaceOrderSagaOptions({ SAGAFLOW_PLACE_ORDER_MAX_ATTEMPTS: ' ' })).toEqual(defaults);
   });

@@ -238,7 +238,7 @@ describe('@sagaflow/examples/sagas', () => {
     // Built from the environment, which sets none of the saga's variables here.
     expect(definitions.map((d) => [d.name, d.version])).toEqual([['place-order', 1]]);
     expect(definitions[0]?.steps.get('reserve-credit')).toMatchObject({
-      timeoutMs: 5_000,
+      timeoutMs: 10_000,
       retry: { maxAttempts: 3, initialDelayMs: 200 },
     });
     expect(toMermaid(definitions[0] ?? placeOrder)).toBe(toMermaid(placeOrder));
