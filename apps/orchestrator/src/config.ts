@@ -142,6 +142,27 @@ const orchestratorEnv = {
     envInteger({ default: 60_000, min: 1000, max: 86_400_000 }),
   ),
   /**
+   * `SAGAFLOW_RETENTION_MS`: how long finished rows are kept — published outbox rows and DONE
+   * EventProcess records — before the purge deletes them, 60000–315360000000 (ten years).
+   * Unpublished outbox rows and RECEIVED, PROCESSING or FAILED records are never deleted. A
+   * reply redelivered after its record went is no longer dropped as a duplicate: its saga
+   * gets it again and records it as ignored (the decider knows the replies it applied), so
+   * the retention is about how long to keep the rows to look at, and the table's size.
+   * @defaultValue `604800000` (7 days)
+   */
+  retentionMs: envVar(
+    'SAGAFLOW_RETENTION_MS',
+    envInteger({ default: 604_800_000, min: 60_000, max: 315_360_000_000 }),
+  ),
+  /**
+   * `SAGAFLOW_PURGE_INTERVAL_MS`: how often the purge runs, 1000–86400000; one run deletes at
+   * most 100000 rows per table, the rest goes in the next runs. @defaultValue `300000`
+   */
+  purgeIntervalMs: envVar(
+    'SAGAFLOW_PURGE_INTERVAL_MS',
+    envInteger({ default: 300_000, min: 1000, max: 86_400_000 }),
+  ),
+  /**
    * Admission control of `POST /sagas`: new sagas are refused (429 with `Retry-After`)
    * while a backlog count is at or above its bound; 0 turns a bound off. The counts are
    * read from MySQL at most every 500 ms, whatever the request rate, and shared by the

@@ -37,6 +37,8 @@ describe('loadOrchestratorConfig', () => {
       outboxPollIntervalMs: 1000,
       inboxLeaseMs: 15_000,
       reconciliationIntervalMs: 60_000,
+      retentionMs: 604_800_000,
+      purgeIntervalMs: 300_000,
       admission: { maxPendingReplies: 10_000, maxInFlightSagas: 0 },
     });
   });
@@ -66,6 +68,28 @@ describe('loadOrchestratorConfig', () => {
     expect(read('Idempotent')).toBe('idempotent');
     expect(() => read('exactly-once')).toThrow(
       'SAGAFLOW_RELAY_DELIVERY="exactly-once": expected one of idempotent, transactional',
+    );
+  });
+
+  it('reads the retention of finished rows and the purge interval, within their bounds', () => {
+    const read = (env: Record<string, string>) => {
+      const { retentionMs, purgeIntervalMs } = loadOrchestratorConfig({ ...SAGAS, ...env });
+      return { retentionMs, purgeIntervalMs };
+    };
+
+    expect(
+      read({ SAGAFLOW_RETENTION_MS: '86400000', SAGAFLOW_PURGE_INTERVAL_MS: '60000' }),
+    ).toEqual({ retentionMs: 86_400_000, purgeIntervalMs: 60_000 });
+    expect(read({ SAGAFLOW_RETENTION_MS: '60000', SAGAFLOW_PURGE_INTERVAL_MS: '1000' })).toEqual({
+      retentionMs: 60_000,
+      purgeIntervalMs: 1000,
+    });
+    expect(() => read({ SAGAFLOW_RETENTION_MS: '59999' })).toThrow(
+      'SAGAFLOW_RETENTION_MS="59999": expected an integer from 60000 to 315360000000',
+    );
+    expect(() => read({ SAGAFLOW_RETENTION_MS: '7d' })).toThrow(ConfigError);
+    expect(() => read({ SAGAFLOW_PURGE_INTERVAL_MS: '999' })).toThrow(
+      'SAGAFLOW_PURGE_INTERVAL_MS="999": expected an integer from 1000 to 86400000',
     );
   });
 

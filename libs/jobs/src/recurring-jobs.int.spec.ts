@@ -43,6 +43,29 @@ describe('RecurringJobs', () => {
     }
   });
 
+  it('removes at start the scheduler of a task the new version no longer registers', async () => {
+    const queuePrefix = `t-${randomSuffix()}-`;
+    const setup = { connection, queuePrefix, bullPrefix: TEST_BULL_PREFIX };
+    const before = new RecurringJobs(setup)
+      .register('outbox-cleanup', 60_000, () => Promise.resolve(0))
+      .register('reconcile', 60_000, () => Promise.resolve(0));
+    await before.start();
+    await before.close();
+    const after = new RecurringJobs(setup)
+      .register('purge', 60_000, () => Promise.resolve(0))
+      .register('reconcile', 60_000, () => Promise.resolve(0));
+    const queue = new Queue(after.queueName, { connection, prefix: TEST_BULL_PREFIX });
+    try {
+      await after.start();
+      const keys = (await queue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
+      expect(keys).toEqual(['purge', 'reconcile']);
+    } finally {
+      await after.close();
+      await queue.close();
+      await obliterate(connection, [after.queueName]);
+    }
+  });
+
   it('brings its schedule back after the Redis database is flushed', async () => {
     // A database of its own: FLUSHDB must not touch the other suites' keys on db 0.
     const isolated = createQueueConnection({ url: `redis://127.0.0.1:6379/${flushableDb()}` });

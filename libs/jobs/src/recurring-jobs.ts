@@ -107,7 +107,11 @@ export class RecurringJobs {
     return this;
   }
 
-  /** Upserts the schedulers, starts the worker and the periodic re-upsert. */
+  /**
+   * Upserts the schedulers, removes those of tasks this process does not register (a task
+   * renamed or retired by a new version would otherwise fail every run), starts the worker
+   * and the periodic re-upsert.
+   */
   async start(): Promise<void> {
     if (this.#worker !== null) return;
     const worker = new Worker(this.queueName, (job) => this.#process(job), {
@@ -126,6 +130,7 @@ export class RecurringJobs {
     });
     try {
       await this.#upsertAll();
+      await this.#removeUnknown();
     } catch (error: unknown) {
       // Not started: a later start() must try again, so the worker is not kept.
       await worker.close();
@@ -183,6 +188,18 @@ export class RecurringJobs {
         { every: task.everyMs },
         { name, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
       );
+    }
+  }
+
+  async #removeUnknown(): Promise<void> {
+    const schedulers = await this.#queue.getJobSchedulers(0, -1);
+    for (const { key } of schedulers) {
+      if (this.#tasks.has(key)) continue;
+      await this.#queue.removeJobScheduler(key);
+      this.#logger.info('removed the job scheduler of a task no longer registered', {
+        queue: this.queueName,
+        task: key,
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { type InboxMessage } from '@sagaflow/core';
+import { type InboxMessage, InvalidArgumentError } from '@sagaflow/core';
 import { inboxContract } from '@sagaflow/core/testing';
 
 import { waitForLockWait } from './__fixtures__/wait-for-lock-wait';
@@ -269,6 +269,61 @@ describe('MySqlInbox', () => {
     expect(everyone.map((r) => r.messageId)).toEqual(
       expect.arrayContaining([message('mine').messageId, message('theirs').messageId]),
     );
+  });
+
+  it('deletes DONE records updated before a cut-off, oldest first, up to a limit, and nothing else', async () => {
+    const clock = { now: () => new Date('2019-01-01T00:00:00.000Z') };
+    const inbox = new MySqlInbox(db.dataSource, { clock });
+    const [done1, done2, done3] = [message('done1'), message('done2'), message('done3')];
+    const [received, processing, failed] = [
+      message('received'),
+      message('processing'),
+      message('failed'),
+    ];
+    const fresh = message('fresh');
+    const theirs = { ...message('theirs'), consumer: `${consumer}-other` };
+    await inbox.receive([done1, done2, done3, received, processing, failed, fresh, theirs]);
+    await inbox.claim(consumer, processing.messageId, anHourAgo());
+    await inbox.claim(consumer, failed.messageId, anHourAgo());
+    await inbox.fail(consumer, failed.messageId, 'no such saga');
+    // DONE one day after another: done3 first, so it goes first.
+    for (const [day, done] of [done3, done1, done2].entries()) {
+      clock.now = () => new Date(Date.UTC(2019, 0, 2 + day));
+      await inbox.complete(consumer, done.messageId);
+    }
+    await inbox.complete(theirs.consumer, theirs.messageId);
+    clock.now = () => new Date('2020-06-01T00:00:00.000Z');
+    await inbox.complete(consumer, fresh.messageId);
+    const cutoff = new Date('2020-01-01T00:00:00.000Z');
+    const left = async () =>
+      (
+        await db.dataSource.query<{ message_id: string }[]>(
+          'SELECT message_id FROM event_process WHERE consumer IN (?, ?) ORDER BY message_id',
+          [consumer, theirs.consumer],
+        )
+      ).map((r) => r.message_id);
+
+    await expect(inbox.deleteDoneBefore(cutoff, 2, consumer)).resolves.toBe(2);
+    expect(await left()).toEqual(
+      [done2, received, processing, failed, fresh, theirs].map((m) => m.messageId).sort(),
+    );
+    // Only this consumer's when asked: the other consumer's DONE record stays.
+    await expect(inbox.deleteDoneBefore(cutoff, 1000, consumer)).resolves.toBe(1);
+    await expect(inbox.deleteDoneBefore(cutoff, 1000, consumer)).resolves.toBe(0);
+    expect(await left()).toContain(theirs.messageId);
+    // Every consumer's when not.
+    await expect(inbox.deleteDoneBefore(cutoff, 1000)).resolves.toBe(1);
+
+    expect(await left()).toEqual(
+      [received, processing, failed, fresh].map((m) => m.messageId).sort(),
+    );
+    await expect(inbox.get(consumer, failed.messageId)).resolves.toMatchObject({
+      status: 'FAILED',
+    });
+    await expect(inbox.deleteDoneBefore(new Date(Number.NaN), 10)).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    await expect(inbox.deleteDoneBefore(cutoff, 0)).rejects.toThrow(InvalidArgumentError);
   });
 
   it('moves a FAILED record back to RECEIVED for a retry, and nothing else', async () => {

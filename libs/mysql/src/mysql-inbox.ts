@@ -126,7 +126,7 @@ const MAX_CHARS_PER_INSERT = 4_000_000;
  * lease), so concurrent claims cannot both win. The `…In(manager, …)` variants write in the
  * caller's transaction (a participant marks DONE together with its business change). For
  * operators: `listFailed`, `countFailed` and `retryFailed` (FAILED back to RECEIVED); for
- * admission control, `countPending`.
+ * admission control, `countPending`; for the retention purge, `deleteDoneBefore`.
  *
  * @example
  * ```ts
@@ -252,6 +252,34 @@ export class MySqlInbox implements Inbox {
       consumer === undefined ? [olderThan, limit] : [olderThan, consumer, limit],
     );
     return rows.map(toRecord);
+  }
+
+  /**
+   * Deletes DONE records last updated before `before`, oldest first, at most `limit`, and
+   * returns how many went; only `consumer`'s when given. The retention purge: RECEIVED and
+   * PROCESSING records are work, FAILED ones wait for an operator, so only DONE ones go.
+   * A message redelivered after its record went is no longer recognised as a duplicate.
+   * Run it in a loop with `purgeFinished`.
+   */
+  async deleteDoneBefore(before: Date, limit: number, consumer?: string): Promise<number> {
+    checkDate('before', before);
+    checkInteger('limit', limit, 1);
+    // The keys are picked on the (status, updated_at) index, forced: with `consumer = ?`,
+    // a prefix of the primary key, the optimiser would rather scan the whole table and sort
+    // it for every batch. LIMIT keeps the derived table materialised, so MySQL too accepts
+    // it next to the table it deletes from.
+    const result = await this.#dataSource.query<unknown>(
+      `DELETE e FROM event_process e
+         JOIN (SELECT consumer, message_id
+                 FROM event_process FORCE INDEX (ix_event_process_status_updated)
+                WHERE status = 'DONE' AND updated_at < ?
+                  ${consumer === undefined ? '' : 'AND consumer = ?'}
+                ORDER BY updated_at
+                LIMIT ?) old USING (consumer, message_id)
+        WHERE e.status = 'DONE'`,
+      consumer === undefined ? [before, limit] : [before, consumer, limit],
+    );
+    return affectedRows(result);
   }
 
   /** How many records are FAILED; only `consumer`'s when given. */

@@ -116,8 +116,8 @@ export class MySqlOutbox implements Outbox {
 
   /**
    * Deletes up to `limit` messages published before `before` (oldest first) and returns
-   * how many it deleted; call it until it returns less than `limit` to clean up in small
-   * transactions.
+   * how many it deleted: the retention purge, run in a loop with `purgeFinished` to clean
+   * up in small transactions.
    */
   async deletePublishedBefore(before: Date, limit: number): Promise<number> {
     checkDate('before', before);

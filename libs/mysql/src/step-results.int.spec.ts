@@ -93,4 +93,54 @@ describe('StepResults', () => {
       results.updateReply(db.dataSource.manager, key('missing'), { outcome: 'success' }),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
   });
+
+  it('deletes answered results updated before a cut-off, oldest first, up to a limit, and nothing else', async () => {
+    const clock = { now: () => new Date('2019-01-01T00:00:00.000Z') };
+    const old = new StepResults({ clock });
+    const manager = db.dataSource.manager;
+    const reply = { outcome: 'success' };
+    const row = (k: StepResultKey) => ({ ...k, messageId: `${k.sagaId}.m`, attempt: 1 });
+    // Answered one day after another: answered3 first, so it goes first.
+    const answered = [key('answered3'), key('answered1'), key('answered2')];
+    for (const [day, k] of answered.entries()) {
+      clock.now = () => new Date(Date.UTC(2019, 0, 2 + day));
+      await old.insert(manager, { ...row(k), reply });
+    }
+    // Inserted, never answered: a step whose handler did not commit its reply.
+    const unanswered = key('unanswered');
+    await old.insert(manager, row(unanswered));
+    const theirs = { ...key('theirs'), consumer: 'ledger-service' };
+    await old.insert(manager, { ...row(theirs), reply });
+    clock.now = () => new Date('2020-06-01T00:00:00.000Z');
+    const fresh = key('fresh');
+    await old.insert(manager, { ...row(fresh), reply });
+    const cutoff = new Date('2020-01-01T00:00:00.000Z');
+    const left = async () =>
+      (
+        await db.dataSource.query<{ saga_id: string }[]>(
+          'SELECT saga_id FROM step_result WHERE saga_id LIKE ? ORDER BY saga_id',
+          [`sr-${run}-%`],
+        )
+      ).map((r) => r.saga_id);
+    const before = await left();
+
+    await expect(results.deleteBefore(manager, cutoff, 2, 'payment-service')).resolves.toBe(2);
+    expect(await left()).toEqual(
+      before.filter((id) => id !== key('answered3').sagaId && id !== key('answered1').sagaId),
+    );
+    // Only this consumer's when asked: the other consumer's result stays.
+    await expect(results.deleteBefore(manager, cutoff, 1000, 'payment-service')).resolves.toBe(1);
+    await expect(results.deleteBefore(manager, cutoff, 1000, 'payment-service')).resolves.toBe(0);
+    expect(await left()).toContain(theirs.sagaId);
+    // Every consumer's when not.
+    await expect(results.deleteBefore(manager, cutoff, 1000)).resolves.toBe(1);
+
+    const gone = [...answered, theirs].map((k) => k.sagaId);
+    expect(await left()).toEqual(before.filter((id) => !gone.includes(id)));
+    expect(await left()).toEqual(expect.arrayContaining([unanswered.sagaId, fresh.sagaId]));
+    await expect(results.deleteBefore(manager, new Date(Number.NaN), 10)).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    await expect(results.deleteBefore(manager, cutoff, 0)).rejects.toThrow(InvalidArgumentError);
+  });
 });

@@ -2,6 +2,7 @@ import { checkOptions } from '@sagaflow/config';
 import { type Clock, type Direction, InvalidArgumentError, type JsonObject } from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 
+import { checkDate, checkInteger } from './argument-checks';
 import { StepResultEntity } from './entities/step-result-entity';
 import { insertOrDuplicate, type InsertOutcome } from './insert-or-duplicate';
 import { affectedRows, toIso } from './sql-values';
@@ -133,6 +134,40 @@ export class StepResults {
     if (affectedRows(result) === 0) {
       throw new InvalidArgumentError('key', key, 'has no step_result row to update');
     }
+  }
+
+  /**
+   * Deletes results whose reply is stored (the step was answered) and that were last
+   * updated before `before`, oldest first, at most `limit`; returns how many went. Only
+   * `consumer`'s when given. The retention purge: run it on an autocommit manager
+   * (`dataSource.manager`), in a loop with `purgeFinished`. Once a step's result is gone, a
+   * new attempt of that step runs the handler again, and a compensation finds nothing to
+   * undo: the retention must outlast every saga that may still send the step a command.
+   */
+  async deleteBefore(
+    manager: EntityManager,
+    before: Date,
+    limit: number,
+    consumer?: string,
+  ): Promise<number> {
+    checkDate('before', before);
+    checkInteger('limit', limit, 1);
+    // The keys are picked on the updated_at index, forced: with `consumer = ?`, a prefix of
+    // the primary key, the optimiser would rather scan the whole table and sort it for every
+    // batch. LIMIT keeps the derived table materialised, so MySQL too accepts it next to the
+    // table it deletes from.
+    const result = await manager.query<unknown>(
+      `DELETE r FROM step_result r
+         JOIN (SELECT consumer, saga_id, step, direction
+                 FROM step_result FORCE INDEX (ix_step_result_updated)
+                WHERE reply IS NOT NULL AND updated_at < ?
+                  ${consumer === undefined ? '' : 'AND consumer = ?'}
+                ORDER BY updated_at
+                LIMIT ?) old USING (consumer, saga_id, step, direction)
+        WHERE r.reply IS NOT NULL`,
+      consumer === undefined ? [before, limit] : [before, consumer, limit],
+    );
+    return affectedRows(result);
   }
 }
 

@@ -21,6 +21,8 @@ beforeAll(async () => {
     handlerBackoffMs: 50,
     // Records not updated for 2 s count as stale for the recovery job.
     leaseMs: 2_000,
+    // The retention stays at its default (7 days); the purge runs every second.
+    purgeIntervalMs: 1_000,
   });
   await participant.start();
 }, 60_000);
@@ -80,6 +82,96 @@ describe('participant life cycle', () => {
 
     expect(env.replies(sagaId)[0]).toMatchObject({ outcome: 'success', attempt: 1 });
     await expect(env.accountState(account)).resolves.toEqual({ balance: 93, reservations: 1 });
+  });
+
+  it('purges the finished rows of a command past the retention, and keeps fresh and unfinished ones', async () => {
+    const sagaId = `s-${env.suffix}-purge`;
+    const account = 'a-purge';
+    await env.account(account, 100);
+    await env.send(
+      env.command({ sagaId, messageType: 'Reserve', payload: { account, amount: 5 } }),
+    );
+    await env.awaitReplies(sagaId, 1, 'the reply');
+    const rowsOf = async (saga: string) =>
+      (
+        await env.dataSource.query<{ row: string }[]>(
+          `SELECT CONCAT('event_process ', consumer, ' ', message_id) AS \`row\`
+             FROM event_process WHERE saga_id = ?
+           UNION ALL
+           SELECT CONCAT('step_result ', consumer, ' ', step) FROM step_result WHERE saga_id = ?
+           UNION ALL
+           SELECT CONCAT('outbox ', message_id) FROM outbox WHERE message_key = ?`,
+          [saga, saga, saga],
+        )
+      )
+        .map((r) => r.row)
+        .sort();
+    expect(await rowsOf(sagaId)).toHaveLength(3);
+
+    // Eight days pass for the command's rows: past the retention.
+    const old = new Date(Date.now() - 8 * 86_400_000);
+    const now = new Date();
+    await env.dataSource.query(
+      'UPDATE event_process SET created_at = ?, updated_at = ? WHERE saga_id = ?',
+      [old, old, sagaId],
+    );
+    await env.dataSource.query(
+      'UPDATE step_result SET created_at = ?, updated_at = ? WHERE saga_id = ?',
+      [old, old, sagaId],
+    );
+    await env.dataSource.query(
+      'UPDATE outbox SET created_at = ?, published_at = ? WHERE message_key = ?',
+      [old, old, sagaId],
+    );
+    // Kept: rows as old but unfinished (a FAILED record, a step without its reply) or of
+    // another participant sharing the database, and finished rows of now.
+    const kept = `s-${env.suffix}-purge-kept`;
+    const other = 'other-participant';
+    await env.dataSource.query(
+      `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, status,
+         attempts, created_at, updated_at) VALUES ?`,
+      [
+        [
+          [env.name, `${kept}-failed`, kept, 'Reserve', '{}', 'FAILED', 1, old, old],
+          [other, `${kept}-theirs`, kept, 'Reserve', '{}', 'DONE', 1, old, old],
+          [env.name, `${kept}-fresh`, kept, 'Reserve', '{}', 'DONE', 1, now, now],
+        ],
+      ],
+    );
+    await env.dataSource.query(
+      `INSERT INTO step_result (consumer, saga_id, step, direction, message_id, attempt, reply,
+         created_at, updated_at) VALUES ?`,
+      [
+        [
+          [env.name, kept, 'unanswered', 'forward', 'm', 1, null, old, old],
+          [other, kept, 'theirs', 'forward', 'm', 1, '{}', old, old],
+          [env.name, kept, 'fresh', 'forward', 'm', 1, '{}', now, now],
+        ],
+      ],
+    );
+    await env.dataSource.query(
+      `INSERT INTO outbox (message_id, topic, message_key, shard, headers, value, created_at,
+         published_at) VALUES (?, ?, ?, 0, '{}', '{}', ?, ?)`,
+      [`${kept}-fresh`, env.topics.replies, kept, now, now],
+    );
+
+    await env.eventually(
+      async () => (await rowsOf(sagaId)).length === 0,
+      'the purge of the old finished rows',
+    );
+
+    expect(await rowsOf(kept)).toEqual(
+      [
+        `event_process ${env.name} ${kept}-failed`,
+        `event_process ${other} ${kept}-theirs`,
+        `event_process ${env.name} ${kept}-fresh`,
+        `step_result ${env.name} unanswered`,
+        `step_result ${other} theirs`,
+        `step_result ${env.name} fresh`,
+        `outbox ${kept}-fresh`,
+      ].sort(),
+    );
+    await expect(env.accountState(account)).resolves.toEqual({ balance: 95, reservations: 1 });
   });
 
   it('stops gracefully and resumes after a restart with nothing lost', async () => {

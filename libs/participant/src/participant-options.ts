@@ -125,10 +125,23 @@ export interface ParticipantOptions {
    * the EventProcess cache against MySQL. @defaultValue `30000`
    */
   readonly recoveryIntervalMs?: number;
-  /** Published replies are deleted from the outbox after this long, in ms. @defaultValue `3600000` */
-  readonly outboxRetentionMs?: number;
-  /** How often published replies are cleaned up, in ms. @defaultValue `300000` */
-  readonly outboxCleanupIntervalMs?: number;
+  /**
+   * How long finished rows are kept, in ms, before the purge deletes them: published replies
+   * in the outbox, this participant's DONE EventProcess records and its answered
+   * `step_result` rows. Unpublished replies and RECEIVED, PROCESSING or FAILED records are
+   * never deleted. Once a command's rows are gone, the command redelivered or replayed is
+   * no longer recognised: it is applied again, and a compensation of a step whose result is
+   * gone finds nothing to undo. Keep it longer than a command can be redelivered or
+   * replayed, and than a saga can wait between a step and its compensation (a saga parked
+   * for an operator included): days, not minutes. At least `60000`.
+   * @defaultValue `604800000` (7 days)
+   */
+  readonly retentionMs?: number;
+  /**
+   * How often the purge runs, in ms; one run deletes at most 100000 rows per table, the rest
+   * goes in the next runs. @defaultValue `300000`
+   */
+  readonly purgeIntervalMs?: number;
   /** @defaultValue see {@link ParticipantConsumerOptions} */
   readonly consumer?: ParticipantConsumerOptions;
   /** @defaultValue see {@link ParticipantRelayOptions} */
@@ -157,8 +170,8 @@ export interface ResolvedParticipantOptions {
   readonly relayDelivery: 'idempotent' | 'transactional';
   readonly instanceId: string;
   readonly recoveryIntervalMs: number;
-  readonly outboxRetentionMs: number;
-  readonly outboxCleanupIntervalMs: number;
+  readonly retentionMs: number;
+  readonly purgeIntervalMs: number;
   readonly consumer: ParticipantConsumerOptions;
   readonly relay: ParticipantRelayOptions;
   readonly logger: Logger;
@@ -173,6 +186,8 @@ export interface ResolvedParticipantOptions {
 const REDIS_URL = /^rediss?:\/\/[^\s/?#]+(?:\/\d{1,2})?$/;
 const KAFKA_ID = /^[A-Za-z0-9._-]{1,249}$/;
 const systemClock: Clock = { now: () => new Date() };
+/** The shortest retention of finished rows, as the orchestrator's `SAGAFLOW_RETENTION_MS`. */
+const MIN_RETENTION_MS = 60_000;
 
 const isOptionalPositive = (value: unknown): boolean =>
   value === undefined || isPositiveInteger(value);
@@ -213,8 +228,8 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     relayDelivery: options.relayDelivery ?? 'idempotent',
     instanceId,
     recoveryIntervalMs: options.recoveryIntervalMs ?? 30_000,
-    outboxRetentionMs: options.outboxRetentionMs ?? 3_600_000,
-    outboxCleanupIntervalMs: options.outboxCleanupIntervalMs ?? 300_000,
+    retentionMs: options.retentionMs ?? 604_800_000,
+    purgeIntervalMs: options.purgeIntervalMs ?? 300_000,
     consumer,
     relay,
     logger: options.logger ?? noopLogger,
@@ -230,8 +245,7 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     ['leaseMs', resolved.leaseMs],
     ['topicPartitions', resolved.topicPartitions],
     ['recoveryIntervalMs', resolved.recoveryIntervalMs],
-    ['outboxRetentionMs', resolved.outboxRetentionMs],
-    ['outboxCleanupIntervalMs', resolved.outboxCleanupIntervalMs],
+    ['purgeIntervalMs', resolved.purgeIntervalMs],
   ];
   const optionalNumbers: readonly (readonly [string, unknown])[] = [
     ['consumer.sessionTimeoutMs', consumer.sessionTimeoutMs],
@@ -290,6 +304,12 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     ...numbers.map(
       ([field, value]) => [field, value, isPositiveInteger(value), 'an integer > 0'] as const,
     ),
+    [
+      'retentionMs',
+      resolved.retentionMs,
+      isPositiveInteger(resolved.retentionMs) && resolved.retentionMs >= MIN_RETENTION_MS,
+      `an integer ≥ ${MIN_RETENTION_MS} (a minute)`,
+    ],
     ...optionalNumbers.map(
       ([field, value]) => [field, value, isOptionalPositive(value), 'an integer > 0'] as const,
     ),

@@ -44,8 +44,8 @@ describe('resolveParticipantOptions', () => {
       topicPartitions: 3,
       instanceId: 'host-1',
       recoveryIntervalMs: 30_000,
-      outboxRetentionMs: 3_600_000,
-      outboxCleanupIntervalMs: 300_000,
+      retentionMs: 604_800_000,
+      purgeIntervalMs: 300_000,
       consumer: {},
       relay: {},
       metrics: {},
@@ -80,6 +80,8 @@ describe('resolveParticipantOptions', () => {
       maxHandlerAttempts: 1.5,
       redis: { url: 'http://x', queuePrefix: 'a:b' },
       consumer: { sessionTimeoutMs: -1 },
+      retentionMs: 59_999,
+      purgeIntervalMs: 0,
     };
     expect(() => resolveParticipantOptions(bad)).toThrow(OptionsError);
     expect(() => resolveParticipantOptions(bad)).toThrow(
@@ -99,6 +101,8 @@ describe('resolveParticipantOptions', () => {
       'redis.url="http://x"',
       'redis.queuePrefix="a:b"',
       'consumer.sessionTimeoutMs=-1',
+      'retentionMs=59999 (expected an integer ≥ 60000 (a minute))',
+      'purgeIntervalMs=0 (expected an integer > 0)',
     ]) {
       expect(message).toContain(fragment);
     }

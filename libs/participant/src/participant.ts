@@ -10,10 +10,11 @@ import {
   type RelayPublisher,
 } from '@sagaflow/kafka';
 import {
-  deletePublishedOutbox,
   MySqlDeadLetterStore,
   MySqlInbox,
   MySqlOutbox,
+  purgeFinished,
+  StepResults,
 } from '@sagaflow/mysql';
 import {
   CachedInbox,
@@ -49,7 +50,7 @@ interface Runtime {
 
 /** The recurring tasks a participant registers on its maintenance queue. */
 const RECOVERY_TASK = 'recover-inbox';
-const OUTBOX_CLEANUP_TASK = 'clean-outbox';
+const PURGE_TASK = 'purge';
 /** Longest wait for a Redis `QUIT` at stop before the connection is dropped. */
 const REDIS_QUIT_TIMEOUT_MS = 2_000;
 
@@ -61,7 +62,8 @@ const REDIS_QUIT_TIMEOUT_MS = 2_000;
  * - **Effectively once**: a redelivered command is dropped by the inbox (primary key on
  *   `(consumer, messageId)`, cached in Redis); a new attempt of a step that applied is
  *   answered from `step_result` without running the handler again; concurrent attempts
- *   are serialised by `step_result`'s primary key.
+ *   are serialised by `step_result`'s primary key. For as long as those rows are kept:
+ *   the purge deletes them after `retentionMs`.
  * - **Never applied after its compensation**: a compensation of a step that never applied
  *   answers success without running the handler, and the forward command is refused
  *   (`ALREADY_COMPENSATED`) if it arrives later.
@@ -77,6 +79,7 @@ export class Participant {
   readonly #logger: Logger;
   readonly #inbox: MySqlInbox;
   readonly #deadLetters: MySqlDeadLetterStore;
+  readonly #stepResults: StepResults;
   readonly #admin: ParticipantAdmin;
   #runtime: Runtime | null = null;
   #transition: Promise<void> = Promise.resolve();
@@ -87,6 +90,7 @@ export class Participant {
     this.#monitor = new ParticipantMonitor(this.#o.metrics, this.#logger);
     this.#inbox = new MySqlInbox(this.#o.dataSource, { clock: this.#o.clock });
     this.#deadLetters = new MySqlDeadLetterStore(this.#o.dataSource, { clock: this.#o.clock });
+    this.#stepResults = new StepResults({ clock: this.#o.clock });
     this.#admin = new ParticipantAdmin({
       name: this.#o.name,
       commandTopic: this.#o.topics.commands(this.#o.name),
@@ -128,8 +132,8 @@ export class Participant {
 
   /**
    * Ensures the topics (its command topic, the replies and the dead letters), then starts
-   * the reply relay, the worker pool, the recovery schedule and, last, the command
-   * consumer; resolves once the consumer has joined its group. Does nothing if running.
+   * the reply relay, the worker pool, the recurring jobs (recovery, purge) and, last, the
+   * command consumer; resolves once the consumer has joined its group. Does nothing if running.
    * On a failure, what was started is stopped again and the error is thrown.
    */
   start(): Promise<void> {
@@ -301,9 +305,7 @@ export class Participant {
       });
       const recurring = new RecurringJobs({ ...queues, logger: log, observer: lostJobs });
       recurring.register(RECOVERY_TASK, o.recoveryIntervalMs, () => reconciler.run());
-      recurring.register(OUTBOX_CLEANUP_TASK, o.outboxCleanupIntervalMs, () =>
-        this.#cleanOutbox(outbox),
-      );
+      recurring.register(PURGE_TASK, o.purgeIntervalMs, () => this.#purge(outbox));
       opened.push(['recurring jobs', () => recurring.close()]);
       await recurring.start();
 
@@ -393,11 +395,23 @@ export class Participant {
     }
   }
 
-  /** Deletes published replies older than the retention, in small transactions, bounded per run. */
-  async #cleanOutbox(outbox: MySqlOutbox): Promise<number> {
-    const before = new Date(this.#o.clock.now().getTime() - this.#o.outboxRetentionMs);
-    const deleted = await deletePublishedOutbox(outbox, before);
-    if (deleted > 0) this.#logger.info('published replies cleaned up', { deleted });
+  /**
+   * Deletes the finished rows older than the retention — published replies, this
+   * participant's DONE EventProcess records and answered step results — in small
+   * transactions, bounded per run.
+   */
+  async #purge(outbox: MySqlOutbox): Promise<Record<string, number>> {
+    const { name, dataSource, clock, retentionMs } = this.#o;
+    const before = new Date(clock.now().getTime() - retentionMs);
+    const deleted = await purgeFinished({
+      outbox: (limit) => outbox.deletePublishedBefore(before, limit),
+      event_process: (limit) => this.#inbox.deleteDoneBefore(before, limit, name),
+      step_result: (limit) =>
+        this.#stepResults.deleteBefore(dataSource.manager, before, limit, name),
+    });
+    if (Object.values(deleted).some((count) => count > 0)) {
+      this.#logger.info('finished rows purged', { deleted, retentionMs });
+    }
     return deleted;
   }
 

@@ -96,11 +96,19 @@ export class StackDatabase {
    * database), for {@link checkSagaStreams}.
    */
   async sagaStreams(): Promise<StoredSagaStream[]> {
-    const events = await this.query<{ saga_id: string; seq: number | string; event: string }>(
-      'SELECT saga_id, seq, event FROM saga_event ORDER BY saga_id, seq',
-    );
-    const projections = await this.query<{ saga_id: string; state: string }>(
-      'SELECT saga_id, state FROM saga_instance',
+    // One snapshot for both reads: a decision committed between them (a stale timer firing
+    // late is recorded as an ignored input) would otherwise pair a stream with a projection
+    // one event ahead of it.
+    const { events, projections } = await this.#dataSource.transaction(
+      'REPEATABLE READ',
+      async (manager) => ({
+        events: await manager.query<{ saga_id: string; seq: number | string; event: string }[]>(
+          'SELECT saga_id, seq, event FROM saga_event ORDER BY saga_id, seq',
+        ),
+        projections: await manager.query<{ saga_id: string; state: string }[]>(
+          'SELECT saga_id, state FROM saga_instance',
+        ),
+      }),
     );
     const streams = new Map<string, { seqs: number[]; events: SagaEvent[] }>();
     for (const row of events) {

@@ -67,6 +67,7 @@ const REPAIR_KINDS = {
  * | `reconciliation_failures_total` | counter | |
  * | `reconciliation_duration_seconds` | histogram | (one pass) |
  * | `saga_starts_refused_total` | counter | `reason` (pending-replies, in-flight-sagas: admission control) |
+ * | `rows_purged_total` | counter | `table` (outbox, event_process: finished rows past the retention) |
  * | `outbox_pending_messages` | gauge (callback) | |
  * | `event_process_failed_messages` | gauge (callback) | |
  * | `event_process_pending_messages` | gauge (callback) | (RECEIVED or PROCESSING: the backlog admission control bounds) |
@@ -95,6 +96,7 @@ export class OrchestratorMetrics {
   readonly reconciliationFailures: Counter;
   readonly reconciliationDuration: Histogram;
   readonly startsRefused: Counter<'reason'>;
+  readonly rowsPurged: Counter<'table'>;
   /** Null when no `outboxPending` callback was given. */
   readonly outboxPending: Gauge | null;
   /** Null when no `eventProcessFailed` callback was given. */
@@ -249,6 +251,11 @@ export class OrchestratorMetrics {
       'Saga starts refused by admission control (HTTP 429), by the backlog over its bound.',
       ['reason'],
     );
+    this.rowsPurged = counter(
+      'rows_purged_total',
+      'Finished rows deleted by the purge once past the retention, by table.',
+      ['table'],
+    );
     this.outboxPending = gauge(
       'outbox_pending_messages',
       'Outbox messages not published yet.',
@@ -274,6 +281,11 @@ export class OrchestratorMetrics {
   /** Admission control refused a saga start: a backlog (`reason`) was over its bound. */
   recordStartRefused(reason: string): void {
     this.startsRefused.inc({ reason });
+  }
+
+  /** The purge deleted `count` finished rows of `table` (`outbox`, `event_process`). */
+  recordPurged(table: string, count: number): void {
+    if (isCount(count)) this.rowsPurged.inc({ table }, count);
   }
 
   /** A consumer discarded `count` duplicates (the EventProcess primary key, or the cache). */

@@ -29,6 +29,7 @@ describe('createOrchestratorMetrics', () => {
       'counter sagaflow_reconciliation_failures_total',
       'counter sagaflow_reconciliation_repairs_total',
       'counter sagaflow_replies_total',
+      'counter sagaflow_rows_purged_total',
       'counter sagaflow_saga_starts_deduplicated_total',
       'counter sagaflow_saga_starts_refused_total',
       'counter sagaflow_sagas_ended_total',
@@ -63,6 +64,9 @@ describe('createOrchestratorMetrics', () => {
     metrics.recordOutboxPublished(25, 40);
     metrics.recordStartRefused('pending-replies');
     metrics.recordStartRefused('pending-replies');
+    metrics.recordPurged('outbox', 1200);
+    metrics.recordPurged('outbox', 300);
+    metrics.recordPurged('event_process', 0);
     metrics.recordReconciliation({
       sagaRepairs: 2,
       inboxRepairs: 0,
@@ -82,6 +86,8 @@ describe('createOrchestratorMetrics', () => {
     expect(await metricValue(metrics.cacheErrors, { ...eventProcess, operation: 'get' })).toBe(1);
     expect(await metricValue(metrics.outboxPublished)).toBe(25);
     expect(await metricValue(metrics.startsRefused, { reason: 'pending-replies' })).toBe(2);
+    expect(await metricValue(metrics.rowsPurged, { table: 'outbox' })).toBe(1500);
+    expect(await metricValue(metrics.rowsPurged, { table: 'event_process' })).toBe(0);
     expect(await metricValue(metrics.outboxPublishDuration, {}, '_sum')).toBe(0.04);
     expect(await metricValue(metrics.reconciliationRepairs, { kind: 'saga_state' })).toBe(2);
     expect(await metricValue(metrics.reconciliationRepairs, { kind: 'requeued' })).toBe(1);

@@ -199,6 +199,18 @@ function runtimeNumberChecks(config: OrchestratorConfig): OptionCheck[] {
       'an integer ≥ 1',
     ],
     [
+      'config.retentionMs',
+      config.retentionMs,
+      isPositiveInteger(config.retentionMs),
+      'an integer ≥ 1',
+    ],
+    [
+      'config.purgeIntervalMs',
+      config.purgeIntervalMs,
+      isPositiveInteger(config.purgeIntervalMs),
+      'an integer ≥ 1',
+    ],
+    [
       'config.topics.partitions',
       config.topics.partitions,
       isPositiveInteger(config.topics.partitions),

@@ -77,6 +77,8 @@ describe('resolveOrchestratorOptions', () => {
           ...config,
           workerConcurrency: 0,
           inboxLeaseMs: -1,
+          retentionMs: -604_800_000,
+          purgeIntervalMs: 0,
           topics: { ...config.topics, partitions: 1.5 },
           http: { ...config.http, port: 70_000 },
           kafka: { ...config.kafka, sessionTimeoutMs: 6000, heartbeatIntervalMs: 3000 },
@@ -87,6 +89,8 @@ describe('resolveOrchestratorOptions', () => {
 
     expect(resolve).toThrow(/config\.workerConcurrency=0 \(expected an integer ≥ 1\)/);
     expect(resolve).toThrow(/config\.inboxLeaseMs=-1/);
+    expect(resolve).toThrow(/config\.retentionMs=-604800000/);
+    expect(resolve).toThrow(/config\.purgeIntervalMs=0/);
     expect(resolve).toThrow(/config\.topics\.partitions=1\.5/);
     expect(resolve).toThrow(/config\.http\.port=70000 \(expected a port number/);
     expect(resolve).toThrow(/config\.kafka\.heartbeatIntervalMs=3000 \(expected .*a third/);

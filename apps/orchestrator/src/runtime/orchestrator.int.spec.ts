@@ -46,6 +46,8 @@ const config: OrchestratorConfig = (() => {
     SAGAFLOW_REDIS_KEY_PREFIX: keyPrefix,
     SAGAFLOW_OUTBOX_POLL_INTERVAL_MS: '200',
     SAGAFLOW_RECONCILIATION_INTERVAL_MS: '2000',
+    // The retention stays at its default (7 days); the purge runs every second.
+    SAGAFLOW_PURGE_INTERVAL_MS: '1000',
   });
   return { ...loaded, http: { ...loaded.http, port: 0 } };
 })();
@@ -427,6 +429,77 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     const held = wallet.held.find((c) => c.sagaId === sagaId);
     if (held !== undefined) await wallet.release(held);
     await awaitStatus(sagaId, 'COMPLETED');
+  });
+
+  it('purges finished rows past the retention on its schedule, and keeps fresh and unfinished ones', async () => {
+    const id = (label: string) => `purge-${suffix}-${label}`;
+    const old = new Date(Date.now() - 8 * 86_400_000);
+    const fresh = new Date();
+    const outboxRow = (label: string, publishedAt: Date) => [
+      id(label),
+      topics.commands('wallet'),
+      id(label),
+      0,
+      '{}',
+      '{}',
+      publishedAt,
+      publishedAt,
+    ];
+    await db.query(
+      `INSERT INTO outbox (message_id, topic, message_key, shard, headers, value, created_at,
+         published_at) VALUES ?`,
+      [[outboxRow('old-published', old), outboxRow('fresh-published', fresh)]],
+    );
+    const record = (label: string, status: string, at: Date) => [
+      config.serviceName,
+      id(label),
+      id('saga'),
+      'Reply',
+      '{}',
+      status,
+      1,
+      at,
+      at,
+    ];
+    // A FAILED record waits for an operator, however old: only DONE records are purged.
+    await db.query(
+      `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, status,
+         attempts, created_at, updated_at) VALUES ?`,
+      [
+        [
+          record('old-done', 'DONE', old),
+          record('old-failed', 'FAILED', old),
+          record('fresh-done', 'DONE', fresh),
+        ],
+      ],
+    );
+    const purged = async (table: string) => {
+      const { body } = await api('/metrics');
+      const line = String(body)
+        .split('\n')
+        .find((l) => l.startsWith(`sagaflow_rows_purged_total{table="${table}"`));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const left = async () => {
+      const rows = await db.query<{ id: string }[]>(
+        `SELECT message_id AS id FROM outbox WHERE message_id LIKE ?
+         UNION ALL
+         SELECT message_id AS id FROM event_process WHERE message_id LIKE ?`,
+        [id('%'), id('%')],
+      );
+      return rows.map((r) => r.id).sort();
+    };
+
+    await eventually(left, (ids) => ids.length === 3, 'the purge of the old finished rows');
+
+    expect(await left()).toEqual(
+      [id('fresh-done'), id('fresh-published'), id('old-failed')].sort(),
+    );
+    expect(await purged('outbox')).toBeGreaterThanOrEqual(1);
+    expect(await purged('event_process')).toBeGreaterThanOrEqual(1);
+    expect(logLines.join('')).toContain('"message":"finished rows purged"');
+    await db.query('DELETE FROM outbox WHERE message_id LIKE ?', [id('%')]);
+    await db.query('DELETE FROM event_process WHERE message_id LIKE ?', [id('%')]);
   });
 
   it('re-arms the timers of active sagas at start-up (the timer queue lost meanwhile)', async () => {

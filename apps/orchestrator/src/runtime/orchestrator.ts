@@ -20,13 +20,13 @@ import {
 import { createCommandEncoder, createTopicNames } from '@sagaflow/messaging';
 import {
   createDataSource,
-  deletePublishedOutbox,
   MySqlDeadLetterStore,
   MySqlEventStore,
   MySqlInbox,
   MySqlOutbox,
   orchestratorEntities,
   orchestratorMigrations,
+  purgeFinished,
   runMigrationsExclusively,
   SagaQueries,
 } from '@sagaflow/mysql';
@@ -66,9 +66,6 @@ import { logFirstDecisions, sinceProcessStartMs } from './startup-timeline';
 import { systemClock } from './system-clock';
 import { uuidIdGenerator } from './uuid-id-generator';
 
-/** Published outbox rows are kept this long (for inspection), then deleted. */
-const OUTBOX_RETENTION_MS = 3_600_000;
-const OUTBOX_CLEANUP_INTERVAL_MS = 300_000;
 /**
  * With `SAGAFLOW_RELAY_DELIVERY=transactional`, the broker aborts a relay transaction left open this long. A batch commits in
  * milliseconds; the bound matters after a crash, when `read_committed` consumers cannot
@@ -117,7 +114,8 @@ export interface Orchestrator {
  * Wires the orchestrator service around core's `SagaEngine`: the MySQL event store,
  * outbox, inbox and dead-letter table; the outbox relay and the replies consumer on Kafka;
  * the Redis caches; the BullMQ timers, EventProcess worker pool and maintenance jobs
- * (reconciliation, outbox cleanup); the HTTP API and its readiness checks; the metrics.
+ * (reconciliation, the purge of finished rows); the HTTP API and its readiness checks; the
+ * metrics.
  *
  * Nothing assumes a single instance: instances share the consumer group
  * `<topic prefix><serviceName>`, each has its own relay transactional id, migrations are
@@ -361,11 +359,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   const maintenance = new RecurringJobs({ ...queues, logger })
     .register('reconcile', config.reconciliationIntervalMs, () => reconciler.run())
-    .register('outbox-cleanup', OUTBOX_CLEANUP_INTERVAL_MS, async () => {
-      const before = new Date(clock.now().getTime() - OUTBOX_RETENTION_MS);
-      const deleted = await deletePublishedOutbox(outbox, before);
-      if (deleted > 0) log.info('published outbox rows deleted', { deleted });
-      return { deleted };
+    .register('purge', config.purgeIntervalMs, async () => {
+      // The whole database is the orchestrator's: every consumer's DONE records go.
+      const before = new Date(clock.now().getTime() - config.retentionMs);
+      const deleted = await purgeFinished({
+        outbox: (limit) => outbox.deletePublishedBefore(before, limit),
+        event_process: (limit) => mySqlInbox.deleteDoneBefore(before, limit),
+      });
+      for (const [table, count] of Object.entries(deleted)) metrics.recordPurged(table, count);
+      if (deleted.outbox + deleted.event_process > 0) {
+        log.info('finished rows purged', { deleted, retentionMs: config.retentionMs });
+      }
+      return deleted;
     });
 
   const http = createHttpApi({

@@ -34,4 +34,5 @@ export const StepResultEntity = new EntitySchema<StepResultRow>({
     createdAt: { name: 'created_at', type: 'datetime', precision: 3 },
     updatedAt: { name: 'updated_at', type: 'datetime', precision: 3 },
   },
+  indices: [{ name: 'ix_step_result_updated', columns: ['updatedAt'] }],
 });

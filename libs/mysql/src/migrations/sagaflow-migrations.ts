@@ -3,6 +3,7 @@ import { SagaflowEventProcess1767225600002 } from './sagaflow-event-process-1767
 import { SagaflowEventStore1767225600000 } from './sagaflow-event-store-1767225600000';
 import { SagaflowOutbox1767225600001 } from './sagaflow-outbox-1767225600001';
 import { SagaflowStepResult1767225600004 } from './sagaflow-step-result-1767225600004';
+import { SagaflowStepResultUpdated1767225600005 } from './sagaflow-step-result-updated-1767225600005';
 
 /**
  * The migrations of an orchestrator database: `saga_event`, `saga_instance`, `outbox`,
@@ -29,8 +30,8 @@ export const orchestratorMigrations = [
 
 /**
  * The Sagaflow migrations of a participant database: `outbox`, `outbox_shard`,
- * `event_process`, `dead_letter`, `step_result`. A service lists its own migrations (with
- * later timestamps) after these.
+ * `event_process`, `dead_letter`, `step_result` (and its `updated_at` index). A service
+ * lists its own migrations (with later timestamps) after these.
  *
  * @example
  * ```ts
@@ -42,4 +43,5 @@ export const participantMigrations = [
   SagaflowEventProcess1767225600002,
   SagaflowDeadLetter1767225600003,
   SagaflowStepResult1767225600004,
+  SagaflowStepResultUpdated1767225600005,
 ] as const;
