@@ -1,100 +1,39 @@
-import { type Clock, type OutboxMessage } from '@sagaflow/core';
+import { type OutboxMessage } from '@sagaflow/core';
 import { InMemoryOutbox } from '@sagaflow/core/testing';
-import { ConfigResourceTypes } from 'kafkajs';
 
+import { createKafkaTestEnv, type KafkaTestEnv } from './__fixtures__/kafka-test-env';
 import {
-  createKafkaTestEnv,
-  type KafkaTestEnv,
-  type ReadRecord,
-} from './__fixtures__/kafka-test-env';
+  byKey,
+  clock,
+  firstAppearances,
+  idsOf,
+  message,
+  RelayTracker,
+  setMaxMessageBytes,
+} from './__fixtures__/relay-support';
 import { createRelayPublisher, IdempotentPublisher } from './idempotent-publisher';
-import { OutboxRelay } from './outbox-relay';
+import { type OutboxRelay } from './outbox-relay';
 import { PublishFailedError } from './publish-failed-error';
 import { TransactionalPublisher } from './transactional-publisher';
 
-const clock: Clock = { now: () => new Date() };
-/** Fast back-off: the failure test retries many times while the topic is fixed. */
-const backoff = { initialDelayMs: 50, maxDelayMs: 200 };
-
-function message(topic: string, key: string, n: number, size = 0): OutboxMessage {
-  return {
-    id: `${key}.m${n}`,
-    topic,
-    key,
-    headers: { 'sagaflow-message-id': `${key}.m${n}` },
-    value: size > 0 ? 'x'.repeat(size) : JSON.stringify({ key, n }),
-  };
-}
-
-/** Message ids per key in log order, every appearance. */
-function byKey(records: readonly ReadRecord[]): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  for (const r of records) {
-    const id = r.headers['sagaflow-message-id'] ?? '?';
-    keys.set(r.key ?? '', [...(keys.get(r.key ?? '') ?? []), id]);
-  }
-  return keys;
-}
-
-/** Each id once, at its first appearance. */
-function firstAppearances(ids: readonly string[]): string[] {
-  return [...new Set(ids)];
-}
-
-/** The ids of `sent` with the given key, in outbox order. */
-function idsOf(sent: readonly OutboxMessage[], key: string): string[] {
-  return sent.filter((m) => m.key === key).map((m) => m.id);
-}
-
-/** Sets a topic's `max.message.bytes`. */
-async function setMaxMessageBytes(env: KafkaTestEnv, topic: string, bytes: number) {
-  await env.admin.alterConfigs({
-    validateOnly: false,
-    resources: [
-      {
-        type: ConfigResourceTypes.TOPIC,
-        name: topic,
-        configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
-      },
-    ],
-  });
-}
-
 describe('IdempotentPublisher over a real broker', () => {
   let env: KafkaTestEnv;
-  const publishers: IdempotentPublisher[] = [];
-  const relays: OutboxRelay[] = [];
-
-  const publisher = (): IdempotentPublisher => {
-    const p = new IdempotentPublisher({ kafka: env.kafka, logger: env.logger });
-    publishers.push(p);
-    return p;
-  };
+  const tracked = new RelayTracker();
+  const publisher = (): IdempotentPublisher =>
+    tracked.publisher(new IdempotentPublisher({ kafka: env.kafka, logger: env.logger }));
   const relay = (
     outbox: InMemoryOutbox,
     p: IdempotentPublisher,
     batchSize: number,
     pollIntervalMs = 100,
-  ): OutboxRelay => {
-    const r = new OutboxRelay({
-      outbox,
-      publisher: p,
-      batchSize,
-      pollIntervalMs,
-      backoff,
-      logger: env.logger,
-    });
-    relays.push(r);
-    return r;
-  };
+  ): OutboxRelay => tracked.relay(env, { outbox, publisher: p, batchSize, pollIntervalMs });
 
   beforeAll(async () => {
     env = await createKafkaTestEnv('idempotent');
   });
 
   afterAll(async () => {
-    await Promise.allSettled(relays.map((r) => r.stop()));
-    await Promise.allSettled(publishers.map((p) => p.disconnect()));
+    await tracked.stopAll();
     await env.cleanup();
   });
 

@@ -1,68 +1,23 @@
-import { type Clock, type Outbox, type OutboxMessage, type OutboxRecord } from '@sagaflow/core';
+import { type Outbox, type OutboxMessage, type OutboxRecord } from '@sagaflow/core';
 import { InMemoryOutbox } from '@sagaflow/core/testing';
-import { ConfigResourceTypes } from 'kafkajs';
 
+import { createKafkaTestEnv, type KafkaTestEnv } from './__fixtures__/kafka-test-env';
 import {
-  createKafkaTestEnv,
-  type KafkaTestEnv,
-  type ReadRecord,
-} from './__fixtures__/kafka-test-env';
+  byKey,
+  clock,
+  firstAppearances,
+  idsOf,
+  message,
+  RelayTracker,
+  setMaxMessageBytes,
+} from './__fixtures__/relay-support';
 import { IdempotentPublisher } from './idempotent-publisher';
-import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { TransactionalPublisher } from './transactional-publisher';
-
-const clock: Clock = { now: () => new Date() };
-/** Fast back-off: the failure test retries many times while the topic is fixed. */
-const backoff = { initialDelayMs: 50, maxDelayMs: 200 };
-
-function message(topic: string, key: string, n: number, size = 0): OutboxMessage {
-  return {
-    id: `${key}.m${n}`,
-    topic,
-    key,
-    headers: { 'sagaflow-message-id': `${key}.m${n}` },
-    value: size > 0 ? 'x'.repeat(size) : JSON.stringify({ key, n }),
-  };
-}
-
-/** Values per key in log order, and every message id once per appearance. */
-function byKey(records: readonly ReadRecord[]): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  for (const r of records) {
-    const id = r.headers['sagaflow-message-id'] ?? '?';
-    keys.set(r.key ?? '', [...(keys.get(r.key ?? '') ?? []), id]);
-  }
-  return keys;
-}
-
-/** Each id once, at its first appearance. */
-function firstAppearances(ids: readonly string[]): string[] {
-  return [...new Set(ids)];
-}
-
-/** The ids of `sent` with the given key, in outbox order. */
-function idsOf(sent: readonly OutboxMessage[], key: string): string[] {
-  return sent.filter((m) => m.key === key).map((m) => m.id);
-}
-
-/** Sets a topic's `max.message.bytes`. */
-async function setMaxMessageBytes(env: KafkaTestEnv, topic: string, bytes: number) {
-  await env.admin.alterConfigs({
-    validateOnly: false,
-    resources: [
-      {
-        type: ConfigResourceTypes.TOPIC,
-        name: topic,
-        configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
-      },
-    ],
-  });
-}
 
 describe('OutboxRelay over a real broker', () => {
   let env: KafkaTestEnv;
-  const publishers: TransactionalPublisher[] = [];
-  const relays: OutboxRelay[] = [];
+  const tracked = new RelayTracker();
 
   const publisher = (name: string): TransactionalPublisher => {
     const p = new TransactionalPublisher({
@@ -71,34 +26,21 @@ describe('OutboxRelay over a real broker', () => {
       retries: 1,
       logger: env.logger,
     });
-    publishers.push(p);
-    return p;
+    return tracked.publisher(p);
   };
   const relay = (
     outbox: InMemoryOutbox,
     p: TransactionalPublisher,
     batchSize: number,
     pollIntervalMs = 100,
-  ): OutboxRelay => {
-    const r = new OutboxRelay({
-      outbox,
-      publisher: p,
-      batchSize,
-      pollIntervalMs,
-      backoff,
-      logger: env.logger,
-    });
-    relays.push(r);
-    return r;
-  };
+  ): OutboxRelay => tracked.relay(env, { outbox, publisher: p, batchSize, pollIntervalMs });
 
   beforeAll(async () => {
     env = await createKafkaTestEnv('relay');
   });
 
   afterAll(async () => {
-    await Promise.allSettled(relays.map((r) => r.stop()));
-    await Promise.allSettled(publishers.map((p) => p.disconnect()));
+    await tracked.stopAll();
     await env.cleanup();
   });
 
@@ -107,16 +49,7 @@ describe('OutboxRelay over a real broker', () => {
     if (main === undefined || small === undefined) throw new Error('topics');
     // A topic whose size limit refuses one of the messages: the transaction fails after the
     // broker appended the others, until the limit is raised.
-    await env.admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: ConfigResourceTypes.TOPIC,
-          name: small,
-          configEntries: [{ name: 'max.message.bytes', value: '1000' }],
-        },
-      ],
-    });
+    await setMaxMessageBytes(env, small, 1000);
     const outbox = new InMemoryOutbox({ clock });
     const sent = Array.from({ length: 30 }, (_, n) => message(main, `saga-${n % 3}`, n));
     outbox.enqueue(sent.slice(0, 10));
@@ -129,16 +62,7 @@ describe('OutboxRelay over a real broker', () => {
     expect(await outbox.pendingCount()).toBe(31);
     expect(r.stats.published).toBe(0);
 
-    await env.admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: ConfigResourceTypes.TOPIC,
-          name: small,
-          configEntries: [{ name: 'max.message.bytes', value: '1048588' }],
-        },
-      ],
-    });
+    await setMaxMessageBytes(env, small, 1048588);
     await env.eventually(async () => (await outbox.pendingCount()) === 0, 'the outbox to drain');
     await r.stop();
 
@@ -290,32 +214,22 @@ const NEVER = 600_000;
 
 describe('OutboxRelay.publishCommitted', () => {
   let env: KafkaTestEnv;
-  const publishers: IdempotentPublisher[] = [];
-  const relays: OutboxRelay[] = [];
-
-  const publisher = (): IdempotentPublisher => {
-    const p = new IdempotentPublisher({ kafka: env.kafka, logger: env.logger });
-    publishers.push(p);
-    return p;
-  };
+  const tracked = new RelayTracker();
+  const publisher = (): IdempotentPublisher =>
+    tracked.publisher(new IdempotentPublisher({ kafka: env.kafka, logger: env.logger }));
   const relay = (
     outbox: Outbox,
     p: IdempotentPublisher,
     options: Partial<OutboxRelayOptions> = {},
-  ): OutboxRelay => {
-    const r = new OutboxRelay({
+  ): OutboxRelay =>
+    tracked.relay(env, {
       outbox,
       publisher: p,
       batchSize: 200,
       pollIntervalMs: NEVER,
       sweepAfterMs: NEVER,
-      backoff,
-      logger: env.logger,
       ...options,
     });
-    relays.push(r);
-    return r;
-  };
   const recordingOutbox = () => new RecordingOutbox(new InMemoryOutbox({ clock }));
   /** A commit that wrote `messages`, then handed them to the relay. */
   const commit = (outbox: RecordingOutbox, r: OutboxRelay, messages: OutboxMessage[]) => {
@@ -331,8 +245,7 @@ describe('OutboxRelay.publishCommitted', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled(relays.map((r) => r.stop()));
-    await Promise.allSettled(publishers.map((p) => p.disconnect()));
+    await tracked.stopAll();
     await env.cleanup();
   });
 

@@ -259,25 +259,7 @@ export class MySqlEventStore implements EventStore {
     } else {
       // A stream shorter than expectedVersion took seq expectedVersion + 1 without
       // colliding; the projection's version catches it.
-      const result = await manager.query<unknown>(
-        `UPDATE saga_instance
-            SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
-                failure_code = ?, updated_at = ?, ended_at = ?
-          WHERE saga_id = ? AND version = ?`,
-        [
-          projection.status,
-          projection.currentStep,
-          projection.data,
-          projection.state,
-          projection.version,
-          projection.failureCode,
-          projection.updatedAt,
-          projection.endedAt,
-          sagaId,
-          expectedVersion,
-        ],
-      );
-      if (affectedRows(result) !== 1) throw conflict(undefined);
+      if (!(await updateProjection(manager, state, expectedVersion))) throw conflict(undefined);
     }
 
     await this.#outbox.write(manager, outbox);
@@ -320,27 +302,10 @@ export class MySqlEventStore implements EventStore {
         throw error;
       }
     }
-    for (const { sagaId, first: firstOfSaga, last } of sagasOf(requests)) {
-      const projection = projectionOf(last.state);
-      const result = await manager.query<unknown>(
-        `UPDATE saga_instance
-            SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
-                failure_code = ?, updated_at = ?, ended_at = ?
-          WHERE saga_id = ? AND version = ?`,
-        [
-          projection.status,
-          projection.currentStep,
-          projection.data,
-          projection.state,
-          projection.version,
-          projection.failureCode,
-          projection.updatedAt,
-          projection.endedAt,
-          sagaId,
-          firstOfSaga.expectedVersion,
-        ],
-      );
-      if (affectedRows(result) !== 1) throw conflict(undefined);
+    for (const { first, last } of sagasOf(requests)) {
+      if (!(await updateProjection(manager, last.state, first.expectedVersion))) {
+        throw conflict(undefined);
+      }
     }
     await this.#outbox.write(
       manager,
@@ -402,6 +367,37 @@ function checkLength(field: string, value: string, max: number): void {
   if (value.length === 0 || value.length > max) {
     throw new InvalidArgumentError(field, value, `must have 1 to ${max} characters`);
   }
+}
+
+/**
+ * Replaces the saga's projection with `state` if its version is still `expectedVersion`;
+ * false when it is not (another writer moved it: a lost optimistic lock).
+ */
+async function updateProjection(
+  manager: EntityManager,
+  state: SagaState,
+  expectedVersion: number,
+): Promise<boolean> {
+  const projection = projectionOf(state);
+  const result = await manager.query<unknown>(
+    `UPDATE saga_instance
+        SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
+            failure_code = ?, updated_at = ?, ended_at = ?
+      WHERE saga_id = ? AND version = ?`,
+    [
+      projection.status,
+      projection.currentStep,
+      projection.data,
+      projection.state,
+      projection.version,
+      projection.failureCode,
+      projection.updatedAt,
+      projection.endedAt,
+      state.sagaId,
+      expectedVersion,
+    ],
+  );
+  return affectedRows(result) === 1;
 }
 
 function projectionOf(state: SagaState) {
