@@ -953,6 +953,29 @@ describe('SagaEngine', () => {
       expect(timers.timers.pending()).toEqual([]);
     });
 
+    it('cancels a timer an ignored reply re-armed and a later reply of the batch cleared: it may be queued already', async () => {
+      const timers = recordingScheduler();
+      const { engine, store } = setup({
+        definitions: new DefinitionRegistry().register(chainSaga),
+        scheduler: timers.scheduler,
+      });
+      await engine.start({ sagaType: 'chain', input: {}, sagaId: 'c' });
+      await engine.handleReply(succeeded('c', 'one'));
+      expect(timers.timers.pending().map((t) => t.timerId)).toEqual(['c.two.f.1.timeout']);
+      timers.calls.length = 0;
+      // The first reply again (a redelivery under another id: ignored, it re-arms), then two.
+      const entries = await batchOf(store, [
+        succeeded('c', 'one', 'c-one-again'),
+        succeeded('c', 'two'),
+      ]);
+
+      await expect(engine.handleReplies(entries)).resolves.toEqual([]);
+
+      expect(store.state('c')?.status).toBe('COMPLETED');
+      expect(timers.calls).toEqual([['cancel', ['c.two.f.1.timeout']]]);
+      expect(timers.timers.pending()).toEqual([]);
+    });
+
     it('sets the timers of the whole batch with one cancel and one schedule call', async () => {
       const timers = recordingScheduler();
       const { engine, store } = setup({
