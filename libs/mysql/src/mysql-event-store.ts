@@ -203,29 +203,13 @@ export class MySqlEventStore implements EventStore {
   }
 
   async #write(manager: EntityManager, request: AppendRequest): Promise<void> {
-    const { sagaId, expectedVersion, events, state, outbox, processed } = request;
+    const { sagaId, expectedVersion, state, outbox, processed } = request;
     const now = this.#options.clock.now();
     const conflict = (cause: unknown) => new ConcurrencyError(sagaId, expectedVersion, { cause });
 
     // The unique (saga_id, seq) key is the optimistic lock: a concurrent writer at the same
     // version waits on our uncommitted rows, then collides.
-    try {
-      await manager.query(
-        'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
-        [
-          events.map((event, index) => [
-            sagaId,
-            expectedVersion + index + 1,
-            event.type,
-            JSON.stringify(event),
-            now,
-          ]),
-        ],
-      );
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw conflict(error);
-      throw error;
-    }
+    await insertEvents(manager, [request], now, conflict);
 
     const projection = projectionOf(state);
     if (expectedVersion === 0) {
@@ -277,31 +261,7 @@ export class MySqlEventStore implements EventStore {
         cause,
         context: { sagas: requests.length },
       });
-    const rows = requests.flatMap(({ sagaId, expectedVersion, events }) =>
-      events.map((event, index) => [
-        sagaId,
-        expectedVersion + index + 1,
-        event.type,
-        JSON.stringify(event),
-        now,
-      ]),
-    );
-    for (const chunk of chunkRows(
-      rows,
-      EVENT_ROWS_PER_INSERT,
-      EVENT_CHARS_PER_INSERT,
-      eventChars,
-    )) {
-      try {
-        await manager.query(
-          'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
-          [chunk],
-        );
-      } catch (error) {
-        if (isDuplicateKeyError(error)) throw conflict(error);
-        throw error;
-      }
-    }
+    await insertEvents(manager, requests, now, conflict);
     for (const { first, last } of sagasOf(requests)) {
       if (!(await updateProjection(manager, last.state, first.expectedVersion))) {
         throw conflict(undefined);
@@ -416,7 +376,39 @@ function projectionOf(state: SagaState) {
   };
 }
 
-/** Events per multi-row insert of a batch, and the statement's size bound. */
+/**
+ * Inserts the events of the requests, multi-row, in statements of bounded size; a
+ * duplicate `(saga_id, seq)` — a lost optimistic lock — throws `conflict(cause)`.
+ */
+async function insertEvents(
+  manager: EntityManager,
+  requests: readonly AppendRequest[],
+  now: Date,
+  conflict: (cause: unknown) => Error,
+): Promise<void> {
+  const rows = requests.flatMap(({ sagaId, expectedVersion, events }) =>
+    events.map((event, index) => [
+      sagaId,
+      expectedVersion + index + 1,
+      event.type,
+      JSON.stringify(event),
+      now,
+    ]),
+  );
+  for (const chunk of chunkRows(rows, EVENT_ROWS_PER_INSERT, EVENT_CHARS_PER_INSERT, eventChars)) {
+    try {
+      await manager.query(
+        'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
+        [chunk],
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw conflict(error);
+      throw error;
+    }
+  }
+}
+
+/** Events per multi-row insert, and the statement's size bound. */
 const EVENT_ROWS_PER_INSERT = 500;
 const EVENT_CHARS_PER_INSERT = 4_000_000;
 

@@ -1,4 +1,5 @@
 import { type InboxMessage } from '@sagaflow/core';
+import { type Envelope } from '@sagaflow/messaging';
 import { type EventProcessWorkerPool } from '@sagaflow/jobs';
 import { type CachedInbox } from '@sagaflow/redis';
 
@@ -14,7 +15,8 @@ export interface CommandBatchDeps {
 }
 
 /**
- * Applies a consumed batch of new commands: all of them in one transaction
+ * Applies a consumed batch of new commands (with their decoded envelopes, when the consumer
+ * has them): all of them in one transaction
  * (`CommandProcessor.processBatch`); what it leaves goes to the worker pool — a command
  * whose run failed as its failed first attempt (retried after the back-off, or answered
  * with a technical failure and FAILED), the later commands of its saga behind it, and
@@ -28,7 +30,7 @@ export interface CommandBatchDeps {
  * ```
  */
 export async function applyCommandBatch(
-  messages: readonly InboxMessage[],
+  messages: readonly (InboxMessage & { readonly envelope?: Envelope })[],
   deps: CommandBatchDeps,
 ): Promise<void> {
   if (messages.length === 0) return;

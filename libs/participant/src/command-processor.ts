@@ -13,7 +13,10 @@ import {
 import {
   type CommandEnvelope,
   commandDirection,
+  type DecodeResult,
   decodeCommand,
+  type Envelope,
+  isCommandEnvelope,
   failureReply,
   type ReplyEnvelope,
   replyToOutboxMessage,
@@ -283,7 +286,9 @@ export class CommandProcessor {
    * A command left after it failed carries its `error` (its run counts); the later commands
    * of its saga in the batch are not run (`heldBack`), so a saga's order holds.
    */
-  async processBatch(records: readonly InboxMessage[]): Promise<readonly BatchLeft[]> {
+  async processBatch(
+    records: readonly (InboxMessage & { readonly envelope?: Envelope })[],
+  ): Promise<readonly BatchLeft[]> {
     const started = performance.now();
     const settled: {
       readonly command: CommandEnvelope;
@@ -310,7 +315,11 @@ export class CommandProcessor {
             left.push({ index, outcome: 'held-back' });
             continue;
           }
-          const decoded = decodeCommand(record.payload);
+          // The consumer decoded it already; a record read back from the inbox is decoded here.
+          const decoded: DecodeResult<CommandEnvelope> =
+            record.envelope !== undefined && isCommandEnvelope(record.envelope)
+              ? { ok: true, envelope: record.envelope }
+              : decodeCommand(record.payload);
           if (!decoded.ok) {
             left.push({ index, outcome: 'not-run' });
             continue;
