@@ -117,8 +117,9 @@ const orchestratorEnv = {
    */
   timerHoldMs: envVar('SAGAFLOW_TIMER_HOLD_MS', envInteger({ default: 2000, min: 0, max: 60_000 })),
   /**
-   * `SAGAFLOW_OUTBOX_POLL_INTERVAL_MS`: the relay's polling fallback (it is also woken right
-   * after each commit), 10–60000. @defaultValue `1000`
+   * `SAGAFLOW_OUTBOX_POLL_INTERVAL_MS`: how often the relay's passes look for outbox rows
+   * left unpublished (commands are published right after their commit; the passes sweep up
+   * what a crash or a failed send left), 10–60000. @defaultValue `1000`
    */
   outboxPollIntervalMs: envVar(
     'SAGAFLOW_OUTBOX_POLL_INTERVAL_MS',
