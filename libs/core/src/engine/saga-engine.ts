@@ -71,6 +71,16 @@ export interface HandleReplyOptions {
   readonly processed?: { readonly consumer: string; readonly messageId: string };
 }
 
+/** A saga of a batch of replies: its state before, and each reply's decision and append. */
+interface BatchSaga {
+  readonly before: SagaState;
+  readonly decisions: readonly {
+    readonly decision: SagaDecision;
+    readonly reply: ReplyInput;
+    readonly request: AppendRequest;
+  }[];
+}
+
 /**
  * The application service that runs sagas: for every input (start, reply, timer, operator
  * action) it loads the saga's state, asks the pure decider what to do, and commits the
@@ -175,66 +185,77 @@ export class SagaEngine {
   async handleReplies(
     replies: readonly { readonly reply: ReplyInput; readonly options?: HandleReplyOptions }[],
   ): Promise<readonly number[]> {
-    const { clock, eventStore } = this.#options;
-    const startedAt = clock.now();
-    type Entry = (typeof replies)[number] & { readonly index: number };
-    const bySaga = new Map<string, Entry[]>();
-    replies.forEach((entry, index) => {
-      const { sagaId } = entry.reply;
-      bySaga.set(sagaId, [...(bySaga.get(sagaId) ?? []), { ...entry, index }]);
+    const startedAt = this.#options.clock.now();
+    const { left, applied } = await this.#decideBatch(replies);
+    const requests = applied.flatMap((saga) => saga.decisions.map((d) => d.request));
+    if (requests.length > 0) {
+      try {
+        await this.#options.eventStore.appendBatch(requests);
+      } catch (error: unknown) {
+        this.#options.logger.debug('batch append failed; the replies are applied one by one', {
+          replies: replies.length,
+          error: describeError(error),
+        });
+        return replies.map((_, index) => index);
+      }
+      await this.#afterBatch(applied, startedAt);
+    }
+    return left.sort((a, b) => a - b);
+  }
+
+  /**
+   * Decides the replies of each saga in order, each on the state the previous one left.
+   * `left`: the indexes of the replies of a saga that could not be loaded or decided.
+   */
+  async #decideBatch(
+    replies: readonly { readonly reply: ReplyInput; readonly options?: HandleReplyOptions }[],
+  ): Promise<{ left: number[]; applied: BatchSaga[] }> {
+    const { clock } = this.#options;
+    const bySaga = new Map<string, number[]>();
+    replies.forEach(({ reply }, index) => {
+      bySaga.set(reply.sagaId, [...(bySaga.get(reply.sagaId) ?? []), index]);
     });
-    const sagas = [...bySaga.values()];
     const states = await Promise.all(
       [...bySaga.keys()].map((sagaId) => this.#load(sagaId).catch(() => null)),
     );
     const left: number[] = [];
-    const applied: {
-      readonly before: SagaState;
-      readonly decisions: { readonly decision: SagaDecision; readonly reply: ReplyInput }[];
-    }[] = [];
-    const requests: AppendRequest[] = [];
-    sagas.forEach((entries, position) => {
+    const applied: BatchSaga[] = [];
+    [...bySaga.values()].forEach((indexes, position) => {
       const before = states[position] ?? null;
+      // handleReply tells what is wrong with these, reply by reply.
+      if (before === null) {
+        left.push(...indexes);
+        return;
+      }
       try {
-        if (before === null) throw new SagaNotFoundError(entries[0]?.reply.sagaId ?? '');
         const definition = this.#definitionOf(before);
-        const decisions: { decision: SagaDecision; reply: ReplyInput }[] = [];
-        const sagaRequests: AppendRequest[] = [];
+        const decisions: BatchSaga['decisions'][number][] = [];
         let state = before;
-        for (const { reply, options } of entries) {
+        for (const index of indexes) {
+          const entry = replies[index];
+          if (entry === undefined) continue;
           const now = clock.now();
-          const decision = decide(definition, state, reply, now);
-          sagaRequests.push(this.#appendRequest(state, decision, now, options?.processed));
-          decisions.push({ decision, reply });
+          const decision = decide(definition, state, entry.reply, now);
+          const request = this.#appendRequest(state, decision, now, entry.options?.processed);
+          decisions.push({ decision, reply: entry.reply, request });
           state = decision.state;
         }
-        requests.push(...sagaRequests);
         applied.push({ before, decisions });
       } catch {
-        // handleReply tells what is wrong, reply by reply.
-        left.push(...entries.map((e) => e.index));
+        left.push(...indexes);
       }
     });
-    if (requests.length === 0) return left.sort((a, b) => a - b);
-    try {
-      await eventStore.appendBatch(requests);
-    } catch (error: unknown) {
-      this.#options.logger.debug('batch append failed; the replies are applied one by one', {
-        replies: replies.length,
-        error: describeError(error),
-      });
-      return replies.map((_, index) => index);
-    }
+    return { left, applied };
+  }
 
+  /** Logs, observer, cache and timers (one cancel, one schedule) of a committed batch. */
+  async #afterBatch(applied: readonly BatchSaga[], startedAt: Date): Promise<void> {
     const timers = new BatchTimers();
     await Promise.all(
       applied.map(async ({ before, decisions }) => {
         let previous = before;
         for (const { decision, reply } of decisions) {
-          const log = this.#logFor(previous).child({
-            step: reply.step,
-            messageId: reply.replyId,
-          });
+          const log = this.#logFor(previous).child({ step: reply.step, messageId: reply.replyId });
           this.#report(previous, decision, 'reply', startedAt, log);
           timers.add(decision);
           previous = decision.state;
@@ -243,7 +264,6 @@ export class SagaEngine {
       }),
     );
     await this.#setBatchTimers(timers);
-    return left.sort((a, b) => a - b);
   }
 
   /**
