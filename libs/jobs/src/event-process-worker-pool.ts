@@ -5,7 +5,7 @@ import {
   InvalidArgumentError,
   type Logger,
 } from '@sagaflow/core';
-import { type Job, Queue, Worker } from 'bullmq';
+import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 
 import { errorText } from './error-text';
 import {
@@ -203,7 +203,9 @@ export class EventProcessWorkerPool {
    * @throws JobQueueError when Redis fails.
    */
   enqueue(messages: readonly EventProcessMessage[]): Promise<void> {
-    return this.#add(messages, (m) => eventProcessJobId(m.consumer, m.messageId));
+    return this.#add(messages, (m) => ({
+      opts: { jobId: eventProcessJobId(m.consumer, m.messageId) },
+    }));
   }
 
   /**
@@ -221,9 +223,9 @@ export class EventProcessWorkerPool {
       readonly updatedAt?: string;
     })[],
   ): Promise<void> {
-    return this.#add(records, (r) =>
-      requeueJobId(r.consumer, r.messageId, r.attempts, r.updatedAt),
-    );
+    return this.#add(records, (r) => ({
+      opts: { jobId: requeueJobId(r.consumer, r.messageId, r.attempts, r.updatedAt) },
+    }));
   }
 
   /** Stops the workers, waiting for the jobs they run, then the queues (not the connection). */
@@ -232,9 +234,13 @@ export class EventProcessWorkerPool {
     await Promise.all([...this.#consumers.values()].map((c) => c.queue.close()));
   }
 
+  /** Queues one job per message (its data and options from `job`), one `addBulk` per consumer. */
   async #add<M extends EventProcessMessage>(
     messages: readonly M[],
-    jobId: (message: M) => string,
+    job: (message: M) => {
+      readonly data?: Partial<EventProcessJobData>;
+      readonly opts: JobsOptions;
+    },
   ): Promise<void> {
     const byConsumer = new Map<Consumer, M[]>();
     for (const message of messages) {
@@ -247,11 +253,14 @@ export class EventProcessWorkerPool {
       [...byConsumer].map(async ([consumer, batch]) => {
         try {
           await consumer.queue.addBulk(
-            batch.map((m) => ({
-              name: 'event-process',
-              data: { consumer: m.consumer, messageId: m.messageId },
-              opts: { jobId: jobId(m) },
-            })),
+            batch.map((m) => {
+              const { data, opts } = job(m);
+              return {
+                name: 'event-process',
+                data: { ...data, consumer: m.consumer, messageId: m.messageId },
+                opts,
+              };
+            }),
           );
         } catch (error: unknown) {
           throw new JobQueueError(
@@ -326,37 +335,21 @@ export class EventProcessWorkerPool {
    */
   async #queueRetries(retries: readonly QueuedRetry[]): Promise<void> {
     const { maxAttempts, backoffMs } = this.#options;
-    const byConsumer = new Map<Consumer, QueuedRetry[]>();
-    for (const retry of retries) {
-      const consumer = this.#consumer(retry.message.consumer);
-      byConsumer.set(consumer, [...(byConsumer.get(consumer) ?? []), retry]);
-    }
-    await Promise.all(
-      [...byConsumer].map(async ([consumer, batch]) => {
-        try {
-          await consumer.queue.addBulk(
-            batch.map(({ message, leaseOf, ranInProcess }) => ({
-              name: 'event-process',
-              data: {
-                consumer: message.consumer,
-                messageId: message.messageId,
-                ...(leaseOf === undefined ? {} : { leaseOf }),
-                ...(ranInProcess ? { ranInProcess } : {}),
-              },
-              opts: {
-                jobId: eventProcessJobId(message.consumer, message.messageId),
-                delay: backoffMs,
-                ...(ranInProcess ? { attempts: maxAttempts - 1 } : {}),
-              },
-            })),
-          );
-        } catch (error: unknown) {
-          throw new JobQueueError(consumer.queue.name, `could not queue ${batch.length} retries`, {
-            cause: error,
-          });
-        }
-      }),
-    );
+    const byMessage = new Map(retries.map((retry) => [retry.message, retry]));
+    await this.#add([...byMessage.keys()], (message) => {
+      const { leaseOf, ranInProcess } = byMessage.get(message) ?? {};
+      return {
+        data: {
+          ...(leaseOf === undefined ? {} : { leaseOf }),
+          ...(ranInProcess === true ? { ranInProcess } : {}),
+        },
+        opts: {
+          jobId: eventProcessJobId(message.consumer, message.messageId),
+          delay: backoffMs,
+          ...(ranInProcess === true ? { attempts: maxAttempts - 1 } : {}),
+        },
+      };
+    });
   }
 
   /**

@@ -11,7 +11,8 @@ import {
   RelayTracker,
   setMaxMessageBytes,
 } from './__fixtures__/relay-support';
-import { createRelayPublisher, IdempotentPublisher } from './idempotent-publisher';
+import { IdempotentPublisher } from './idempotent-publisher';
+import { createRelayPublisher } from './relay-publisher';
 import { type OutboxRelay } from './outbox-relay';
 import { PublishFailedError } from './publish-failed-error';
 import { TransactionalPublisher } from './transactional-publisher';

@@ -10,6 +10,7 @@ export { type BackoffOptions, retryWithBackoff, type RetryWithBackoffOptions } f
 export * from './publish-failed-error';
 export * from './producer-fenced-error';
 export * from './idempotent-publisher';
+export * from './relay-publisher';
 export * from './transactional-publisher';
 export * from './outbox-relay';
 export * from './accept-decision';

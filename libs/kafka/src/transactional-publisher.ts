@@ -8,6 +8,7 @@ import {
   type Transaction,
 } from 'kafkajs';
 
+import { IdempotentPublisher } from './idempotent-publisher';
 import { isFencingError } from './kafka-error-types';
 import { type KafkaRecord, type RecordSender } from './kafka-record';
 import { type OutboxPublisher } from './outbox-publisher';
@@ -132,9 +133,9 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
   readonly #logger: Logger;
   /** Serialises transactions: a kafkajs producer has one open transaction at most. */
   readonly #transactions = new SerialQueue();
-  readonly #sends = new SerialQueue();
   #transactional: Producer | undefined;
-  #plain: Producer | undefined;
+  /** Dead letters and replays go outside any transaction. */
+  readonly #plain: IdempotentPublisher;
   #fencedBy: unknown;
 
   constructor(options: TransactionalPublisherOptions) {
@@ -144,6 +145,8 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
       component: 'transactional-publisher',
       transactionalId: this.transactionalId,
     });
+    const { kafka, retries, initialRetryTimeMs, logger } = this.#options;
+    this.#plain = new IdempotentPublisher({ kafka, retries, initialRetryTimeMs, logger });
   }
 
   /**
@@ -208,23 +211,7 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
    * @throws {@link PublishFailedError} (retryable) when the send failed.
    */
   send(records: readonly KafkaRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    return this.#sends.run(async () => {
-      try {
-        this.#plain ??= await this.#connectPlain();
-        await this.#plain.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 });
-      } catch (error) {
-        // A failed idempotent send can leave kafkajs's sequence numbers ahead of the
-        // broker's; a new producer (new producer id) starts clean.
-        const failed = this.#plain;
-        this.#plain = undefined;
-        await this.#disconnectQuietly(failed);
-        throw new PublishFailedError(`sending ${records.length} record(s) failed`, {
-          cause: error,
-          context: { count: records.length, topic: records[0]?.topic },
-        });
-      }
-    });
+    return this.#plain.send(records);
   }
 
   /**
@@ -248,11 +235,7 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
         this.#transactional = undefined;
         await producer?.disconnect();
       }),
-      this.#sends.run(async () => {
-        const producer = this.#plain;
-        this.#plain = undefined;
-        await producer?.disconnect();
-      }),
+      this.#plain.disconnect(),
     ]);
   }
 
@@ -289,17 +272,6 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
       });
     }
     this.#transactional = producer;
-    return producer;
-  }
-
-  async #connectPlain(): Promise<Producer> {
-    const producer = this.#options.kafka.producer(this.#idempotentConfig());
-    try {
-      await producer.connect();
-    } catch (error) {
-      await this.#disconnectQuietly(producer);
-      throw error;
-    }
     return producer;
   }
 

@@ -144,9 +144,9 @@ export class MySqlInbox implements Inbox {
     this.#options = resolveInboxOptions(options);
   }
 
-  async receive(messages: readonly MySqlInboxMessage[]): Promise<ReceiveResult> {
+  async receive<M extends MySqlInboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
     if (messages.length === 0) return { accepted: [], duplicates: [] };
-    const firsts = new Map<string, MySqlInboxMessage>();
+    const firsts = new Map<string, M>();
     for (const message of messages) {
       const key = keyOf(message.consumer, message.messageId);
       if (!firsts.has(key)) firsts.set(key, message);
@@ -155,8 +155,8 @@ export class MySqlInbox implements Inbox {
     const fresh = [...firsts.entries()].filter(([key]) => !existing.has(key));
     const inserted = await this.#insert(fresh.map(([, message]) => message));
 
-    const accepted: MySqlInboxMessage[] = [];
-    const duplicates: MySqlInboxMessage[] = [];
+    const accepted: M[] = [];
+    const duplicates: M[] = [];
     for (const message of messages) {
       const key = keyOf(message.consumer, message.messageId);
       if (firsts.get(key) === message && inserted.has(key)) {

@@ -334,10 +334,7 @@ export class Participant {
           // they are answered. A redelivered command whose record was never applied (a crash
           // before its run ended) is queued and runs now instead of waiting for
           // reconciliation; a record already DONE is skipped by the pool.
-          const fresh = new Set(accepted.map((m) => m.messageId));
-          // The consumed messages (they carry the decoded envelopes), each accepted one once.
-          const commands = messages.filter((m) => fresh.delete(m.messageId));
-          await applyCommandBatch(commands, {
+          await applyCommandBatch(accepted, {
             processor,
             pool,
             inbox,

@@ -66,7 +66,7 @@ export class CachedInbox implements Inbox {
    * Records the new messages. `duplicates` lists the messages the cache knew first, then
    * those the inner inbox found.
    */
-  async receive(messages: readonly InboxMessage[]): Promise<ReceiveResult> {
+  async receive<M extends InboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
     const known = await this.#lookup(messages);
     const cachedDuplicates = messages.filter((_, i) => known[i] !== null);
     const unknown = messages.filter((_, i) => known[i] === null);

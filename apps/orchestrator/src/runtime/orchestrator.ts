@@ -313,9 +313,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       // duplicate may be a redelivery of a record never applied (a crash before its run
       // ended): queued, it runs now instead of waiting for reconciliation; a record already
       // DONE is skipped by the pool.
-      const fresh = new Set(accepted.map((m) => m.messageId));
-      // The consumed messages (they carry the decoded envelopes), each accepted one once.
-      await applyReplies(messages.filter((m) => fresh.delete(m.messageId)));
+      await applyReplies(accepted);
       if (duplicates.length > 0) await pool.enqueue(duplicates);
     },
     deadLetters: { store: deadLetters, topic: topics.deadLetters, publisher },

@@ -38,9 +38,9 @@ export class InMemoryInbox implements Inbox {
     this.#clock = checkPort('clock', options.clock, ['now']);
   }
 
-  receive(messages: readonly InboxMessage[]): Promise<ReceiveResult> {
-    const accepted: InboxMessage[] = [];
-    const duplicates: InboxMessage[] = [];
+  receive<M extends InboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
+    const accepted: M[] = [];
+    const duplicates: M[] = [];
     const now = this.#clock.now().toISOString();
     for (const message of messages) {
       const key = recordKey(message.consumer, message.messageId);

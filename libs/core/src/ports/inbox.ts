@@ -24,12 +24,15 @@ export interface InboxRecord extends InboxMessage {
   readonly updatedAt: string;
 }
 
-/** What {@link Inbox.receive} did with a batch. */
-export interface ReceiveResult {
+/**
+ * What {@link Inbox.receive} did with a batch: the messages given, split — the same
+ * objects, so what a caller carried along with them (a decoded envelope) stays at hand.
+ */
+export interface ReceiveResult<M extends InboxMessage = InboxMessage> {
   /** New messages, now RECEIVED. */
-  readonly accepted: readonly InboxMessage[];
+  readonly accepted: readonly M[];
   /** Messages already recorded (primary-key conflict): discarded. */
-  readonly duplicates: readonly InboxMessage[];
+  readonly duplicates: readonly M[];
 }
 
 /**
@@ -46,7 +49,7 @@ export interface ReceiveResult {
  * - `findStale` lists RECEIVED and PROCESSING records not updated since `olderThan`.
  */
 export interface Inbox {
-  receive(messages: readonly InboxMessage[]): Promise<ReceiveResult>;
+  receive<M extends InboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>>;
   get(consumer: string, messageId: string): Promise<InboxRecord | null>;
   claim(consumer: string, messageId: string, leaseExpiredBefore: Date): Promise<InboxRecord | null>;
   complete(consumer: string, messageId: string): Promise<void>;
