@@ -189,8 +189,12 @@ class RecordingOutbox implements Outbox {
     }
   }
 
+  /** While set, `markPublished` waits for it; then it marks, or throws when it rejects. */
+  markGate: Promise<void> | undefined;
+
   async markPublished(ids: readonly string[]): Promise<number> {
     this.marked.push([...ids]);
+    if (this.markGate !== undefined) await this.markGate;
     return this.inner.markPublished(ids);
   }
 
@@ -490,6 +494,55 @@ describe('OutboxRelay.publishCommitted', () => {
 
   // A hand-over that lands right after the sender's last look at what waits must start a
   // new sender, not wait for the next hand-over (or a sweep after sweepAfterMs).
+  it('goes on sending while a mark runs, and marks what was sent meanwhile in one statement', async () => {
+    const [topic] = await env.createTopics(['marks'], 1);
+    if (topic === undefined) throw new Error('topic');
+    const outbox = recordingOutbox();
+    let release = (): void => undefined;
+    outbox.markGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const r = relay(outbox, publisher());
+    r.start();
+    await env.eventually(() => r.stats.passes === 1, 'the first (empty) pass');
+
+    for (let i = 0; i < 3; i += 1) {
+      commit(outbox, r, [message(topic, 'saga-0', i)]);
+      await env.eventually(() => r.stats.published === i + 1, `send ${i} despite the held mark`);
+    }
+    expect(outbox.marked).toEqual([['saga-0.m0']]);
+    release();
+    await pendingIs(outbox, 0, 'every sent message to be marked');
+    await r.stop();
+
+    expect(outbox.marked).toEqual([['saga-0.m0'], ['saga-0.m1', 'saga-0.m2']]);
+    expect(r.stats).toMatchObject({ batches: 3, published: 3, failures: 0 });
+  });
+
+  it('leaves the rows of a failed mark to the passes, which send them again once old enough', async () => {
+    const [topic] = await env.createTopics(['mark-fails'], 1);
+    if (topic === undefined) throw new Error('topic');
+    const outbox = recordingOutbox();
+    outbox.markGate = Promise.reject(new Error('connection lost'));
+    outbox.markGate.catch(() => undefined);
+    const errors: unknown[] = [];
+    const r = relay(outbox, publisher(), {
+      pollIntervalMs: 50,
+      sweepAfterMs: 300,
+      hooks: { onError: (error) => errors.push(error) },
+    });
+    r.start();
+    await env.eventually(() => r.stats.passes >= 1, 'the first (empty) pass');
+    commit(outbox, r, [message(topic, 'saga-0', 0)]);
+    await env.eventually(() => errors.length === 1, 'the failed mark');
+    outbox.markGate = undefined;
+    await pendingIs(outbox, 0, 'a pass to send the row again');
+    await r.stop();
+
+    expect(String(errors[0])).toContain('connection lost');
+    expect((await env.readTopic(topic)).map((record) => record.key)).toEqual(['saga-0', 'saga-0']);
+  });
+
   it('publishes a message handed over just as a send ends (between its last batch and its end)', async () => {
     const [topic] = await env.createTopics(['gap'], 1);
     if (topic === undefined) throw new Error('topic');

@@ -119,6 +119,10 @@ export class OutboxRelay {
   /** The fast lane's sender: whether it runs, and its run (for `stop()`). */
   #senderRunning = false;
   #sending: Promise<void> = Promise.resolve();
+  /** Ids the fast lane published, waiting for the marker's next statement. */
+  #toMark: string[] = [];
+  #markerRunning = false;
+  #marking: Promise<void> = Promise.resolve();
   /**
    * Set at start and by a failed fast send: the passes publish everything, in order, until
    * one that started afterwards took less than a full batch.
@@ -166,8 +170,8 @@ export class OutboxRelay {
   /**
    * Publishes messages right after the commit that wrote them, without reading the outbox:
    * what is handed over while a send is in progress goes out with the next one, and the
-   * rows are then marked published with one statement. Passes take over whatever is not
-   * marked within `sweepAfterMs`.
+   * rows are then marked published, several sends' in one statement, while the next send
+   * runs. Passes take over whatever is not marked within `sweepAfterMs`.
    *
    * When a send fails, the fast lane stands aside — its messages stay in the outbox and the
    * passes publish everything in order, as {@link wake} asks them to — until a pass finds
@@ -192,7 +196,7 @@ export class OutboxRelay {
    * new sender.
    */
   async #sendFresh(): Promise<void> {
-    const { outbox, publisher, batchSize } = this.#options;
+    const { publisher, batchSize } = this.#options;
     for (;;) {
       if (this.#fresh.length === 0 || this.#standAside) {
         this.#senderRunning = false;
@@ -202,7 +206,6 @@ export class OutboxRelay {
       const started = Date.now();
       try {
         await this.#passes.run(() => publisher.publish(batch));
-        await outbox.markPublished(batch.map((m) => m.id));
       } catch (error: unknown) {
         // Unmarked, the batch and the rest stay in the outbox: the passes publish them in
         // order (what the broker got already comes again; consumers drop the copies).
@@ -219,11 +222,45 @@ export class OutboxRelay {
         this.wake();
         return;
       }
+      this.#markLater(batch.map((m) => m.id));
       const durationMs = Date.now() - started;
       this.#count({ batches: 1, published: batch.length });
       this.#hook('onPublished', () =>
         this.#options.hooks.onPublished?.({ count: batch.length, durationMs }),
       );
+    }
+  }
+
+  /**
+   * Marks what the fast lane published, without holding up its next send: the ids handed
+   * over while a mark runs go together in the next one. A mark that fails is only logged —
+   * the rows stay unpublished and the passes send them again after `sweepAfterMs`
+   * (consumers drop the copies).
+   */
+  #markLater(ids: readonly string[]): void {
+    this.#toMark.push(...ids);
+    if (this.#markerRunning) return;
+    this.#markerRunning = true;
+    this.#marking = this.#markAll();
+  }
+
+  /** Ends (and clears `#markerRunning`) in the same step as its last look at `#toMark`. */
+  async #markAll(): Promise<void> {
+    for (;;) {
+      const ids = this.#toMark.splice(0);
+      if (ids.length === 0) {
+        this.#markerRunning = false;
+        return;
+      }
+      try {
+        await this.#options.outbox.markPublished(ids);
+      } catch (error: unknown) {
+        this.#logger.warn('marking published messages failed; the passes send them again', {
+          error,
+          count: ids.length,
+        });
+        this.#hook('onError', () => this.#options.hooks.onError?.(error));
+      }
     }
   }
 
@@ -245,6 +282,7 @@ export class OutboxRelay {
     this.#stopping = true;
     this.#signal.interrupt();
     await this.#sending;
+    await this.#marking;
     await loop;
     this.#loop = undefined;
     this.#logger.info('outbox relay stopped', { ...this.#stats });

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { ConcurrencyError, InvalidArgumentError } from '@sagaflow/core';
 import { eventStoreContract, RecordingLogger } from '@sagaflow/core/testing';
 
-import { firstAppend, outboxMessage, outboxMessages, stateOf } from './__fixtures__/sample-sagas';
+import {
+  endedEvent,
+  firstAppend,
+  outboxMessage,
+  outboxMessages,
+  stateOf,
+} from './__fixtures__/sample-sagas';
 import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
 import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
 import { type AppendCommitted, MySqlEventStore } from './mysql-event-store';
@@ -83,6 +89,81 @@ describe('MySqlEventStore', () => {
       ended_at: new Date('2030-01-01T10:00:01.456Z'),
       data: JSON.stringify(ended.data),
     });
+  });
+
+  it('writes the projections of a batch of sagas in one statement, each at its version', async () => {
+    const store = new MySqlEventStore(db.dataSource);
+    const ids = ['batch-a', 'batch-b', 'batch-c'].map(sagaId);
+    for (const id of ids) {
+      await store.append(firstAppend(stateOf(id, 1, { activeSteps: ['reserve-credit'] })));
+    }
+    const [a, b, c] = ids as [string, string, string];
+    const running = stateOf(a, 2, {
+      activeSteps: ['reserve-stock'],
+      updatedAt: '2030-01-01T10:00:02.000Z',
+    });
+    const ended = stateOf(b, 2, {
+      status: 'COMPENSATED',
+      failure: { step: 'reserve-stock', code: 'OUT_OF_STOCK', message: 'none left' },
+      updatedAt: '2030-01-01T10:00:03.000Z',
+      endedAt: '2030-01-01T10:00:03.000Z',
+    });
+    const next = (state: typeof running) => ({
+      sagaId: state.sagaId,
+      expectedVersion: 1,
+      events: [endedEvent('COMPENSATED', state.updatedAt)],
+      state,
+      outbox: [],
+    });
+    await store.appendBatch([next(running), next(ended)]);
+
+    const rows = await db.dataSource.query<Record<string, unknown>[]>(
+      `SELECT saga_id, status, current_step, version, failure_code, updated_at, ended_at
+         FROM saga_instance WHERE saga_id IN (?) ORDER BY saga_id`,
+      [ids],
+    );
+    expect(rows).toEqual([
+      {
+        saga_id: a,
+        status: 'RUNNING',
+        current_step: 'reserve-stock',
+        version: 2,
+        failure_code: null,
+        updated_at: new Date('2030-01-01T10:00:02.000Z'),
+        ended_at: null,
+      },
+      {
+        saga_id: b,
+        status: 'COMPENSATED',
+        current_step: null,
+        version: 2,
+        failure_code: 'OUT_OF_STOCK',
+        updated_at: new Date('2030-01-01T10:00:03.000Z'),
+        ended_at: new Date('2030-01-01T10:00:03.000Z'),
+      },
+      expect.objectContaining({ saga_id: c, version: 1 }),
+    ]);
+    await expect(store.loadState(b)).resolves.toEqual(ended);
+  });
+
+  it('writes nothing of a batch when one projection is not at its expected version', async () => {
+    const store = new MySqlEventStore(db.dataSource);
+    const [a, b] = ['stale-a', 'stale-b'].map(sagaId) as [string, string];
+    for (const id of [a, b]) await store.append(firstAppend(stateOf(id, 1)));
+    // The projection moved on without its events: only the projection's check can see it.
+    await db.dataSource.query('UPDATE saga_instance SET version = 7 WHERE saga_id = ?', [b]);
+    const next = (id: string) => ({
+      sagaId: id,
+      expectedVersion: 1,
+      events: [endedEvent('COMPLETED', '2030-01-01T10:00:04.000Z')],
+      state: stateOf(id, 2, { status: 'COMPLETED', endedAt: '2030-01-01T10:00:04.000Z' }),
+      outbox: [],
+    });
+
+    await expect(store.appendBatch([next(a), next(b)])).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.readStream(a)).toHaveLength(1);
+    expect(await store.readStream(b)).toHaveLength(1);
+    await expect(store.loadState(a)).resolves.toMatchObject({ version: 1, status: 'RUNNING' });
   });
 
   it('six writers at one version on two data sources: exactly one wins', async () => {

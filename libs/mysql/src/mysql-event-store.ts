@@ -262,11 +262,11 @@ export class MySqlEventStore implements EventStore {
         context: { sagas: requests.length },
       });
     await insertEvents(manager, requests, now, conflict);
-    for (const { first, last } of sagasOf(requests)) {
-      if (!(await updateProjection(manager, last.state, first.expectedVersion))) {
-        throw conflict(undefined);
-      }
-    }
+    const sagas = sagasOf(requests).map(({ first, last }) => ({
+      state: last.state,
+      expectedVersion: first.expectedVersion,
+    }));
+    if (!(await updateProjections(manager, sagas))) throw conflict(undefined);
     await this.#outbox.write(
       manager,
       requests.flatMap((r) => r.outbox),
@@ -360,6 +360,61 @@ async function updateProjection(
   return affectedRows(result) === 1;
 }
 
+/**
+ * Updates the projections of several sagas (distinct ids) in statements of bounded size,
+ * each row only at its expected version; true when every saga was at it. One saga takes the
+ * plain single-row `UPDATE`; more join a derived table of the new rows (`UNION ALL`, which
+ * MySQL and MariaDB both take) to `saga_instance` on the id and the expected version.
+ */
+async function updateProjections(
+  manager: EntityManager,
+  sagas: readonly { readonly state: SagaState; readonly expectedVersion: number }[],
+): Promise<boolean> {
+  const [only] = sagas;
+  if (sagas.length === 1 && only !== undefined) {
+    return updateProjection(manager, only.state, only.expectedVersion);
+  }
+  const rows = sagas.map(({ state, expectedVersion }) => {
+    const p = projectionOf(state);
+    return [
+      state.sagaId,
+      expectedVersion,
+      p.status,
+      p.currentStep,
+      p.data,
+      p.state,
+      p.version,
+      p.failureCode,
+      p.updatedAt,
+      p.endedAt,
+    ] as const;
+  });
+  const chunks = chunkRows(rows, PROJECTION_ROWS_PER_UPDATE, PROJECTION_CHARS_PER_UPDATE, (row) => {
+    return row[4].length + row[5].length + 300;
+  });
+  for (const chunk of chunks) {
+    const derived = chunk
+      .map((_, index) =>
+        index === 0
+          ? `SELECT ? AS saga_id, ? AS expected_version, ? AS status, ? AS current_step,
+                    ? AS data, ? AS state, ? AS version, ? AS failure_code, ? AS updated_at,
+                    ? AS ended_at`
+          : 'SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?',
+      )
+      .join(' UNION ALL ');
+    const result = await manager.query<unknown>(
+      `UPDATE saga_instance s
+         JOIN (${derived}) n ON s.saga_id = n.saga_id AND s.version = n.expected_version
+          SET s.status = n.status, s.current_step = n.current_step, s.data = n.data,
+              s.state = n.state, s.version = n.version, s.failure_code = n.failure_code,
+              s.updated_at = n.updated_at, s.ended_at = n.ended_at`,
+      chunk.flat(),
+    );
+    if (affectedRows(result) !== chunk.length) return false;
+  }
+  return true;
+}
+
 function projectionOf(state: SagaState) {
   return {
     status: state.status,
@@ -410,6 +465,8 @@ async function insertEvents(
 
 /** Events per multi-row insert, and the statement's size bound. */
 const EVENT_ROWS_PER_INSERT = 500;
+const PROJECTION_ROWS_PER_UPDATE = 200;
+const PROJECTION_CHARS_PER_UPDATE = 4_000_000;
 const EVENT_CHARS_PER_INSERT = 4_000_000;
 
 function eventChars(row: readonly unknown[]): number {

@@ -78,7 +78,7 @@ const SAVEPOINT = 'sagaflow_command';
 
 /** Deadlock victims run again this many times before the error goes to the worker pool. */
 const DEADLOCK_RETRIES = 5;
-/** Lost `step_result` races run again this many times (the next run reads the winner's result). */
+/** A step result taken yet gone when read back (purged in between) runs again this many times. */
 const RACE_RETRIES = 3;
 
 const OPPOSITE: Readonly<Record<Direction, Direction>> = {
@@ -92,12 +92,13 @@ const OPPOSITE: Readonly<Record<Direction, Direction>> = {
  * Every outcome commits in one READ COMMITTED transaction (run again if it is a deadlock
  * victim) together with its reply in the outbox and the record's status:
  *
- * - forward: a stored success for the step answers this attempt with the stored payload
- *   (the handler does not run again); otherwise the `step_result` row is inserted first —
- *   its primary key serialises concurrent attempts, and the loser runs again and answers
- *   from the winner's result — then, if the step was compensated already, the command is
- *   refused (`ALREADY_COMPENSATED`); else the handler runs and its result is stored;
- * - compensation: a stored result answers; while the forward command of the step is still
+ * - the `step_result` row of the step and direction is inserted first: its primary key
+ *   serialises concurrent attempts, and a key taken already answers this attempt with the
+ *   stored payload (read with a shared lock once the holder committed; the handler does not
+ *   run again);
+ * - forward: if the step was compensated already, the command is refused
+ *   (`ALREADY_COMPENSATED`); else the handler runs and its result is stored;
+ * - compensation: while the forward command of the step is still
  *   RECEIVED or PROCESSING the compensation waits (a retryable {@link ForwardPendingError};
  *   on the pool's last run it is left FAILED without a reply: waiting is no failure);
  *   if the forward never applied, the compensation is recorded and answered success without
@@ -182,8 +183,17 @@ export class CommandProcessor {
     const { consumer, inbox } = this.#o;
     const key: StepResultKey = { consumer, sagaId: command.sagaId, step: command.step, direction };
 
-    const stored = await this.#stepResults.find(manager, key);
-    if (stored !== null) {
+    // The row goes in first: its primary key serialises concurrent attempts of the step, and
+    // a key taken already means the step was answered. The duplicate waited for the
+    // transaction holding the row, so a locking read sees what that one committed.
+    const inserted = await this.#stepResults.insert(manager, {
+      ...key,
+      messageId: command.messageId,
+      attempt: command.attempt,
+    });
+    if (inserted.duplicate) {
+      const stored = await this.#stepResults.find(manager, key, { lock: true });
+      if (stored === null) throw new StepResultRaceError(context);
       log.info('step already answered: replying with the stored result', {
         storedBy: stored.messageId,
       });
@@ -204,12 +214,6 @@ export class CommandProcessor {
     ) {
       throw new ForwardPendingError(context);
     }
-    const inserted = await this.#stepResults.insert(manager, {
-      ...key,
-      messageId: command.messageId,
-      attempt: command.attempt,
-    });
-    if (inserted.duplicate) throw new StepResultRaceError(context);
 
     // A locking read: it waits for a concurrent transaction of the other direction and sees
     // what it committed, where a plain read could miss it.
@@ -566,7 +570,7 @@ export class CommandProcessor {
     return { source: this.#o.consumer, occurredAt: this.#o.clock.now() };
   }
 
-  /** One READ COMMITTED transaction, run again after a deadlock or a lost step race. */
+  /** One READ COMMITTED transaction, run again after a deadlock or a step result purged mid-read. */
   async #transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let race = 1; ; race += 1) {
       try {

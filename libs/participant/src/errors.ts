@@ -35,16 +35,16 @@ export class HandlerFailedError extends SagaflowError {
 }
 
 /**
- * Another attempt of the same step (and direction) recorded its `step_result` first: this
- * transaction rolls back and runs again, and then answers from the stored result.
- * Retryable; it only escapes when the race repeats more often than the processor retries.
+ * The `step_result` row of the step (and direction) was taken, yet no row could be read
+ * back (it was purged in between): this transaction rolls back and runs again. Retryable;
+ * it only escapes when the race repeats more often than the processor retries.
  */
 export class StepResultRaceError extends SagaflowError {
   readonly code = 'STEP_RESULT_RACE';
   readonly retryable = true;
 
   constructor(context: ErrorContext) {
-    super(`another attempt of step '${String(context.step)}' recorded its result first`, {
+    super(`the result of step '${String(context.step)}' was recorded but could not be read back`, {
       context,
     });
   }
