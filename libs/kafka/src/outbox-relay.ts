@@ -1,6 +1,7 @@
 import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
 import { type Logger, noopLogger, type Outbox, type OutboxMessage } from '@sagaflow/core';
 
+import { abortableSleep } from './abortable-sleep';
 import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
 import { type OutboxPublisher } from './outbox-publisher';
 import { ProducerFencedError } from './producer-fenced-error';
@@ -67,6 +68,12 @@ interface ResolvedOptions {
   readonly hooks: OutboxRelayHooks;
 }
 
+/**
+ * How long the fast lane's marker gathers the ids of further sends before marking: far below
+ * `sweepAfterMs`, so a pass never takes a row only because its mark waited.
+ */
+const MARK_AFTER_MS = 50;
+
 function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {
   const o: ResolvedOptions = {
     outbox: options.outbox,
@@ -123,6 +130,8 @@ export class OutboxRelay {
   #toMark: string[] = [];
   #markerRunning = false;
   #marking: Promise<void> = Promise.resolve();
+  /** Aborted by `stop()`: the marker marks what it holds at once. */
+  #markNow = new AbortController();
   /**
    * Set at start and by a failed fast send: the passes publish everything, in order, until
    * one that started afterwards took less than a full batch.
@@ -159,6 +168,7 @@ export class OutboxRelay {
     // took less than a full batch.
     this.#standAside = true;
     this.#standAsideSince = performance.now();
+    this.#markNow = new AbortController();
     this.#signal.resume();
     this.#logger.info('outbox relay started', {
       batchSize: this.#options.batchSize,
@@ -232,10 +242,10 @@ export class OutboxRelay {
   }
 
   /**
-   * Marks what the fast lane published, without holding up its next send: the ids handed
-   * over while a mark runs go together in the next one. A mark that fails is only logged —
-   * the rows stay unpublished and the passes send them again after `sweepAfterMs`
-   * (consumers drop the copies).
+   * Marks what the fast lane published, without holding up its next send: the marker waits
+   * {@link MARK_AFTER_MS} first, and the ids handed over meanwhile or while a mark runs go
+   * in one statement. A mark that fails is only logged — the rows stay unpublished and the
+   * passes send them again after `sweepAfterMs` (consumers drop the copies).
    */
   #markLater(ids: readonly string[]): void {
     this.#toMark.push(...ids);
@@ -247,6 +257,7 @@ export class OutboxRelay {
   /** Ends (and clears `#markerRunning`) in the same step as its last look at `#toMark`. */
   async #markAll(): Promise<void> {
     for (;;) {
+      await abortableSleep(MARK_AFTER_MS, this.#markNow.signal);
       const ids = this.#toMark.splice(0);
       if (ids.length === 0) {
         this.#markerRunning = false;
@@ -282,6 +293,7 @@ export class OutboxRelay {
     this.#stopping = true;
     this.#signal.interrupt();
     await this.#sending;
+    this.#markNow.abort();
     await this.#marking;
     await loop;
     this.#loop = undefined;

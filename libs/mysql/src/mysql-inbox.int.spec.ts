@@ -63,15 +63,15 @@ describe('MySqlInbox', () => {
     expect(Number(row?.n)).toBe(10);
   });
 
-  it('falls back to row by row when a concurrent receive wins the race', async () => {
+  it('leaves a duplicate the message a concurrent receive recorded first', async () => {
     const inbox = new MySqlInbox(db.dataSource);
     const [raced, fresh] = [message('raced'), message('fresh')];
     const holder = db.dataSource.createQueryRunner();
     await holder.connect();
     try {
       await holder.startTransaction();
-      // Another consumer instance records `raced` and has not committed yet: our lookup
-      // cannot see it, so our multi-row INSERT waits for it, then collides.
+      // Another consumer instance records `raced` and has not committed yet: our multi-row
+      // INSERT waits for it, then collides, and the lookup that follows sees it.
       await holder.query(
         `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, status,
            attempts, created_at, updated_at)

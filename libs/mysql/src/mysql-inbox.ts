@@ -119,9 +119,10 @@ const MAX_CHARS_PER_INSERT = 4_000_000;
 /**
  * The EventProcess (inbox) table `event_process`, the `Inbox` port in MySQL/MariaDB.
  *
- * `receive` looks up which messages are already recorded, then inserts the rest in one
- * multi-row INSERT; if a concurrent receive wins a race (`ER_DUP_ENTRY`) it falls back to
- * row-by-row inserts in one transaction, where each key conflict marks a duplicate.
+ * `receive` inserts the messages in one multi-row INSERT; when a key is taken already
+ * (`ER_DUP_ENTRY`: a redelivery, or a concurrent receive that won a race) it looks up which
+ * are recorded and inserts the rest, and if a race is lost again it falls back to row-by-row
+ * inserts in one transaction, where each key conflict marks a duplicate.
  * `claim` is one conditional UPDATE (RECEIVED or FAILED, or PROCESSING with an expired
  * lease), so concurrent claims cannot both win. The `…In(manager, …)` variants write in the
  * caller's transaction (a participant marks DONE together with its business change). For
@@ -151,9 +152,16 @@ export class MySqlInbox implements Inbox {
       const key = keyOf(message.consumer, message.messageId);
       if (!firsts.has(key)) firsts.set(key, message);
     }
-    const existing = await this.#existingKeys([...firsts.values()]);
-    const fresh = [...firsts.entries()].filter(([key]) => !existing.has(key));
-    const inserted = await this.#insert(fresh.map(([, message]) => message));
+    // Most batches are new messages only: one multi-row insert takes them. A key taken
+    // (a redelivery) fails it whole; then the keys present are looked up and the rest go in.
+    const candidates = [...firsts.values()];
+    let inserted = await this.#insertAll(candidates);
+    if (inserted === null) {
+      const existing = await this.#existingKeys(candidates);
+      inserted = await this.#insert(
+        candidates.filter((m) => !existing.has(keyOf(m.consumer, m.messageId))),
+      );
+    }
 
     const accepted: M[] = [];
     const duplicates: M[] = [];
@@ -410,8 +418,11 @@ export class MySqlInbox implements Inbox {
     return new Set(rows.map((r) => keyOf(r.consumer, r.message_id)));
   }
 
-  /** Inserts `messages` (distinct keys); returns the keys it inserted. */
-  async #insert(messages: readonly MySqlInboxMessage[]): Promise<Set<string>> {
+  /**
+   * Inserts `messages` (distinct keys) all or none, multi-row; returns their keys, or null
+   * when a key was taken (then none was inserted).
+   */
+  async #insertAll(messages: readonly MySqlInboxMessage[]): Promise<Set<string> | null> {
     if (messages.length === 0) return new Set();
     const now = this.#options.clock.now();
     const rows = messages.map((m) => this.#row(m, now));
@@ -432,9 +443,18 @@ export class MySqlInbox implements Inbox {
       return new Set(rows.map((r) => keyOf(r.consumer, r.messageId)));
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
+      return null;
     }
+  }
+
+  /** Inserts `messages` (distinct keys, looked up as absent); returns the keys it inserted. */
+  async #insert(messages: readonly MySqlInboxMessage[]): Promise<Set<string>> {
+    const all = await this.#insertAll(messages);
+    if (all !== null) return all;
     // A concurrent receive recorded some of them after our lookup: insert one by one; a
     // key conflict rolls back only its own statement, so the transaction goes on.
+    const now = this.#options.clock.now();
+    const rows = messages.map((m) => this.#row(m, now));
     return this.#dataSource.transaction(async (manager) => {
       const inserted = new Set<string>();
       for (const row of rows) {
