@@ -19,6 +19,7 @@ describe('createDataSource', () => {
       poolSize: 10,
       connectTimeoutMs: 10_000,
       logging: false,
+      multipleStatements: false,
     });
   });
 
@@ -33,6 +34,7 @@ describe('createDataSource', () => {
         migrationsRun: false,
         charset: 'utf8mb4',
         timezone: 'Z',
+        multipleStatements: false,
       }),
     );
   });
@@ -45,13 +47,14 @@ describe('createDataSource', () => {
         database: 'my-db',
         password: 1 as unknown as string,
         poolSize: 0,
+        multipleStatements: 'yes' as unknown as boolean,
       });
     expect(bad).toThrow(OptionsError);
     expect(bad).toThrow(
       'createDataSource: invalid options: type="postgres" (expected one of mariadb, mysql); ' +
         'port=0 (expected an integer from 1 to 65535); password=[REDACTED] (expected a string); ' +
         'database="my-db" (expected a database name ([A-Za-z0-9_], at most 64)); ' +
-        'poolSize=0 (expected an integer > 0)',
+        'poolSize=0 (expected an integer > 0); multipleStatements="yes" (expected a boolean)',
     );
   });
 });

@@ -1,5 +1,7 @@
 import { type EntityManager } from 'typeorm';
 
+import { type SqlStatement } from './sql-statement';
+
 /**
  * Marks EventProcess records of one consumer DONE inside the caller's transaction, so a
  * record turns DONE with the work it stands for (`MySqlInbox.completeIn`, the `processed`
@@ -11,13 +13,23 @@ export async function markEventProcessDone(
   messageIds: string | readonly string[],
   at: Date,
 ): Promise<void> {
-  await manager.query(
+  const { sql, params } = eventProcessDone(consumer, messageIds, at);
+  await manager.query(sql, [...params]);
+}
+
+/** The statement of {@link markEventProcessDone}. */
+export function eventProcessDone(
+  consumer: string,
+  messageIds: string | readonly string[],
+  at: Date,
+): SqlStatement {
+  return {
     // A RECEIVED record was run in-process without a claim: that run counts as an attempt.
     // (MySQL assigns left to right: `attempts` reads the status before it changes.)
-    `UPDATE event_process
-        SET attempts = IF(status = 'RECEIVED', attempts + 1, attempts),
-            status = 'DONE', updated_at = ?
-      WHERE consumer = ? AND message_id IN (?) AND status <> 'DONE'`,
-    [at, consumer, typeof messageIds === 'string' ? [messageIds] : messageIds],
-  );
+    sql: `UPDATE event_process
+             SET attempts = IF(status = 'RECEIVED', attempts + 1, attempts),
+                 status = 'DONE', updated_at = ?
+           WHERE consumer = ? AND message_id IN (?) AND status <> 'DONE'`,
+    params: [at, consumer, typeof messageIds === 'string' ? [messageIds] : messageIds],
+  };
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { type DataSource } from 'typeorm';
+
 import { ConcurrencyError, InvalidArgumentError } from '@sagaflow/core';
 import { eventStoreContract, RecordingLogger } from '@sagaflow/core/testing';
 
@@ -18,29 +20,41 @@ import { MySqlInbox } from './mysql-inbox';
 const run = randomBytes(4).toString('hex');
 let db: TestDatabase;
 
+/** The same database through connections that take several statements in one query. */
+let oneTrip: DataSource;
+
 beforeAll(async () => {
   db = await createTestDatabase('orchestrator');
+  oneTrip = await db.open({ migrations: false, multipleStatements: true });
 });
 afterAll(async () => {
   await db.drop();
 });
 
-eventStoreContract(
-  'MySqlEventStore',
-  () =>
-    Promise.resolve({
-      store: new MySqlEventStore(db.dataSource),
-      inbox: new MySqlInbox(db.dataSource),
-      outboxMessages: (key: string) => outboxMessages(db.dataSource, key),
-    }),
-  { runId: `es-${run}`, testTimeoutMs: 20_000 },
-);
+/** An append's statements one by one, or in one round trip (the orchestrator's way). */
+const modes: [string, () => DataSource][] = [
+  ['statement by statement', () => db.dataSource],
+  ['in one round trip', () => oneTrip],
+];
 
-describe('MySqlEventStore', () => {
-  const sagaId = (label: string) => `es-${run}-${label}`;
+for (const [mode, source] of modes) {
+  eventStoreContract(
+    `MySqlEventStore, ${mode}`,
+    () =>
+      Promise.resolve({
+        store: new MySqlEventStore(source()),
+        inbox: new MySqlInbox(db.dataSource),
+        outboxMessages: (key: string) => outboxMessages(db.dataSource, key),
+      }),
+    { runId: `es-${run}-${mode === modes[0]?.[0] ? 'a' : 'b'}`, testTimeoutMs: 20_000 },
+  );
+}
+
+describe.each(modes)('MySqlEventStore, %s', (mode, source) => {
+  const sagaId = (label: string) => `es-${run}-${mode === modes[0]?.[0] ? 'a' : 'b'}-${label}`;
 
   it('writes the projection columns the status API filters on', async () => {
-    const store = new MySqlEventStore(db.dataSource);
+    const store = new MySqlEventStore(source());
     const id = sagaId('projection');
     const started = stateOf(id, 1, {
       businessKey: `${id}-key`,
@@ -92,7 +106,7 @@ describe('MySqlEventStore', () => {
   });
 
   it('writes the projections of a batch of sagas in one statement, each at its version', async () => {
-    const store = new MySqlEventStore(db.dataSource);
+    const store = new MySqlEventStore(source());
     const ids = ['batch-a', 'batch-b', 'batch-c'].map(sagaId);
     for (const id of ids) {
       await store.append(firstAppend(stateOf(id, 1, { activeSteps: ['reserve-credit'] })));
@@ -147,7 +161,7 @@ describe('MySqlEventStore', () => {
   });
 
   it('writes nothing of a batch when one projection is not at its expected version', async () => {
-    const store = new MySqlEventStore(db.dataSource);
+    const store = new MySqlEventStore(source());
     const [a, b] = ['stale-a', 'stale-b'].map(sagaId) as [string, string];
     for (const id of [a, b]) await store.append(firstAppend(stateOf(id, 1)));
     // The projection moved on without its events: only the projection's check can see it.
@@ -168,7 +182,7 @@ describe('MySqlEventStore', () => {
 
   it('six writers at one version on two data sources: exactly one wins', async () => {
     const other = await db.open({ migrations: false, poolSize: 4 });
-    const mine = new MySqlEventStore(db.dataSource);
+    const mine = new MySqlEventStore(source());
     const theirs = new MySqlEventStore(other);
     const id = sagaId('race');
     await mine.append(firstAppend(stateOf(id, 1)));
@@ -199,7 +213,7 @@ describe('MySqlEventStore', () => {
 
   it('tells onCommitted listeners after the commit, and a throwing listener fails nothing', async () => {
     const logger = new RecordingLogger();
-    const store = new MySqlEventStore(db.dataSource, { logger });
+    const store = new MySqlEventStore(source(), { logger });
     const seen: AppendCommitted[] = [];
     const stop = store.onCommitted((committed) => seen.push(committed));
     store.onCommitted(() => {
@@ -230,7 +244,7 @@ describe('MySqlEventStore', () => {
   });
 
   it('an outbox message id already taken rolls the whole append back', async () => {
-    const store = new MySqlEventStore(db.dataSource);
+    const store = new MySqlEventStore(source());
     const first = sagaId('outbox-owner');
     const second = sagaId('outbox-intruder');
     await store.append(firstAppend(stateOf(first, 1), [outboxMessage(`${first}-m1`, first)]));
@@ -244,7 +258,7 @@ describe('MySqlEventStore', () => {
   });
 
   it('rejects malformed requests before touching the database', async () => {
-    const store = new MySqlEventStore(db.dataSource);
+    const store = new MySqlEventStore(source());
     const id = sagaId('malformed');
     await expect(store.append({ ...firstAppend(stateOf(id, 1)), events: [] })).rejects.toThrow(
       InvalidArgumentError,
@@ -269,8 +283,70 @@ describe('MySqlEventStore', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new MySqlEventStore(db.dataSource, { maxDeadlockRetries: -1 })).toThrow(
+    expect(() => new MySqlEventStore(source(), { maxDeadlockRetries: -1 })).toThrow(
       'MySqlEventStore: invalid options: maxDeadlockRetries=-1 (expected an integer >= 0)',
     );
+  });
+});
+
+describe('MySqlEventStore on connections that take several statements', () => {
+  /** Every query the store sends through its query runners, in order. */
+  const recordQueries = (dataSource: DataSource): string[] => {
+    const sent: string[] = [];
+    const create = dataSource.createQueryRunner.bind(dataSource);
+    jest.spyOn(dataSource, 'createQueryRunner').mockImplementation((...args) => {
+      const runner = create(...args);
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        sent.push(sql);
+        return (query as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    });
+    return sent;
+  };
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('sends an append as one query and a commit', async () => {
+    const store = new MySqlEventStore(oneTrip);
+    const id = `es-${run}-trips`;
+    const mark = { consumer: `es-${run}-trips-consumer`, messageId: `${id}-reply` };
+    await new MySqlInbox(db.dataSource).receive([
+      { ...mark, sagaId: id, messageType: 'Reply', payload: '{}', step: 'a', direction: 'forward' },
+    ]);
+    const sent = recordQueries(oneTrip);
+
+    await store.append({
+      ...firstAppend(stateOf(id, 1), [outboxMessage(`${id}-m1`, id)]),
+      processed: mark,
+    });
+
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(
+      /^START TRANSACTION;\nINSERT INTO saga_event .*;\nINSERT INTO saga_instance/s,
+    );
+    expect(sent[1]).toBe('COMMIT');
+    await expect(store.readStream(id)).resolves.toHaveLength(1);
+    expect((await new MySqlInbox(db.dataSource).get(mark.consumer, mark.messageId))?.status).toBe(
+      'DONE',
+    );
+  });
+
+  it('runs a collision again statement by statement to name it, and commits nothing', async () => {
+    const store = new MySqlEventStore(oneTrip);
+    const [owner, second] = [`es-${run}-owner`, `es-${run}-second`];
+    await store.append(firstAppend(stateOf(owner, 1, { businessKey: `${owner}-key` })));
+    const sent = recordQueries(oneTrip);
+
+    await expect(
+      store.append(firstAppend(stateOf(second, 1, { businessKey: `${owner}-key` }))),
+    ).rejects.toMatchObject({ code: 'BUSINESS_KEY_TAKEN', existingSagaId: owner });
+
+    expect(sent.slice(0, 2)).toEqual([expect.stringMatching(/^START TRANSACTION;/), 'ROLLBACK']);
+    expect(sent.length).toBeGreaterThan(2);
+    await expect(store.readStream(second)).resolves.toEqual([]);
   });
 });

@@ -14,13 +14,18 @@ import {
   type SagaState,
   type StoredSagaEvent,
 } from '@sagaflow/core';
-import { type DataSource, type EntityManager } from 'typeorm';
+import { type DataSource } from 'typeorm';
 
-import { isDuplicateKeyError } from './is-duplicate-key-error';
-import { markEventProcessDone } from './mark-event-process-done';
+import { eventProcessDone } from './mark-event-process-done';
 import { OutboxWriter } from './outbox-writer';
 import { retryOnDeadlock } from './retry-on-deadlock';
-import { affectedRows, chunkRows, toIso, truncate } from './sql-values';
+import {
+  commitInOneRoundTrip,
+  runStatements,
+  type SqlStatement,
+  takesMultipleStatements,
+} from './sql-statement';
+import { chunkRows, toIso, truncate } from './sql-values';
 import { systemClock } from './system-clock';
 
 /** Options of {@link MySqlEventStore}. */
@@ -112,9 +117,11 @@ export class MySqlEventStore implements EventStore {
   readonly #options: ResolvedMySqlEventStoreOptions;
   readonly #outbox: OutboxWriter;
   readonly #listeners = new Set<(committed: AppendCommitted) => void>();
+  readonly #oneRoundTrip: boolean;
 
   constructor(dataSource: DataSource, options: MySqlEventStoreOptions = {}) {
     this.#dataSource = dataSource;
+    this.#oneRoundTrip = takesMultipleStatements(dataSource);
     this.#options = resolveEventStoreOptions(options);
     this.#outbox = new OutboxWriter({ clock: this.#options.clock });
   }
@@ -133,10 +140,9 @@ export class MySqlEventStore implements EventStore {
 
   async append(request: AppendRequest): Promise<void> {
     checkRequest(request);
+    const statements = this.#appendStatements(request);
     try {
-      await retryOnDeadlock(this.#options.maxDeadlockRetries, () =>
-        this.#dataSource.transaction((manager) => this.#write(manager, request)),
-      );
+      await retryOnDeadlock(this.#options.maxDeadlockRetries, () => this.#commit(statements));
     } catch (error) {
       if (error instanceof BusinessKeyConflict) throw await this.#businessKeyError(request, error);
       throw error;
@@ -159,9 +165,8 @@ export class MySqlEventStore implements EventStore {
   async appendBatch(requests: readonly AppendRequest[]): Promise<void> {
     checkAppendBatch(requests);
     for (const request of requests) checkRequest(request);
-    await retryOnDeadlock(this.#options.maxDeadlockRetries, () =>
-      this.#dataSource.transaction((manager) => this.#writeBatch(manager, requests)),
-    );
+    const statements = this.#batchStatements(requests);
+    await retryOnDeadlock(this.#options.maxDeadlockRetries, () => this.#commit(statements));
     for (const saga of sagasOf(requests)) {
       this.#notify({
         sagaId: saga.sagaId,
@@ -202,58 +207,39 @@ export class MySqlEventStore implements EventStore {
     return row === undefined ? null : (JSON.parse(row.state) as SagaState);
   }
 
-  async #write(manager: EntityManager, request: AppendRequest): Promise<void> {
-    const { sagaId, expectedVersion, state, outbox, processed } = request;
-    const now = this.#options.clock.now();
-    const conflict = (cause: unknown) => new ConcurrencyError(sagaId, expectedVersion, { cause });
-
-    // The unique (saga_id, seq) key is the optimistic lock: a concurrent writer at the same
-    // version waits on our uncommitted rows, then collides.
-    await insertEvents(manager, [request], now, conflict);
-
-    const projection = projectionOf(state);
-    if (expectedVersion === 0) {
-      try {
-        await manager.query(
-          `INSERT INTO saga_instance (saga_id, saga_type, saga_version, business_key, status,
-             current_step, data, state, version, failure_code, started_at, updated_at, ended_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            sagaId,
-            state.sagaType,
-            state.sagaVersion,
-            state.businessKey,
-            projection.status,
-            projection.currentStep,
-            projection.data,
-            projection.state,
-            projection.version,
-            projection.failureCode,
-            new Date(state.startedAt),
-            projection.updatedAt,
-            projection.endedAt,
-          ],
-        );
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        // Our seq 1 went in, so the saga id is new: the conflict is on the business key.
-        if (state.businessKey !== null) throw new BusinessKeyConflict('', { cause: error });
-        throw conflict(error);
-      }
+  /**
+   * One transaction: in one round trip and a commit when the data source takes multiple
+   * statements (the orchestrator's does), else statement by statement.
+   */
+  async #commit(statements: readonly SqlStatement[]): Promise<void> {
+    if (this.#oneRoundTrip) {
+      await commitInOneRoundTrip(this.#dataSource, statements);
     } else {
-      // A stream shorter than expectedVersion took seq expectedVersion + 1 without
-      // colliding; the projection's version catches it.
-      if (!(await updateProjection(manager, state, expectedVersion))) throw conflict(undefined);
-    }
-
-    await this.#outbox.write(manager, outbox);
-
-    if (processed !== undefined) {
-      await markEventProcessDone(manager, processed.consumer, processed.messageId, now);
+      await this.#dataSource.transaction((manager) => runStatements(manager, statements));
     }
   }
 
-  async #writeBatch(manager: EntityManager, requests: readonly AppendRequest[]): Promise<void> {
+  #appendStatements(request: AppendRequest): SqlStatement[] {
+    const { sagaId, expectedVersion, state, outbox, processed } = request;
+    const now = this.#options.clock.now();
+    const conflict = (cause: unknown) => new ConcurrencyError(sagaId, expectedVersion, { cause });
+    return [
+      // The unique (saga_id, seq) key is the optimistic lock: a concurrent writer at the
+      // same version waits on our uncommitted rows, then collides.
+      ...eventInserts([request], now, conflict),
+      // A stream shorter than expectedVersion took seq expectedVersion + 1 without
+      // colliding; the projection's version catches it.
+      ...(expectedVersion === 0
+        ? [projectionInsert(state, conflict)]
+        : projectionUpdates([{ state, expectedVersion }], conflict)),
+      ...this.#outbox.inserts(outbox),
+      ...(processed === undefined
+        ? []
+        : [eventProcessDone(processed.consumer, processed.messageId, now)]),
+    ];
+  }
+
+  #batchStatements(requests: readonly AppendRequest[]): SqlStatement[] {
     const now = this.#options.clock.now();
     const first = requests[0];
     const conflict = (cause: unknown) =>
@@ -261,24 +247,23 @@ export class MySqlEventStore implements EventStore {
         cause,
         context: { sagas: requests.length },
       });
-    await insertEvents(manager, requests, now, conflict);
-    const sagas = sagasOf(requests).map(({ first, last }) => ({
+    const sagas = sagasOf(requests).map(({ first: firstOfSaga, last }) => ({
       state: last.state,
-      expectedVersion: first.expectedVersion,
+      expectedVersion: firstOfSaga.expectedVersion,
     }));
-    if (!(await updateProjections(manager, sagas))) throw conflict(undefined);
-    await this.#outbox.write(
-      manager,
-      requests.flatMap((r) => r.outbox),
-    );
     const processed = new Map<string, string[]>();
     for (const { processed: mark } of requests) {
       if (mark === undefined) continue;
       processed.set(mark.consumer, [...(processed.get(mark.consumer) ?? []), mark.messageId]);
     }
-    for (const [consumer, messageIds] of processed) {
-      await markEventProcessDone(manager, consumer, messageIds, now);
-    }
+    return [
+      ...eventInserts(requests, now, conflict),
+      ...projectionUpdates(sagas, conflict),
+      ...this.#outbox.inserts(requests.flatMap((r) => r.outbox)),
+      ...[...processed].map(([consumer, messageIds]) =>
+        eventProcessDone(consumer, messageIds, now),
+      ),
+    ];
   }
 
   /** After the rollback, reads who owns the business key (the winner has committed). */
@@ -333,52 +318,48 @@ function checkLength(field: string, value: string, max: number): void {
  * Replaces the saga's projection with `state` if its version is still `expectedVersion`;
  * false when it is not (another writer moved it: a lost optimistic lock).
  */
-async function updateProjection(
-  manager: EntityManager,
-  state: SagaState,
-  expectedVersion: number,
-): Promise<boolean> {
+/** The first projection row of a saga; a duplicate key is its business key's, or a race's. */
+function projectionInsert(state: SagaState, conflict: (cause: unknown) => Error): SqlStatement {
   const projection = projectionOf(state);
-  const result = await manager.query<unknown>(
-    `UPDATE saga_instance
-        SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
-            failure_code = ?, updated_at = ?, ended_at = ?
-      WHERE saga_id = ? AND version = ?`,
-    [
+  return {
+    sql: `INSERT INTO saga_instance (saga_id, saga_type, saga_version, business_key, status,
+            current_step, data, state, version, failure_code, started_at, updated_at, ended_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    params: [
+      state.sagaId,
+      state.sagaType,
+      state.sagaVersion,
+      state.businessKey,
       projection.status,
       projection.currentStep,
       projection.data,
       projection.state,
       projection.version,
       projection.failureCode,
+      new Date(state.startedAt),
       projection.updatedAt,
       projection.endedAt,
-      state.sagaId,
-      expectedVersion,
     ],
-  );
-  return affectedRows(result) === 1;
+    // Our seq 1 went in, so the saga id is new: the conflict is on the business key.
+    onDuplicate: (cause) =>
+      state.businessKey === null ? conflict(cause) : new BusinessKeyConflict('', { cause }),
+  };
 }
 
 /**
- * Updates the projections of several sagas (distinct ids) in statements of bounded size,
- * each row only at its expected version; true when every saga was at it. One saga takes the
+ * Updates the projections of sagas (distinct ids), each row only at its expected version;
+ * a row at another version fails its statement's check with `conflict`. One saga takes a
  * plain single-row `UPDATE`; more join a derived table of the new rows (`UNION ALL`, which
- * MySQL and MariaDB both take) to `saga_instance` on the id and the expected version.
+ * MySQL and MariaDB both take) to `saga_instance` on the id and the expected version, in
+ * statements of bounded size.
  */
-async function updateProjections(
-  manager: EntityManager,
+function projectionUpdates(
   sagas: readonly { readonly state: SagaState; readonly expectedVersion: number }[],
-): Promise<boolean> {
-  const [only] = sagas;
-  if (sagas.length === 1 && only !== undefined) {
-    return updateProjection(manager, only.state, only.expectedVersion);
-  }
+  conflict: (cause: unknown) => Error,
+): SqlStatement[] {
   const rows = sagas.map(({ state, expectedVersion }) => {
     const p = projectionOf(state);
     return [
-      state.sagaId,
-      expectedVersion,
       p.status,
       p.currentStep,
       p.data,
@@ -387,32 +368,44 @@ async function updateProjections(
       p.failureCode,
       p.updatedAt,
       p.endedAt,
+      state.sagaId,
+      expectedVersion,
     ] as const;
   });
-  const chunks = chunkRows(rows, PROJECTION_ROWS_PER_UPDATE, PROJECTION_CHARS_PER_UPDATE, (row) => {
-    return row[4].length + row[5].length + 300;
-  });
-  for (const chunk of chunks) {
-    const derived = chunk
-      .map((_, index) =>
-        index === 0
-          ? `SELECT ? AS saga_id, ? AS expected_version, ? AS status, ? AS current_step,
-                    ? AS data, ? AS state, ? AS version, ? AS failure_code, ? AS updated_at,
-                    ? AS ended_at`
-          : 'SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?',
-      )
-      .join(' UNION ALL ');
-    const result = await manager.query<unknown>(
-      `UPDATE saga_instance s
-         JOIN (${derived}) n ON s.saga_id = n.saga_id AND s.version = n.expected_version
-          SET s.status = n.status, s.current_step = n.current_step, s.data = n.data,
-              s.state = n.state, s.version = n.version, s.failure_code = n.failure_code,
-              s.updated_at = n.updated_at, s.ended_at = n.ended_at`,
-      chunk.flat(),
-    );
-    if (affectedRows(result) !== chunk.length) return false;
+  const [only] = rows;
+  if (rows.length === 1 && only !== undefined) {
+    return [
+      {
+        sql: `UPDATE saga_instance
+                 SET status = ?, current_step = ?, data = ?, state = ?, version = ?,
+                     failure_code = ?, updated_at = ?, ended_at = ?
+               WHERE saga_id = ? AND version = ?`,
+        params: only,
+        affects: { rows: 1, otherwise: () => conflict(undefined) },
+      },
+    ];
   }
-  return true;
+  const chunks = chunkRows(rows, PROJECTION_ROWS_PER_UPDATE, PROJECTION_CHARS_PER_UPDATE, (row) => {
+    return row[2].length + row[3].length + 300;
+  });
+  return chunks.map((chunk) => ({
+    sql: `UPDATE saga_instance s
+            JOIN (${chunk
+              .map((_, index) =>
+                index === 0
+                  ? `SELECT ? AS status, ? AS current_step, ? AS data, ? AS state, ? AS version,
+                            ? AS failure_code, ? AS updated_at, ? AS ended_at, ? AS saga_id,
+                            ? AS expected_version`
+                  : 'SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?',
+              )
+              .join(' UNION ALL ')}) n
+              ON s.saga_id = n.saga_id AND s.version = n.expected_version
+             SET s.status = n.status, s.current_step = n.current_step, s.data = n.data,
+                 s.state = n.state, s.version = n.version, s.failure_code = n.failure_code,
+                 s.updated_at = n.updated_at, s.ended_at = n.ended_at`,
+    params: chunk.flat(),
+    affects: { rows: chunk.length, otherwise: () => conflict(undefined) },
+  }));
 }
 
 function projectionOf(state: SagaState) {
@@ -432,15 +425,14 @@ function projectionOf(state: SagaState) {
 }
 
 /**
- * Inserts the events of the requests, multi-row, in statements of bounded size; a
- * duplicate `(saga_id, seq)` — a lost optimistic lock — throws `conflict(cause)`.
+ * The events of the requests, multi-row, in statements of bounded size; a duplicate
+ * `(saga_id, seq)` — a lost optimistic lock — is `conflict(cause)`.
  */
-async function insertEvents(
-  manager: EntityManager,
+function eventInserts(
   requests: readonly AppendRequest[],
   now: Date,
   conflict: (cause: unknown) => Error,
-): Promise<void> {
+): SqlStatement[] {
   const rows = requests.flatMap(({ sagaId, expectedVersion, events }) =>
     events.map((event, index) => [
       sagaId,
@@ -450,17 +442,13 @@ async function insertEvents(
       now,
     ]),
   );
-  for (const chunk of chunkRows(rows, EVENT_ROWS_PER_INSERT, EVENT_CHARS_PER_INSERT, eventChars)) {
-    try {
-      await manager.query(
-        'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
-        [chunk],
-      );
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw conflict(error);
-      throw error;
-    }
-  }
+  return chunkRows(rows, EVENT_ROWS_PER_INSERT, EVENT_CHARS_PER_INSERT, eventChars).map(
+    (chunk) => ({
+      sql: 'INSERT INTO saga_event (saga_id, seq, type, event, recorded_at) VALUES ?',
+      params: [chunk],
+      onDuplicate: conflict,
+    }),
+  );
 }
 
 /** Events per multi-row insert, and the statement's size bound. */

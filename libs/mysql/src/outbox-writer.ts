@@ -5,6 +5,7 @@ import { type EntityManager } from 'typeorm';
 import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { outboxShardOf } from './outbox-shard';
+import { runStatements, type SqlStatement } from './sql-statement';
 import { chunkRows } from './sql-values';
 import { systemClock } from './system-clock';
 
@@ -89,28 +90,25 @@ export class OutboxWriter {
     if (!ON_DUPLICATE.includes(onDuplicate)) {
       throw new InvalidArgumentError('onDuplicate', onDuplicate, "must be 'skip' or 'throw'");
     }
+    if (onDuplicate === 'throw') {
+      await runStatements(manager, this.inserts(messages));
+      return { written: messages.map((m) => m.id), skipped: [] };
+    }
     if (messages.length === 0) return { written: [], skipped: [] };
     const ids = messages.map((m) => m.id);
     if (new Set(ids).size !== ids.length) throw new DuplicateOutboxMessageError(ids);
     const createdAt = this.#clock.now();
-    const chunks = chunkRows(
-      messages,
-      MAX_ROWS_PER_INSERT,
-      MAX_CHARS_PER_INSERT,
-      (m) => m.value.length + m.id.length + m.key.length + 200,
-    );
     const skipped: string[] = [];
-    for (const chunk of chunks) {
+    for (const chunk of chunksOf(messages)) {
       try {
-        await insertRows(manager, chunk, createdAt);
+        await runStatements(manager, [insertRows(chunk, createdAt)]);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        if (onDuplicate === 'throw') throw new DuplicateOutboxMessageError(ids, { cause: error });
         // An id of the chunk is stored (before, or by a concurrent transaction that just
         // committed). The failed statement alone was rolled back: insert its rows one by one.
         for (const message of chunk) {
           try {
-            await insertRows(manager, [message], createdAt);
+            await runStatements(manager, [insertRows([message], createdAt)]);
           } catch (rowError) {
             if (!isDuplicateKeyError(rowError)) throw rowError;
             skipped.push(message.id);
@@ -120,17 +118,39 @@ export class OutboxWriter {
     }
     return { written: ids.filter((id) => !skipped.includes(id)), skipped };
   }
+
+  /**
+   * The statements of a {@link write} with `onDuplicate: 'throw'`, for a caller that runs a
+   * transaction's statements together: an id already in the outbox makes its statement throw
+   * {@link DuplicateOutboxMessageError}.
+   *
+   * @throws DuplicateOutboxMessageError at once for an id twice in `messages`.
+   */
+  inserts(messages: readonly OutboxMessage[]): SqlStatement[] {
+    const ids = messages.map((m) => m.id);
+    if (new Set(ids).size !== ids.length) throw new DuplicateOutboxMessageError(ids);
+    const createdAt = this.#clock.now();
+    return chunksOf(messages).map((chunk) => ({
+      ...insertRows(chunk, createdAt),
+      onDuplicate: (cause) => new DuplicateOutboxMessageError(ids, { cause }),
+    }));
+  }
 }
 
-async function insertRows(
-  manager: EntityManager,
-  messages: readonly OutboxMessage[],
-  createdAt: Date,
-): Promise<void> {
-  await manager.query(
-    `INSERT INTO outbox (message_id, topic, message_key, shard, headers, value, created_at)
-     VALUES ?`,
-    [
+function chunksOf(messages: readonly OutboxMessage[]): OutboxMessage[][] {
+  return chunkRows(
+    messages,
+    MAX_ROWS_PER_INSERT,
+    MAX_CHARS_PER_INSERT,
+    (m) => m.value.length + m.id.length + m.key.length + 200,
+  );
+}
+
+function insertRows(messages: readonly OutboxMessage[], createdAt: Date): SqlStatement {
+  return {
+    sql: `INSERT INTO outbox (message_id, topic, message_key, shard, headers, value, created_at)
+          VALUES ?`,
+    params: [
       messages.map((m) => [
         m.id,
         m.topic,
@@ -141,5 +161,5 @@ async function insertRows(
         createdAt,
       ]),
     ],
-  );
+  };
 }

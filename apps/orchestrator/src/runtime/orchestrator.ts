@@ -158,6 +158,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     poolSize: config.mysql.poolSize,
     entities: [...orchestratorEntities],
     migrations: [...orchestratorMigrations],
+    // Every query of the orchestrator takes its values as parameters: the event store
+    // sends each append as one round trip.
+    multipleStatements: true,
   });
   const eventStore = new MySqlEventStore(dataSource, { clock, logger });
   const outbox = new MySqlOutbox(dataSource, { clock });

@@ -9,13 +9,23 @@ import { orchestratorMigrations, participantMigrations } from '../migrations/sag
 /** Which Sagaflow tables a test database gets. */
 export type TestSchema = 'orchestrator' | 'participant';
 
+/** Options of {@link TestDatabase.open}. */
+export interface OpenOptions {
+  /** @defaultValue true */
+  readonly migrations?: boolean;
+  /** @defaultValue 8 */
+  readonly poolSize?: number;
+  /** @defaultValue false */
+  readonly multipleStatements?: boolean;
+}
+
 /** A database of its own for one test file: `sagaflow_it_<random>`. */
 export interface TestDatabase {
   readonly name: string;
   /** The data source the database was migrated with (pool of 8). */
   readonly dataSource: DataSource;
   /** Opens another, independent data source on the database (another process, say). */
-  open(options?: { migrations?: boolean; poolSize?: number }): Promise<DataSource>;
+  open(options?: OpenOptions): Promise<DataSource>;
   /** Destroys every data source opened here and drops the database. */
   drop(): Promise<void>;
 }
@@ -31,7 +41,7 @@ export async function createTestDatabase(schema: TestSchema): Promise<TestDataba
     await admin.destroy();
   }
   const opened: DataSource[] = [];
-  const open = async (options: { migrations?: boolean; poolSize?: number } = {}) => {
+  const open = async (options: OpenOptions = {}) => {
     const dataSource = createDataSource({
       database: name,
       entities: schema === 'orchestrator' ? [...orchestratorEntities] : [...participantEntities],
@@ -42,6 +52,7 @@ export async function createTestDatabase(schema: TestSchema): Promise<TestDataba
             ? [...orchestratorMigrations]
             : [...participantMigrations],
       poolSize: options.poolSize ?? 8,
+      multipleStatements: options.multipleStatements ?? false,
     });
     await dataSource.initialize();
     opened.push(dataSource);
