@@ -103,7 +103,9 @@ class BusinessKeyConflict extends Error {}
  * on `UNIQUE (saga_id, seq)` (or finds the projection's version moved) and gets a
  * `ConcurrencyError`; a second saga with the same business key collides on
  * `UNIQUE (saga_type, business_key)` and gets a `DuplicateBusinessKeyError` naming the
- * owner. Deadlock victims are run again up to `maxDeadlockRetries` times.
+ * owner. Deadlock victims are run again up to `maxDeadlockRetries` times. On a data source
+ * created with `multipleStatements: true` an append is one query and a commit
+ * (`commitInOneRoundTrip`), else a round trip per statement.
  *
  * @example
  * ```ts
