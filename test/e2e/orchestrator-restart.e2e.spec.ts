@@ -45,13 +45,14 @@ async function statusOf(url: string): Promise<number | null> {
  */
 async function startSaga(
   baseUrl: string,
+  token: string,
   input: PlaceOrderInput,
 ): Promise<{ started: StartedSaga; refusals: string[] }> {
   const refusals: string[] = [];
   for (;;) {
     const response = await fetch(`${baseUrl}/sagas`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ sagaType: PLACE_ORDER, input, businessKey: input.orderId }),
       signal: AbortSignal.timeout(10_000),
     });
@@ -100,7 +101,7 @@ describe('the orchestrator started again after SIGKILL', () => {
     );
     expect(healthMs).toBeLessThan(2000);
 
-    const { started, refusals } = await startSaga(base, order('o-restart-3'));
+    const { started, refusals } = await startSaga(base, stack.apiToken, order('o-restart-3'));
     const startedMs = Date.now() - restartedAt;
     expect(started.created).toBe(true);
     // At most the second or so while the event store opens.

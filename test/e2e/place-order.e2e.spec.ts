@@ -271,7 +271,7 @@ describe('place-order over Kafka, MariaDB and Redis, services as separate proces
       const input = { ...base, ...bad };
       const response = await fetch(`${stack.api.baseUrl}/sagas`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.apiToken}` },
         body: JSON.stringify({ sagaType: PLACE_ORDER, input, businessKey: input.orderId }),
       });
 

@@ -12,7 +12,12 @@ describe('loadServiceConfig', () => {
       serviceName: name,
       logLevel: 'info',
       http: { host: '127.0.0.1', port },
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: `sagaflow-${name}` },
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        clientId: `sagaflow-${name}`,
+        ssl: { enabled: false, caFile: '' },
+        sasl: { mechanism: 'none', username: '', password: '' },
+      },
       mysql: {
         host: '127.0.0.1',
         port: 3306,
@@ -21,6 +26,7 @@ describe('loadServiceConfig', () => {
         database,
         driver: 'mariadb',
         poolSize: 10,
+        ssl: { enabled: false, caFile: '' },
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `sagaflow:${name}:` },
       topics: { prefix: 'sagaflow.', partitions: 3 },

@@ -1,5 +1,5 @@
 import { type Environment } from '@sagaflow/config';
-import { createKafka } from '@sagaflow/kafka';
+import { createKafka, kafkaSecurity } from '@sagaflow/kafka';
 import { createTopicNames } from '@sagaflow/messaging';
 import { createLogger, kafkaLogCreator, type StructuredLogger } from '@sagaflow/observability';
 import { createParticipant, type Participant } from '@sagaflow/participant';
@@ -69,6 +69,7 @@ export async function runService(
         brokers: config.kafka.brokers,
         clientId: config.kafka.clientId,
         logCreator: kafkaLogCreator(logger),
+        ...kafkaSecurity(config.kafka),
       }),
       topics: createTopicNames({ prefix: config.topics.prefix }),
       redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix },

@@ -1,6 +1,7 @@
 import { type MysqlEnvConfig } from '@sagaflow/config';
 import {
   createDataSource,
+  mysqlTls,
   participantEntities,
   participantMigrations,
   runMigrationsExclusively,
@@ -42,6 +43,7 @@ export async function openServiceDatabase(
     port: mysql.port,
     username: mysql.user,
     password: mysql.password,
+    ssl: mysqlTls(mysql.ssl),
   };
   if (options.create ?? true) {
     // information_schema is there for every user, whatever the grants.

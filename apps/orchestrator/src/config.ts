@@ -18,6 +18,14 @@ import {
   workerConcurrencyEnv,
 } from '@sagaflow/config';
 
+import {
+  API_TOKENS_FILE_VARIABLE,
+  API_TOKENS_VARIABLE,
+  apiTokensEnv,
+  mergeApiTokens,
+  readApiTokensFile,
+} from './api-tokens-config';
+
 /**
  * Every variable the orchestrator reads. Defaults match `infra/` so that an empty
  * environment (but for `SAGAFLOW_SAGAS_MODULE`) talks to the local services.
@@ -47,6 +55,47 @@ const orchestratorEnv = {
   logLevel: logLevelEnv(),
   /** `SAGAFLOW_HTTP_HOST` / `SAGAFLOW_HTTP_PORT` of the status and admin API. @defaultValue `127.0.0.1:8080` */
   http: httpEnv({ port: 8080 }),
+  /**
+   * Who may use the HTTP API. Every route but `/health`, `/ready` and `/metrics` needs
+   * `Authorization: Bearer <token>` of a configured token; `npm run token` makes one.
+   */
+  api: {
+    /**
+     * `SAGAFLOW_API_AUTH`: `off` serves every route without a token — local development
+     * only (logged at warn at start). @defaultValue `on`
+     */
+    auth: envVar('SAGAFLOW_API_AUTH', envEnum(['on', 'off'], 'on')),
+    /**
+     * `SAGAFLOW_API_TOKENS`: tokens as comma-separated `name:role:sha256` (role `viewer`,
+     * `operator` or `admin`; the hex SHA-256 of the token). With the file's, the tokens
+     * the API accepts; with none, every route but the public ones answers 401.
+     * @defaultValue none
+     */
+    tokens: envVar(API_TOKENS_VARIABLE, apiTokensEnv()),
+    /**
+     * `SAGAFLOW_API_TOKENS_FILE`: a JSON file listing `{ name, role, sha256 }`, read at
+     * start (resolved from the working directory); names unique across both variables.
+     * Empty: none. @defaultValue none
+     */
+    tokensFile: envVar(API_TOKENS_FILE_VARIABLE, envText({ default: '', allowEmpty: true })),
+    /**
+     * `SAGAFLOW_METRICS_PUBLIC`: `false` makes `GET /metrics` need a `viewer` token.
+     * @defaultValue `true`
+     */
+    metricsPublic: envVar(
+      'SAGAFLOW_METRICS_PUBLIC',
+      envEnum(['true', 'false'], 'true').transform((value) => value === 'true'),
+    ),
+    /**
+     * `SAGAFLOW_API_WRITE_RATE_LIMIT`: writes (starting sagas, admin actions) one token may
+     * send per minute to one instance, 0–1000000; 0 = no limit. A client that starts sagas
+     * at volume needs a token of its own and a limit to match. @defaultValue `120`
+     */
+    writeRateLimitPerMinute: envVar(
+      'SAGAFLOW_API_WRITE_RATE_LIMIT',
+      envInteger({ default: 120, min: 0, max: 1_000_000 }),
+    ),
+  },
   /**
    * `SAGAFLOW_KAFKA_*`: the connection, and the replies consumer's group timings. The
    * timings decide how soon a restarted instance consumes again after its predecessor died
@@ -198,8 +247,10 @@ export type OrchestratorConfig = EnvOutput<typeof orchestratorEnv>;
 
 /**
  * Reads and validates the orchestrator's configuration from `SAGAFLOW_*` variables;
- * `SAGAFLOW_SAGAS_MODULE` is required. Throws `ConfigError` naming every bad or missing
- * variable, its value and the expected form.
+ * `SAGAFLOW_SAGAS_MODULE` is required. Reads `SAGAFLOW_API_TOKENS_FILE` when it is set
+ * (relative to `cwd`): `config.api.tokens` holds the tokens of both variables. Throws
+ * `ConfigError` naming every bad or missing variable, its value (secrets masked, hashes
+ * never shown) and the expected form.
  *
  * @example
  * ```ts
@@ -207,7 +258,10 @@ export type OrchestratorConfig = EnvOutput<typeof orchestratorEnv>;
  * await app.listen({ host: config.http.host, port: config.http.port });
  * ```
  */
-export function loadOrchestratorConfig(env: Environment): OrchestratorConfig {
+export function loadOrchestratorConfig(
+  env: Environment,
+  cwd: string = process.cwd(),
+): OrchestratorConfig {
   const config = readEnv(orchestratorEnv, env);
   const { sessionTimeoutMs, heartbeatIntervalMs } = config.kafka;
   // Kafka's own advice: a member that misses two heartbeats still keeps its session.
@@ -220,5 +274,8 @@ export function loadOrchestratorConfig(env: Environment): OrchestratorConfig {
       },
     ]);
   }
-  return config;
+  const { tokensFile } = config.api;
+  if (tokensFile === '') return config;
+  const tokens = mergeApiTokens(config.api.tokens, readApiTokensFile(tokensFile, cwd));
+  return { ...config, api: { ...config.api, tokens } };
 }

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { ConfigError } from '@sagaflow/config';
 
 import { loadOrchestratorConfig } from './config';
+import { hashApiToken } from './http/api-tokens';
 
 /** The one variable without a default. */
 const SAGAS = { SAGAFLOW_SAGAS_MODULE: './dist/sagas.js' };
@@ -13,12 +18,21 @@ describe('loadOrchestratorConfig', () => {
       serviceName: 'orchestrator',
       logLevel: 'info',
       http: { host: '127.0.0.1', port: 8080 },
+      api: {
+        auth: 'on',
+        tokens: [],
+        tokensFile: '',
+        metricsPublic: true,
+        writeRateLimitPerMinute: 120,
+      },
       kafka: {
         brokers: ['127.0.0.1:9092'],
         clientId: 'sagaflow-orchestrator',
         sessionTimeoutMs: 10_000,
         heartbeatIntervalMs: 1000,
         rebalanceTimeoutMs: 20_000,
+        ssl: { enabled: false, caFile: '' },
+        sasl: { mechanism: 'none', username: '', password: '' },
       },
       mysql: {
         host: '127.0.0.1',
@@ -28,6 +42,7 @@ describe('loadOrchestratorConfig', () => {
         database: 'sagaflow',
         driver: 'mariadb',
         poolSize: 10,
+        ssl: { enabled: false, caFile: '' },
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sagaflow:orchestrator:' },
       topics: { prefix: 'sagaflow.', partitions: 3 },
@@ -126,6 +141,8 @@ describe('loadOrchestratorConfig', () => {
           sessionTimeoutMs: 6000,
           heartbeatIntervalMs: 2000,
           rebalanceTimeoutMs: 15_000,
+          ssl: { enabled: false, caFile: '' },
+          sasl: { mechanism: 'none', username: '', password: '' },
         },
         mysql: expect.objectContaining({
           host: 'mysql',
@@ -194,5 +211,128 @@ describe('loadOrchestratorConfig', () => {
       'SAGAFLOW_KAFKA_BROKERS',
       'SAGAFLOW_MYSQL_PORT',
     ]);
+  });
+
+  describe('API tokens', () => {
+    const OPS = hashApiToken('sf_ops');
+    const GRAFANA = hashApiToken('sf_grafana');
+    let dir: string;
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sagaflow-tokens-'));
+    });
+
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const load = (env: Record<string, string>) => loadOrchestratorConfig({ ...SAGAS, ...env }, dir);
+    /** The message of the ConfigError `read` throws. */
+    const messageOf = (read: () => unknown): string => {
+      try {
+        read();
+      } catch (error: unknown) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('reads SAGAFLOW_API_TOKENS (name:role:sha256, comma-separated) and the other API variables', () => {
+      const config = load({
+        SAGAFLOW_API_TOKENS: ` ops:operator:${OPS.toUpperCase()} , grafana:viewer:${GRAFANA},`,
+        SAGAFLOW_API_AUTH: 'OFF',
+        SAGAFLOW_METRICS_PUBLIC: 'false',
+        SAGAFLOW_API_WRITE_RATE_LIMIT: '0',
+      });
+
+      expect(config.api).toEqual({
+        auth: 'off',
+        tokens: [
+          { name: 'ops', role: 'operator', sha256: OPS.toUpperCase() },
+          { name: 'grafana', role: 'viewer', sha256: GRAFANA },
+        ],
+        tokensFile: '',
+        metricsPublic: false,
+        writeRateLimitPerMinute: 0,
+      });
+    });
+
+    it('reads SAGAFLOW_API_TOKENS_FILE, relative to the working directory, with the variable', () => {
+      writeFileSync(
+        join(dir, 'tokens.json'),
+        JSON.stringify([{ name: 'grafana', role: 'viewer', sha256: GRAFANA }]),
+      );
+
+      const config = load({
+        SAGAFLOW_API_TOKENS: `ops:admin:${OPS}`,
+        SAGAFLOW_API_TOKENS_FILE: 'tokens.json',
+      });
+
+      expect(config.api.tokens).toEqual([
+        { name: 'ops', role: 'admin', sha256: OPS },
+        { name: 'grafana', role: 'viewer', sha256: GRAFANA },
+      ]);
+    });
+
+    it('fails on an unknown role, a malformed hash or a duplicate name, naming each and showing no hash', () => {
+      const message = messageOf(() =>
+        load({
+          SAGAFLOW_API_TOKENS: `ops:root:${OPS},grafana:viewer:${GRAFANA.slice(1)},ops:viewer:${OPS},x:${GRAFANA}:viewer`,
+        }),
+      );
+
+      expect(message).toContain('SAGAFLOW_API_TOKENS=[REDACTED]: expected comma-separated');
+      expect(message).toContain(`entry 1 ('ops'): role "root" is not viewer, operator or admin`);
+      expect(message).toContain(`entry 2 ('grafana'): sha256 must be 64 hex digits`);
+      expect(message).toContain(`entry 3 ('ops'): the name is taken by an earlier entry`);
+      expect(message).toContain(`entry 4 ('x'): role is not viewer, operator or admin`);
+      expect(message).not.toContain(OPS.slice(0, 16));
+      expect(message).not.toContain(GRAFANA.slice(1, 17));
+    });
+
+    it('fails on a file that cannot be read, is not JSON, or holds a bad entry, naming the file', () => {
+      writeFileSync(join(dir, 'broken.json'), '[{"name": ');
+      writeFileSync(
+        join(dir, 'bad.json'),
+        JSON.stringify([{ name: 'ci bot', role: 'operator', sha256: OPS, note: 'x' }]),
+      );
+
+      expect(messageOf(() => load({ SAGAFLOW_API_TOKENS_FILE: 'missing.json' }))).toContain(
+        'SAGAFLOW_API_TOKENS_FILE="missing.json": expected a readable file (ENOENT)',
+      );
+      expect(messageOf(() => load({ SAGAFLOW_API_TOKENS_FILE: 'broken.json' }))).toContain(
+        '(the file is not JSON)',
+      );
+      const bad = messageOf(() => load({ SAGAFLOW_API_TOKENS_FILE: 'bad.json' }));
+      expect(bad).toContain('entry 1: name must be 1 to 64 characters of [A-Za-z0-9._-]');
+      expect(bad).toContain('entry 1: unknown field note');
+      expect(bad).not.toContain(OPS.slice(0, 16));
+    });
+
+    it('fails on a name in both variables', () => {
+      writeFileSync(
+        join(dir, 'tokens.json'),
+        JSON.stringify([{ name: 'ops', role: 'viewer', sha256: GRAFANA }]),
+      );
+
+      expect(
+        messageOf(() =>
+          load({
+            SAGAFLOW_API_TOKENS: `ops:operator:${OPS}`,
+            SAGAFLOW_API_TOKENS_FILE: 'tokens.json',
+          }),
+        ),
+      ).toContain('(names ops): expected token names not also in SAGAFLOW_API_TOKENS');
+    });
+
+    it('rejects a rate limit outside 0 to 1000000 and an unknown auth mode', () => {
+      expect(() => load({ SAGAFLOW_API_WRITE_RATE_LIMIT: '-1' })).toThrow(
+        'SAGAFLOW_API_WRITE_RATE_LIMIT="-1": expected an integer from 0 to 1000000',
+      );
+      expect(() => load({ SAGAFLOW_API_AUTH: 'maybe' })).toThrow(
+        'SAGAFLOW_API_AUTH="maybe": expected one of on, off',
+      );
+    });
   });
 });

@@ -207,3 +207,24 @@ export function envUrl(schemes: readonly string[], defaultValue?: string): EnvPa
     defaultValue,
   );
 }
+
+/**
+ * `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`, any case).
+ *
+ * @example
+ * ```ts
+ * envVar('SAGAFLOW_KAFKA_SSL', envBoolean(false));
+ * ```
+ */
+export function envBoolean(defaultValue?: boolean): EnvParser<boolean> {
+  return parser(
+    'true or false',
+    (raw) => {
+      const value = raw.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(value)) return true;
+      if (['false', '0', 'no', 'off'].includes(value)) return false;
+      return undefined;
+    },
+    defaultValue,
+  );
+}

@@ -1,4 +1,4 @@
-import { envHostPorts, envText } from './env-parsers';
+import { envBoolean, envEnum, envHostPorts, envText } from './env-parsers';
 import { type EnvOutput, type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
@@ -14,7 +14,32 @@ export interface KafkaEnvSchema {
   readonly brokers: EnvVar<readonly string[]>;
   /** `SAGAFLOW_KAFKA_CLIENT_ID`. @defaultValue the service's client id */
   readonly clientId: EnvVar<string>;
+  /** TLS to the brokers. */
+  readonly ssl: {
+    /** `SAGAFLOW_KAFKA_SSL`: connect over TLS. @defaultValue `false` */
+    readonly enabled: EnvVar<boolean>;
+    /**
+     * `SAGAFLOW_KAFKA_SSL_CA_FILE`: a PEM file of the CAs to trust instead of the system's
+     * (a private CA). @defaultValue none: the system's CAs
+     */
+    readonly caFile: EnvVar<string>;
+  };
+  /** SASL authentication. */
+  readonly sasl: {
+    /** `SAGAFLOW_KAFKA_SASL_MECHANISM`. @defaultValue `none` */
+    readonly mechanism: EnvVar<KafkaSaslMechanism>;
+    /** `SAGAFLOW_KAFKA_SASL_USERNAME`: required with a mechanism. */
+    readonly username: EnvVar<string>;
+    /** `SAGAFLOW_KAFKA_SASL_PASSWORD`: required with a mechanism; never logged. */
+    readonly password: EnvVar<string>;
+  };
 }
+
+/** The SASL mechanisms Sagaflow's Kafka clients speak; `none` turns SASL off. */
+export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/** One of {@link KAFKA_SASL_MECHANISMS}. */
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 /** The Kafka section of a loaded configuration. */
 export type KafkaEnvConfig = EnvOutput<KafkaEnvSchema>;
@@ -37,5 +62,14 @@ export function kafkaEnv(defaults: KafkaEnvDefaults): KafkaEnvSchema {
         pattern: { regex: /^[A-Za-z0-9._-]+$/, description: 'letters, digits, ".", "_" or "-"' },
       }),
     ),
+    ssl: {
+      enabled: envVar('SAGAFLOW_KAFKA_SSL', envBoolean(false)),
+      caFile: envVar('SAGAFLOW_KAFKA_SSL_CA_FILE', envText({ default: '', allowEmpty: true })),
+    },
+    sasl: {
+      mechanism: envVar('SAGAFLOW_KAFKA_SASL_MECHANISM', envEnum(KAFKA_SASL_MECHANISMS, 'none')),
+      username: envVar('SAGAFLOW_KAFKA_SASL_USERNAME', envText({ default: '', allowEmpty: true })),
+      password: envVar('SAGAFLOW_KAFKA_SASL_PASSWORD', envText({ default: '', allowEmpty: true })),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { envEnum, envHost, envInteger, envPort, envText } from './env-parsers';
+import { envBoolean, envEnum, envHost, envInteger, envPort, envText } from './env-parsers';
 import { type EnvOutput, type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
@@ -30,6 +30,16 @@ export interface MysqlEnvSchema {
   readonly driver: EnvVar<MysqlDriver>;
   /** `SAGAFLOW_MYSQL_POOL_SIZE`: connections in the pool, 1–100. @defaultValue `10` */
   readonly poolSize: EnvVar<number>;
+  /** TLS to the server. */
+  readonly ssl: {
+    /** `SAGAFLOW_MYSQL_SSL`: connect over TLS, verifying the server's certificate. @defaultValue `false` */
+    readonly enabled: EnvVar<boolean>;
+    /**
+     * `SAGAFLOW_MYSQL_SSL_CA_FILE`: a PEM file of the CAs to trust instead of the system's
+     * (a managed database's CA bundle). @defaultValue none: the system's CAs
+     */
+    readonly caFile: EnvVar<string>;
+  };
 }
 
 /** The MySQL section of a loaded configuration. */
@@ -62,5 +72,9 @@ export function mysqlEnv(defaults: MysqlEnvDefaults): MysqlEnvSchema {
     ),
     driver: envVar('SAGAFLOW_MYSQL_DRIVER', envEnum(MYSQL_DRIVERS, d.driver)),
     poolSize: envVar('SAGAFLOW_MYSQL_POOL_SIZE', envInteger({ default: 10, min: 1, max: 100 })),
+    ssl: {
+      enabled: envVar('SAGAFLOW_MYSQL_SSL', envBoolean(false)),
+      caFile: envVar('SAGAFLOW_MYSQL_SSL_CA_FILE', envText({ default: '', allowEmpty: true })),
+    },
   };
 }

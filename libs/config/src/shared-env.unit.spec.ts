@@ -24,7 +24,12 @@ const schema = {
 describe('shared configuration fragments', () => {
   it('default to the local infrastructure', () => {
     expect(readEnv(schema, {})).toEqual({
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'sagaflow-test' },
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        clientId: 'sagaflow-test',
+        ssl: { enabled: false, caFile: '' },
+        sasl: { mechanism: 'none', username: '', password: '' },
+      },
       mysql: {
         host: '127.0.0.1',
         port: 3306,
@@ -33,6 +38,7 @@ describe('shared configuration fragments', () => {
         database: 'sagaflow_test',
         driver: 'mariadb',
         poolSize: 10,
+        ssl: { enabled: false, caFile: '' },
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sagaflow:test:' },
       http: { host: '127.0.0.1', port: 8090 },
@@ -48,6 +54,11 @@ describe('shared configuration fragments', () => {
     const config = readEnv(schema, {
       SAGAFLOW_KAFKA_BROKERS: 'k1:9092,k2:9092',
       SAGAFLOW_KAFKA_CLIENT_ID: 'svc-1',
+      SAGAFLOW_KAFKA_SSL: 'true',
+      SAGAFLOW_KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+      SAGAFLOW_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      SAGAFLOW_KAFKA_SASL_USERNAME: 'svc',
+      SAGAFLOW_KAFKA_SASL_PASSWORD: 'kafka-pw',
       SAGAFLOW_MYSQL_HOST: 'mysql',
       SAGAFLOW_MYSQL_PORT: '3307',
       SAGAFLOW_MYSQL_USER: 'app',
@@ -55,6 +66,8 @@ describe('shared configuration fragments', () => {
       SAGAFLOW_MYSQL_DATABASE: 'other_db',
       SAGAFLOW_MYSQL_DRIVER: 'mysql',
       SAGAFLOW_MYSQL_POOL_SIZE: '20',
+      SAGAFLOW_MYSQL_SSL: 'yes',
+      SAGAFLOW_MYSQL_SSL_CA_FILE: '/etc/mysql/ca.pem',
       SAGAFLOW_REDIS_URL: 'redis://redis:6379/1',
       SAGAFLOW_REDIS_KEY_PREFIX: 'x:',
       SAGAFLOW_HTTP_HOST: '0.0.0.0',
@@ -67,7 +80,12 @@ describe('shared configuration fragments', () => {
       SAGAFLOW_INBOX_LEASE_MS: '30000',
     });
     expect(config).toEqual({
-      kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'svc-1' },
+      kafka: {
+        brokers: ['k1:9092', 'k2:9092'],
+        clientId: 'svc-1',
+        ssl: { enabled: true, caFile: '/etc/kafka/ca.pem' },
+        sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'kafka-pw' },
+      },
       mysql: {
         host: 'mysql',
         port: 3307,
@@ -76,6 +94,7 @@ describe('shared configuration fragments', () => {
         database: 'other_db',
         driver: 'mysql',
         poolSize: 20,
+        ssl: { enabled: true, caFile: '/etc/mysql/ca.pem' },
       },
       redis: { url: 'redis://redis:6379/1', keyPrefix: 'x:' },
       http: { host: '0.0.0.0', port: 9999 },
@@ -99,6 +118,9 @@ describe('shared configuration fragments', () => {
     ['SAGAFLOW_MYSQL_DATABASE', 'my-db', 'a database name of letters, digits and "_" (at most 64)'],
     ['SAGAFLOW_MYSQL_DRIVER', 'postgres', 'one of mariadb, mysql'],
     ['SAGAFLOW_MYSQL_POOL_SIZE', '0', 'an integer from 1 to 100'],
+    ['SAGAFLOW_MYSQL_SSL', 'sometimes', 'true or false'],
+    ['SAGAFLOW_KAFKA_SSL', 'tls', 'true or false'],
+    ['SAGAFLOW_KAFKA_SASL_MECHANISM', 'gssapi', 'one of none, plain, scram-sha-256, scram-sha-512'],
     ['SAGAFLOW_REDIS_URL', 'localhost:6379', 'a redis:// or rediss:// URL'],
     ['SAGAFLOW_REDIS_KEY_PREFIX', 'a b', 'a key prefix without spaces'],
     ['SAGAFLOW_HTTP_HOST', '0.0.0.0:80', 'a host name or IP address'],

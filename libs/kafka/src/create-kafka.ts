@@ -6,6 +6,8 @@ import {
 } from '@sagaflow/config';
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 
+import { type KafkaSecurityOptions } from './kafka-security';
+
 /** How kafkajs retries a failed request: exponential back-off with jitter. */
 export interface KafkaRetryOptions {
   /** Attempts after the first. @defaultValue `5` */
@@ -45,6 +47,10 @@ export interface KafkaOptions {
   readonly connectionTimeoutMs?: number;
   /** Time a request may take before it fails, in ms. @defaultValue `30000` */
   readonly requestTimeoutMs?: number;
+  /** TLS: `true`, or Node's TLS options (a private CA). From `kafkaSecurity`. @defaultValue none */
+  readonly ssl?: KafkaSecurityOptions['ssl'];
+  /** SASL PLAIN or SCRAM credentials. From `kafkaSecurity`. @defaultValue none */
+  readonly sasl?: KafkaSecurityOptions['sasl'];
 }
 
 /** {@link KafkaOptions} with every default applied. */
@@ -159,5 +165,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     },
     connectionTimeout: o.connectionTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
   });
 }

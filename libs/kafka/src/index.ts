@@ -3,6 +3,7 @@
  * kafkajs adapter: admin, idempotent/transactional producer, manually committed consumers, dead-letter routing.
  */
 export * from './create-kafka';
+export * from './kafka-security';
 export * from './ensure-topics';
 export type * from './kafka-record';
 export type * from './outbox-publisher';

@@ -7,6 +7,8 @@ import {
 } from '@sagaflow/config';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 
+import { type MysqlTlsOptions } from './mysql-tls';
+
 /** Options of {@link createDataSource}. */
 export interface MysqlDataSourceOptions {
   /**
@@ -49,10 +51,14 @@ export interface MysqlDataSourceOptions {
    * @defaultValue `false`
    */
   readonly multipleStatements?: boolean;
+  /** TLS to the server, from `mysqlTls`. @defaultValue none: plain TCP */
+  readonly ssl?: MysqlTlsOptions | undefined;
 }
 
 /** {@link MysqlDataSourceOptions} with every default applied. */
-export type ResolvedMysqlDataSourceOptions = Required<MysqlDataSourceOptions>;
+export type ResolvedMysqlDataSourceOptions = Required<Omit<MysqlDataSourceOptions, 'ssl'>> & {
+  readonly ssl: MysqlTlsOptions | undefined;
+};
 
 const IDENTIFIER = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -77,6 +83,7 @@ export function resolveDataSourceOptions(
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     logging: options.logging ?? false,
     multipleStatements: options.multipleStatements ?? false,
+    ssl: options.ssl,
   };
   checkOptions('createDataSource', [
     ['type', o.type, MYSQL_DRIVERS.includes(o.type), `one of ${MYSQL_DRIVERS.join(', ')}`],
@@ -158,5 +165,6 @@ export function createDataSource(options: MysqlDataSourceOptions): DataSource {
     logging: o.logging,
     trace: false,
     multipleStatements: o.multipleStatements,
+    ...(o.ssl === undefined ? {} : { ssl: { ...o.ssl } }),
   });
 }

@@ -3,6 +3,7 @@
  * TypeORM data source, entities, migrations, event store, outbox, EventProcess inbox.
  */
 export * from './create-data-source';
+export * from './mysql-tls';
 export * from './is-duplicate-key-error';
 export * from './insert-or-duplicate';
 export * from './entities/saga-event-entity';

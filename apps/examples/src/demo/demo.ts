@@ -145,7 +145,7 @@ export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
 function printWhereToLook(stack: Stack, say: (line?: string) => void): void {
   const api = stack.url('orchestrator');
   const rows: [string, string][] = [
-    ['orchestrator API', api],
+    ['orchestrator API', `${api}  (Authorization: Bearer ${stack.apiToken}, this run's token)`],
     ['  sagas', `${api}/sagas?limit=20  (one saga: /sagas/<id>, its events: /sagas/<id>/events)`],
     ['  stats', `${api}/stats`],
     ['  metrics', `${api}/metrics`],

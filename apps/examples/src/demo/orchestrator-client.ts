@@ -136,6 +136,11 @@ const deadLettersSchema = z.object({
 export interface OrchestratorClientOptions {
   /** Longest wait for one answer, in ms. @defaultValue `10000` */
   readonly requestTimeoutMs?: number;
+  /**
+   * The API token sent as `Authorization: Bearer` on every request (an `operator` starts
+   * sagas; a `viewer` only reads). @defaultValue none: only the probes and `/metrics` answer
+   */
+  readonly token?: string;
 }
 
 /**
@@ -144,7 +149,7 @@ export interface OrchestratorClientOptions {
  *
  * @example
  * ```ts
- * const api = new OrchestratorClient('http://127.0.0.1:8080');
+ * const api = new OrchestratorClient('http://127.0.0.1:8080', { token: stack.apiToken });
  * const { sagaId } = await api.startSaga({ sagaType: 'place-order', input, businessKey: input.orderId });
  * await api.waitForStatus(sagaId, ['COMPLETED', 'COMPENSATED'], 30_000);
  * ```
@@ -152,10 +157,13 @@ export interface OrchestratorClientOptions {
 export class OrchestratorClient {
   readonly baseUrl: string;
   readonly #requestTimeoutMs: number;
+  readonly #authorization: Readonly<Record<string, string>>;
 
   constructor(baseUrl: string, options: OrchestratorClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#authorization =
+      options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
   }
 
   /** `POST /sagas`: starts a saga, or returns the one started with the same business key. */
@@ -232,9 +240,11 @@ export class OrchestratorClient {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
         signal: AbortSignal.timeout(this.#requestTimeoutMs),
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        headers: {
+          ...this.#authorization,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error: unknown) {
       throw new OrchestratorRequestError(method, path, null, describe(error), error);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -146,8 +146,14 @@ export interface Stack {
   readonly infra: StackInfra;
   /** Where the processes' logs are (`<process>.log`, JSON lines). */
   readonly runDir: string;
-  /** The orchestrator's HTTP API. */
+  /** The orchestrator's HTTP API, with the run's token. */
   readonly api: OrchestratorClient;
+  /**
+   * The API token of this run (role `operator`, name `stack`), new each start: the
+   * orchestrators get its hash in `SAGAFLOW_API_TOKENS`; {@link api} sends it. For requests
+   * of your own: `Authorization: Bearer <apiToken>`.
+   */
+  readonly apiToken: string;
   /** The running instances: the four processes, and `orchestrator-2` when there are two. */
   readonly instances: readonly StackInstanceName[];
   /** An orchestrator instance's HTTP API. */
@@ -210,6 +216,8 @@ const SAGAS_MODULE = '@sagaflow/examples/sagas';
 const HOST = '127.0.0.1';
 /** How long the exit of a SIGKILLed process may take to be reported. */
 const KILL_TIMEOUT_MS = 10_000;
+/** The name of the run's API token: the actor of the actions the stack's clients take. */
+const API_TOKEN_NAME = 'stack';
 
 /**
  * Starts the orchestrator (`apps/orchestrator/dist/main.js`, loading the place-order saga from
@@ -218,6 +226,10 @@ const KILL_TIMEOUT_MS = 10_000;
  * each with its own database, Redis key prefix, HTTP port and log file, all on one topic
  * prefix; resolves once every `/ready` answers 200. Build first:
  * `npx nx run-many -t build -p @sagaflow/orchestrator @sagaflow/examples`.
+ *
+ * The orchestrators accept one API token, made for the run ({@link Stack.apiToken}, an
+ * `operator`), and no write rate limit (`SAGAFLOW_API_WRITE_RATE_LIMIT=0`: the drivers
+ * start sagas by the thousand); `env` may set other values.
  *
  * The children are killed if this process exits without stopping them. On a failed start,
  * what was started is stopped and the run's resources are removed.
@@ -283,6 +295,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...STACK_PROCESSES,
     ...(o.orchestrators === 2 ? (['orchestrator-2'] as const) : []),
   ];
+  const apiToken = `sf_${randomBytes(32).toString('base64url')}`;
+  const apiTokenHash = createHash('sha256').update(apiToken).digest('hex');
   const processes = new Map<StackInstanceName, StackProcess>();
   for (const name of instances) {
     const preferred = name === 'orchestrator-2' ? null : layout.processes[name].preferredPort;
@@ -325,7 +339,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         SAGAFLOW_TOPIC_PREFIX: layout.topicPrefix,
         SAGAFLOW_TOPIC_PARTITIONS: String(o.topicPartitions),
         SAGAFLOW_INSTANCE_ID: name === 'orchestrator-2' ? `${own.instanceId}2` : own.instanceId,
-        ...(role === 'orchestrator' ? { SAGAFLOW_SAGAS_MODULE: SAGAS_MODULE } : {}),
+        ...(role === 'orchestrator'
+          ? {
+              SAGAFLOW_SAGAS_MODULE: SAGAS_MODULE,
+              SAGAFLOW_API_TOKENS: `${API_TOKEN_NAME}:operator:${apiTokenHash}`,
+              SAGAFLOW_API_WRITE_RATE_LIMIT: '0',
+            }
+          : {}),
         ...o.commonEnv,
         ...o.env[role],
       },
@@ -389,9 +409,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     layout,
     infra: o.infra,
     runDir,
-    api: new OrchestratorClient(proc('orchestrator').spec.url),
+    api: new OrchestratorClient(proc('orchestrator').spec.url, { token: apiToken }),
+    apiToken,
     instances,
-    apiOf: (name) => new OrchestratorClient(proc(name).spec.url),
+    apiOf: (name) => new OrchestratorClient(proc(name).spec.url, { token: apiToken }),
     url: (name) => proc(name).spec.url,
     database: (name) => layout.processes[name].database,
     databaseTarget: (name) => ({

@@ -18,6 +18,8 @@ export interface ServiceDatabaseConnection {
   readonly password?: string;
   /** @defaultValue `'mariadb'` */
   readonly driver?: MysqlDriver;
+  /** TLS, as `SAGAFLOW_MYSQL_SSL` and `SAGAFLOW_MYSQL_SSL_CA_FILE` give it. @defaultValue off */
+  readonly ssl?: { readonly enabled: boolean; readonly caFile: string };
 }
 
 /** An open data source of the service's database, or where to open one. */
@@ -44,6 +46,7 @@ export async function withServiceDatabase<T>(
     password: connection.password ?? d.password,
     driver: connection.driver ?? d.driver,
     poolSize: 2,
+    ssl: connection.ssl ?? { enabled: false, caFile: '' },
   });
   try {
     return await work(dataSource);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SagaflowError } from '@sagaflow/core';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
+import { registerAuthentication } from './authentication';
 import { refusalError, RequestRefusedError } from './errors/admission-errors';
 import { RouteNotFoundError } from './errors/route-not-found-error';
 import { toErrorResponse } from './error-response';
@@ -18,6 +19,7 @@ import { registerMetricsRoutes } from './routes/metrics-routes';
 import { registerSagaActionRoutes } from './routes/saga-action-routes';
 import { registerSagaRoutes } from './routes/saga-routes';
 import { registerStatsRoutes } from './routes/stats-routes';
+import { registerWriteRateLimit } from './write-rate-limit';
 
 /** Request ids taken from the client: short, and safe to write in logs and headers. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,9 +43,19 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * | `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
  * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
  *
+ * Authentication ({@link HttpApiOptions.apiTokens}): every route but the probes (and
+ * `/metrics` unless {@link HttpApiOptions.metricsPublic} is false) needs
+ * `Authorization: Bearer <token>`: 401 `UNAUTHENTICATED` (with `WWW-Authenticate: Bearer`)
+ * without a valid one, 403 `ACCESS_DENIED` when its role is too low (`viewer` reads,
+ * `operator` starts sagas and acts, `admin` does everything). The token's name is the actor
+ * of every action and is on the request's log line. Writes are limited per token
+ * ({@link HttpApiOptions.writeRateLimitPerMinute}): 429 `RATE_LIMITED` with `Retry-After`.
+ *
  * Admission ({@link HttpApiDeps.admission}): until the event store is open only the probes
  * are served (503 `SERVICE_STARTING`); a start over a backlog bound is answered 429
  * `SAGA_START_REFUSED`; both with `Retry-After`.
+ *
+ * Routes are added when the instance gets ready (`listen`, `inject` or `ready`).
  *
  * @throws OptionsError when an option or a port is invalid.
  *
@@ -52,24 +64,22 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * const http = createHttpApi(
  *   { engine, definitions, sagas, deadLetters, deadLetterReplay, failedInbox, healthChecks,
  *     metrics: metricsRegistry.registry, logger },
- *   { bodyLimitBytes: 256 * 1024 },
+ *   { apiTokens: [{ name: 'ops', role: 'operator', sha256: hashApiToken(opsToken) }] },
  * );
  * await http.listen({ host: config.http.host, port: config.http.port });
  * ```
  */
 export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): FastifyInstance {
-  const context: RouteContext = {
-    deps: resolveHttpApiDeps(deps),
-    options: resolveHttpApiOptions(options),
-  };
-  const { logger } = context.deps;
-  const { requestIdHeader } = context.options;
+  const resolvedDeps = resolveHttpApiDeps(deps);
+  const resolvedOptions = resolveHttpApiOptions(options);
+  const { logger } = resolvedDeps;
+  const { requestIdHeader } = resolvedOptions;
   const errorCodes: ErrorCodes = new WeakMap();
 
   const app = fastify({
     // Requests are logged through the core Logger port in hooks (registerRequestLogging).
     logger: false,
-    bodyLimit: context.options.bodyLimitBytes,
+    bodyLimit: resolvedOptions.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     genReqId: (request) => {
@@ -104,14 +114,16 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
       .send(body);
   };
 
-  registerRequestLogging(app, logger, context.options, errorCodes);
+  // First: who sends the request, before anything is done for it.
+  const auth = registerAuthentication(app, resolvedOptions, logger);
+  registerRequestLogging(app, logger, resolvedOptions, errorCodes, auth);
   // The instance listens before its event store is open, so that probes answer at once;
   // until then every other route answers 503 with Retry-After.
   app.addHook('onRequest', (request, _reply, done) => {
     const path = request.url.split('?', 1)[0] ?? request.url;
     const decision = PROBE_PATHS.has(path)
       ? { admitted: true as const }
-      : context.deps.admission.admitRequest();
+      : resolvedDeps.admission.admitRequest();
     done(decision.admitted ? undefined : refusalError(decision));
   });
   app.setErrorHandler((error, request, reply) => {
@@ -125,18 +137,24 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
     );
   });
 
-  for (const register of [
-    registerSagaRoutes,
-    registerSagaActionRoutes,
-    registerDefinitionRoutes,
-    registerStatsRoutes,
-    registerDeadLetterRoutes,
-    registerInboxRoutes,
-    registerHealthRoutes,
-    registerMetricsRoutes,
-  ]) {
-    register(app, context);
-  }
+  registerWriteRateLimit(app, resolvedOptions.writeRateLimitPerMinute, auth);
+  const context: RouteContext = { deps: resolvedDeps, options: resolvedOptions, auth };
+  // In a plugin, so that they are added once the rate limit's plugin is loaded.
+  void app.register((routes, _options, done) => {
+    for (const register of [
+      registerSagaRoutes,
+      registerSagaActionRoutes,
+      registerDefinitionRoutes,
+      registerStatsRoutes,
+      registerDeadLetterRoutes,
+      registerInboxRoutes,
+      registerHealthRoutes,
+      registerMetricsRoutes,
+    ]) {
+      register(routes, context);
+    }
+    done();
+  });
   return app;
 }
 

@@ -25,8 +25,8 @@ describe('createHttpApi', () => {
     fixture.logger.lines.filter((line) => line.message === 'request completed');
 
   describe('request ids and request logging', () => {
-    it("echoes the client's request id and logs one structured line per request", async () => {
-      const response = await fixture.app.inject({
+    it("echoes the client's request id and logs one structured line per request, with the actor", async () => {
+      const response = await fixture.inject({
         method: 'GET',
         url: '/sagas?limit=5',
         headers: { 'x-request-id': 'req-42' },
@@ -44,15 +44,16 @@ describe('createHttpApi', () => {
             route: '/sagas',
             statusCode: 200,
             durationMs: expect.any(Number) as unknown,
+            actor: 'ops-ann',
           },
         },
       ]);
     });
 
     it('generates a request id when the client sends none or an unsafe one', async () => {
-      const none = await fixture.app.inject({ method: 'GET', url: '/definitions' });
+      const none = await fixture.inject({ method: 'GET', url: '/definitions' });
       expect(none.headers['x-request-id']).toMatch(UUID);
-      const unsafe = await fixture.app.inject({
+      const unsafe = await fixture.inject({
         method: 'GET',
         url: '/definitions',
         headers: { 'x-request-id': 'evil\u0001id with spaces' },
@@ -65,8 +66,8 @@ describe('createHttpApi', () => {
     });
 
     it('logs probes and scrapes at debug, and names the error code of a failed request', async () => {
-      await fixture.app.inject({ method: 'GET', url: '/health' });
-      await fixture.app.inject({ method: 'GET', url: '/sagas/saga-404' });
+      await fixture.inject({ method: 'GET', url: '/health' });
+      await fixture.inject({ method: 'GET', url: '/sagas/saga-404' });
       expect(
         requestLines().map((line) => [line.level, line.fields.url, line.fields.errorCode]),
       ).toEqual([
@@ -78,7 +79,7 @@ describe('createHttpApi', () => {
 
   describe('errors', () => {
     it('answers 404 ROUTE_NOT_FOUND for an unknown route', async () => {
-      const response = await fixture.app.inject({ method: 'DELETE', url: '/sagas?x=1' });
+      const response = await fixture.inject({ method: 'DELETE', url: '/sagas?x=1' });
       expect(response.statusCode).toBe(404);
       expect(response.json<ErrorJson>().error).toEqual({
         code: 'ROUTE_NOT_FOUND',
@@ -87,7 +88,7 @@ describe('createHttpApi', () => {
     });
 
     it('answers 400 for a body that is not JSON and for a malformed URL', async () => {
-      const badJson = await fixture.app.inject({
+      const badJson = await fixture.inject({
         method: 'POST',
         url: '/sagas',
         headers: { 'content-type': 'application/json' },
@@ -96,14 +97,14 @@ describe('createHttpApi', () => {
       expect(badJson.statusCode).toBe(400);
       expect(badJson.json<ErrorJson>().error.code).toBe('REQUEST_INVALID');
 
-      const badUrl = await fixture.app.inject({ method: 'GET', url: '/sagas/%E0%A4%A' });
+      const badUrl = await fixture.inject({ method: 'GET', url: '/sagas/%E0%A4%A' });
       expect(badUrl.statusCode).toBe(400);
       expect(badUrl.json<ErrorJson>().error.code).toBe('REQUEST_INVALID');
       expect(badUrl.headers['x-request-id']).toMatch(UUID);
     });
 
     it('answers 413 for a body over the limit and 415 for a body that is not JSON', async () => {
-      const tooLarge = await fixture.app.inject({
+      const tooLarge = await fixture.inject({
         method: 'POST',
         url: '/sagas',
         payload: { sagaType: 'transfer', input: { note: 'x'.repeat(2_000) } },
@@ -111,7 +112,7 @@ describe('createHttpApi', () => {
       expect(tooLarge.statusCode).toBe(413);
       expect(tooLarge.json<ErrorJson>().error.code).toBe('PAYLOAD_TOO_LARGE');
 
-      const xml = await fixture.app.inject({
+      const xml = await fixture.inject({
         method: 'POST',
         url: '/sagas',
         headers: { 'content-type': 'application/xml' },
@@ -135,7 +136,7 @@ describe('createHttpApi', () => {
         },
       });
 
-      const response = await fixture.app.inject({
+      const response = await fixture.inject({
         method: 'GET',
         url: '/sagas',
         headers: { 'x-request-id': 'req-500' },

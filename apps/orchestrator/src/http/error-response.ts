@@ -1,5 +1,6 @@
 import { InvalidSagaInputError, SagaflowError } from '@sagaflow/core';
 
+import { AccessDeniedError, RateLimitedError, UnauthenticatedError } from './errors/access-errors';
 import { RequestRefusedError, SagaStartRefusedError } from './errors/admission-errors';
 import { RequestValidationError } from './errors/request-validation-error';
 
@@ -18,7 +19,10 @@ export interface ErrorBody {
 export interface ErrorResponse {
   readonly statusCode: number;
   readonly body: ErrorBody;
-  /** Headers the answer carries, e.g. `Retry-After` for a refused request. */
+  /**
+   * Headers the answer carries: `Retry-After` for a refused request, `WWW-Authenticate` for
+   * a request without a valid token.
+   */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -31,6 +35,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<string, number>> = {
   REQUEST_INVALID: 400,
   INPUT_INVALID: 400,
   ARGUMENT_INVALID: 400,
+  UNAUTHENTICATED: 401,
+  ACCESS_DENIED: 403,
   SAGA_NOT_FOUND: 404,
   SAGA_TYPE_UNKNOWN: 404,
   DEAD_LETTER_NOT_FOUND: 404,
@@ -42,6 +48,7 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<string, number>> = {
   DEAD_LETTER_ALREADY_REPLAYED: 409,
   DEAD_LETTER_NOT_REPLAYABLE: 409,
   SAGA_START_REFUSED: 429,
+  RATE_LIMITED: 429,
   SERVICE_STARTING: 503,
 };
 
@@ -53,7 +60,8 @@ const FRAMEWORK_CODE_BY_STATUS: Readonly<Record<number, string>> = {
 
 /**
  * Maps an error to its response: the error's `code` and message for known and retryable
- * Sagaflow errors (503 when retryable), with `Retry-After` for a refused request, the
+ * Sagaflow errors (503 when retryable), with `Retry-After` for a refused request and
+ * `WWW-Authenticate` for an unauthenticated one, the
  * framework's message for malformed requests (bad JSON, body too large), and a bare 500 for
  * anything else, so internals never leak.
  *
@@ -68,9 +76,13 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     const status = HTTP_STATUS_BY_ERROR_CODE[error.code] ?? (error.retryable ? 503 : undefined);
     if (status !== undefined) {
       const response = respond(status, error.code, error.message, detailsOf(error));
-      return error instanceof RequestRefusedError
-        ? { ...response, headers: { 'retry-after': String(error.retryAfterSeconds) } }
-        : response;
+      if (error instanceof RequestRefusedError) {
+        return { ...response, headers: { 'retry-after': String(error.retryAfterSeconds) } };
+      }
+      if (error instanceof UnauthenticatedError) {
+        return { ...response, headers: { 'www-authenticate': error.challenge } };
+      }
+      return response;
     }
   } else {
     const clientStatus = clientErrorStatus(error);
@@ -106,6 +118,10 @@ function detailsOf(error: SagaflowError): Readonly<Record<string, unknown>> | un
   if (error instanceof SagaStartRefusedError) {
     const { reason, count, bound, retryAfterSeconds } = error;
     return { reason, count, bound, retryAfterSeconds };
+  }
+  if (error instanceof AccessDeniedError) return { role: error.role, required: error.required };
+  if (error instanceof RateLimitedError) {
+    return { limit: error.limit, retryAfterSeconds: error.retryAfterSeconds };
   }
   return undefined;
 }

@@ -1,4 +1,9 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, isNonNegativeInteger, isPositiveInteger } from '@sagaflow/config';
+
+import { type ApiToken, apiTokenProblems } from './api-tokens';
+
+/** Whether the API asks for tokens: `off` is for local development only. */
+export type AuthenticationMode = 'on' | 'off';
 
 /** Options of {@link createHttpApi}. */
 export interface HttpApiOptions {
@@ -27,6 +32,33 @@ export interface HttpApiOptions {
    * @defaultValue `'x-request-id'`
    */
   readonly requestIdHeader?: string;
+  /**
+   * The API tokens (stored as SHA-256 hashes) and their roles. Every route but `/health`,
+   * `/ready` and (see {@link metricsPublic}) `/metrics` needs one, sent as
+   * `Authorization: Bearer <token>`; with none configured, they all answer 401. A token's
+   * `name` is the actor of the actions taken with it. Names are unique.
+   * @defaultValue `[]`
+   */
+  readonly apiTokens?: readonly ApiToken[];
+  /**
+   * `off` serves every route without a token, as an `admin` named `anonymous` (local
+   * development only; logged at warn when the API is created).
+   * @defaultValue `'on'`
+   */
+  readonly authentication?: AuthenticationMode;
+  /**
+   * Whether `GET /metrics` answers without a token (Prometheus scrapes); false: it needs a
+   * `viewer` token.
+   * @defaultValue `true`
+   */
+  readonly metricsPublic?: boolean;
+  /**
+   * Writes (`POST`: starting sagas, admin actions) one token may send per minute on this
+   * instance, 0–1000000; past it, 429 `RATE_LIMITED` with `Retry-After`. 0 = no limit.
+   * Reads are not limited.
+   * @defaultValue `120`
+   */
+  readonly writeRateLimitPerMinute?: number;
 }
 
 /** {@link HttpApiOptions} with every default applied. */
@@ -35,6 +67,10 @@ export interface ResolvedHttpApiOptions {
   readonly readyCheckTimeoutMs: number;
   readonly quietPaths: ReadonlySet<string>;
   readonly requestIdHeader: string;
+  readonly apiTokens: readonly ApiToken[];
+  readonly authentication: AuthenticationMode;
+  readonly metricsPublic: boolean;
+  readonly writeRateLimitPerMinute: number;
 }
 
 const HEADER_NAME = /^[a-z0-9-]{1,64}$/;
@@ -55,6 +91,13 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
   const readyCheckTimeoutMs = options.readyCheckTimeoutMs ?? 2_000;
   const quietPaths = options.quietPaths ?? ['/health', '/ready', '/metrics'];
   const requestIdHeader = options.requestIdHeader ?? 'x-request-id';
+  const apiTokens = options.apiTokens ?? [];
+  const authentication = options.authentication ?? 'on';
+  const metricsPublic = options.metricsPublic ?? true;
+  const writeRateLimitPerMinute = options.writeRateLimitPerMinute ?? 120;
+  const tokenProblems = Array.isArray(apiTokens)
+    ? apiTokenProblems(apiTokens)
+    : ['not a list of { name, role, sha256 }'];
   checkOptions('createHttpApi', [
     [
       'bodyLimitBytes',
@@ -81,12 +124,31 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
       typeof requestIdHeader === 'string' && HEADER_NAME.test(requestIdHeader),
       'a lower-case header name',
     ],
+    // Its value is never shown (the name marks it secret), and the problems name no hash.
+    [
+      'apiTokens',
+      '[tokens]',
+      tokenProblems.length === 0,
+      `a list of { name, role, sha256 } (${tokenProblems.join('; ')})`,
+    ],
+    ['authentication', authentication, ['on', 'off'].includes(authentication), "'on' or 'off'"],
+    ['metricsPublic', metricsPublic, typeof metricsPublic === 'boolean', 'a boolean'],
+    [
+      'writeRateLimitPerMinute',
+      writeRateLimitPerMinute,
+      isNonNegativeInteger(writeRateLimitPerMinute) && writeRateLimitPerMinute <= 1_000_000,
+      'an integer from 0 to 1000000',
+    ],
   ]);
   return {
     bodyLimitBytes,
     readyCheckTimeoutMs,
     quietPaths: new Set(quietPaths),
     requestIdHeader,
+    apiTokens: apiTokens.map((token) => ({ ...token, sha256: token.sha256.toLowerCase() })),
+    authentication,
+    metricsPublic,
+    writeRateLimitPerMinute,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type Logger } from '@sagaflow/core';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 
+import { type Authentication } from './authentication';
 import { type ResolvedHttpApiOptions } from './http-api-options';
 
 /**
@@ -23,14 +24,16 @@ export function requestLogger(logger: Logger, request: FastifyRequest): Logger {
 
 /**
  * Echoes the request id on every response and logs one structured line per request when
- * the response is sent: method, url, route, status code, duration, request id and, for a
- * failure, the error code. Probes and scrapes (`quietPaths`) are logged at debug.
+ * the response is sent: method, url, route, status code, duration, request id, the
+ * `actor` (the name of the request's API token, never the token) and, for a failure, the
+ * error code. Probes and scrapes (`quietPaths`) are logged at debug.
  */
 export function registerRequestLogging(
   app: FastifyInstance,
   logger: Logger,
   options: ResolvedHttpApiOptions,
   errorCodes: ErrorCodes,
+  auth: Authentication,
 ): void {
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(options.requestIdHeader, request.id);
@@ -39,12 +42,14 @@ export function registerRequestLogging(
   app.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?', 1)[0] ?? request.url;
     const errorCode = errorCodes.get(request);
+    const caller = auth.callerOf(request);
     const fields = {
       method: request.method,
       url: request.url,
       route: request.routeOptions.url ?? null,
       statusCode: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      ...(caller === null ? {} : { actor: caller.name }),
       ...(errorCode === undefined ? {} : { errorCode }),
     };
     const log = requestLogger(logger, request);

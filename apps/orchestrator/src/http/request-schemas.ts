@@ -14,8 +14,16 @@ export const nameSchema = z
 /** A business key: unique per saga type, as long as the `saga_instance` column allows. */
 export const businessKeySchema = z.string().min(1).max(191);
 
-/** Who performs an admin action, recorded with it. */
-export const actorSchema = z.string().trim().min(1).max(128);
+/**
+ * `actor` in a body is refused (400) rather than ignored: who performs an action is the
+ * name of the API token that sent it, and a client that still names someone else should
+ * learn that it is not what gets recorded.
+ */
+export const noActorSchema = z
+  .never({
+    error: 'not accepted: the actor recorded is the name of the API token that sent the request',
+  })
+  .optional();
 
 /** A listing's page size: 1–500, 50 when absent. */
 export const limitSchema = z.coerce.number().int().min(1).max(500).default(50);

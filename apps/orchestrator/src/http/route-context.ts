@@ -1,5 +1,6 @@
 import { type FastifyInstance } from 'fastify';
 
+import { type Authentication } from './authentication';
 import { type ResolvedHttpApiDeps } from './http-api-deps';
 import { type ResolvedHttpApiOptions } from './http-api-options';
 
@@ -7,7 +8,12 @@ import { type ResolvedHttpApiOptions } from './http-api-options';
 export interface RouteContext {
   readonly deps: ResolvedHttpApiDeps;
   readonly options: ResolvedHttpApiOptions;
+  /** The caller of each request; the actor an action is recorded with. */
+  readonly auth: Authentication;
 }
 
-/** Registers one resource's routes on the API. */
+/**
+ * Registers one resource's routes on the API. Each route declares who may use it in
+ * `config.access` (`public`, `viewer`, `operator` or `admin`).
+ */
 export type RegisterRoutes = (app: FastifyInstance, context: RouteContext) => void;

@@ -10,6 +10,7 @@ import { type AnySagaDefinition, type Logger } from '@sagaflow/core';
 import { createLogger, createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
 
 import { type OrchestratorConfig } from '../config';
+import { apiTokenProblems } from '../http/api-tokens';
 import { newInstanceId } from './instance-id';
 
 /** Options of {@link createOrchestrator}. */
@@ -51,7 +52,7 @@ export interface ResolvedOrchestratorOptions {
   readonly instanceId: string;
 }
 
-const CONFIG_SECTIONS = ['http', 'kafka', 'mysql', 'redis', 'topics', 'admission'] as const;
+const CONFIG_SECTIONS = ['http', 'api', 'kafka', 'mysql', 'redis', 'topics', 'admission'] as const;
 
 /**
  * Applies the defaults of {@link OrchestratorOptions} and validates them.
@@ -215,6 +216,18 @@ function runtimeNumberChecks(config: OrchestratorConfig): OptionCheck[] {
       config.topics.partitions,
       isPositiveInteger(config.topics.partitions),
       'an integer ≥ 1',
+    ],
+    [
+      'config.api.writeRateLimitPerMinute',
+      config.api.writeRateLimitPerMinute,
+      isNonNegativeInteger(config.api.writeRateLimitPerMinute),
+      'an integer ≥ 0',
+    ],
+    [
+      'config.api.tokens',
+      `[${Array.isArray(config.api.tokens) ? config.api.tokens.length : 0} tokens]`,
+      Array.isArray(config.api.tokens) && apiTokenProblems(config.api.tokens).length === 0,
+      'valid API tokens (loadOrchestratorConfig names what is wrong)',
     ],
     [
       'config.http.port',

@@ -11,6 +11,7 @@ import { logLevel } from 'kafkajs';
 import { type DataSource } from 'typeorm';
 
 import { loadOrchestratorConfig, type OrchestratorConfig } from '../config';
+import { hashApiToken, newApiToken } from '../http/api-tokens';
 import { paymentSaga, type Scenario } from './__fixtures__/payment-saga';
 import { startWalletParticipant, type WalletParticipant } from './__fixtures__/wallet-participant';
 import { createOrchestrator, type Orchestrator } from './orchestrator';
@@ -23,6 +24,9 @@ const topicPrefix = `it-orch-${suffix}.`;
 const keyPrefix = `it-orch-${suffix}:`;
 const topics = createTopicNames({ prefix: topicPrefix });
 const participantGroup = `${topicPrefix}wallet-test`;
+/** The spec's API tokens: an operator (its name is the actor of its actions) and a viewer. */
+const operatorToken = newApiToken();
+const viewerToken = newApiToken();
 
 const logLines: string[] = [];
 const logger = createLogger({
@@ -48,6 +52,7 @@ const config: OrchestratorConfig = (() => {
     SAGAFLOW_RECONCILIATION_INTERVAL_MS: '2000',
     // The retention stays at its default (7 days); the purge runs every second.
     SAGAFLOW_PURGE_INTERVAL_MS: '1000',
+    SAGAFLOW_API_TOKENS: `ops-ann:operator:${hashApiToken(operatorToken)},dash:viewer:${hashApiToken(viewerToken)}`,
   });
   return { ...loaded, http: { ...loaded.http, port: 0 } };
 })();
@@ -107,14 +112,20 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
   let wallet: WalletParticipant;
   let db: DataSource;
 
-  async function api(path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  async function api(
+    path: string,
+    body?: unknown,
+    token: string | null = operatorToken,
+  ): Promise<{ status: number; body: unknown }> {
     const base = orchestrator.address();
     if (base === null) throw new Error('the orchestrator is not listening');
     const response = await fetch(`${base}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     const json: unknown = response.headers.get('content-type')?.includes('json')
@@ -217,6 +228,28 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(types.at(-1)).toBe('SagaCompleted');
   });
 
+  it('asks for a token on every route but the probes, and for an operator to start a saga', async () => {
+    for (const path of ['/health', '/ready', '/metrics']) {
+      expect([path, (await api(path, undefined, null)).status]).toEqual([path, 200]);
+    }
+    const anonymous = await api('/sagas', undefined, null);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect((await api('/stats', undefined, 'sf_not-a-token')).status).toBe(401);
+    const start = { sagaType: 'payment', input: { wallet: 'w-dash', amount: 1, scenario: 'ok' } };
+    const denied = await api('/sagas', start, viewerToken);
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({
+      error: { code: 'ACCESS_DENIED', details: { role: 'viewer', required: 'operator' } },
+    });
+
+    const sagaId = await startSaga('ok');
+    expect((await api(`/sagas/${sagaId}`, undefined, viewerToken)).status).toBe(200);
+    expect(logLines.join('')).toMatch(
+      /"message":"request completed".*"actor":"dash"|"actor":"dash".*"message":"request completed"/,
+    );
+  });
+
   it('compensates after a failure reply: the reservation is released, COMPENSATED', async () => {
     const sagaId = await startSaga('refuse');
 
@@ -293,9 +326,7 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(await failedInStats()).toBe(before + 1);
     expect(await failedGauge()).toBe(before + 1);
 
-    const retried = await api(`/inbox/failed/${config.serviceName}/${orphan.messageId}/retry`, {
-      actor: 'ops-ann',
-    });
+    const retried = await api(`/inbox/failed/${config.serviceName}/${orphan.messageId}/retry`, {});
 
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ messageId: orphan.messageId, status: 'RECEIVED' });
@@ -308,9 +339,7 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(logLines.join('')).toMatch(
       /"message":"failed EventProcess record retried".*"actor":"ops-ann"|"actor":"ops-ann".*"message":"failed EventProcess record retried"/,
     );
-    const done = await api(`/inbox/failed/${config.serviceName}/${reply.messageId}/retry`, {
-      actor: 'ops-ann',
-    });
+    const done = await api(`/inbox/failed/${config.serviceName}/${reply.messageId}/retry`, {});
     expect(done.status).toBe(404);
   });
 

@@ -14,6 +14,7 @@ import {
   ensureTopics,
   retryWithBackoff,
   InboxConsumer,
+  kafkaSecurity,
   OutboxRelay,
   replayDeadLetter,
 } from '@sagaflow/kafka';
@@ -24,6 +25,7 @@ import {
   MySqlEventStore,
   MySqlInbox,
   MySqlOutbox,
+  mysqlTls,
   orchestratorEntities,
   orchestratorMigrations,
   purgeFinished,
@@ -156,6 +158,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     password: config.mysql.password,
     database: config.mysql.database,
     poolSize: config.mysql.poolSize,
+    ssl: mysqlTls(config.mysql.ssl),
     entities: [...orchestratorEntities],
     migrations: [...orchestratorMigrations],
     // Every query of the orchestrator takes its values as parameters: the event store
@@ -197,6 +200,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     clientId: config.kafka.clientId,
     logCreator: kafkaLogCreator(levelLogger(logger)),
     logLevel: config.logLevel === 'debug' ? logLevel.INFO : logLevel.WARN,
+    ...kafkaSecurity(config.kafka),
   });
   const admin = kafka.admin();
   const publisher = createRelayPublisher({
@@ -374,29 +378,37 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return deleted;
     });
 
-  const http = createHttpApi({
-    engine,
-    definitions: definitionRegistry,
-    sagas: queries,
-    deadLetters,
-    deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },
-    failedInbox: createFailedInbox({
-      inbox: mySqlInbox,
-      requeue: (records) => pool.requeue(records),
-      consumer: serviceName,
-    }),
-    outbox,
-    admission,
-    healthChecks: createHealthChecks({
-      kafka: admin,
-      consumerState: () => consumer.state,
-      mysql: dataSource,
-      redis,
-    }),
-    metrics: registry.registry,
-    logger,
-    clock,
-  });
+  const http = createHttpApi(
+    {
+      engine,
+      definitions: definitionRegistry,
+      sagas: queries,
+      deadLetters,
+      deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },
+      failedInbox: createFailedInbox({
+        inbox: mySqlInbox,
+        requeue: (records) => pool.requeue(records),
+        consumer: serviceName,
+      }),
+      outbox,
+      admission,
+      healthChecks: createHealthChecks({
+        kafka: admin,
+        consumerState: () => consumer.state,
+        mysql: dataSource,
+        redis,
+      }),
+      metrics: registry.registry,
+      logger,
+      clock,
+    },
+    {
+      authentication: config.api.auth,
+      apiTokens: config.api.tokens,
+      metricsPublic: config.api.metricsPublic,
+      writeRateLimitPerMinute: config.api.writeRateLimitPerMinute,
+    },
+  );
 
   let running: Promise<void> | null = null;
   let starting: Promise<void> | null = null;

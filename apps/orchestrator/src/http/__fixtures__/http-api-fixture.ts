@@ -7,13 +7,14 @@ import {
   type SagaTestKit,
 } from '@sagaflow/core/testing';
 import { createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
-import { type FastifyInstance } from 'fastify';
+import { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 
 import { metricsObserver } from '../../metrics/metrics-observer';
 import {
   createOrchestratorMetrics,
   type OrchestratorMetrics,
 } from '../../metrics/orchestrator-metrics';
+import { type ApiRole, type ApiToken, hashApiToken } from '../api-tokens';
 import { createHttpApi } from '../create-http-api';
 import { type HttpApiDeps } from '../http-api-deps';
 import { type HttpApiOptions } from '../http-api-options';
@@ -23,9 +24,35 @@ import { InMemoryFailedInbox } from './in-memory-failed-inbox';
 import { InMemorySagaQueries } from './in-memory-saga-queries';
 import { ledger, transferSaga } from './transfer-saga';
 
+/** The fixture's API tokens by name: each token is `sf_test_<name>`. */
+export const FIXTURE_ROLES = {
+  viewer: 'viewer',
+  'ops-ann': 'operator',
+  'ops-bob': 'operator',
+  admin: 'admin',
+} as const satisfies Record<string, ApiRole>;
+
+/** The name of one of the fixture's tokens. */
+export type FixtureTokenName = keyof typeof FIXTURE_ROLES;
+
+/** The bearer token of a fixture token name. */
+export function fixtureToken(name: FixtureTokenName): string {
+  return `sf_test_${name}`;
+}
+
+/** The fixture's tokens, as `apiTokens` takes them. */
+export const FIXTURE_TOKENS: readonly ApiToken[] = Object.entries(FIXTURE_ROLES).map(
+  ([name, role]) => ({ name, role, sha256: hashApiToken(fixtureToken(name as FixtureTokenName)) }),
+);
+
 /** The API on the real engine (test kit: in-memory adapters, manual clock) and fakes. */
 export interface HttpApiFixture {
   readonly app: FastifyInstance;
+  /**
+   * `app.inject` with `Authorization: Bearer` of the named fixture token (`ops-ann`, an
+   * operator, by default); `null` sends none.
+   */
+  inject(options: InjectOptions, as?: FixtureTokenName | null): Promise<LightMyRequestResponse>;
   /** What the app was created with. */
   readonly deps: HttpApiDeps;
   /** The engine, its store and clock; `runUntilIdle` delivers commands and replies. */
@@ -45,6 +72,7 @@ export interface HttpApiFixture {
 /** What a spec may change in the fixture. */
 export interface HttpApiFixtureOptions {
   readonly healthChecks?: readonly HealthCheck[];
+  /** Options of the API; `apiTokens` is {@link FIXTURE_TOKENS} unless given. */
   readonly options?: HttpApiOptions;
   /** Deps that replace the fixture's. */
   readonly deps?: Partial<HttpApiDeps>;
@@ -85,9 +113,17 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
     clock: kit.clock,
     ...fixtureOptions.deps,
   };
-  const app = createHttpApi(deps, fixtureOptions.options);
+  const app = createHttpApi(deps, { apiTokens: FIXTURE_TOKENS, ...fixtureOptions.options });
   return {
     app,
+    inject: (options, as = 'ops-ann') =>
+      app.inject({
+        ...options,
+        headers: {
+          ...options.headers,
+          ...(as === null ? {} : { authorization: `Bearer ${fixtureToken(as)}` }),
+        },
+      }),
     deps,
     kit,
     balances,
@@ -106,6 +142,6 @@ export interface ErrorJson {
   readonly error: {
     readonly code: string;
     readonly message: string;
-    readonly details?: { readonly issues?: readonly string[] };
+    readonly details?: { readonly issues?: readonly string[] } & Readonly<Record<string, unknown>>;
   };
 }

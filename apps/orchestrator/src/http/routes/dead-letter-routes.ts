@@ -5,7 +5,7 @@ import { DeadLetterAlreadyReplayedError } from '../errors/dead-letter-already-re
 import { DeadLetterNotFoundError } from '../errors/dead-letter-not-found-error';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
-import { actorSchema, limitSchema } from '../request-schemas';
+import { limitSchema, noActorSchema } from '../request-schemas';
 import { type RegisterRoutes } from '../route-context';
 
 const deadLetterIdSchema = z
@@ -22,22 +22,28 @@ const listQuerySchema = z.strictObject({
 
 const idParamsSchema = z.strictObject({ id: deadLetterIdSchema });
 
-const replayBodySchema = z.strictObject({
-  actor: actorSchema,
-  /** Replay one that was replayed before. */
-  force: z.boolean().default(false),
-});
+// The body may be left out: `{}`.
+const replayBodySchema = z
+  .strictObject({
+    actor: noActorSchema,
+    /** Replay one that was replayed before. */
+    force: z.boolean().default(false),
+  })
+  .prefault({});
 
 /**
  * `GET /dead-letters?limit=&beforeId=&reasonCode=&topic=&replayed=` (newest first; pass
- * `nextBeforeId` as `beforeId` for the next page), `GET /dead-letters/:id`, and
- * `POST /dead-letters/:id/replay` with `{ actor, force? }`: re-publishes the record and
- * stamps who replayed it and when. A dead letter replayed before is answered 409 unless
- * `force` is true; consumers discard what they processed already, so a replay never
- * applies a message twice.
+ * `nextBeforeId` as `beforeId` for the next page), `GET /dead-letters/:id` (`viewer`), and
+ * `POST /dead-letters/:id/replay` with `{ force? }` or no body (`operator`): re-publishes
+ * the record and stamps who replayed it (the API token's name) and when. A dead letter
+ * replayed before is answered 409 unless `force` is true; consumers discard what they
+ * processed already, so a replay never applies a message twice.
  */
-export const registerDeadLetterRoutes: RegisterRoutes = (app, { deps }) => {
-  app.get('/dead-letters', async (request) => {
+export const registerDeadLetterRoutes: RegisterRoutes = (app, { deps, auth }) => {
+  const viewer = { config: { access: 'viewer' } } as const;
+  const operator = { config: { access: 'operator' } } as const;
+
+  app.get('/dead-letters', viewer, async (request) => {
     const query = parseRequest(listQuerySchema, request.query, 'query');
     const filter: DeadLetterQuery = {
       limit: query.limit,
@@ -54,16 +60,17 @@ export const registerDeadLetterRoutes: RegisterRoutes = (app, { deps }) => {
     };
   });
 
-  app.get('/dead-letters/:id', async (request) => {
+  app.get('/dead-letters/:id', viewer, async (request) => {
     const { id } = parseRequest(idParamsSchema, request.params, 'params');
     const deadLetter = await deps.deadLetters.get(id);
     if (deadLetter === null) throw new DeadLetterNotFoundError(id);
     return deadLetter;
   });
 
-  app.post('/dead-letters/:id/replay', async (request) => {
+  app.post('/dead-letters/:id/replay', operator, async (request) => {
     const { id } = parseRequest(idParamsSchema, request.params, 'params');
-    const { actor, force } = parseRequest(replayBodySchema, request.body, 'body');
+    const { force } = parseRequest(replayBodySchema, request.body, 'body');
+    const actor = auth.actorOf(request);
     const deadLetter = await deps.deadLetters.get(id);
     if (deadLetter === null) throw new DeadLetterNotFoundError(id);
     if (deadLetter.replayedAt !== null && !force) {

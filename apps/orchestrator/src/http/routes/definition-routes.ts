@@ -29,12 +29,14 @@ const graphQuerySchema = z.strictObject({
 /**
  * `GET /definitions` (every registered name and version, with its steps) and
  * `GET /definitions/:name/:version/graph?format=json|mermaid` (the step graph as JSON, or
- * as a Mermaid flowchart in `text/plain`).
+ * as a Mermaid flowchart in `text/plain`); both need `viewer`.
  */
 export const registerDefinitionRoutes: RegisterRoutes = (app, { deps }) => {
-  app.get('/definitions', () => ({ items: deps.definitions.list().map(toDefinitionView) }));
+  const viewer = { config: { access: 'viewer' } } as const;
 
-  app.get('/definitions/:name/:version/graph', (request, reply) => {
+  app.get('/definitions', viewer, () => ({ items: deps.definitions.list().map(toDefinitionView) }));
+
+  app.get('/definitions/:name/:version/graph', viewer, (request, reply) => {
     const { name, version } = parseRequest(graphParamsSchema, request.params, 'params');
     const { format } = parseRequest(graphQuerySchema, request.query, 'query');
     const definition = deps.definitions.get(name, version);

@@ -19,7 +19,7 @@ describe('definition routes', () => {
   });
 
   it('GET /definitions lists name, version, description and steps', async () => {
-    const response = await fixture.app.inject({ method: 'GET', url: '/definitions' });
+    const response = await fixture.inject({ method: 'GET', url: '/definitions' });
     expect(response.statusCode).toBe(200);
     const { items } = response.json<{ items: DefinitionView[] }>();
     expect(items).toHaveLength(1);
@@ -41,7 +41,7 @@ describe('definition routes', () => {
   });
 
   it('GET /definitions/:name/:version/graph answers the JSON graph by default', async () => {
-    const response = await fixture.app.inject({
+    const response = await fixture.inject({
       method: 'GET',
       url: '/definitions/transfer/1/graph',
     });
@@ -62,7 +62,7 @@ describe('definition routes', () => {
   });
 
   it('?format=mermaid answers the flowchart as text/plain', async () => {
-    const response = await fixture.app.inject({
+    const response = await fixture.inject({
       method: 'GET',
       url: '/definitions/transfer/1/graph?format=mermaid',
     });
@@ -73,14 +73,14 @@ describe('definition routes', () => {
   });
 
   it('answers 404 for an unknown definition and 400 for a bad version or format', async () => {
-    const unknown = await fixture.app.inject({
+    const unknown = await fixture.inject({
       method: 'GET',
       url: '/definitions/transfer/2/graph',
     });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json<ErrorJson>().error.code).toBe('SAGA_TYPE_UNKNOWN');
 
-    const badVersion = await fixture.app.inject({
+    const badVersion = await fixture.inject({
       method: 'GET',
       url: '/definitions/transfer/zero/graph?format=svg',
     });
@@ -89,7 +89,7 @@ describe('definition routes', () => {
       expect.stringMatching(/^params\.version: /),
     ]);
 
-    const badFormat = await fixture.app.inject({
+    const badFormat = await fixture.inject({
       method: 'GET',
       url: '/definitions/transfer/1/graph?format=svg',
     });

@@ -5,12 +5,15 @@ import { type RegisterRoutes } from '../route-context';
 /**
  * `GET /health` (liveness: 200 while the process serves) and `GET /ready` (readiness: runs
  * every health check in parallel with a short timeout; 200 `{ status: 'ready', checks }`,
- * or 503 `{ status: 'not-ready', checks }` naming which failed and why).
+ * or 503 `{ status: 'not-ready', checks }` naming which failed and why). Both public: no
+ * token.
  */
 export const registerHealthRoutes: RegisterRoutes = (app, { deps, options }) => {
-  app.get('/health', () => ({ status: 'ok' }));
+  const open = { config: { access: 'public' } } as const;
 
-  app.get('/ready', async (request, reply) => {
+  app.get('/health', open, () => ({ status: 'ok' }));
+
+  app.get('/ready', open, async (request, reply) => {
     const report = await runHealthChecks(deps.healthChecks, options.readyCheckTimeoutMs);
     const down = report.checks.filter((check) => check.status === 'down');
     if (down.length > 0) {

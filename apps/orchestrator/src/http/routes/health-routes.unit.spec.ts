@@ -15,14 +15,14 @@ describe('health routes', () => {
     fixture = createHttpApiFixture({
       healthChecks: [{ name: 'mysql', check: () => Promise.reject(new Error('down')) }],
     });
-    const response = await fixture.app.inject({ method: 'GET', url: '/health' });
+    const response = await fixture.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
   });
 
   it('GET /ready answers 200 when every check passes', async () => {
     fixture = createHttpApiFixture({ healthChecks: [up('kafka'), up('mysql'), up('redis')] });
-    const response = await fixture.app.inject({ method: 'GET', url: '/ready' });
+    const response = await fixture.inject({ method: 'GET', url: '/ready' });
     expect(response.statusCode).toBe(200);
     const report = response.json<ReadinessReport>();
     expect(report.status).toBe('ready');
@@ -49,7 +49,7 @@ describe('health routes', () => {
       ],
       options: { readyCheckTimeoutMs: 20 },
     });
-    const response = await fixture.app.inject({ method: 'GET', url: '/ready' });
+    const response = await fixture.inject({ method: 'GET', url: '/ready' });
     expect(response.statusCode).toBe(503);
     const report = response.json<ReadinessReport>();
     expect(report.status).toBe('not-ready');
@@ -66,7 +66,7 @@ describe('health routes', () => {
 
   it('GET /ready with no checks is ready', async () => {
     fixture = createHttpApiFixture();
-    const response = await fixture.app.inject({ method: 'GET', url: '/ready' });
+    const response = await fixture.inject({ method: 'GET', url: '/ready' });
     expect(response.statusCode).toBe(200);
     expect(response.json<ReadinessReport>()).toEqual({ status: 'ready', checks: [] });
   });

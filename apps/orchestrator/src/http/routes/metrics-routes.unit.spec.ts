@@ -12,14 +12,14 @@ describe('GET /metrics', () => {
   });
 
   it('serves the Prometheus text with the saga counters after a start through the API', async () => {
-    const start = await fixture.app.inject({
+    const start = await fixture.inject({
       method: 'POST',
       url: '/sagas',
       payload: { sagaType: 'transfer', input: { from: 'alice', to: 'bob', amount: 30 } },
     });
     expect(start.statusCode).toBe(201);
 
-    const response = await fixture.app.inject({ method: 'GET', url: '/metrics' });
+    const response = await fixture.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe(fixture.metricsRegistry.registry.contentType);
     expect(response.body).toContain('# TYPE sagaflow_sagas_started_total counter');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { committedState } from '../committed-state';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
-import { actorSchema, nameSchema, sagaIdSchema } from '../request-schemas';
+import { nameSchema, noActorSchema, sagaIdSchema } from '../request-schemas';
 import { type RegisterRoutes } from '../route-context';
 import { toSagaView } from '../saga-view';
 
@@ -18,21 +18,24 @@ const ACTIONS = [
 const actionParamsSchema = z.strictObject({ sagaId: sagaIdSchema, action: z.enum(ACTIONS) });
 
 const actionBodySchema = z.strictObject({
-  actor: actorSchema,
+  actor: noActorSchema,
   reason: z.string().trim().min(1).max(2000),
   step: nameSchema.optional(),
 });
 
 /**
- * `POST /sagas/:sagaId/actions/:action` with `{ actor, reason, step? }`: an operator's
+ * `POST /sagas/:sagaId/actions/:action` with `{ reason, step? }` (`operator`): an operator's
  * `retry-step`, `abort`, `resolve` or `retry-compensation`. The engine records it as an
- * event with who and why; the answer is the saga's new view. An action the saga's state
- * does not allow is answered 409 `ACTION_NOT_ALLOWED`.
+ * event with who (the API token's name) and why; the answer is the saga's new view. An
+ * action the saga's state does not allow is answered 409 `ACTION_NOT_ALLOWED`.
  */
-export const registerSagaActionRoutes: RegisterRoutes = (app, { deps }) => {
-  app.post('/sagas/:sagaId/actions/:action', async (request) => {
+export const registerSagaActionRoutes: RegisterRoutes = (app, { deps, auth }) => {
+  const operator = { config: { access: 'operator' } } as const;
+
+  app.post('/sagas/:sagaId/actions/:action', operator, async (request) => {
     const { sagaId, action } = parseRequest(actionParamsSchema, request.params, 'params');
-    const { actor, reason, step } = parseRequest(actionBodySchema, request.body, 'body');
+    const { reason, step } = parseRequest(actionBodySchema, request.body, 'body');
+    const actor = auth.actorOf(request);
     const log = requestLogger(deps.logger, request);
     const state = await deps.engine
       .act(sagaId, { action, actor, reason, ...(step === undefined ? {} : { step }) })

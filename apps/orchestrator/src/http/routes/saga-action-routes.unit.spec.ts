@@ -2,6 +2,7 @@ import { type SagaView } from '../saga-view';
 import {
   createHttpApiFixture,
   type ErrorJson,
+  type FixtureTokenName,
   type HttpApiFixture,
 } from '../__fixtures__/http-api-fixture';
 
@@ -19,13 +20,16 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
     await fixture.app.close();
   });
 
-  const act = (sagaId: string, action: string, payload: object) =>
-    fixture.app.inject({
-      method: 'POST',
-      url: `/sagas/${sagaId}/actions/${action}`,
-      payload,
-      headers: { 'x-request-id': 'req-ops-1' },
-    });
+  const act = (sagaId: string, action: string, payload: object, as: FixtureTokenName = 'ops-ann') =>
+    fixture.inject(
+      {
+        method: 'POST',
+        url: `/sagas/${sagaId}/actions/${action}`,
+        payload,
+        headers: { 'x-request-id': 'req-ops-1' },
+      },
+      as,
+    );
 
   /** Starts a saga whose refund keeps failing: it parks in COMPENSATION_FAILED. */
   const parkedSaga = async (): Promise<string> => {
@@ -36,10 +40,10 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
     return sagaId;
   };
 
-  it('abort: compensates a running saga and records who and why', async () => {
+  it('abort: compensates a running saga and records who (the token) and why', async () => {
     const { sagaId } = await fixture.kit.start('transfer', input);
 
-    const response = await act(sagaId, 'abort', { actor: 'ops-ann', reason: 'customer cancelled' });
+    const response = await act(sagaId, 'abort', { reason: 'customer cancelled' });
     expect(response.statusCode).toBe(200);
     expect(response.json<SagaView>()).toMatchObject({
       sagaId,
@@ -75,7 +79,6 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
     const { sagaId } = await fixture.kit.start('transfer', input);
 
     const response = await act(sagaId, 'retry-step', {
-      actor: 'ops-ann',
       reason: 'ledger restarted',
       step: 'debit',
     });
@@ -95,7 +98,6 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
     fixture.kit.faults('ledger', 'Refund').reset();
 
     const response = await act(sagaId, 'retry-compensation', {
-      actor: 'ops-ann',
       reason: 'ledger is back',
     });
     expect(response.statusCode).toBe(200);
@@ -108,15 +110,23 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
   it('resolve: an operator undid the step by hand', async () => {
     const sagaId = await parkedSaga();
 
-    const response = await act(sagaId, 'resolve', {
-      actor: 'ops-bob',
-      reason: 'refunded by hand, ticket 42',
-      step: 'debit',
-    });
+    const response = await act(
+      sagaId,
+      'resolve',
+      { reason: 'refunded by hand, ticket 42', step: 'debit' },
+      'ops-bob',
+    );
     expect(response.statusCode).toBe(200);
     const view = response.json<SagaView>();
     expect(view.status).toBe('COMPENSATED');
     expect(view.steps.find((step) => step.name === 'debit')?.status).toBe('COMPENSATED');
+    expect(fixture.kit.history(sagaId)).toContainEqual(
+      expect.objectContaining({
+        type: 'OperatorActionRecorded',
+        action: 'resolve',
+        actor: 'ops-bob',
+      }),
+    );
   });
 
   it('answers 409 ACTION_NOT_ALLOWED for an action the state refuses, and records nothing', async () => {
@@ -124,28 +134,28 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
     await fixture.kit.runUntilIdle();
     const eventsBefore = fixture.kit.history(sagaId).length;
 
-    const response = await act(sagaId, 'abort', { actor: 'ops-ann', reason: 'too late' });
+    const response = await act(sagaId, 'abort', { reason: 'too late' });
     expect(response.statusCode).toBe(409);
     expect(response.json<ErrorJson>().error.code).toBe('ACTION_NOT_ALLOWED');
     expect(fixture.kit.history(sagaId)).toHaveLength(eventsBefore);
   });
 
-  it('answers 404 for an unknown saga and 400 for an unknown action or a missing actor', async () => {
-    const missing = await act('saga-9', 'abort', { actor: 'ops-ann', reason: 'why not' });
+  it('answers 404 for an unknown saga, and 400 for an unknown action, an actor in the body or no reason', async () => {
+    const missing = await act('saga-9', 'abort', { reason: 'why not' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json<ErrorJson>().error.code).toBe('SAGA_NOT_FOUND');
 
     const { sagaId } = await fixture.kit.start('transfer', input);
-    const unknownAction = await act(sagaId, 'delete', { actor: 'ops-ann', reason: 'why not' });
+    const unknownAction = await act(sagaId, 'delete', { reason: 'why not' });
     expect(unknownAction.statusCode).toBe(400);
     expect(unknownAction.json<ErrorJson>().error.details?.issues).toEqual([
       expect.stringMatching(/^params\.action: /),
     ]);
 
-    const noActor = await act(sagaId, 'abort', { actor: '  ', reason: '' });
-    expect(noActor.statusCode).toBe(400);
-    expect(noActor.json<ErrorJson>().error.details?.issues).toEqual([
-      expect.stringMatching(/^body\.actor: /),
+    const withActor = await act(sagaId, 'abort', { actor: 'ops-bob', reason: '' });
+    expect(withActor.statusCode).toBe(400);
+    expect(withActor.json<ErrorJson>().error.details?.issues).toEqual([
+      'body.actor: not accepted: the actor recorded is the name of the API token that sent the request',
       expect.stringMatching(/^body\.reason: /),
     ]);
     expect(fixture.kit.state(sagaId).status).toBe('RUNNING');

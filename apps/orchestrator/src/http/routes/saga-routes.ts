@@ -34,13 +34,15 @@ const listQuerySchema = z.strictObject({
 const sagaParamsSchema = z.strictObject({ sagaId: sagaIdSchema });
 
 /**
- * `POST /sagas` (start, idempotent on the business key; refused with 429 and `Retry-After`
- * while a backlog is over its bound), `GET /sagas` (filtered listing,
- * newest first, by cursor), `GET /sagas/:sagaId` (state and every step of the definition),
- * `GET /sagas/:sagaId/events` (the full event history).
+ * `POST /sagas` (`operator`: start, idempotent on the business key; refused with 429 and
+ * `Retry-After` while a backlog is over its bound), `GET /sagas` (filtered listing, newest
+ * first, by cursor), `GET /sagas/:sagaId` (state and every step of the definition),
+ * `GET /sagas/:sagaId/events` (the full event history); the reads need `viewer`.
  */
 export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
-  app.post('/sagas', async (request, reply) => {
+  const viewer = { config: { access: 'viewer' } } as const;
+
+  app.post('/sagas', { config: { access: 'operator' } }, async (request, reply) => {
     const body = parseRequest(startBodySchema, request.body, 'body');
     // After the parse: a malformed request gets its 400, and never waits on the backlog.
     const admission = await deps.admission.admitStart();
@@ -65,7 +67,7 @@ export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
     });
   });
 
-  app.get('/sagas', (request) => {
+  app.get('/sagas', viewer, (request) => {
     const query = parseRequest(listQuerySchema, request.query, 'query');
     return deps.sagas.list({
       limit: query.limit,
@@ -76,14 +78,14 @@ export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
     });
   });
 
-  app.get('/sagas/:sagaId', async (request) => {
+  app.get('/sagas/:sagaId', viewer, async (request) => {
     const { sagaId } = parseRequest(sagaParamsSchema, request.params, 'params');
     const state = await deps.engine.getState(sagaId);
     if (state === null) throw new SagaNotFoundError(sagaId);
     return toSagaView(state, deps.definitions);
   });
 
-  app.get('/sagas/:sagaId/events', async (request) => {
+  app.get('/sagas/:sagaId/events', viewer, async (request) => {
     const { sagaId } = parseRequest(sagaParamsSchema, request.params, 'params');
     const history = await deps.engine.getHistory(sagaId);
     if (history.length === 0) throw new SagaNotFoundError(sagaId);

@@ -46,7 +46,7 @@ describe('saga routes', () => {
   });
 
   const start = (payload: unknown) =>
-    fixture.app.inject({ method: 'POST', url: '/sagas', payload: payload as object });
+    fixture.inject({ method: 'POST', url: '/sagas', payload: payload as object });
 
   describe('POST /sagas', () => {
     it('starts a saga (201), then returns the same saga for the same business key (200)', async () => {
@@ -103,7 +103,7 @@ describe('saga routes', () => {
     });
 
     it('answers 400 when there is no body at all', async () => {
-      const response = await fixture.app.inject({ method: 'POST', url: '/sagas' });
+      const response = await fixture.inject({ method: 'POST', url: '/sagas' });
       expect(response.statusCode).toBe(400);
       expect(response.json<ErrorJson>().error).toMatchObject({
         code: 'REQUEST_INVALID',
@@ -126,7 +126,7 @@ describe('saga routes', () => {
     it('shows the state with every step of the definition, the undispatched ones PENDING', async () => {
       await start({ sagaType: 'transfer', input, businessKey: 'order-1' });
 
-      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1' });
+      const response = await fixture.inject({ method: 'GET', url: '/sagas/saga-1' });
       expect(response.statusCode).toBe(200);
       const view = response.json<SagaView>();
       expect(view).toMatchObject({
@@ -158,9 +158,7 @@ describe('saga routes', () => {
       await start({ sagaType: 'transfer', input: { ...input, amount: 500 } });
       await fixture.kit.runUntilIdle();
 
-      const view = (
-        await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1' })
-      ).json<SagaView>();
+      const view = (await fixture.inject({ method: 'GET', url: '/sagas/saga-1' })).json<SagaView>();
       expect(view.status).toBe('COMPENSATED');
       expect(view.failure).toMatchObject({ step: 'credit', code: 'CREDIT_LIMIT_EXCEEDED' });
       expect(view.steps.map((step) => [step.name, step.status])).toEqual([
@@ -177,7 +175,7 @@ describe('saga routes', () => {
         deps: { engine: fixture.kit.engine, definitions: new DefinitionRegistry() },
       });
 
-      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1' });
+      const response = await fixture.inject({ method: 'GET', url: '/sagas/saga-1' });
       expect(response.statusCode).toBe(200);
       expect(response.json<SagaView>().steps).toEqual([
         expect.objectContaining({ name: 'debit', kind: null, command: null, status: 'RUNNING' }),
@@ -185,14 +183,14 @@ describe('saga routes', () => {
     });
 
     it('answers 404 SAGA_NOT_FOUND for an unknown id and 400 for a malformed one', async () => {
-      const missing = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-404' });
+      const missing = await fixture.inject({ method: 'GET', url: '/sagas/saga-404' });
       expect(missing.statusCode).toBe(404);
       expect(missing.json<ErrorJson>().error).toEqual({
         code: 'SAGA_NOT_FOUND',
         message: "saga 'saga-404' does not exist",
       });
 
-      const malformed = await fixture.app.inject({ method: 'GET', url: '/sagas/bad%20id' });
+      const malformed = await fixture.inject({ method: 'GET', url: '/sagas/bad%20id' });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json<ErrorJson>().error.details?.issues).toEqual([
         expect.stringMatching(/^params\.sagaId: /),
@@ -205,7 +203,7 @@ describe('saga routes', () => {
       await start({ sagaType: 'transfer', input });
       await fixture.kit.runUntilIdle();
 
-      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/saga-1/events' });
+      const response = await fixture.inject({ method: 'GET', url: '/sagas/saga-1/events' });
       expect(response.statusCode).toBe(200);
       const { sagaId, events } = response.json<EventsJson>();
       expect(sagaId).toBe('saga-1');
@@ -222,7 +220,7 @@ describe('saga routes', () => {
     });
 
     it('answers 404 for a saga without history', async () => {
-      const response = await fixture.app.inject({ method: 'GET', url: '/sagas/nope/events' });
+      const response = await fixture.inject({ method: 'GET', url: '/sagas/nope/events' });
       expect(response.statusCode).toBe(404);
       expect(response.json<ErrorJson>().error.code).toBe('SAGA_NOT_FOUND');
     });
@@ -243,7 +241,7 @@ describe('saga routes', () => {
     });
 
     const list = async (query: string) => {
-      const response = await fixture.app.inject({ method: 'GET', url: `/sagas${query}` });
+      const response = await fixture.inject({ method: 'GET', url: `/sagas${query}` });
       expect(response.statusCode).toBe(200);
       return response.json<PageJson>();
     };
@@ -287,13 +285,13 @@ describe('saga routes', () => {
         ['?state=RUNNING', /^query: Unrecognized key: "state"/],
       ];
       for (const [query, issue] of cases) {
-        const response = await fixture.app.inject({ method: 'GET', url: `/sagas${query}` });
+        const response = await fixture.inject({ method: 'GET', url: `/sagas${query}` });
         expect(response.statusCode).toBe(400);
         expect(response.json<ErrorJson>().error.details?.issues).toEqual([
           expect.stringMatching(issue),
         ]);
       }
-      const badCursor = await fixture.app.inject({ method: 'GET', url: '/sagas?cursor=bm9wZQ' });
+      const badCursor = await fixture.inject({ method: 'GET', url: '/sagas?cursor=bm9wZQ' });
       expect(badCursor.statusCode).toBe(400);
       expect(badCursor.json<ErrorJson>().error.code).toBe('ARGUMENT_INVALID');
     });
@@ -318,7 +316,7 @@ describe('POST /sagas when the timers cannot be set after the commit', () => {
     });
     const fixture = createHttpApiFixture({ deps: { engine } });
 
-    const response = await fixture.app.inject({
+    const response = await fixture.inject({
       method: 'POST',
       url: '/sagas',
       payload: { sagaType: 'transfer', input },
@@ -339,10 +337,10 @@ describe('POST /sagas when the timers cannot be set after the commit', () => {
       }),
     );
 
-    const action = await fixture.app.inject({
+    const action = await fixture.inject({
       method: 'POST',
       url: '/sagas/saga-1/actions/retry-step',
-      payload: { actor: 'ops-ann', reason: 'stuck', step: 'debit' },
+      payload: { reason: 'stuck', step: 'debit' },
     });
     expect(action.statusCode).toBe(200);
     expect(action.json<SagaView>().steps[0]).toMatchObject({ name: 'debit', attempt: 2 });
@@ -376,7 +374,7 @@ describe('POST /sagas under admission control', () => {
   }
 
   const start = (businessKey: string) =>
-    fixture.app.inject({
+    fixture.inject({
       method: 'POST',
       url: '/sagas',
       payload: { sagaType: 'transfer', input, businessKey },
@@ -439,7 +437,7 @@ describe('POST /sagas under admission control', () => {
     admitted({ maxPendingReplies: 1 }).open();
     pendingReplies = 5;
 
-    const response = await fixture.app.inject({ method: 'POST', url: '/sagas', payload: {} });
+    const response = await fixture.inject({ method: 'POST', url: '/sagas', payload: {} });
 
     expect(response.statusCode).toBe(400);
   });
@@ -451,10 +449,10 @@ describe('POST /sagas under admission control', () => {
     expect(early.statusCode).toBe(503);
     expect(early.headers['retry-after']).toBe('1');
     expect(early.json<ErrorJson>().error.code).toBe('SERVICE_STARTING');
-    const listing = await fixture.app.inject({ method: 'GET', url: '/sagas' });
+    const listing = await fixture.inject({ method: 'GET', url: '/sagas' });
     expect(listing.statusCode).toBe(503);
     for (const url of ['/health', '/ready', '/metrics']) {
-      expect((await fixture.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+      expect((await fixture.inject({ method: 'GET', url })).statusCode).toBe(200);
     }
     // Expected while starting: not logged as a server failure.
     expect(fixture.logger.lines.filter((l) => l.message === 'request failed')).toEqual([]);

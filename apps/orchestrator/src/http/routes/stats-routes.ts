@@ -38,10 +38,10 @@ const statsQuerySchema = z.strictObject({
 /**
  * `GET /stats?windowMinutes=` (1–10080, default 60): counts by status and type, sagas
  * started and ended in the window, their throughput and latency percentiles, FAILED
- * EventProcess records and the outbox backlog when their ports provide them.
+ * EventProcess records and the outbox backlog when their ports provide them. Needs `viewer`.
  */
 export const registerStatsRoutes: RegisterRoutes = (app, { deps }) => {
-  app.get('/stats', async (request): Promise<StatsView> => {
+  app.get('/stats', { config: { access: 'viewer' } }, async (request): Promise<StatsView> => {
     const { windowMinutes } = parseRequest(statsQuerySchema, request.query, 'query');
     const to = deps.clock.now();
     const from = new Date(to.getTime() - windowMinutes * 60_000);

@@ -15,7 +15,7 @@ describe('GET /stats', () => {
   });
 
   const stats = async (query = '') => {
-    const response = await fixture.app.inject({ method: 'GET', url: `/stats${query}` });
+    const response = await fixture.inject({ method: 'GET', url: `/stats${query}` });
     expect(response.statusCode).toBe(200);
     return response.json<StatsView>();
   };
@@ -101,7 +101,7 @@ describe('GET /stats', () => {
 
   it('answers 400 for a window outside 1 to 10080 minutes', async () => {
     for (const windowMinutes of ['0', '10081', '1.5']) {
-      const response = await fixture.app.inject({
+      const response = await fixture.inject({
         method: 'GET',
         url: `/stats?windowMinutes=${windowMinutes}`,
       });
