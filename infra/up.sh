@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings up the local infrastructure Sagaflow needs, without Docker:
-#   - Apache Kafka (single-node KRaft) on 127.0.0.1:9092, from jars fetched once from
-#     Maven Central by infra/kafka/pom.xml;
+#   - Apache Kafka (single-node KRaft) on 127.0.0.1:9092 (and 127.0.0.1:9094, a listener
+#     that needs SASL PLAIN, for the clients' SASL tests), from jars fetched once from
+#     Maven Central by infra/kafka/pom.xml; a broker it started is restarted when
+#     infra/kafka/server.properties changed;
 #   - MariaDB/MySQL on 127.0.0.1:3306 and Redis on 127.0.0.1:6379, started only if
 #     nothing listens on those ports already;
 # then waits (bounded) for each to be ready and creates the project's databases.
@@ -37,12 +39,23 @@ KAFKA_JVM_OPTS=(-Xms128m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.aw
 
 kafka_java() { java "${KAFKA_JVM_OPTS[@]}" -cp "$KAFKA_DIR/libs/*" "$@"; }
 
-kafka_config() {
-  mkdir -p "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
+kafka_render() {
   sed -e "s#@DATA_DIR@#$KAFKA_DIR/data#" \
     -e "s#127.0.0.1:9092#127.0.0.1:$KAFKA_PORT#g" \
     -e "s#127.0.0.1:9093#127.0.0.1:$KAFKA_CONTROLLER_PORT#g" \
-    "$INFRA_DIR/kafka/server.properties" >"$KAFKA_DIR/server.properties"
+    -e "s#127.0.0.1:9094#127.0.0.1:$KAFKA_SASL_PORT#g" \
+    "$INFRA_DIR/kafka/server.properties"
+}
+
+kafka_config() {
+  mkdir -p "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
+  kafka_render >"$KAFKA_DIR/server.properties"
+}
+
+# True when the broker runs with another configuration than infra/kafka/server.properties
+# gives now (a listener added, say).
+kafka_config_changed() {
+  ! kafka_render | cmp -s - "$KAFKA_DIR/server.properties"
 }
 
 kafka_format() {
@@ -69,12 +82,18 @@ kafka_ready() {
 
 kafka_up() {
   if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
-    if live_pid "$KAFKA_DIR/kafka.pid" >/dev/null; then
-      log "kafka: already running (started by infra/up.sh) on $KAFKA_HOST:$KAFKA_PORT"
-    else
+    if ! live_pid "$KAFKA_DIR/kafka.pid" >/dev/null; then
       log "kafka: something already serves $KAFKA_HOST:$KAFKA_PORT; using it"
+      return 0
     fi
-    return 0
+    if ! kafka_config_changed; then
+      log "kafka: already running (started by infra/up.sh) on $KAFKA_HOST:$KAFKA_PORT"
+      return 0
+    fi
+    log "kafka: infra/kafka/server.properties changed; restarting the broker"
+    stop_pidfile kafka "$KAFKA_DIR/kafka.pid" 45
+    wait_until 30 bash -c "! (exec 3<>/dev/tcp/$KAFKA_HOST/$KAFKA_PORT) 2>/dev/null" ||
+      fail "kafka: port $KAFKA_PORT still open after stopping the broker"
   fi
   if port_open "$KAFKA_HOST" "$KAFKA_CONTROLLER_PORT"; then
     fail "kafka: port $KAFKA_CONTROLLER_PORT (controller) is held by another process; free it or set SAGAFLOW_KAFKA_CONTROLLER_PORT"
