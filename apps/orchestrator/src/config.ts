@@ -95,6 +95,22 @@ const orchestratorEnv = {
       'SAGAFLOW_API_WRITE_RATE_LIMIT',
       envInteger({ default: 120, min: 0, max: 1_000_000 }),
     ),
+    /**
+     * `SAGAFLOW_HTTP_BODY_LIMIT_BYTES`: the largest request body, 1 KiB–64 MiB; a larger
+     * one is answered 413. @defaultValue `1048576`
+     */
+    bodyLimitBytes: envVar(
+      'SAGAFLOW_HTTP_BODY_LIMIT_BYTES',
+      envInteger({ default: 1_048_576, min: 1024, max: 64 * 1024 * 1024 }),
+    ),
+    /**
+     * `SAGAFLOW_HTTP_READY_TIMEOUT_MS`: how long each check of `GET /ready` may take,
+     * 10–60000 ms; a slower one counts as failed. @defaultValue `2000`
+     */
+    readyCheckTimeoutMs: envVar(
+      'SAGAFLOW_HTTP_READY_TIMEOUT_MS',
+      envInteger({ default: 2000, min: 10, max: 60_000 }),
+    ),
   },
   /**
    * `SAGAFLOW_KAFKA_*`: the connection, and the replies consumer's group timings. The

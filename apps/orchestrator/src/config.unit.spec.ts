@@ -24,6 +24,8 @@ describe('loadOrchestratorConfig', () => {
         tokensFile: '',
         metricsPublic: true,
         writeRateLimitPerMinute: 120,
+        bodyLimitBytes: 1_048_576,
+        readyCheckTimeoutMs: 2000,
       },
       kafka: {
         brokers: ['127.0.0.1:9092'],
@@ -244,6 +246,8 @@ describe('loadOrchestratorConfig', () => {
         SAGAFLOW_API_AUTH: 'OFF',
         SAGAFLOW_METRICS_PUBLIC: 'false',
         SAGAFLOW_API_WRITE_RATE_LIMIT: '0',
+        SAGAFLOW_HTTP_BODY_LIMIT_BYTES: '65536',
+        SAGAFLOW_HTTP_READY_TIMEOUT_MS: '500',
       });
 
       expect(config.api).toEqual({
@@ -255,6 +259,8 @@ describe('loadOrchestratorConfig', () => {
         tokensFile: '',
         metricsPublic: false,
         writeRateLimitPerMinute: 0,
+        bodyLimitBytes: 65_536,
+        readyCheckTimeoutMs: 500,
       });
     });
 
@@ -326,12 +332,18 @@ describe('loadOrchestratorConfig', () => {
       ).toContain('(names ops): expected token names not also in SAGAFLOW_API_TOKENS');
     });
 
-    it('rejects a rate limit outside 0 to 1000000 and an unknown auth mode', () => {
+    it('rejects a rate limit, body limit or ready timeout out of range, and an unknown auth mode', () => {
       expect(() => load({ SAGAFLOW_API_WRITE_RATE_LIMIT: '-1' })).toThrow(
         'SAGAFLOW_API_WRITE_RATE_LIMIT="-1": expected an integer from 0 to 1000000',
       );
       expect(() => load({ SAGAFLOW_API_AUTH: 'maybe' })).toThrow(
         'SAGAFLOW_API_AUTH="maybe": expected one of on, off',
+      );
+      expect(() => load({ SAGAFLOW_HTTP_BODY_LIMIT_BYTES: '100' })).toThrow(
+        'SAGAFLOW_HTTP_BODY_LIMIT_BYTES="100": expected an integer from 1024 to 67108864',
+      );
+      expect(() => load({ SAGAFLOW_HTTP_READY_TIMEOUT_MS: '0' })).toThrow(
+        'SAGAFLOW_HTTP_READY_TIMEOUT_MS="0": expected an integer from 10 to 60000',
       );
     });
   });

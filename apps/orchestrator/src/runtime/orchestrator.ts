@@ -407,6 +407,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       apiTokens: config.api.tokens,
       metricsPublic: config.api.metricsPublic,
       writeRateLimitPerMinute: config.api.writeRateLimitPerMinute,
+      bodyLimitBytes: config.api.bodyLimitBytes,
+      readyCheckTimeoutMs: config.api.readyCheckTimeoutMs,
     },
   );
 
