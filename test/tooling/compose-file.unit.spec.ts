@@ -119,14 +119,16 @@ describe('docker/compose.yaml', () => {
   });
 
   it.each([
-    ['kafka', 'KAFKA_PORT'],
-    ['mysql', 'MYSQL_PORT'],
-    ['redis', 'REDIS_PORT'],
-  ])('publishes %s on 127.0.0.1 at the port infra/lib.sh uses', (name, variable) => {
-    const port = Number(libShDefault(variable));
-    expect(publishedPorts(name)).toEqual([
-      { host: '127.0.0.1', hostPort: port, containerPort: port },
-    ]);
+    ['kafka', ['KAFKA_PORT', 'KAFKA_SASL_PORT']],
+    ['mysql', ['MYSQL_PORT']],
+    ['redis', ['REDIS_PORT']],
+  ])('publishes %s on 127.0.0.1 at the ports infra/lib.sh uses', (name, variables) => {
+    expect(publishedPorts(name)).toEqual(
+      variables.map((variable) => {
+        const port = Number(libShDefault(variable));
+        return { host: '127.0.0.1', hostPort: port, containerPort: port };
+      }),
+    );
   });
 
   it('publishes every app port on 127.0.0.1 only', () => {

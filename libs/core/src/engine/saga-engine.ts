@@ -4,7 +4,12 @@ import { isInputIgnored, type SagaDecision } from '../decider/saga-decision';
 import { type SagaInput } from '../decider/saga-input';
 import { type AnySagaDefinition } from '../definition/saga-definition';
 import { describeError } from '../errors/describe-error';
-import { ConcurrencyError, DuplicateBusinessKeyError, SagaNotFoundError } from '../errors/errors';
+import {
+  ConcurrencyError,
+  DuplicateBusinessKeyError,
+  SagaNotFoundError,
+  SagaVersionMovedError,
+} from '../errors/errors';
 import { type OperatorActionName } from '../model/saga-event';
 import { type ReplyInput } from '../model/reply-input';
 import { type SagaState } from '../model/saga-state';
@@ -63,6 +68,14 @@ export interface OperatorAction {
    * @defaultValue every step the action applies to
    */
   readonly step?: string;
+  /**
+   * The saga's version (its last event's seq) the operator acted on: the action is refused
+   * with `SagaVersionMovedError` when the saga is at another one, also when another writer
+   * appends while the action commits (it is then not decided again). Two clicks on one
+   * view thus act once.
+   * @defaultValue none: the action applies to whatever version is current
+   */
+  readonly expectedVersion?: number;
 }
 
 /** Options of {@link SagaEngine.handleReply}. */
@@ -293,11 +306,18 @@ export class SagaEngine {
       reason: action.reason,
       ...(action.step === undefined ? {} : { step: action.step }),
     };
-    return this.#advance(sagaId, input, 'operator', undefined, {
-      action: action.action,
-      actor: action.actor,
-      ...(action.step === undefined ? {} : { step: action.step }),
-    });
+    return this.#advance(
+      sagaId,
+      input,
+      'operator',
+      undefined,
+      {
+        action: action.action,
+        actor: action.actor,
+        ...(action.step === undefined ? {} : { step: action.step }),
+      },
+      action.expectedVersion,
+    );
   }
 
   /** The saga's current state (cache first, then the store), or null if it does not exist. */
@@ -338,12 +358,18 @@ export class SagaEngine {
     kind: SagaInputKind,
     processed: HandleReplyOptions['processed'],
     fields: LogFields,
+    expectedVersion?: number,
   ): Promise<SagaState> {
     const { clock, maxConflictRetries } = this.#options;
     const startedAt = clock.now();
-    let state = await this.#load(sagaId);
+    // A version to check against is read from the store: the cache may lag behind it.
+    let state =
+      expectedVersion === undefined ? await this.#load(sagaId) : await this.#loadFromStore(sagaId);
     for (let retry = 1; ; retry += 1) {
       if (state === null) throw new SagaNotFoundError(sagaId);
+      if (expectedVersion !== undefined && state.version !== expectedVersion) {
+        throw new SagaVersionMovedError(sagaId, expectedVersion, state.version);
+      }
       const log = this.#logFor(state).child(fields);
       const now = clock.now();
       const decision = decide(this.#definitionOf(state), state, input, now);

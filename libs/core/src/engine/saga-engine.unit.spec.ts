@@ -6,6 +6,7 @@ import {
   IllegalSagaActionError,
   InvalidSagaInputError,
   SagaNotFoundError,
+  SagaVersionMovedError,
   UnknownSagaTypeError,
 } from '../errors/errors';
 import { InMemoryCommandEncoder } from '../in-memory/in-memory-command-encoder';
@@ -335,6 +336,28 @@ describe('SagaEngine', () => {
       ).rejects.toThrow(IllegalSagaActionError);
     });
 
+    it('an action at an expected version applies once: a second one at the same version is refused', async () => {
+      const { engine, store } = setup();
+      const { sagaId } = await engine.start({ sagaType: 'order', input });
+      const seen = (await engine.getState(sagaId))?.version ?? -1;
+      const abort = {
+        action: 'abort',
+        actor: 'ops',
+        reason: 'twice',
+        expectedVersion: seen,
+      } as const;
+
+      await expect(engine.act(sagaId, abort)).resolves.toMatchObject({ status: 'COMPENSATING' });
+      const after = store.stream(sagaId).length;
+      await expect(engine.act(sagaId, abort)).rejects.toMatchObject({
+        code: 'SAGA_VERSION_MOVED',
+        expectedVersion: seen,
+        currentVersion: after,
+      });
+      expect(store.stream(sagaId)).toHaveLength(after);
+      await expect(engine.act(sagaId, abort)).rejects.toThrow(SagaVersionMovedError);
+    });
+
     it('a reply, timer or action for an unknown saga throws SagaNotFoundError', async () => {
       const { engine } = setup();
       await expect(engine.handleReply(reserved('ghost'))).rejects.toThrow(SagaNotFoundError);
@@ -408,6 +431,48 @@ describe('SagaEngine', () => {
         reason: 'duplicate',
       });
       await expect(base.cache.get(sagaId)).resolves.toEqual(state);
+    });
+
+    it('an action at an expected version reads the store, and is refused when a writer appends meanwhile', async () => {
+      const base = setup();
+      const { sagaId } = await base.engine.start({ sagaType: 'order', input });
+      const other = new SagaEngine({
+        ...engineOptions(base),
+        stateCache: new InMemorySagaStateCache(),
+      });
+      // Replies to an attempt never sent change nothing but the version (InputIgnored).
+      await other.handleReply(reserved(sagaId, 7, 'stray-1'));
+      // base's cache still holds the version before: the action must not be refused for it.
+      const current = base.store.stream(sagaId).length;
+      await expect(base.cache.get(sagaId)).resolves.toMatchObject({ version: current - 1 });
+      let raced = false;
+      const racing: EventStore = {
+        ...storeMethods(base.store),
+        append: async (request) => {
+          if (!raced && request.events.some((e) => e.type === 'OperatorActionRecorded')) {
+            raced = true;
+            await other.handleReply(reserved(sagaId, 8, 'stray-2'));
+          }
+          return base.store.append(request);
+        },
+      };
+      const { engine } = setup({ eventStore: racing, stateCache: base.cache });
+
+      await expect(
+        engine.act(sagaId, {
+          action: 'abort',
+          actor: 'ops',
+          reason: 'r',
+          expectedVersion: current,
+        }),
+      ).rejects.toMatchObject({
+        code: 'SAGA_VERSION_MOVED',
+        expectedVersion: current,
+        currentVersion: current + 1,
+      });
+      expect(base.store.stream(sagaId).map((e) => e.event.type)).not.toContain(
+        'OperatorActionRecorded',
+      );
     });
 
     it('rethrows the ConcurrencyError once maxConflictRetries are used up', async () => {

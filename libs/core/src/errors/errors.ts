@@ -51,6 +51,31 @@ export class IllegalSagaActionError extends SagaflowError {
 }
 
 /**
+ * An operator acted on a version of the saga that is no longer its current one: something
+ * happened to the saga since the operator looked (another operator's action, a reply, a
+ * timeout). Terminal: look at the saga again, then decide.
+ */
+export class SagaVersionMovedError extends SagaflowError {
+  readonly code = 'SAGA_VERSION_MOVED';
+  readonly retryable = false;
+  readonly expectedVersion: number;
+  readonly currentVersion: number;
+  constructor(
+    sagaId: string,
+    expectedVersion: number,
+    currentVersion: number,
+    options?: SagaflowErrorOptions,
+  ) {
+    super(
+      `saga '${sagaId}' is at version ${currentVersion}, not ${expectedVersion}: it changed since it was read`,
+      { ...options, context: { ...options?.context, sagaId, expectedVersion, currentVersion } },
+    );
+    this.expectedVersion = expectedVersion;
+    this.currentVersion = currentVersion;
+  }
+}
+
+/**
  * Another writer appended to the saga's stream first: the `(saga_id, seq)` optimistic
  * lock rejected this append. Retryable: reload the saga and decide again.
  */

@@ -21,24 +21,34 @@ const actionBodySchema = z.strictObject({
   actor: noActorSchema,
   reason: z.string().trim().min(1).max(2000),
   step: nameSchema.optional(),
+  expectedVersion: z.number().int().min(1).optional(),
 });
 
 /**
- * `POST /sagas/:sagaId/actions/:action` with `{ reason, step? }` (`operator`): an operator's
- * `retry-step`, `abort`, `resolve` or `retry-compensation`. The engine records it as an
- * event with who (the API token's name) and why; the answer is the saga's new view. An
- * action the saga's state does not allow is answered 409 `ACTION_NOT_ALLOWED`.
+ * `POST /sagas/:sagaId/actions/:action` with `{ reason, step?, expectedVersion? }`
+ * (`operator`): an operator's `retry-step`, `abort`, `resolve` or `retry-compensation`. The
+ * engine records it as an event with who (the API token's name) and why; the answer is the
+ * saga's new view. An action the saga's state does not allow is answered 409
+ * `ACTION_NOT_ALLOWED`; with `expectedVersion` (the `version` of the view the operator acted
+ * on), a saga that moved since is answered 409 `SAGA_VERSION_MOVED` and nothing is done —
+ * two clicks on one view act once.
  */
 export const registerSagaActionRoutes: RegisterRoutes = (app, { deps, auth }) => {
   const operator = { config: { access: 'operator' } } as const;
 
   app.post('/sagas/:sagaId/actions/:action', operator, async (request) => {
     const { sagaId, action } = parseRequest(actionParamsSchema, request.params, 'params');
-    const { reason, step } = parseRequest(actionBodySchema, request.body, 'body');
+    const { reason, step, expectedVersion } = parseRequest(actionBodySchema, request.body, 'body');
     const actor = auth.actorOf(request);
     const log = requestLogger(deps.logger, request);
     const state = await deps.engine
-      .act(sagaId, { action, actor, reason, ...(step === undefined ? {} : { step }) })
+      .act(sagaId, {
+        action,
+        actor,
+        reason,
+        ...(step === undefined ? {} : { step }),
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      })
       .catch((error: unknown) => committedState(error, deps.engine, log));
     log.info('operator action applied', {
       sagaId,

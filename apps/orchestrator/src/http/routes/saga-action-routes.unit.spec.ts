@@ -140,6 +140,29 @@ describe('POST /sagas/:sagaId/actions/:action', () => {
     expect(fixture.kit.history(sagaId)).toHaveLength(eventsBefore);
   });
 
+  it('with expectedVersion acts once: a second click on the same view is answered 409 SAGA_VERSION_MOVED', async () => {
+    const sagaId = await parkedSaga();
+    const seen = fixture.kit.state(sagaId).version;
+    const click = () =>
+      act(sagaId, 'retry-compensation', { reason: 'ledger is back', expectedVersion: seen });
+
+    expect((await click()).statusCode).toBe(200);
+    const eventsAfterFirst = fixture.kit.history(sagaId).length;
+    const second = await click();
+    expect(second.statusCode).toBe(409);
+    expect(second.json<ErrorJson>().error).toMatchObject({
+      code: 'SAGA_VERSION_MOVED',
+      message: `saga '${sagaId}' is at version ${eventsAfterFirst}, not ${seen}: it changed since it was read`,
+    });
+    expect(fixture.kit.history(sagaId)).toHaveLength(eventsAfterFirst);
+
+    const invalid = await act(sagaId, 'abort', { reason: 'x', expectedVersion: 0 });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json<ErrorJson>().error.details?.issues).toEqual([
+      expect.stringMatching(/^body\.expectedVersion: /),
+    ]);
+  });
+
   it('answers 404 for an unknown saga, and 400 for an unknown action, an actor in the body or no reason', async () => {
     const missing = await act('saga-9', 'abort', { reason: 'why not' });
     expect(missing.statusCode).toBe(404);
