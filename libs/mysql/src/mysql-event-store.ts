@@ -13,6 +13,7 @@ import {
   type OutboxMessage,
   type SagaState,
   type StoredSagaEvent,
+  type StreamRange,
 } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
@@ -179,10 +180,13 @@ export class MySqlEventStore implements EventStore {
     }
   }
 
-  async readStream(sagaId: string): Promise<readonly StoredSagaEvent[]> {
+  async readStream(sagaId: string, range: StreamRange = {}): Promise<readonly StoredSagaEvent[]> {
+    const { afterSeq = 0, limit } = range;
+    // The primary key (saga_id, seq) serves the range and the order.
     const rows = await this.#dataSource.query<{ seq: number; event: string; recorded_at: Date }[]>(
-      'SELECT seq, event, recorded_at FROM saga_event WHERE saga_id = ? ORDER BY seq',
-      [sagaId],
+      `SELECT seq, event, recorded_at FROM saga_event WHERE saga_id = ? AND seq > ? ORDER BY seq
+       ${limit === undefined ? '' : 'LIMIT ?'}`,
+      limit === undefined ? [sagaId, afterSeq] : [sagaId, afterSeq, limit],
     );
     return rows.map((row) => ({
       sagaId,

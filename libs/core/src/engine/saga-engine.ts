@@ -14,7 +14,7 @@ import { type OperatorActionName } from '../model/saga-event';
 import { type ReplyInput } from '../model/reply-input';
 import { type SagaState } from '../model/saga-state';
 import { type SagaTimer } from '../model/saga-timer';
-import { type AppendRequest, type StoredSagaEvent } from '../ports/event-store';
+import { type AppendRequest, type StoredSagaEvent, type StreamRange } from '../ports/event-store';
 import { type Logger, type LogFields } from '../ports/logger';
 import { checkId, checkInteger } from './argument-checks';
 import { InvalidArgumentError } from './invalid-argument-error';
@@ -329,9 +329,9 @@ export class SagaEngine {
     return state;
   }
 
-  /** The saga's events in order; empty if it does not exist. */
-  getHistory(sagaId: string): Promise<readonly StoredSagaEvent[]> {
-    return this.#options.eventStore.readStream(sagaId);
+  /** The saga's events in order (with a range: a page of them); empty if it does not exist. */
+  getHistory(sagaId: string, range?: StreamRange): Promise<readonly StoredSagaEvent[]> {
+    return this.#options.eventStore.readStream(sagaId, range);
   }
 
   /**

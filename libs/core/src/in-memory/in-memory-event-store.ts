@@ -3,7 +3,12 @@ import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
 import { type SagaState } from '../model/saga-state';
 import { type Clock } from '../ports/clock';
 import { checkAppendBatch, checkAppendRequest } from '../ports/check-append-request';
-import { type AppendRequest, type EventStore, type StoredSagaEvent } from '../ports/event-store';
+import {
+  type AppendRequest,
+  type EventStore,
+  type StoredSagaEvent,
+  type StreamRange,
+} from '../ports/event-store';
 import { cloneJson } from './clone-json';
 import { promiseOf } from './promise-of';
 import { InMemoryInbox } from './in-memory-inbox';
@@ -79,8 +84,9 @@ export class InMemoryEventStore implements EventStore {
     });
   }
 
-  readStream(sagaId: string): Promise<readonly StoredSagaEvent[]> {
-    return Promise.resolve(this.stream(sagaId));
+  readStream(sagaId: string, range: StreamRange = {}): Promise<readonly StoredSagaEvent[]> {
+    const after = this.stream(sagaId).filter((e) => e.seq > (range.afterSeq ?? 0));
+    return Promise.resolve(range.limit === undefined ? after : after.slice(0, range.limit));
   }
 
   findByBusinessKey(sagaType: string, businessKey: string): Promise<string | null> {

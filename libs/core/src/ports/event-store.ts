@@ -43,10 +43,19 @@ export interface AppendRequest {
  * - `append` with a stale `expectedVersion` throws `ConcurrencyError` and writes nothing;
  * - a first append (`expectedVersion` 0) whose state has a business key already owned by
  *   another saga of the same type throws `DuplicateBusinessKeyError` and writes nothing;
- * - `readStream` returns the events in seq order, exactly as appended;
+ * - `readStream` returns the events in seq order, exactly as appended; with a range, those
+ *   with `seq > afterSeq`, at most `limit`;
  * - `appendBatch` writes several appends in one transaction, all or nothing: one stale
  *   `expectedVersion` anywhere throws `ConcurrencyError` and writes nothing.
  */
+/** A page of a stream: the events after `afterSeq`, at most `limit`. */
+export interface StreamRange {
+  /** @defaultValue `0`: from the first event */
+  readonly afterSeq?: number;
+  /** @defaultValue no limit */
+  readonly limit?: number;
+}
+
 export interface EventStore {
   append(request: AppendRequest): Promise<void>;
   /**
@@ -56,8 +65,11 @@ export interface EventStore {
    * saga starts with `append`, which also claims its business key.
    */
   appendBatch(requests: readonly AppendRequest[]): Promise<void>;
-  /** The saga's events in order; empty if the saga does not exist. */
-  readStream(sagaId: string): Promise<readonly StoredSagaEvent[]>;
+  /**
+   * The saga's events in order; empty if the saga does not exist. With a range, only the
+   * events after `afterSeq`, at most `limit` of them (a page of a long history).
+   */
+  readStream(sagaId: string, range?: StreamRange): Promise<readonly StoredSagaEvent[]>;
   /** The id of the saga of that type owning the business key, or null. */
   findByBusinessKey(sagaType: string, businessKey: string): Promise<string | null>;
   /** The stored projection of the saga (its state after the last append), or null. */

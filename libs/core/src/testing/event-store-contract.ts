@@ -235,6 +235,32 @@ export function eventStoreContract(
       expect(message?.value).toBe(JSON.stringify(awkwardPayload));
     });
 
+    test('readStream with a range returns a page: the events after afterSeq, at most limit', async (f, id) => {
+      const s = newSaga(id);
+      const events: SagaEvent[] = [
+        sampleStarted(s.sagaId, s.sagaType, s.businessKey),
+        ...[1, 2, 3, 4].map((attempt) => sampleDispatched(s.sagaId, 'reserve', attempt)),
+      ];
+      await f.store.append({
+        sagaId: s.sagaId,
+        expectedVersion: 0,
+        events,
+        state: sampleState(s.sagaId, s.sagaType, s.businessKey, events.length),
+        outbox: [],
+      });
+
+      const seqs = async (range: { afterSeq?: number; limit?: number }) =>
+        (await f.store.readStream(s.sagaId, range)).map((e) => e.seq);
+      await expect(seqs({ limit: 2 })).resolves.toEqual([1, 2]);
+      await expect(seqs({ afterSeq: 2, limit: 2 })).resolves.toEqual([3, 4]);
+      await expect(seqs({ afterSeq: 4, limit: 2 })).resolves.toEqual([5]);
+      await expect(seqs({ afterSeq: 5 })).resolves.toEqual([]);
+      await expect(seqs({ afterSeq: 3 })).resolves.toEqual([4, 5]);
+      expect((await f.store.readStream(s.sagaId, { afterSeq: 1, limit: 1 }))[0]?.event).toEqual(
+        events[1],
+      );
+    });
+
     test('an append with a stale expectedVersion throws ConcurrencyError and writes nothing', async (f, id) => {
       const s = newSaga(id);
       const first = s.first();

@@ -33,11 +33,18 @@ const listQuerySchema = z.strictObject({
 
 const sagaParamsSchema = z.strictObject({ sagaId: sagaIdSchema });
 
+const eventsQuerySchema = z.strictObject({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
 /**
  * `POST /sagas` (`operator`: start, idempotent on the business key; refused with 429 and
  * `Retry-After` while a backlog is over its bound), `GET /sagas` (filtered listing, newest
  * first, by cursor), `GET /sagas/:sagaId` (state and every step of the definition),
- * `GET /sagas/:sagaId/events` (the full event history); the reads need `viewer`.
+ * `GET /sagas/:sagaId/events?afterSeq&limit` (the event history in pages: the events after
+ * `afterSeq`, at most `limit` (default 500), and `nextAfterSeq` to ask for the next page, null
+ * at the end); the reads need `viewer`.
  */
 export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
   const viewer = { config: { access: 'viewer' } } as const;
@@ -87,16 +94,22 @@ export const registerSagaRoutes: RegisterRoutes = (app, { deps }) => {
 
   app.get('/sagas/:sagaId/events', viewer, async (request) => {
     const { sagaId } = parseRequest(sagaParamsSchema, request.params, 'params');
-    const history = await deps.engine.getHistory(sagaId);
-    if (history.length === 0) throw new SagaNotFoundError(sagaId);
+    const { afterSeq, limit } = parseRequest(eventsQuerySchema, request.query, 'query');
+    // One more than the page: whether another page follows.
+    const read = await deps.engine.getHistory(sagaId, { afterSeq, limit: limit + 1 });
+    if (read.length === 0 && (afterSeq === 0 || (await deps.engine.getState(sagaId)) === null)) {
+      throw new SagaNotFoundError(sagaId);
+    }
+    const page = read.slice(0, limit);
     return {
       sagaId,
-      events: history.map(({ seq, event, recordedAt }) => ({
+      events: page.map(({ seq, event, recordedAt }) => ({
         seq,
         type: event.type,
         event,
         recordedAt,
       })),
+      nextAfterSeq: read.length > limit ? (page.at(-1)?.seq ?? null) : null,
     };
   });
 };

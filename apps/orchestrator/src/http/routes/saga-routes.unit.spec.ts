@@ -223,6 +223,38 @@ describe('saga routes', () => {
       const response = await fixture.inject({ method: 'GET', url: '/sagas/nope/events' });
       expect(response.statusCode).toBe(404);
       expect(response.json<ErrorJson>().error.code).toBe('SAGA_NOT_FOUND');
+      const later = await fixture.inject({ method: 'GET', url: '/sagas/nope/events?afterSeq=3' });
+      expect(later.statusCode).toBe(404);
+    });
+
+    it('pages the history with afterSeq and limit, nextAfterSeq pointing at the next page', async () => {
+      await start({ sagaType: 'transfer', input });
+      await fixture.kit.runUntilIdle();
+      const page = async (query: string) => {
+        const response = await fixture.inject({
+          method: 'GET',
+          url: `/sagas/saga-1/events${query}`,
+        });
+        expect(response.statusCode).toBe(200);
+        return response.json<EventsJson & { nextAfterSeq: number | null }>();
+      };
+
+      const first = await page('?limit=4');
+      expect(first.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(first.nextAfterSeq).toBe(4);
+      const second = await page(`?afterSeq=${String(first.nextAfterSeq)}&limit=4`);
+      expect(second.events.map((e) => e.seq)).toEqual([5, 6]);
+      expect(second.nextAfterSeq).toBeNull();
+      const past = await page('?afterSeq=6');
+      expect(past).toMatchObject({ events: [], nextAfterSeq: null });
+      expect((await page('')).nextAfterSeq).toBeNull();
+
+      const bad = await fixture.inject({
+        method: 'GET',
+        url: '/sagas/saga-1/events?limit=0&afterSeq=-1&from=2',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<ErrorJson>().error.details?.issues).toHaveLength(3);
     });
   });
 
