@@ -128,7 +128,7 @@ describe('example services', () => {
     });
   });
 
-  it('refuse credit over the limit and unknown customers, changing nothing', async () => {
+  it('refuse credit over the limit and unknown customers, changing nothing, and count the refusals in /metrics', async () => {
     const sagaId = `s-${driver.suffix}-credit`;
     const orderId = `o-${driver.suffix}-credit`;
 
@@ -156,6 +156,40 @@ describe('example services', () => {
     const payments = await readPaymentsSnapshot(running('payment-service').dataSource);
     expect(payments.customers.find((c) => c.customerId === 'c-poor')?.creditReserved).toBe(0);
     expect(payments.reservations.filter((r) => r.orderId.startsWith(orderId))).toEqual([]);
+
+    // The refusals are counted in the service's Prometheus metrics.
+    const metrics = await fetch(`${running('payment-service').url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await metrics.text();
+    const labels = {
+      service: 'payment-service',
+      participant: 'payment-service',
+      message_type: 'ReserveCredit',
+    };
+    const refused = { ...labels, direction: 'forward', outcome: 'business-failure' };
+    expect(seriesValue(text, 'sagaflow_participant_commands_total', refused)).toBeGreaterThan(0);
+    for (const code of ['CREDIT_LIMIT_EXCEEDED', 'UNKNOWN_CUSTOMER']) {
+      const failure = { ...labels, kind: 'business', code };
+      expect(seriesValue(text, 'sagaflow_participant_failures_total', failure)).toBeGreaterThan(0);
+    }
+    expect(
+      seriesValue(text, 'sagaflow_participant_handler_duration_seconds_count', {
+        ...labels,
+        direction: 'forward',
+      }),
+    ).toBeGreaterThan(0);
+    for (const name of [
+      'sagaflow_participant_duplicates_total',
+      'sagaflow_participant_dead_letters_total',
+      'sagaflow_participant_jobs_lost_total',
+      'sagaflow_process_cpu_user_seconds_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} counter`);
+    }
+    expect(
+      (await fetch(`${running('payment-service').url}/metrics`, { method: 'POST' })).status,
+    ).toBe(405);
   });
 
   it('refuse amounts and quantities the tables cannot hold as INVALID_PAYLOAD, at once, changing nothing', async () => {
@@ -335,3 +369,28 @@ describe('example services', () => {
     expect((sku?.available ?? 0) + (sku?.reserved ?? 0)).toBe(100);
   });
 });
+
+/**
+ * The value of the series `name{labels}` in a Prometheus exposition, whatever the order of
+ * its labels; undefined when there is none.
+ */
+function seriesValue(
+  text: string,
+  name: string,
+  labels: Readonly<Record<string, string>>,
+): number | undefined {
+  const wanted = Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .sort()
+    .join(',');
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/.exec(line);
+    if (match?.[1] !== name) continue;
+    const found = (match[2] ?? '')
+      .split(/,(?=[a-zA-Z_]+=")/)
+      .sort()
+      .join(',');
+    if (found === wanted) return Number(match[3]);
+  }
+  return undefined;
+}

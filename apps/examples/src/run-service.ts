@@ -1,8 +1,17 @@
 import { type Environment } from '@sagaflow/config';
 import { createKafka, kafkaSecurity } from '@sagaflow/kafka';
 import { createTopicNames } from '@sagaflow/messaging';
-import { createLogger, kafkaLogCreator, type StructuredLogger } from '@sagaflow/observability';
-import { createParticipant, type Participant } from '@sagaflow/participant';
+import {
+  createLogger,
+  createMetricsRegistry,
+  kafkaLogCreator,
+  type StructuredLogger,
+} from '@sagaflow/observability';
+import {
+  createParticipant,
+  createParticipantPrometheusMetrics,
+  type Participant,
+} from '@sagaflow/participant';
 import { type DataSource } from 'typeorm';
 
 import { type ExampleServiceName, loadServiceConfig, type ServiceConfig } from './config';
@@ -24,7 +33,7 @@ export interface RunningService {
   readonly config: ServiceConfig;
   readonly participant: Participant;
   readonly dataSource: DataSource;
-  /** Where `/health`, `/ready`, `/stats` and the admin routes answer. */
+  /** Where `/health`, `/ready`, `/stats`, `/metrics` and the admin routes answer. */
   readonly url: string;
   /** Stops HTTP, the participant (gracefully) and the database connections. */
   stop(): Promise<void>;
@@ -33,9 +42,9 @@ export interface RunningService {
 /**
  * Starts one example service from the environment (`SAGAFLOW_*`, see `loadServiceConfig`):
  * opens and migrates its database (creating it if needed), serves `/health`, `/ready`,
- * `/stats` and the participant's admin routes, and starts its participant. `/ready` answers
- * 200 once commands are consumed. On a failure, what was started is stopped and the error
- * is thrown.
+ * `/stats`, `/metrics` (Prometheus) and the participant's admin routes, and starts its
+ * participant. `/ready` answers 200 once commands are consumed. On a failure, what was
+ * started is stopped and the error is thrown.
  *
  * @example
  * ```ts
@@ -62,6 +71,9 @@ export async function runService(
   try {
     const dataSource = await openServiceDatabase(serviceName, config.mysql);
     cleanups.push(() => dataSource.destroy());
+    // A registry per service, so several services in one process (tests, the demo) each
+    // export their own series.
+    const metrics = createMetricsRegistry({ defaultLabels: { service: serviceName } });
     const participant = createParticipant({
       name: serviceName,
       dataSource,
@@ -75,6 +87,7 @@ export async function runService(
       redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix },
       handlers: exampleServices[serviceName].handlers,
       ...participantSettings(config),
+      metrics: createParticipantPrometheusMetrics(metrics, { participant: serviceName }),
       logger,
     });
     // Liveness answers while the participant starts; readiness once it runs.
@@ -82,6 +95,7 @@ export async function runService(
       host: config.http.host,
       port: options.httpPort ?? config.http.port,
       participant,
+      metrics,
       logger,
     });
     cleanups.push(() => http.close());

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo } from 'node:net';
 
 import { describeError, type Logger } from '@sagaflow/core';
+import { type MetricsRegistry } from '@sagaflow/observability';
 import { type Participant } from '@sagaflow/participant';
 
 /** Options of {@link startServiceServer}. */
@@ -10,6 +11,8 @@ export interface ServiceServerOptions {
   /** `0` picks a free port (see {@link ServiceServer.url}). */
   readonly port: number;
   readonly participant: Participant;
+  /** What `GET /metrics` serves: the registry the participant's metrics are on. */
+  readonly metrics: MetricsRegistry;
   readonly logger: Logger;
 }
 
@@ -28,20 +31,28 @@ export interface ServiceServer {
  * - `GET /ready` — readiness: 200 when the participant runs and Kafka, MySQL and Redis
  *   answer, else 503; the body has each check;
  * - `GET /stats` — the participant's counters (handled, duplicates, failures, dead letters);
+ * - `GET /metrics` — the Prometheus exposition of `metrics`, public (as the orchestrator's
+ *   is by default);
  * - the admin routes of `participant.admin`: `GET /dead-letters`, `GET /dead-letters/:id`,
  *   `POST /dead-letters/:id/replay`, `GET /inbox/failed`,
  *   `POST /inbox/failed/:consumer/:messageId/retry`.
  *
  * @example
  * ```ts
- * const server = await startServiceServer({ host: '127.0.0.1', port: 8082, participant, logger });
+ * const server = await startServiceServer({
+ *   host: '127.0.0.1',
+ *   port: 8082,
+ *   participant,
+ *   metrics: createMetricsRegistry({ defaultLabels: { service: participant.name } }),
+ *   logger,
+ * });
  * await fetch(`${server.url}/ready`);
  * ```
  */
 export async function startServiceServer(options: ServiceServerOptions): Promise<ServiceServer> {
-  const { participant, logger } = options;
+  const { logger } = options;
   const server = createServer((request, response) => {
-    serve(request, response, participant).catch((error: unknown) => {
+    serve(request, response, options).catch((error: unknown) => {
       logger.error('HTTP request failed', { error: describeError(error), url: request.url });
       if (!response.headersSent) {
         send(response, 500, { error: { code: 'INTERNAL_ERROR', message: 'internal error' } });
@@ -75,19 +86,29 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
 async function serve(
   request: IncomingMessage,
   response: ServerResponse,
-  participant: Participant,
+  { participant, metrics }: ServiceServerOptions,
 ): Promise<void> {
   if (await participant.admin.handle(request, response)) return;
+  if (request.method === 'GET' && pathOf(request) === '/metrics') {
+    const text = await metrics.registry.metrics();
+    response.writeHead(200, { 'content-type': metrics.registry.contentType });
+    response.end(text);
+    return;
+  }
   const { status, body } = await probe(request, participant);
   send(response, status, body);
+}
+
+function pathOf(request: IncomingMessage): string {
+  return new URL(request.url ?? '/', 'http://localhost').pathname;
 }
 
 async function probe(
   request: IncomingMessage,
   participant: Participant,
 ): Promise<{ status: number; body: unknown }> {
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const known = ['/health', '/ready', '/stats'].includes(path);
+  const path = pathOf(request);
+  const known = ['/health', '/ready', '/stats', '/metrics'].includes(path);
   if (known && request.method !== 'GET') {
     return { status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'GET only' } } };
   }

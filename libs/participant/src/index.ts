@@ -10,6 +10,7 @@ export * from './participant';
 export type * from './participant-health';
 export * from './participant-options';
 export type * from './participant-metrics';
+export * from './participant-prometheus-metrics';
 export type {
   DeadLetterListQuery,
   DeadLetterPage,
