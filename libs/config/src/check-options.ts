@@ -45,6 +45,21 @@ export function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/** True for a non-empty list of finite, positive, strictly ascending numbers: histogram buckets. */
+export function isAscendingPositiveList(value: unknown): value is readonly number[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (bound: unknown, index) =>
+        typeof bound === 'number' &&
+        Number.isFinite(bound) &&
+        bound > 0 &&
+        (index === 0 || bound > (value[index - 1] as number)),
+    )
+  );
+}
+
 /** True for strings with at least one non-blank character. */
 export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim().length > 0;

@@ -3,6 +3,7 @@ import { SagaflowError } from '@sagaflow/core';
 import {
   checkOptions,
   hasMethods,
+  isAscendingPositiveList,
   isNonEmptyString,
   isNonNegativeInteger,
   isPositiveInteger,
@@ -87,5 +88,13 @@ describe('checkOptions', () => {
     expect(hasMethods(port, ['get', 'name'])).toBe(false);
     expect(hasMethods(null, [])).toBe(false);
     expect(hasMethods('get', ['length'])).toBe(false);
+  });
+
+  it('isAscendingPositiveList takes histogram buckets: positive, finite, strictly ascending', () => {
+    expect(isAscendingPositiveList([0.001, 0.5, 2, 30])).toBe(true);
+    expect(isAscendingPositiveList([1])).toBe(true);
+    for (const bad of [[], [1, 1], [2, 1], [0, 1], [1, Infinity], [1, '2'], 'x', null]) {
+      expect(isAscendingPositiveList(bad)).toBe(false);
+    }
   });
 });

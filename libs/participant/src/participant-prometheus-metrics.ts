@@ -1,4 +1,4 @@
-import { checkOptions, isNonEmptyString } from '@sagaflow/config';
+import { checkOptions, isAscendingPositiveList, isNonEmptyString } from '@sagaflow/config';
 import { type MetricsRegistry } from '@sagaflow/observability';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -82,15 +82,7 @@ export function createParticipantPrometheusMetrics(
     [
       'handlerDurationBuckets',
       buckets,
-      Array.isArray(buckets) &&
-        buckets.length > 0 &&
-        buckets.every(
-          (bound, index) =>
-            typeof bound === 'number' &&
-            Number.isFinite(bound) &&
-            bound > 0 &&
-            (index === 0 || bound > (buckets[index - 1] ?? 0)),
-        ),
+      isAscendingPositiveList(buckets),
       'a non-empty ascending list of positive numbers',
     ],
   ]);

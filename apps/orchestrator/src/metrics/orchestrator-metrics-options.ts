@@ -1,4 +1,4 @@
-import { checkOptions } from '@sagaflow/config';
+import { checkOptions, isAscendingPositiveList } from '@sagaflow/config';
 import { type Logger, noopLogger } from '@sagaflow/core';
 
 /** Seconds: sagas take from milliseconds (all in-process) to hours (long timeouts, retries). */
@@ -97,15 +97,7 @@ export function resolveOrchestratorMetricsOptions(
     [
       'sagaDurationBuckets',
       buckets,
-      Array.isArray(buckets) &&
-        buckets.length > 0 &&
-        buckets.every(
-          (bound, index) =>
-            typeof bound === 'number' &&
-            Number.isFinite(bound) &&
-            bound > 0 &&
-            (index === 0 || bound > (buckets[index - 1] ?? 0)),
-        ),
+      isAscendingPositiveList(buckets),
       'a non-empty ascending list of positive numbers',
     ],
     [
