@@ -20,6 +20,7 @@ export * from './migrations/sagaflow-event-process-1767225600002';
 export * from './migrations/sagaflow-dead-letter-1767225600003';
 export * from './migrations/sagaflow-step-result-1767225600004';
 export * from './migrations/sagaflow-step-result-updated-1767225600005';
+export * from './migrations/sagaflow-dead-letter-saga-1767225600006';
 export * from './migrations/sagaflow-migrations';
 export * from './migrations/sagaflow-table-options';
 export * from './outbox-shard';

@@ -150,6 +150,10 @@ export class MySqlDeadLetterStore implements DeadLetterStore {
     if (query.replayed !== undefined) {
       where.push(query.replayed ? 'replayed_at IS NOT NULL' : 'replayed_at IS NULL');
     }
+    if (query.sagaId !== undefined) {
+      where.push('saga_id = ?');
+      params.push(query.sagaId);
+    }
     const rows = await this.#dataSource.query<DeadLetterSqlRow[]>(
       `SELECT ${COLUMNS} FROM dead_letter
         ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}

@@ -56,6 +56,7 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
           (beforeId === undefined || Number(entry.id) < Number(beforeId)) &&
           (query.reasonCode === undefined || entry.reason.code === query.reasonCode) &&
           (query.sourceTopic === undefined || entry.sourceTopic === query.sourceTopic) &&
+          (query.sagaId === undefined || entry.sagaId === query.sagaId) &&
           (query.replayed === undefined || (entry.replayedAt !== null) === query.replayed),
       );
       return cloneJson(matching.reverse().slice(0, limit));

@@ -39,6 +39,8 @@ export interface DeadLetterQuery {
   readonly reasonCode?: string;
   readonly sourceTopic?: string;
   readonly replayed?: boolean;
+  /** Only the dead letters of this saga (those whose saga could be read). */
+  readonly sagaId?: string;
 }
 
 /**

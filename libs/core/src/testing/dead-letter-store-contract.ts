@@ -104,28 +104,38 @@ export function deadLetterStoreContract(
       );
     });
 
-    test('list filters by reason code, source topic and replayed', async (f, id) => {
+    test('list filters by reason code, source topic, replayed and saga', async (f, id) => {
       const malformed = await f.store.record(sample(id, 1));
       const unknown = await f.store.record({
         ...sample(id, 2),
         reason: { code: 'UNKNOWN_MESSAGE_TYPE', message: 'no handler for Teleport' },
       });
       const elsewhere = await f.store.record({ ...sample(id, 3), sourceTopic: id('topic-2') });
+      const otherSaga = await f.store.record({ ...sample(id, 4), sagaId: id('other-saga') });
+      const noSaga = await f.store.record({ ...sample(id, 5), sagaId: null });
       await f.store.markReplayed(malformed.id, 'ops-ann', new Date('2030-01-02T00:00:00.000Z'));
       const listed = async (filter: {
         reasonCode?: string;
         replayed?: boolean;
         sourceTopic?: string;
+        sagaId?: string;
       }) =>
         (await f.store.list({ limit: 100, sourceTopic: id('topic'), ...filter })).map((d) => d.id);
 
-      expect(await listed({})).toEqual([unknown.id, malformed.id]);
+      expect(await listed({})).toEqual([noSaga.id, otherSaga.id, unknown.id, malformed.id]);
+      expect(await listed({ sagaId: id('saga') })).toEqual([unknown.id, malformed.id]);
+      expect(await listed({ sagaId: id('other-saga') })).toEqual([otherSaga.id]);
+      expect(await listed({ sagaId: id('no-such-saga') })).toEqual([]);
       expect(await listed({ sourceTopic: id('topic-2') })).toEqual([elsewhere.id]);
       expect(await listed({ reasonCode: 'UNKNOWN_MESSAGE_TYPE' })).toEqual([unknown.id]);
       expect(await listed({ reasonCode: 'NO_SUCH_REASON' })).toEqual([]);
       expect(await listed({ replayed: true })).toEqual([malformed.id]);
-      expect(await listed({ replayed: false })).toEqual([unknown.id]);
-      expect(await listed({ replayed: false, reasonCode: 'MALFORMED_MESSAGE' })).toEqual([]);
+      expect(await listed({ replayed: false })).toEqual([noSaga.id, otherSaga.id, unknown.id]);
+      expect(await listed({ replayed: false, reasonCode: 'MALFORMED_MESSAGE' })).toEqual([
+        noSaga.id,
+        otherSaga.id,
+      ]);
+      expect(await listed({ replayed: true, sagaId: id('other-saga') })).toEqual([]);
     });
 
     test('markReplayed stamps who replayed it and when; a second replay restamps it', async (f, id) => {

@@ -53,5 +53,8 @@ export const DeadLetterEntity = new EntitySchema<DeadLetterRow>({
       columns: ['consumer', 'topic', 'kafkaPartition', 'kafkaOffset'],
     },
   ],
-  indices: [{ name: 'ix_dead_letter_created', columns: ['createdAt'] }],
+  indices: [
+    { name: 'ix_dead_letter_created', columns: ['createdAt'] },
+    { name: 'ix_dead_letter_saga', columns: ['sagaId', 'id'] },
+  ],
 });

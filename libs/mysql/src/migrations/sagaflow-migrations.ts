@@ -4,6 +4,7 @@ import { SagaflowEventStore1767225600000 } from './sagaflow-event-store-17672256
 import { SagaflowOutbox1767225600001 } from './sagaflow-outbox-1767225600001';
 import { SagaflowStepResult1767225600004 } from './sagaflow-step-result-1767225600004';
 import { SagaflowStepResultUpdated1767225600005 } from './sagaflow-step-result-updated-1767225600005';
+import { SagaflowDeadLetterSaga1767225600006 } from './sagaflow-dead-letter-saga-1767225600006';
 
 /**
  * The migrations of an orchestrator database: `saga_event`, `saga_instance`, `outbox`,
@@ -26,6 +27,7 @@ export const orchestratorMigrations = [
   SagaflowOutbox1767225600001,
   SagaflowEventProcess1767225600002,
   SagaflowDeadLetter1767225600003,
+  SagaflowDeadLetterSaga1767225600006,
 ] as const;
 
 /**
@@ -44,4 +46,5 @@ export const participantMigrations = [
   SagaflowDeadLetter1767225600003,
   SagaflowStepResult1767225600004,
   SagaflowStepResultUpdated1767225600005,
+  SagaflowDeadLetterSaga1767225600006,
 ] as const;

@@ -5,7 +5,7 @@ import { DeadLetterAlreadyReplayedError } from '../errors/dead-letter-already-re
 import { DeadLetterNotFoundError } from '../errors/dead-letter-not-found-error';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
-import { limitSchema, noActorSchema } from '../request-schemas';
+import { limitSchema, noActorSchema, sagaIdSchema } from '../request-schemas';
 import { type RegisterRoutes } from '../route-context';
 
 const deadLetterIdSchema = z
@@ -18,6 +18,7 @@ const listQuerySchema = z.strictObject({
   reasonCode: z.string().min(1).max(64).optional(),
   topic: z.string().min(1).max(249).optional(),
   replayed: z.enum(['true', 'false']).optional(),
+  sagaId: sagaIdSchema.optional(),
 });
 
 const idParamsSchema = z.strictObject({ id: deadLetterIdSchema });
@@ -32,7 +33,7 @@ const replayBodySchema = z
   .prefault({});
 
 /**
- * `GET /dead-letters?limit=&beforeId=&reasonCode=&topic=&replayed=` (newest first; pass
+ * `GET /dead-letters?limit=&beforeId=&reasonCode=&topic=&replayed=&sagaId=` (newest first; pass
  * `nextBeforeId` as `beforeId` for the next page), `GET /dead-letters/:id` (`viewer`), and
  * `POST /dead-letters/:id/replay` with `{ force? }` or no body (`operator`): re-publishes
  * the record and stamps who replayed it (the API token's name) and when. A dead letter
@@ -51,6 +52,7 @@ export const registerDeadLetterRoutes: RegisterRoutes = (app, { deps, auth }) =>
       ...(query.reasonCode === undefined ? {} : { reasonCode: query.reasonCode }),
       ...(query.topic === undefined ? {} : { sourceTopic: query.topic }),
       ...(query.replayed === undefined ? {} : { replayed: query.replayed === 'true' }),
+      ...(query.sagaId === undefined ? {} : { sagaId: query.sagaId }),
     };
     const items = await deps.deadLetters.list(filter);
     const last = items.at(-1);

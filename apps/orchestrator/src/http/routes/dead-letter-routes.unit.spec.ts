@@ -31,7 +31,7 @@ describe('dead-letter routes', () => {
         reason: { code: 'UNKNOWN_MESSAGE_TYPE', message: 'no handler for Teleport' },
       }),
     );
-    await fixture.deadLetters.record(sampleDeadLetter({ offset: '3' }));
+    await fixture.deadLetters.record(sampleDeadLetter({ offset: '3', sagaId: 'saga-77' }));
   });
 
   afterEach(async () => {
@@ -64,7 +64,9 @@ describe('dead-letter routes', () => {
     expect(second.nextBeforeId).toBeNull();
   });
 
-  it('filters by reason code, topic and replayed', async () => {
+  it('filters by reason code, topic, replayed and saga', async () => {
+    expect((await list('?sagaId=saga-77')).items.map((d) => d.id)).toEqual(['3']);
+    expect((await list('?sagaId=saga-78')).items).toEqual([]);
     expect((await list('?reasonCode=UNKNOWN_MESSAGE_TYPE')).items.map((d) => d.id)).toEqual(['2']);
     expect((await list('?topic=sagaflow.ledger.commands')).items.map((d) => d.id)).toEqual([
       '3',
