@@ -218,6 +218,29 @@ function makeSink(opts) {
   return s;
 }
 
+// The eachBatch of the KafkaJS API, which kafkajs and @confluentinc/kafka-javascript share:
+// record every message, then commit the partition batch's offsets by hand.
+function kafkaJsEachBatch(consumer, topic, sink, commits) {
+  return async ({ batch }) => {
+    if (batch.messages.length === 0) return;
+    const now = nowMs();
+    for (const m of batch.messages) {
+      sink.record(
+        batch.partition,
+        BigInt(m.offset),
+        m.value.toString(),
+        m.headers['x-sent-at'].toString(),
+        now,
+      );
+    }
+    const last = BigInt(batch.messages[batch.messages.length - 1].offset);
+    await commits.track(
+      consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(last + 1n) }]),
+    );
+    sink.batchDone();
+  };
+}
+
 function withTimeout(p, ms, what) {
   let t;
   return Promise.race([
@@ -410,27 +433,7 @@ async function runKafkaJs(opts) {
         autoCommit: false,
         eachBatchAutoResolve: true,
         partitionsConsumedConcurrently: opts.partitionsConcurrency,
-        eachBatch: async ({ batch }) => {
-          if (batch.messages.length === 0) return;
-          const now = nowMs();
-          for (const m of batch.messages) {
-            sink.record(
-              batch.partition,
-              BigInt(m.offset),
-              m.value.toString(),
-              m.headers['x-sent-at'].toString(),
-              now,
-            );
-          }
-          const last = BigInt(batch.messages[batch.messages.length - 1].offset);
-          // manual commit of this partition batch (equivalent to commitOffsetsIfNecessary({topics:[...]}))
-          await commits.track(
-            consumer.commitOffsets([
-              { topic, partition: batch.partition, offset: String(last + 1n) },
-            ]),
-          );
-          sink.batchDone();
-        },
+        eachBatch: kafkaJsEachBatch(consumer, topic, sink, commits),
       });
       await withTimeout(joined, 60000, 'group join');
     },
@@ -598,26 +601,7 @@ async function runConfluent(opts) {
       await consumer.run({
         eachBatchAutoResolve: true,
         partitionsConsumedConcurrently: opts.partitionsConcurrency,
-        eachBatch: async ({ batch }) => {
-          if (batch.messages.length === 0) return;
-          const now = nowMs();
-          for (const m of batch.messages) {
-            sink.record(
-              batch.partition,
-              BigInt(m.offset),
-              m.value.toString(),
-              m.headers['x-sent-at'].toString(),
-              now,
-            );
-          }
-          const last = BigInt(batch.messages[batch.messages.length - 1].offset);
-          await commits.track(
-            consumer.commitOffsets([
-              { topic, partition: batch.partition, offset: String(last + 1n) },
-            ]),
-          );
-          sink.batchDone();
-        },
+        eachBatch: kafkaJsEachBatch(consumer, topic, sink, commits),
       });
       const deadline = Date.now() + 60000;
       while (consumer.assignment().length === 0) {
