@@ -5,6 +5,7 @@
 export * from './create-kafka';
 export * from './kafka-security';
 export * from './ensure-topics';
+export * from './consumer-lag';
 export type * from './kafka-record';
 export type * from './outbox-publisher';
 export { type BackoffOptions, retryWithBackoff, type RetryWithBackoffOptions } from './backoff';

@@ -193,6 +193,27 @@ describe('MySqlOutbox', () => {
     expect(rows.map((r) => r.message_id)).toEqual([id('unpublished')]);
   });
 
+  it('tells when the oldest unpublished message was written, null once all are published', async () => {
+    const outbox = new MySqlOutbox(db.dataSource);
+    await drain(outbox);
+    await expect(outbox.oldestPendingCreatedAt()).resolves.toBeNull();
+    const writeAt = async (at: string, label: string) => {
+      const stamped = new OutboxWriter({ clock: { now: () => new Date(at) } });
+      await db.dataSource.transaction((manager) =>
+        stamped.write(manager, [outboxMessage(id(label), id('lag'))]),
+      );
+    };
+    // Inserted later, written by a clock behind: the oldest by `created_at`, not by `seq`.
+    await writeAt('2030-01-01T00:00:05.000Z', 'lag-later-clock');
+    await writeAt('2030-01-01T00:00:01.250Z', 'lag-earlier-clock');
+
+    await expect(outbox.oldestPendingCreatedAt()).resolves.toEqual(
+      new Date('2030-01-01T00:00:01.250Z'),
+    );
+    await drain(outbox);
+    await expect(outbox.oldestPendingCreatedAt()).resolves.toBeNull();
+  });
+
   it('rejects a limit that is not a positive integer', async () => {
     const outbox = new MySqlOutbox(db.dataSource);
     await expect(outbox.publishBatch(0, () => Promise.resolve())).rejects.toThrow(

@@ -115,6 +115,29 @@ export class MySqlOutbox implements Outbox {
   }
 
   /**
+   * When the oldest unpublished message was written; null when every message is
+   * published. The outbox lag: how far the relay is behind.
+   *
+   * No index holds `created_at` of unpublished rows: `(published_at, shard, seq)` narrows the
+   * read to the unpublished rows, and each of those is looked up for its `created_at`. The
+   * cost grows with the backlog this measures — nothing while the relay keeps up. (The
+   * lowest `seq` would be one index dive per shard, but `seq` is taken when a row is
+   * inserted and `created_at` is the writer's clock: they need not agree in order.)
+   *
+   * @example
+   * ```ts
+   * const createdAt = await outbox.oldestPendingCreatedAt();
+   * const lagSeconds = createdAt === null ? 0 : (Date.now() - createdAt.getTime()) / 1000;
+   * ```
+   */
+  async oldestPendingCreatedAt(): Promise<Date | null> {
+    const rows = await this.#dataSource.query<{ oldest: Date | null }[]>(
+      'SELECT MIN(created_at) AS oldest FROM outbox WHERE published_at IS NULL',
+    );
+    return rows[0]?.oldest ?? null;
+  }
+
+  /**
    * Deletes up to `limit` messages published before `before` (oldest first) and returns
    * how many it deleted: the retention purge, run in a loop with `purgeFinished` to clean
    * up in small transactions.

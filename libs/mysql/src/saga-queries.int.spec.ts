@@ -129,6 +129,69 @@ describe('SagaQueries', () => {
     await expect(queries.list({ limit: 501 })).rejects.toThrow('invalid limit: 501');
   });
 
+  it('sorts by last change either way, filters by change window, and finds the stuck sagas', async () => {
+    const byUpdate = (states: readonly SagaState[], order: 'asc' | 'desc') =>
+      [...states]
+        .sort((a, b) =>
+          order === 'asc'
+            ? a.updatedAt.localeCompare(b.updatedAt)
+            : b.updatedAt.localeCompare(a.updatedAt),
+        )
+        .map((s) => s.sagaId);
+
+    const oldestChangeFirst = await listAll({ limit: 4, sort: 'updated', order: 'asc' });
+    expect(oldestChangeFirst.ids).toEqual(byUpdate(seeded, 'asc'));
+
+    const changedInWindow = await listAll({
+      limit: 3,
+      updatedAfter: minutes(5),
+      updatedBefore: minutes(12),
+    });
+    expect(changedInWindow.ids).toEqual(
+      byUpdate(
+        seeded.filter(
+          (s) => s.updatedAt >= minutes(5).toISOString() && s.updatedAt < minutes(12).toISOString(),
+        ),
+        'desc',
+      ),
+    );
+
+    // Active and unchanged since minute 15: RUNNING and COMPENSATING sagas 0, 1, 5, 6, 10, 11.
+    const stuck = await listAll({ limit: 2, stuckSince: minutes(15), order: 'asc' });
+    expect(stuck.ids).toEqual([
+      'sq-saga-00',
+      'sq-saga-01',
+      'sq-saga-05',
+      'sq-saga-06',
+      'sq-saga-10',
+      'sq-saga-11',
+    ]);
+    const stuckRunningByStart = await listAll({
+      limit: 5,
+      stuckSince: minutes(15),
+      status: ['RUNNING', 'COMPLETED'],
+      sort: 'started',
+    });
+    expect(stuckRunningByStart.ids).toEqual(['sq-saga-10', 'sq-saga-05', 'sq-saga-00']);
+    const oldestStartFirst = await listAll({ limit: 7, sagaType: 'refund', order: 'asc' });
+    expect(oldestStartFirst.ids).toEqual(
+      newestFirst(seeded.filter((s) => s.sagaType === 'refund')).reverse(),
+    );
+  });
+
+  it('refuses a time range on the column it does not sort by, and a cursor of another sort', async () => {
+    await expect(
+      queries.list({ limit: 10, sort: 'started', updatedBefore: minutes(3) }),
+    ).rejects.toThrow('needs sort=updated');
+    await expect(
+      queries.list({ limit: 10, sort: 'updated', startedAfter: minutes(3) }),
+    ).rejects.toThrow('needs sort=started');
+    const page = await queries.list({ limit: 2 });
+    await expect(
+      queries.list({ limit: 2, sort: 'updated', cursor: page.nextCursor ?? '' }),
+    ).rejects.toThrow('was made for sort=started&order=desc');
+  });
+
   it('counts sagas by status and by type', async () => {
     const counts = await queries.counts();
     expect(counts.total).toBe(30);
@@ -151,6 +214,36 @@ describe('SagaQueries', () => {
 
   it('counts the sagas in flight: RUNNING and COMPENSATING', async () => {
     await expect(queries.countActive()).resolves.toBe(12);
+  });
+
+  it('finds when the oldest saga in flight started, RUNNING or COMPENSATING, null when none', async () => {
+    // Saga 00, RUNNING, started first.
+    await expect(queries.oldestActiveStartedAt()).resolves.toEqual(minutes(0));
+
+    const other = await createTestDatabase('orchestrator');
+    try {
+      const otherQueries = new SagaQueries(other.dataSource);
+      await expect(otherQueries.oldestActiveStartedAt()).resolves.toBeNull();
+      const store = new MySqlEventStore(other.dataSource);
+      const saga = (id: string, status: SagaStatus, minute: number) =>
+        stateOf(id, 1, {
+          status,
+          startedAt: minutes(minute).toISOString(),
+          updatedAt: minutes(minute).toISOString(),
+        });
+      // Ended and parked sagas do not count, however old.
+      for (const state of [
+        saga('oa-completed', 'COMPLETED', 1),
+        saga('oa-parked', 'COMPENSATION_FAILED', 2),
+        saga('oa-compensating', 'COMPENSATING', 3),
+        saga('oa-running', 'RUNNING', 5),
+      ]) {
+        await store.append(firstAppend(state));
+      }
+      await expect(otherQueries.oldestActiveStartedAt()).resolves.toEqual(minutes(3));
+    } finally {
+      await other.drop();
+    }
   });
 
   it('computes throughput and nearest-rank latency percentiles of sagas ended in a window', async () => {

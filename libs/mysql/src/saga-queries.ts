@@ -8,23 +8,8 @@ import { type DataSource } from 'typeorm';
 
 import { checkDate, checkInteger } from './argument-checks';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
+import { buildSagaListing, type SagaListQuery } from './saga-listing';
 import { toIso, toIsoOrNull, toNumber } from './sql-values';
-
-/** Filters of {@link SagaQueries.list}. Sagas come newest first (by start time). */
-export interface SagaListQuery {
-  /** Page size, 1 … 500. */
-  readonly limit: number;
-  /** `nextCursor` of the previous page. */
-  readonly cursor?: string;
-  /** One status or any of several. */
-  readonly status?: SagaStatus | readonly SagaStatus[];
-  readonly sagaType?: string;
-  readonly businessKey?: string;
-  /** Only sagas started at or after this time. */
-  readonly startedAfter?: Date;
-  /** Only sagas started before this time. */
-  readonly startedBefore?: Date;
-}
 
 /** One saga in a listing: the `saga_instance` projection without data or state. */
 export interface SagaSummary {
@@ -167,55 +152,21 @@ export class SagaQueries {
     this.#dataSource = dataSource;
   }
 
-  /** Sagas matching the filters, newest first, one page at a time. */
+  /**
+   * Sagas matching the filters, newest first by default, one page at a time; every filter
+   * combination reads an index in order and a bounded number of rows (see
+   * {@link buildSagaListing}).
+   */
   async list(query: SagaListQuery): Promise<Page<SagaSummary>> {
-    const limit = checkInteger('limit', query.limit, 1, 500);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.status !== undefined) {
-      const statuses = typeof query.status === 'string' ? [query.status] : query.status;
-      for (const status of statuses) checkStatus(status);
-      if (statuses.length === 0) return { items: [], nextCursor: null };
-      where.push('status IN (?)');
-      params.push(statuses);
-    }
-    if (query.sagaType !== undefined) {
-      where.push('saga_type = ?');
-      params.push(query.sagaType);
-    }
-    if (query.businessKey !== undefined) {
-      where.push('business_key = ?');
-      params.push(query.businessKey);
-    }
-    if (query.startedAfter !== undefined) {
-      where.push('started_at >= ?');
-      params.push(checkDate('startedAfter', query.startedAfter));
-    }
-    if (query.startedBefore !== undefined) {
-      where.push('started_at < ?');
-      params.push(checkDate('startedBefore', query.startedBefore));
-    }
-    if (query.cursor !== undefined) {
-      const [startedAt, sagaId] = decodeCursor(query.cursor, 2);
-      const at = new Date(String(startedAt));
-      where.push('(started_at < ? OR (started_at = ? AND saga_id < ?))');
-      params.push(at, at, sagaId);
-    }
-    const rows = await this.#dataSource.query<SummarySqlRow[]>(
-      `SELECT ${SUMMARY_COLUMNS} FROM saga_instance
-        ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
-        ORDER BY started_at DESC, saga_id DESC
-        LIMIT ?`,
-      [...params, limit + 1],
-    );
-    const items = rows.slice(0, limit).map(toSummary);
+    const listing = buildSagaListing(query, SUMMARY_COLUMNS);
+    if (listing === null) return { items: [], nextCursor: null };
+    const rows = await this.#dataSource.query<SummarySqlRow[]>(listing.sql, [...listing.params]);
+    const items = rows.slice(0, query.limit).map(toSummary);
     const last = items.at(-1);
     return {
       items,
       nextCursor:
-        rows.length > limit && last !== undefined
-          ? encodeCursor([last.startedAt, last.sagaId])
-          : null,
+        rows.length > query.limit && last !== undefined ? listing.cursorAfter(last) : null,
     };
   }
 
@@ -257,6 +208,32 @@ export class SagaQueries {
       `SELECT COUNT(*) AS n FROM saga_instance WHERE status IN ('RUNNING', 'COMPENSATING')`,
     );
     return toNumber(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * When the oldest saga still in flight (RUNNING or COMPENSATING) started; null when none
+   * is. One `MIN(started_at)` per status, each the first entry of that status in the
+   * `(status, started_at)` index (an `IN` list would make it a range to scan), in one round
+   * trip.
+   *
+   * @example
+   * ```ts
+   * const startedAt = await queries.oldestActiveStartedAt();
+   * const ageSeconds = startedAt === null ? 0 : (Date.now() - startedAt.getTime()) / 1000;
+   * ```
+   */
+  async oldestActiveStartedAt(): Promise<Date | null> {
+    const rows = await this.#dataSource.query<
+      { running: Date | null; compensating: Date | null }[]
+    >(
+      `SELECT (SELECT MIN(started_at) FROM saga_instance WHERE status = 'RUNNING') AS running,
+              (SELECT MIN(started_at) FROM saga_instance WHERE status = 'COMPENSATING')
+                AS compensating`,
+    );
+    const found = [rows[0]?.running ?? null, rows[0]?.compensating ?? null].filter(
+      (at): at is Date => at !== null,
+    );
+    return found.length === 0 ? null : new Date(Math.min(...found.map((at) => at.getTime())));
   }
 
   /**
@@ -446,12 +423,6 @@ function toVersion(row: {
 
 function isSagaStatus(value: string): value is SagaStatus {
   return (SAGA_STATUSES as readonly string[]).includes(value);
-}
-
-function checkStatus(status: string): void {
-  if (!isSagaStatus(status)) {
-    throw new InvalidArgumentError('status', status, `must be one of ${SAGA_STATUSES.join(', ')}`);
-  }
 }
 
 function zeroCounts(): Record<SagaStatus, number> {

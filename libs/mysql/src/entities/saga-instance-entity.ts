@@ -44,7 +44,9 @@ export const SagaInstanceEntity = new EntitySchema<SagaInstanceRow>({
   uniques: [{ name: 'uq_saga_instance_business_key', columns: ['sagaType', 'businessKey'] }],
   indices: [
     { name: 'ix_saga_instance_status_updated', columns: ['status', 'updatedAt'] },
+    { name: 'ix_saga_instance_status_started', columns: ['status', 'startedAt'] },
     { name: 'ix_saga_instance_type_status_started', columns: ['sagaType', 'status', 'startedAt'] },
+    { name: 'ix_saga_instance_type_status_updated', columns: ['sagaType', 'status', 'updatedAt'] },
     { name: 'ix_saga_instance_started', columns: ['startedAt'] },
     { name: 'ix_saga_instance_ended', columns: ['endedAt'] },
     { name: 'ix_saga_instance_business_key', columns: ['businessKey'] },

@@ -5,6 +5,7 @@ import { SagaflowOutbox1767225600001 } from './sagaflow-outbox-1767225600001';
 import { SagaflowStepResult1767225600004 } from './sagaflow-step-result-1767225600004';
 import { SagaflowStepResultUpdated1767225600005 } from './sagaflow-step-result-updated-1767225600005';
 import { SagaflowDeadLetterSaga1767225600006 } from './sagaflow-dead-letter-saga-1767225600006';
+import { SagaflowSagaListing1767225600008 } from './sagaflow-saga-listing-1767225600008';
 
 /**
  * The migrations of an orchestrator database: `saga_event`, `saga_instance`, `outbox`,
@@ -28,6 +29,7 @@ export const orchestratorMigrations = [
   SagaflowEventProcess1767225600002,
   SagaflowDeadLetter1767225600003,
   SagaflowDeadLetterSaga1767225600006,
+  SagaflowSagaListing1767225600008,
 ] as const;
 
 /**
