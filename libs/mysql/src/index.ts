@@ -22,6 +22,7 @@ export * from './migrations/sagaflow-step-result-1767225600004';
 export * from './migrations/sagaflow-step-result-updated-1767225600005';
 export * from './migrations/sagaflow-dead-letter-saga-1767225600006';
 export * from './migrations/sagaflow-saga-listing-1767225600008';
+export * from './migrations/sagaflow-dead-letter-replay-reason-1767225600009';
 export * from './migrations/sagaflow-migrations';
 export * from './migrations/sagaflow-table-options';
 export * from './outbox-shard';

@@ -59,6 +59,7 @@ describe('MySqlDeadLetterStore', () => {
       id: first.id,
       replayedAt: null,
       replayedBy: null,
+      replayReason: null,
     });
   });
 
@@ -95,12 +96,18 @@ describe('MySqlDeadLetterStore', () => {
     expect(await list({ limit: 2, beforeId: ids[3] ?? '' })).toEqual(['#2', '#1']);
     expect(await list({ limit: 10, reasonCode: 'INVALID' })).toEqual(['#3', '#1']);
 
-    await store.markReplayed(ids[1] ?? '', 'alice', new Date('2031-03-01T00:00:00.000Z'));
+    await store.markReplayed(
+      ids[1] ?? '',
+      'alice',
+      new Date('2031-03-01T00:00:00.000Z'),
+      'r'.repeat(2000),
+    );
     expect(await list({ limit: 10, replayed: true })).toEqual(['#1']);
     expect(await list({ limit: 10, replayed: false })).toEqual(['#4', '#3', '#2', '#0']);
     await expect(store.get(ids[1] ?? '')).resolves.toMatchObject({
       replayedAt: '2031-03-01T00:00:00.000Z',
       replayedBy: 'alice',
+      replayReason: 'r'.repeat(2000),
     });
   });
 

@@ -40,11 +40,12 @@ interface DeadLetterSqlRow {
   failed_at: Date;
   replayed_at: Date | null;
   replayed_by: string | null;
+  replay_reason: string | null;
 }
 
 const COLUMNS = `id, consumer, topic, kafka_partition, kafka_offset, message_key, headers, value,
   value_truncated, reason_code, reason_message, message_id, saga_id, failed_at, replayed_at,
-  replayed_by`;
+  replayed_by, replay_reason`;
 
 /** Column sizes: a dead letter is recorded whatever the message held, cut to fit. */
 const TEXT_LENGTH = 16_000;
@@ -63,7 +64,7 @@ const ACTOR_LENGTH = 128;
  * ```ts
  * const deadLetters = new MySqlDeadLetterStore(dataSource);
  * const { id, created } = await deadLetters.record(createDeadLetterRecord(...));
- * await deadLetters.markReplayed(id, 'alice', new Date());
+ * await deadLetters.markReplayed(id, 'alice', new Date(), 'the Teleport handler is deployed');
  * ```
  */
 export class MySqlDeadLetterStore implements DeadLetterStore {
@@ -164,13 +165,18 @@ export class MySqlDeadLetterStore implements DeadLetterStore {
     return rows.map(toStored);
   }
 
-  /** Stamps who replayed the dead letter and when; throws `DeadLetterNotFoundError`. */
-  async markReplayed(id: string, actor: string, at: Date): Promise<void> {
+  /** Stamps who replayed the dead letter, when and why; throws `DeadLetterNotFoundError`. */
+  async markReplayed(id: string, actor: string, at: Date, reason?: string): Promise<void> {
     checkDate('at', at);
     if (!isRowId(id)) throw new DeadLetterNotFoundError(id);
     const result = await this.#dataSource.query<unknown>(
-      'UPDATE dead_letter SET replayed_at = ?, replayed_by = ? WHERE id = ?',
-      [at, truncate(actor, ACTOR_LENGTH), id],
+      'UPDATE dead_letter SET replayed_at = ?, replayed_by = ?, replay_reason = ? WHERE id = ?',
+      [
+        at,
+        truncate(actor, ACTOR_LENGTH),
+        reason === undefined ? null : truncate(reason, TEXT_LENGTH),
+        id,
+      ],
     );
     if (affectedRows(result) === 0) throw new DeadLetterNotFoundError(id);
   }
@@ -206,5 +212,6 @@ function toStored(row: DeadLetterSqlRow): StoredDeadLetter {
     failedAt: toIso(row.failed_at),
     replayedAt: toIsoOrNull(row.replayed_at),
     replayedBy: row.replayed_by,
+    replayReason: row.replay_reason,
   };
 }

@@ -30,6 +30,8 @@ export function describeEvent(event: SagaEvent): string {
       return `${event.type} ${event.input} ${event.step ?? '-'} #${event.attempt ?? '-'} ${event.reason}`;
     case 'OperatorActionRecorded':
       return `${event.type} ${event.action}`;
+    case 'MessageRedelivered':
+      return `${event.type} ${event.kind} ${event.consumer} ${event.messageId ?? '-'}`;
     case 'SagaStarted':
     case 'SagaCompleted':
     case 'SagaCompensated':

@@ -2,6 +2,7 @@ import { IllegalSagaActionError } from '../errors/errors';
 import {
   failureReply,
   operatorInput,
+  redeliveryInput,
   sagaSpec,
   SPEC_EPOCH,
   successReply,
@@ -294,5 +295,102 @@ describe('decide: operator input checks', () => {
       sagaType: 'place-order',
       step: 'create-order',
     });
+  });
+});
+
+describe('decide: operator redelivery of a message', () => {
+  it('records a dead-letter replay in a RUNNING saga and changes nothing else', () => {
+    const given = sagaSpec(placeOrder).givenInputs([start, orderCreated]);
+    given
+      .when(
+        redeliveryInput('dead-letter-replay', {
+          consumer: 'ledger',
+          messageId: 's-1.reserve-credit.f.1',
+          deadLetterId: '17',
+          actor: 'ann',
+          reason: 'the Reserve handler is deployed',
+        }),
+      )
+      .then({
+        status: 'RUNNING',
+        events: [
+          {
+            v: 1,
+            at: SPEC_EPOCH.toISOString(),
+            type: 'MessageRedelivered',
+            kind: 'dead-letter-replay',
+            consumer: 'ledger',
+            messageId: 's-1.reserve-credit.f.1',
+            deadLetterId: '17',
+            actor: 'ann',
+            reason: 'the Reserve handler is deployed',
+          },
+        ],
+        commands: [],
+        timers: { schedule: [], cancel: [] },
+        state: { ...given.state, version: (given.state?.version ?? 0) + 1 },
+      });
+  });
+
+  it('records an EventProcess retry in a parked saga, and either after the saga ended', () => {
+    sagaSpec(placeOrder)
+      .givenInputs(doublyParked)
+      .when(redeliveryInput('event-process-retry', { consumer: 'orchestrator' }))
+      .then({
+        status: 'COMPENSATION_FAILED',
+        events: [
+          expect.objectContaining({
+            type: 'MessageRedelivered',
+            kind: 'event-process-retry',
+            deadLetterId: null,
+          }),
+        ],
+      });
+    const ended = sagaSpec(placeOrder).givenInputs([
+      start,
+      failureReply({ sagaId: 's-1', step: 'create-order' }, 'business'),
+    ]);
+    expect(ended.state?.status).toBe('COMPENSATED');
+    for (const kind of ['dead-letter-replay', 'event-process-retry'] as const) {
+      ended.when(redeliveryInput(kind, { messageId: null })).then({
+        status: 'COMPENSATED',
+        eventTypes: ['MessageRedelivered'],
+        state: { endedAt: ended.state?.endedAt },
+      });
+    }
+  });
+
+  it('needs a saga, a consumer, an actor, a reason, and a dead letter id exactly for a replay', () => {
+    sagaSpec(placeOrder)
+      .givenNothing()
+      .when(redeliveryInput('dead-letter-replay'))
+      .thenThrows(IllegalSagaActionError, 'a redelivery input needs a saga, but there is none');
+    const given = sagaSpec(placeOrder).givenInputs([start]);
+    const refused = (input: ReturnType<typeof redeliveryInput>, why: string) =>
+      given
+        .when(input)
+        .thenThrows(IllegalSagaActionError, `cannot record a redelivery in saga 's-1': ${why}`);
+    refused(
+      redeliveryInput('dead-letter-replay', { consumer: '' }),
+      'the consumer must not be empty',
+    );
+    refused(redeliveryInput('event-process-retry', { actor: ' ' }), 'the actor must not be empty');
+    refused(redeliveryInput('event-process-retry', { reason: '' }), 'the reason must not be empty');
+    refused(
+      redeliveryInput('dead-letter-replay', { deadLetterId: null }),
+      'a dead-letter replay needs the dead letter id',
+    );
+    refused(
+      redeliveryInput('event-process-retry', { deadLetterId: '3' }),
+      'an EventProcess retry has no dead letter id',
+    );
+    refused(
+      redeliveryInput('dead-letter-replay', { messageId: '' }),
+      'the message id must be null or not empty',
+    );
+    refused(
+      { ...redeliveryInput('event-process-retry'), kind: 'resend' as never },
+      'unknown redelivery kind',
+    );
   });
 });

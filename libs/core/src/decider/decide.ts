@@ -2,7 +2,7 @@ import { type AnySagaDefinition } from '../definition/saga-definition';
 import { DefinitionError, IllegalSagaActionError } from '../errors/errors';
 import { type SagaState } from '../model/saga-state';
 import { DecisionBuilder } from './decision-builder';
-import { handleOperator } from './handle-operator';
+import { handleOperator, handleRedelivery } from './handle-operator';
 import { handleReply } from './handle-reply';
 import { handleStart } from './handle-start';
 import { handleTimer } from './handle-timer';
@@ -11,8 +11,9 @@ import { type SagaInput } from './saga-input';
 
 /**
  * The saga decider: given a definition, the saga's current state (null before it starts),
- * an input (start, reply, timer, operator action) and the time, returns the events to
- * append, the commands to send, the timers to schedule and cancel, and the new state.
+ * an input (start, reply, timer, operator action, an operator's redelivery of a message)
+ * and the time, returns the events to append, the commands to send, the timers to schedule
+ * and cancel, and the new state.
  *
  * Pure: no clock (every event's `at` is `now`), no randomness (retry jitter is derived
  * from the timer id), no I/O. Deciding the same input on the same state gives the same
@@ -22,8 +23,8 @@ import { type SagaInput } from './saga-input';
  *
  * @throws InvalidSagaInputError when a start's input fails the definition's schema.
  * @throws IllegalSagaActionError when the input is not allowed now: a start of an existing
- * saga, a reply, timer or operator action for no saga, an operator action the saga's state
- * does not allow (the message says why).
+ * saga, a reply, timer, operator action or redelivery for no saga, an operator action the
+ * saga's state does not allow, a redelivery with a missing field (the message says why).
  * @throws DefinitionError when the state belongs to another definition or version, or when
  * one of the definition's functions throws or returns something that is not JSON.
  *
@@ -72,6 +73,9 @@ export function decide(
       return b.finish(input.timer.timerId);
     case 'operator':
       handleOperator(b, input);
+      return b.finish();
+    case 'redelivery':
+      handleRedelivery(b, input);
       return b.finish();
   }
 }

@@ -172,6 +172,7 @@ function apply(state: SagaState, event: Exclude<SagaEvent, SagaStarted>): SagaSt
     case 'SagaCompensated':
       return { ...state, status: SagaStatus.Compensated, endedAt: event.at };
     case 'OperatorActionRecorded':
+    case 'MessageRedelivered':
     case 'InputIgnored':
       return state;
   }

@@ -80,6 +80,33 @@ describe('evolve', () => {
       }),
     ).toEqual({ ...state, version: 2, updatedAt: later });
   });
+
+  it('keeps the state when recording a redelivery, also after the saga ended', () => {
+    const redelivered: SagaEvent = {
+      v: 1,
+      at: '2030-01-02T00:00:00.000Z',
+      type: 'MessageRedelivered',
+      kind: 'dead-letter-replay',
+      consumer: 'ledger',
+      messageId: 's-1.create-order.f.1',
+      deadLetterId: '5',
+      actor: 'ann',
+      reason: 'replayed after the fix',
+    };
+    const running = evolve(null, started);
+    expect(evolve(running, redelivered)).toEqual({
+      ...running,
+      version: 2,
+      updatedAt: redelivered.at,
+    });
+    const ended = evolve(running, { v: 1, at, type: 'SagaCompleted' });
+    expect(evolve(ended, redelivered)).toEqual({
+      ...ended,
+      version: 3,
+      updatedAt: redelivered.at,
+    });
+    expect(ended).toMatchObject({ status: 'COMPLETED', endedAt: at });
+  });
 });
 
 describe('foldEvents', () => {

@@ -5,13 +5,18 @@ import { isTerminalStatus, SagaStatus } from '../model/saga-status';
 import { advanceCompensation, startCompensation } from './compensation';
 import { type DecisionBuilder } from './decision-builder';
 import { pivotOf } from './definition-lookup';
-import { type OperatorInput } from './saga-input';
+import { type OperatorInput, type RedeliveryInput } from './saga-input';
 
 const ACTIONS: ReadonlySet<string> = new Set([
   'retry-step',
   'abort',
   'resolve',
   'retry-compensation',
+]);
+
+const REDELIVERY_KINDS: ReadonlySet<string> = new Set([
+  'dead-letter-replay',
+  'event-process-retry',
 ]);
 
 /**
@@ -32,10 +37,8 @@ export function handleOperator(b: DecisionBuilder, input: OperatorInput): void {
       },
     });
   if (!ACTIONS.has(action)) throw refuse('unknown operator action');
-  if (typeof actor !== 'string' || actor.trim() === '') throw refuse('the actor must not be empty');
-  if (typeof reason !== 'string' || reason.trim() === '') {
-    throw refuse('the reason must not be empty');
-  }
+  if (!isFilled(actor)) throw refuse('the actor must not be empty');
+  if (!isFilled(reason)) throw refuse('the reason must not be empty');
   if (input.step !== undefined && !definition.steps.has(input.step)) {
     throw refuse(`the definition has no step '${input.step}'`);
   }
@@ -114,4 +117,39 @@ export function handleOperator(b: DecisionBuilder, input: OperatorInput): void {
       return;
     }
   }
+}
+
+/**
+ * Records an operator's redelivery of one of the saga's messages (`MessageRedelivered`).
+ * Allowed in every state, also after the saga ended: it records what was done to a message
+ * and decides nothing about the saga.
+ *
+ * @throws IllegalSagaActionError when a field is missing or does not fit the kind.
+ */
+export function handleRedelivery(b: DecisionBuilder, input: RedeliveryInput): void {
+  const { state } = b;
+  const { kind, consumer, messageId, deadLetterId, actor, reason } = input;
+  const refuse = (why: string): IllegalSagaActionError =>
+    new IllegalSagaActionError(`cannot record a redelivery in saga '${state.sagaId}': ${why}`, {
+      context: { sagaId: state.sagaId, sagaType: state.sagaType },
+    });
+  if (!REDELIVERY_KINDS.has(kind)) throw refuse('unknown redelivery kind');
+  if (!isFilled(consumer)) throw refuse('the consumer must not be empty');
+  if (messageId !== null && !isFilled(messageId)) {
+    throw refuse('the message id must be null or not empty');
+  }
+  if (kind === 'dead-letter-replay' ? !isFilled(deadLetterId) : deadLetterId !== null) {
+    throw refuse(
+      kind === 'dead-letter-replay'
+        ? 'a dead-letter replay needs the dead letter id'
+        : 'an EventProcess retry has no dead letter id',
+    );
+  }
+  if (!isFilled(actor)) throw refuse('the actor must not be empty');
+  if (!isFilled(reason)) throw refuse('the reason must not be empty');
+  b.emit({ type: 'MessageRedelivered', kind, consumer, messageId, deadLetterId, actor, reason });
+}
+
+function isFilled(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }

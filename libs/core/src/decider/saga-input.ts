@@ -1,4 +1,4 @@
-import { type OperatorActionName } from '../model/saga-event';
+import { type OperatorActionName, type RedeliveryKind } from '../model/saga-event';
 import { type ReplyInput } from '../model/reply-input';
 import { type SagaTimer } from '../model/saga-timer';
 
@@ -41,5 +41,28 @@ export interface OperatorInput {
   readonly step?: string;
 }
 
+/** An operator's redelivery of one of a saga's messages, recorded with who did it and why. */
+export interface Redelivery {
+  readonly kind: RedeliveryKind;
+  /** The consumer whose message it is (non-empty). */
+  readonly consumer: string;
+  /** The message's id; null when it is not known (a dead letter whose id could not be read). */
+  readonly messageId: string | null;
+  /** The replayed dead letter's id: set for a `dead-letter-replay`, null otherwise. */
+  readonly deadLetterId: string | null;
+  /** Who redelivered it (non-empty). */
+  readonly actor: string;
+  /** Why (non-empty). */
+  readonly reason: string;
+}
+
+/**
+ * A redelivery that happened, to record in the saga's history (`MessageRedelivered`). It
+ * changes nothing else and is accepted in any state, also after the saga ended.
+ */
+export interface RedeliveryInput extends Redelivery {
+  readonly type: 'redelivery';
+}
+
 /** Everything `decide` accepts. */
-export type SagaInput = StartInput | ReplyInput | TimerInput | OperatorInput;
+export type SagaInput = StartInput | ReplyInput | TimerInput | OperatorInput | RedeliveryInput;

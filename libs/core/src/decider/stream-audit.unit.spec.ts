@@ -1,5 +1,11 @@
 import { type SagaEvent } from '../model/saga-event';
-import { decideAll, failureReply, startInput, successReply } from '../testing/saga-spec';
+import {
+  decideAll,
+  failureReply,
+  redeliveryInput,
+  startInput,
+  successReply,
+} from '../testing/saga-spec';
 import { ORDER_INPUT, placeOrder } from './__fixtures__/place-order';
 import { auditSagaStream } from './stream-audit';
 
@@ -29,6 +35,29 @@ describe('auditSagaStream', () => {
   it('finds nothing wrong in a stream the decider wrote, with its projection', () => {
     expect(compensated.state?.status).toBe('COMPENSATED');
     expect(auditSagaStream(placeOrder, events, compensated.state)).toEqual([]);
+  });
+
+  it('accepts redeliveries anywhere in the stream, also after the end', () => {
+    const withRedeliveries = decideAll(placeOrder, [
+      start,
+      redeliveryInput('dead-letter-replay'),
+      orderCreated,
+      successReply(credit, { reservationId: 'r-1' }),
+      redeliveryInput('event-process-retry'),
+      successReply(stock),
+      failureReply({ sagaId: 's-1', step: 'approve-order' }, 'business'),
+      successReply(undo('reserve-stock')),
+      successReply(undo('reserve-credit')),
+      successReply(undo('create-order')),
+      redeliveryInput('dead-letter-replay', { deadLetterId: 'dl-2' }),
+      successReply(undo('create-order')),
+      redeliveryInput('event-process-retry', { messageId: null }),
+    ]);
+    expect(withRedeliveries.state?.status).toBe('COMPENSATED');
+    expect(withRedeliveries.events.at(-3)?.type).toBe('MessageRedelivered');
+    expect(auditSagaStream(placeOrder, withRedeliveries.events, withRedeliveries.state)).toEqual(
+      [],
+    );
   });
 
   it('reports a projection that is not the fold', () => {

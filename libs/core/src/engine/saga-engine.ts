@@ -1,7 +1,7 @@
 import { decide } from '../decider/decide';
 import { foldEvents } from '../decider/evolve';
 import { isInputIgnored, type SagaDecision } from '../decider/saga-decision';
-import { type SagaInput } from '../decider/saga-input';
+import { type Redelivery, type SagaInput } from '../decider/saga-input';
 import { type AnySagaDefinition } from '../definition/saga-definition';
 import { describeError } from '../errors/describe-error';
 import {
@@ -96,9 +96,9 @@ interface BatchSaga {
 
 /**
  * The application service that runs sagas: for every input (start, reply, timer, operator
- * action) it loads the saga's state, asks the pure decider what to do, and commits the
- * events, the state projection, the outbox messages and the inbox mark in one append
- * guarded by the optimistic lock. Then it refreshes the cache and sets the timers.
+ * action, an operator's redelivery of a message) it loads the saga's state, asks the pure
+ * decider what to do, and commits the events, the state projection, the outbox messages
+ * and the inbox mark in one append guarded by the optimistic lock. Then it refreshes the cache and sets the timers.
  *
  * The event store decides: the cache is only read first, and a state it held stale loses
  * the optimistic lock, which makes the engine reload from the store and decide again.
@@ -317,6 +317,41 @@ export class SagaEngine {
         ...(action.step === undefined ? {} : { step: action.step }),
       },
       action.expectedVersion,
+    );
+  }
+
+  /**
+   * Records in the saga's history that an operator redelivered one of its messages (replayed
+   * its dead letter, or retried its FAILED EventProcess record): a `MessageRedelivered`
+   * event, appended like every decision (optimistic lock, retried after a lost lock, cache
+   * refreshed). It changes nothing else and is accepted in any state, also after the saga
+   * ended. Call it once the redelivery happened, so the history never claims one that did
+   * not.
+   *
+   * @throws SagaNotFoundError when no saga has that id (a purged saga, say).
+   * @throws IllegalSagaActionError when a field is missing or does not fit the kind.
+   *
+   * @example
+   * ```ts
+   * await replayDeadLetter(deadLetter, producer);
+   * await engine.recordRedelivery(deadLetter.sagaId, {
+   *   kind: 'dead-letter-replay',
+   *   consumer: deadLetter.consumer,
+   *   messageId: deadLetter.messageId,
+   *   deadLetterId: deadLetter.id,
+   *   actor: 'ops-ann',
+   *   reason: 'the ledger handler for Teleport is deployed',
+   * });
+   * ```
+   */
+  recordRedelivery(sagaId: string, redelivery: Redelivery): Promise<SagaState> {
+    const { kind, consumer, messageId, deadLetterId, actor, reason } = redelivery;
+    return this.#advance(
+      sagaId,
+      { type: 'redelivery', kind, consumer, messageId, deadLetterId, actor, reason },
+      'operator',
+      undefined,
+      { redelivery: kind, consumer, messageId, deadLetterId, actor },
     );
   }
 

@@ -378,6 +378,108 @@ describe('SagaEngine', () => {
     });
   });
 
+  describe('recordRedelivery', () => {
+    const replayed = {
+      kind: 'dead-letter-replay',
+      consumer: 'payment',
+      messageId: 'saga-1.reserve.f.1',
+      deadLetterId: '42',
+      actor: 'ops-ann',
+      reason: 'the Reserve handler is fixed',
+    } as const;
+
+    it('appends MessageRedelivered and changes nothing else: no command, no timer change', async () => {
+      const { engine, store, scheduler, cache, decisions } = setup();
+      const { sagaId, state } = await engine.start({ sagaType: 'order', input });
+      const outbox = store.outbox.records().length;
+
+      const after = await engine.recordRedelivery(sagaId, replayed);
+
+      expect(store.stream(sagaId).at(-1)?.event).toEqual({
+        v: 1,
+        at: '2030-01-01T00:00:00.000Z',
+        type: 'MessageRedelivered',
+        ...replayed,
+      });
+      expect(after).toEqual({ ...state, version: state.version + 1 });
+      expect(store.state(sagaId)).toEqual(after);
+      await expect(cache.get(sagaId)).resolves.toEqual(after);
+      expect(store.outbox.records()).toHaveLength(outbox);
+      expect(scheduler.pending().map((t) => t.timerId)).toEqual([`${sagaId}.reserve.f.1.timeout`]);
+      expect(decisions.at(-1)).toMatchObject({ input: 'operator', before: state, commands: [] });
+    });
+
+    it('is recorded after the saga ended, which stays ended', async () => {
+      const { engine, store } = setup();
+      const { sagaId } = await engine.start({ sagaType: 'order', input });
+      await engine.handleReply(reserved(sagaId));
+      const ended = await engine.handleReply({
+        type: 'reply',
+        replyId: `${sagaId}-approved`,
+        sagaId,
+        step: 'approve',
+        direction: 'forward',
+        attempt: 1,
+        outcome: 'success',
+        payload: {},
+      });
+      expect(ended.status).toBe('COMPLETED');
+
+      const after = await engine.recordRedelivery(sagaId, {
+        kind: 'event-process-retry',
+        consumer: 'orchestrator',
+        messageId: `${sagaId}-approved`,
+        deadLetterId: null,
+        actor: 'ops-bob',
+        reason: 'every instance runs order v2 now',
+      });
+
+      expect(after).toMatchObject({ status: 'COMPLETED', endedAt: ended.endedAt });
+      expect(after.version).toBe(ended.version + 1);
+      expect(store.stream(sagaId).at(-1)?.event).toMatchObject({
+        type: 'MessageRedelivered',
+        kind: 'event-process-retry',
+        actor: 'ops-bob',
+      });
+    });
+
+    it('decides again on the stored state after losing the optimistic lock', async () => {
+      const base = setup();
+      const { sagaId } = await base.engine.start({ sagaType: 'order', input });
+      const other = new SagaEngine({
+        ...engineOptions(base),
+        stateCache: new InMemorySagaStateCache(),
+      });
+      await other.handleReply(reserved(sagaId));
+
+      const state = await base.engine.recordRedelivery(sagaId, replayed);
+
+      expect(base.conflicts).toMatchObject([{ sagaId, retry: 1, willRetry: true }]);
+      expect(state).toMatchObject({ version: 5, activeSteps: ['approve'] });
+      expect(
+        base.store
+          .stream(sagaId)
+          .map((e) => e.event.type)
+          .slice(-2),
+      ).toEqual(['CommandDispatched', 'MessageRedelivered']);
+      await expect(base.cache.get(sagaId)).resolves.toEqual(state);
+    });
+
+    it('throws SagaNotFoundError for an unknown saga, and refuses a redelivery with a missing field', async () => {
+      const { engine, store } = setup();
+      await expect(engine.recordRedelivery('ghost', replayed)).rejects.toThrow(SagaNotFoundError);
+      const { sagaId } = await engine.start({ sagaType: 'order', input });
+      const length = store.stream(sagaId).length;
+      await expect(engine.recordRedelivery(sagaId, { ...replayed, reason: ' ' })).rejects.toThrow(
+        IllegalSagaActionError,
+      );
+      await expect(
+        engine.recordRedelivery(sagaId, { ...replayed, deadLetterId: null }),
+      ).rejects.toThrow('a dead-letter replay needs the dead letter id');
+      expect(store.stream(sagaId)).toHaveLength(length);
+    });
+  });
+
   describe('state and history', () => {
     it('getState is null for an unknown saga; getHistory is empty', async () => {
       const { engine } = setup();

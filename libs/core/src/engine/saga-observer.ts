@@ -2,7 +2,10 @@ import { type SagaCommand } from '../model/saga-command';
 import { type SagaEvent } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 
-/** What kind of input a decision answered. */
+/**
+ * What kind of input a decision answered; `operator` covers an operator's action and the
+ * record of an operator's redelivery of a message.
+ */
 export type SagaInputKind = 'start' | 'reply' | 'timer' | 'operator';
 
 /** A committed decision, as {@link SagaObserver.onDecision} sees it. */

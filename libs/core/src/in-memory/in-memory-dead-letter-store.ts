@@ -21,7 +21,7 @@ const ROW_ID = /^[1-9][0-9]*$/;
  * ```ts
  * const store = new InMemoryDeadLetterStore();
  * const { id } = await store.record(deadLetter);
- * await store.markReplayed(id, 'ops-ann', clock.now());
+ * await store.markReplayed(id, 'ops-ann', clock.now(), 'the handler is deployed');
  * ```
  */
 export class InMemoryDeadLetterStore implements DeadLetterStore {
@@ -37,7 +37,13 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
     );
     if (existing !== undefined) return Promise.resolve({ id: existing.id, created: false });
     const id = String(this.#entries.length + 1);
-    this.#entries.push({ ...cloneJson(deadLetter), id, replayedAt: null, replayedBy: null });
+    this.#entries.push({
+      ...cloneJson(deadLetter),
+      id,
+      replayedAt: null,
+      replayedBy: null,
+      replayReason: null,
+    });
     return Promise.resolve({ id, created: true });
   }
 
@@ -63,14 +69,19 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
     });
   }
 
-  /** Stamps who replayed it and when; throws `InvalidArgumentError` for an unknown id. */
-  markReplayed(id: string, actor: string, at: Date): Promise<void> {
+  /** Stamps who replayed it, when and why; throws `InvalidArgumentError` for an unknown id. */
+  markReplayed(id: string, actor: string, at: Date, reason?: string): Promise<void> {
     return promiseOf(() => {
       const replayedAt = new Date(checkTime('at', at)).toISOString();
       const index = this.#entries.findIndex((entry) => entry.id === id);
       const entry = this.#entries[index];
       if (entry === undefined) throw new InvalidArgumentError('id', id, 'names no dead letter');
-      this.#entries[index] = { ...entry, replayedAt, replayedBy: actor };
+      this.#entries[index] = {
+        ...entry,
+        replayedAt,
+        replayedBy: actor,
+        replayReason: reason ?? null,
+      };
     });
   }
 }

@@ -21,6 +21,7 @@ export type SagaEvent =
   | SagaCompleted
   | SagaCompensated
   | OperatorActionRecorded
+  | MessageRedelivered
   | InputIgnored;
 
 /** The `type` of every saga event. */
@@ -156,6 +157,35 @@ export interface OperatorActionRecorded extends EventBase {
 
 /** The operator actions the decider accepts. */
 export type OperatorActionName = 'retry-step' | 'abort' | 'resolve' | 'retry-compensation';
+
+/**
+ * An operator redelivered one of the saga's messages (a command or a reply): replayed its
+ * dead letter, or retried its FAILED EventProcess record. Recorded for the audit trail
+ * only: it changes nothing but the stream's version, and may come at any point of the
+ * stream, also after the saga ended (the dead letter of a late message). It records a
+ * redelivery that happened; what the consumer then does with the message is the consumer's
+ * (its EventProcess record discards a message it processed already).
+ */
+export interface MessageRedelivered extends EventBase {
+  readonly type: 'MessageRedelivered';
+  readonly kind: RedeliveryKind;
+  /** The consumer whose message it is: the dead letter's, or the EventProcess record's. */
+  readonly consumer: string;
+  /** The message's id; null for a dead letter whose id could not be read. */
+  readonly messageId: string | null;
+  /** The replayed dead letter's id; null for an EventProcess retry. */
+  readonly deadLetterId: string | null;
+  readonly actor: string;
+  readonly reason: string;
+}
+
+/**
+ * How a message was redelivered:
+ * - `dead-letter-replay`: its dead letter was published to its source topic again;
+ * - `event-process-retry`: its FAILED EventProcess record went back to RECEIVED, queued for
+ *   the consumer's worker pool.
+ */
+export type RedeliveryKind = 'dead-letter-replay' | 'event-process-retry';
 
 /**
  * A reply or timer that changes nothing: a duplicate, a stale attempt, an unknown step,

@@ -29,6 +29,8 @@ export interface StoredDeadLetter extends DeadLetter {
   readonly id: string;
   readonly replayedAt: string | null;
   readonly replayedBy: string | null;
+  /** Why the operator replayed it last; null when never replayed, or replayed without one. */
+  readonly replayReason: string | null;
 }
 
 /** Filters for {@link DeadLetterStore.list}; newest first. */
@@ -48,11 +50,13 @@ export interface DeadLetterQuery {
  *
  * Contract: `record` is idempotent per `(consumer, sourceTopic, partition, offset)` —
  * re-consuming the same record after a crash returns the existing entry with
- * `created: false`; `markReplayed` stamps who replayed it and when.
+ * `created: false`; `markReplayed` stamps who replayed it, when and why (each replay
+ * restamps it).
  */
 export interface DeadLetterStore {
   record(deadLetter: DeadLetter): Promise<{ readonly id: string; readonly created: boolean }>;
   get(id: string): Promise<StoredDeadLetter | null>;
   list(query: DeadLetterQuery): Promise<readonly StoredDeadLetter[]>;
-  markReplayed(id: string, actor: string, at: Date): Promise<void>;
+  /** Stamps the last replay: `reason` left out stores none. */
+  markReplayed(id: string, actor: string, at: Date, reason?: string): Promise<void>;
 }

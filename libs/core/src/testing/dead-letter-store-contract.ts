@@ -22,7 +22,7 @@ export type DeadLetterStoreContractFactory = () => Promise<DeadLetterStoreContra
  * Declares the jest tests of the {@link DeadLetterStore} contract against the store the
  * factory returns: `record` idempotent per `(consumer, sourceTopic, partition, offset)`,
  * `get` returning what was recorded, `list` newest first with its filters and `beforeId`
- * paging, and `markReplayed` stamping who replayed an entry and when.
+ * paging, and `markReplayed` stamping who replayed an entry, when and why.
  *
  * @example
  * ```ts
@@ -48,6 +48,7 @@ export function deadLetterStoreContract(
         id: stored,
         replayedAt: null,
         replayedBy: null,
+        replayReason: null,
       });
     });
 
@@ -138,17 +139,24 @@ export function deadLetterStoreContract(
       expect(await listed({ replayed: true, sagaId: id('other-saga') })).toEqual([]);
     });
 
-    test('markReplayed stamps who replayed it and when; a second replay restamps it', async (f, id) => {
+    test('markReplayed stamps who replayed it, when and why; a second replay restamps it', async (f, id) => {
       const { id: stored } = await f.store.record(sample(id, 1));
-      await f.store.markReplayed(stored, 'ops-ann', new Date('2030-01-02T03:04:05.678Z'));
+      await f.store.markReplayed(
+        stored,
+        'ops-ann',
+        new Date('2030-01-02T03:04:05.678Z'),
+        'the Teleport handler is deployed',
+      );
       await expect(f.store.get(stored)).resolves.toMatchObject({
         replayedAt: '2030-01-02T03:04:05.678Z',
         replayedBy: 'ops-ann',
+        replayReason: 'the Teleport handler is deployed',
       });
       await f.store.markReplayed(stored, 'ops-bob', new Date('2030-01-03T00:00:00.000Z'));
       await expect(f.store.get(stored)).resolves.toMatchObject({
         replayedAt: '2030-01-03T00:00:00.000Z',
         replayedBy: 'ops-bob',
+        replayReason: null,
         reason: sample(id, 1).reason,
       });
     });

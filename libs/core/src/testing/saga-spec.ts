@@ -4,6 +4,7 @@ import { type SagaDecision } from '../decider/saga-decision';
 import { commandMessageId } from '../decider/saga-ids';
 import {
   type OperatorInput,
+  type RedeliveryInput,
   type SagaInput,
   type StartInput,
   type TimerInput,
@@ -280,5 +281,30 @@ export function operatorInput(
     actor: options.actor ?? 'operator',
     reason: options.reason ?? 'test',
     ...(options.step === undefined ? {} : { step: options.step }),
+  };
+}
+
+/**
+ * An operator's redelivery of a message: a dead-letter replay (dead letter `dl-1` of the
+ * `ledger` consumer unless told otherwise) or an EventProcess retry (no dead letter);
+ * `actor` defaults to `operator`, `reason` to `test`, `messageId` to `m-1`.
+ */
+export function redeliveryInput(
+  kind: RedeliveryInput['kind'],
+  options: Partial<Omit<RedeliveryInput, 'type' | 'kind'>> = {},
+): RedeliveryInput {
+  return {
+    type: 'redelivery',
+    kind,
+    consumer: options.consumer ?? 'ledger',
+    messageId: options.messageId === undefined ? 'm-1' : options.messageId,
+    deadLetterId:
+      options.deadLetterId === undefined
+        ? kind === 'dead-letter-replay'
+          ? 'dl-1'
+          : null
+        : options.deadLetterId,
+    actor: options.actor ?? 'operator',
+    reason: options.reason ?? 'test',
   };
 }

@@ -22,6 +22,8 @@ export interface DeadLetterRow {
   createdAt: Date;
   replayedAt: Date | null;
   replayedBy: string | null;
+  /** Why the last replay was made. */
+  replayReason: string | null;
 }
 
 /** The dead-letter table; one row per `(consumer, topic, partition, offset)`. */
@@ -46,6 +48,7 @@ export const DeadLetterEntity = new EntitySchema<DeadLetterRow>({
     createdAt: { name: 'created_at', type: 'datetime', precision: 3 },
     replayedAt: { name: 'replayed_at', type: 'datetime', precision: 3, nullable: true },
     replayedBy: { name: 'replayed_by', type: 'varchar', length: 128, nullable: true },
+    replayReason: { name: 'replay_reason', type: 'text', nullable: true },
   },
   uniques: [
     {

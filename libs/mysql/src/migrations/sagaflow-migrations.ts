@@ -5,6 +5,7 @@ import { SagaflowOutbox1767225600001 } from './sagaflow-outbox-1767225600001';
 import { SagaflowStepResult1767225600004 } from './sagaflow-step-result-1767225600004';
 import { SagaflowStepResultUpdated1767225600005 } from './sagaflow-step-result-updated-1767225600005';
 import { SagaflowDeadLetterSaga1767225600006 } from './sagaflow-dead-letter-saga-1767225600006';
+import { SagaflowDeadLetterReplayReason1767225600009 } from './sagaflow-dead-letter-replay-reason-1767225600009';
 import { SagaflowSagaListing1767225600008 } from './sagaflow-saga-listing-1767225600008';
 
 /**
@@ -30,6 +31,7 @@ export const orchestratorMigrations = [
   SagaflowDeadLetter1767225600003,
   SagaflowDeadLetterSaga1767225600006,
   SagaflowSagaListing1767225600008,
+  SagaflowDeadLetterReplayReason1767225600009,
 ] as const;
 
 /**
@@ -49,4 +51,5 @@ export const participantMigrations = [
   SagaflowStepResult1767225600004,
   SagaflowStepResultUpdated1767225600005,
   SagaflowDeadLetterSaga1767225600006,
+  SagaflowDeadLetterReplayReason1767225600009,
 ] as const;
