@@ -12,6 +12,7 @@ import {
   createParticipantPrometheusMetrics,
   type Participant,
 } from '@sagaflow/participant';
+import { redisSecurity } from '@sagaflow/redis';
 import { type DataSource } from 'typeorm';
 
 import { type ExampleServiceName, loadServiceConfig, type ServiceConfig } from './config';
@@ -58,6 +59,8 @@ export async function runService(
   options: RunServiceOptions = {},
 ): Promise<RunningService> {
   const config = loadServiceConfig(serviceName, env);
+  // Redis credentials and TLS (its CA file read here) fail the start before anything opens.
+  const redisConnection = redisSecurity(config.redis);
   const logger = options.logger ?? createLogger({ service: serviceName, level: config.logLevel });
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanUp = async () => {
@@ -84,7 +87,7 @@ export async function runService(
         ...kafkaSecurity(config.kafka),
       }),
       topics: createTopicNames({ prefix: config.topics.prefix }),
-      redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix },
+      redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix, ...redisConnection },
       handlers: exampleServices[serviceName].handlers,
       ...participantSettings(config),
       metrics: createParticipantPrometheusMetrics(metrics, { participant: serviceName }),

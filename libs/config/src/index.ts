@@ -16,6 +16,7 @@ export * from './infra-defaults';
 export * from './kafka-env';
 export * from './mysql-env';
 export * from './redis-env';
+export * from './redis-credentials';
 export * from './http-env';
 export * from './topics-env';
 export * from './log-env';

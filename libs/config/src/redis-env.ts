@@ -1,4 +1,4 @@
-import { envText, envUrl } from './env-parsers';
+import { envBoolean, envText, envUrl } from './env-parsers';
 import { type EnvOutput, type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
@@ -14,13 +14,37 @@ export interface RedisEnvSchema {
   readonly url: EnvVar<string>;
   /** `SAGAFLOW_REDIS_KEY_PREFIX`. @defaultValue the service's prefix */
   readonly keyPrefix: EnvVar<string>;
+  /**
+   * `SAGAFLOW_REDIS_USERNAME`: the ACL user, kept out of the URL; needs a password.
+   * @defaultValue none: the URL's, else `default`
+   */
+  readonly username: EnvVar<string>;
+  /**
+   * `SAGAFLOW_REDIS_PASSWORD`: kept out of the URL (not both); never logged.
+   * @defaultValue none: the URL's, else no `AUTH`
+   */
+  readonly password: EnvVar<string>;
+  /** TLS to Redis. */
+  readonly tls: {
+    /**
+     * `SAGAFLOW_REDIS_TLS`: connect over TLS, verifying the server's certificate; a
+     * `rediss://` URL implies it. @defaultValue `false`
+     */
+    readonly enabled: EnvVar<boolean>;
+    /**
+     * `SAGAFLOW_REDIS_TLS_CA_FILE`: a PEM file of the CAs to trust instead of the system's
+     * (a managed Redis's CA). @defaultValue none: the system's CAs
+     */
+    readonly caFile: EnvVar<string>;
+  };
 }
 
 /** The Redis section of a loaded configuration. */
 export type RedisEnvConfig = EnvOutput<RedisEnvSchema>;
 
 /**
- * Redis connection variables.
+ * Redis connection variables: the URL, the key prefix, credentials kept out of the URL, TLS.
+ * `redisSecurity` of `@sagaflow/redis` turns the credentials and TLS into client options.
  *
  * @example
  * ```ts
@@ -37,5 +61,18 @@ export function redisEnv(defaults: RedisEnvDefaults): RedisEnvSchema {
         pattern: { regex: /^\S+$/, description: 'a key prefix without spaces' },
       }),
     ),
+    username: envVar(
+      'SAGAFLOW_REDIS_USERNAME',
+      envText({
+        default: '',
+        allowEmpty: true,
+        pattern: { regex: /^\S+$/, description: 'a user name without spaces' },
+      }),
+    ),
+    password: envVar('SAGAFLOW_REDIS_PASSWORD', envText({ default: '', allowEmpty: true })),
+    tls: {
+      enabled: envVar('SAGAFLOW_REDIS_TLS', envBoolean(false)),
+      caFile: envVar('SAGAFLOW_REDIS_TLS_CA_FILE', envText({ default: '', allowEmpty: true })),
+    },
   };
 }

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { OptionsError } from '@sagaflow/config';
+import { RecordingLogger } from '@sagaflow/core/testing';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -96,5 +97,59 @@ describe('BullMQ on a queue connection', () => {
   it('rejects bad options naming the field and value', () => {
     expect(() => createQueueConnection({ url: 'localhost:6379' })).toThrow(OptionsError);
     expect(() => createQueueConnection({ connectTimeoutMs: 0 })).toThrow('connectTimeoutMs=0');
+  });
+});
+
+describe('a queue connection as an ACL user', () => {
+  const suffix = randomUUID().slice(0, 8);
+  const user = `sagaflow-test-${suffix}`;
+  const password = randomBytes(12).toString('hex');
+  const queueName = `sagaflow-test-acl-${suffix}`;
+  const prefix = 'sagaflow-test';
+  let admin: Redis;
+
+  beforeAll(async () => {
+    admin = createQueueConnection();
+    await admin.call('ACL', 'SETUSER', user, 'on', `>${password}`, '~*', '&*', '+@all');
+  });
+
+  afterAll(async () => {
+    await admin.call('ACL', 'DELUSER', user);
+    await admin.quit();
+  });
+
+  it('authenticates with the user name and password given apart from the URL; BullMQ runs on it', async () => {
+    const connection = createQueueConnection({ username: user, password });
+    const queue = new Queue(queueName, { connection, prefix });
+    try {
+      expect(await connection.call('ACL', 'WHOAMI')).toBe(user);
+      const job = await queue.add(
+        'step-timeout',
+        { n: 1 },
+        { jobId: `acl-${suffix}`, delay: 60_000 },
+      );
+      expect(await (await queue.getJob(job.id ?? ''))?.getState()).toBe('delayed');
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await connection.quit();
+    }
+  });
+
+  it('fails with WRONGPASS on a wrong password, and logs no password', async () => {
+    const logger = new RecordingLogger();
+    const wrong = `not-${password}`;
+    const connection = createQueueConnection({ username: user, password: wrong, logger });
+    try {
+      await expect(connection.ping()).rejects.toThrow('WRONGPASS');
+    } finally {
+      connection.disconnect();
+    }
+    const warnings = logger.lines.filter((line) => line.message === 'queue connection error');
+    expect(warnings[0]?.fields.error).toEqual({
+      name: 'ReplyError',
+      message: 'WRONGPASS invalid username-password pair or user is disabled.',
+    });
+    expect(JSON.stringify(logger.lines)).not.toContain(wrong);
   });
 });

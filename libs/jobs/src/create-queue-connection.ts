@@ -1,5 +1,12 @@
-import { checkOptions, isPositiveInteger, redactUrlCredentials } from '@sagaflow/config';
-import type { Logger } from '@sagaflow/core';
+import { type ConnectionOptions } from 'node:tls';
+
+import {
+  checkOptions,
+  isPositiveInteger,
+  redactUrlCredentials,
+  redisCredentialChecks,
+} from '@sagaflow/config';
+import { describeError, type Logger } from '@sagaflow/core';
 import { Redis } from 'ioredis';
 
 /** Options of {@link createQueueConnection}. */
@@ -8,6 +15,23 @@ export interface QueueConnectionOptions {
   readonly url?: string;
   /** `CLIENT SETNAME` of the connection, shown by `CLIENT LIST`. @defaultValue none */
   readonly connectionName?: string;
+  /**
+   * The ACL user to `AUTH` as; needs a {@link password}. Not with credentials in the URL.
+   * @defaultValue the URL's, else `default`
+   */
+  readonly username?: string;
+  /**
+   * The password to `AUTH` with, kept out of the URL (and of every log). Not with
+   * credentials in the URL.
+   * @defaultValue the URL's, else no `AUTH`
+   */
+  readonly password?: string;
+  /**
+   * TLS options (`{}`: TLS verified against the system's CAs; `{ ca }`: a private CA). A
+   * `rediss://` URL turns TLS on by itself. From `redisSecurity` of `@sagaflow/redis`.
+   * @defaultValue TLS only with a `rediss://` URL
+   */
+  readonly tls?: ConnectionOptions;
   /** Time to open the TCP connection, in ms. @defaultValue `5000` */
   readonly connectTimeoutMs?: number;
   /** Longest pause between two reconnect attempts (they grow 100 ms at a time). @defaultValue `2000` */
@@ -46,6 +70,7 @@ export function createQueueConnection(options: QueueConnectionOptions = {}): Red
       REDIS_URL.test(url),
       'a redis:// or rediss:// URL with host, port and optional /db',
     ],
+    ...redisCredentialChecks(url, options),
     ['connectTimeoutMs', connectTimeoutMs, isPositiveInteger(connectTimeoutMs), 'an integer > 0'],
     [
       'maxReconnectDelayMs',
@@ -60,11 +85,19 @@ export function createQueueConnection(options: QueueConnectionOptions = {}): Red
     connectTimeout: connectTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+    ...(options.username === undefined ? {} : { username: options.username }),
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
   const { logger } = options;
   if (logger !== undefined) {
     connection.on('error', (error: unknown) => {
-      logger.warn('queue connection error', { url: redactUrlCredentials(url), err: error });
+      // Name, code and message only: a failed AUTH carries its arguments, the password among
+      // them, on the error.
+      logger.warn('queue connection error', {
+        url: redactUrlCredentials(url),
+        error: describeError(error),
+      });
     });
   }
   return connection;

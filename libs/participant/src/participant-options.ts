@@ -1,6 +1,12 @@
 import { hostname } from 'node:os';
 
-import { checkOptions, hasMethods, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
+import {
+  checkOptions,
+  hasMethods,
+  isNonEmptyString,
+  isPositiveInteger,
+  redisCredentialChecks,
+} from '@sagaflow/config';
 import {
   type Clock,
   COMMAND_NAME_PATTERN,
@@ -9,6 +15,7 @@ import {
   noopLogger,
 } from '@sagaflow/core';
 import { type TopicNames } from '@sagaflow/messaging';
+import { type RedisSecurityOptions } from '@sagaflow/redis';
 import { type Kafka } from 'kafkajs';
 import { type DataSource } from 'typeorm';
 
@@ -28,6 +35,31 @@ export interface ParticipantRedisOptions {
    * @defaultValue `keyPrefix` with every other character replaced by `-`
    */
   readonly queuePrefix?: string;
+  /**
+   * The ACL user of both connections; needs a {@link password}. Not with credentials in
+   * the URL. From `redisSecurity(config.redis)`.
+   * @defaultValue the URL's, else `default`
+   */
+  readonly username?: string;
+  /**
+   * The password of both connections, kept out of the URL (and of every log).
+   * @defaultValue the URL's, else no `AUTH`
+   */
+  readonly password?: string;
+  /**
+   * TLS options of both connections; a `rediss://` URL turns TLS on by itself.
+   * @defaultValue TLS only with a `rediss://` URL
+   */
+  readonly tls?: RedisSecurityOptions['tls'];
+}
+
+/** {@link ParticipantRedisOptions} with the defaults applied. */
+export interface ResolvedParticipantRedisOptions {
+  readonly url: string;
+  readonly keyPrefix: string;
+  readonly queuePrefix: string;
+  /** The user name, password and TLS options given, for both connections. */
+  readonly security: RedisSecurityOptions;
 }
 
 /** The consumer timings a participant gets unless it sets its own. */
@@ -161,7 +193,7 @@ export interface ResolvedParticipantOptions {
   readonly kafka: Kafka;
   readonly topics: TopicNames;
   readonly handlers: CommandHandlers;
-  readonly redis: Required<ParticipantRedisOptions>;
+  readonly redis: ResolvedParticipantRedisOptions;
   readonly concurrency: number;
   readonly maxHandlerAttempts: number;
   readonly handlerBackoffMs: number;
@@ -202,10 +234,16 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
   const handlerEntries = Object.entries(handlers);
   const topics = options.topics as Partial<TopicNames> | undefined;
   const keyPrefix = options.redis?.keyPrefix ?? `sagaflow:${name}:`;
-  const redis = {
+  const { username, password, tls } = options.redis ?? {};
+  const redis: ResolvedParticipantRedisOptions = {
     url: options.redis?.url ?? 'redis://127.0.0.1:6379',
     keyPrefix,
     queuePrefix: options.redis?.queuePrefix ?? safeName(keyPrefix),
+    security: {
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      ...(tls === undefined ? {} : { tls }),
+    },
   };
   const instanceId = options.instanceId ?? safeName(hostname());
   const consumer: ParticipantConsumerOptions = {
@@ -295,6 +333,7 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     ],
     ['redis.url', redis.url, REDIS_URL.test(redis.url), 'a redis:// or rediss:// URL'],
     ['redis.keyPrefix', redis.keyPrefix, !/\s/.test(redis.keyPrefix), 'a prefix without spaces'],
+    ...redisCredentialChecks(redis.url, redis.security, 'redis.'),
     [
       'redis.queuePrefix',
       redis.queuePrefix,

@@ -65,6 +65,21 @@ describe('resolveParticipantOptions', () => {
     ).toBe('q-');
   });
 
+  it('keeps the Redis user, password and TLS for both connections, refusing them beside URL credentials', () => {
+    const redis = { username: 'svc-payments', password: 'pw-1', tls: { ca: ['pem'] } };
+    expect(resolveParticipantOptions({ ...options, redis }).redis.security).toEqual(redis);
+    expect(resolveParticipantOptions(options).redis.security).toEqual({});
+
+    const repeated = () =>
+      resolveParticipantOptions({
+        ...options,
+        redis: { url: 'redis://:url-pw@127.0.0.1:6379', password: 'option-pw' },
+      });
+    expect(repeated).toThrow(OptionsError);
+    expect(repeated).toThrow('redis.password=[REDACTED]');
+    expect(repeated).not.toThrow(/url-pw|option-pw/);
+  });
+
   it('defaults the instance id to the host name, made safe for Kafka', () => {
     const { instanceId, ...rest } = options;
     expect(instanceId).toBe('host-1');

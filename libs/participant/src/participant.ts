@@ -216,12 +216,14 @@ export class Participant {
       const redis = createRedis({
         url: o.redis.url,
         keyPrefix: o.redis.keyPrefix,
+        ...o.redis.security,
         connectionName: `${o.name}-cache`,
         logger: log,
       });
       opened.push(['redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS)]);
       const connection = createQueueConnection({
         url: o.redis.url,
+        ...o.redis.security,
         connectionName: `${o.name}-queues`,
         logger: log,
       });

@@ -1,10 +1,13 @@
+import { type ConnectionOptions } from 'node:tls';
+
 import {
   checkOptions,
   isNonNegativeInteger,
   isPositiveInteger,
   redactUrlCredentials,
+  redisCredentialChecks,
 } from '@sagaflow/config';
-import type { Logger } from '@sagaflow/core';
+import { describeError, type Logger } from '@sagaflow/core';
 import { Redis } from 'ioredis';
 
 /** Options of {@link createRedis}. */
@@ -19,6 +22,23 @@ export interface RedisOptions {
   readonly keyPrefix?: string;
   /** `CLIENT SETNAME` of the connection, shown by `CLIENT LIST`. @defaultValue none */
   readonly connectionName?: string;
+  /**
+   * The ACL user to `AUTH` as; needs a {@link password}. Not with a user name in the URL.
+   * @defaultValue the URL's, else `default`
+   */
+  readonly username?: string;
+  /**
+   * The password to `AUTH` with, kept out of the URL (and of every log). Not with a password
+   * in the URL.
+   * @defaultValue the URL's, else no `AUTH`
+   */
+  readonly password?: string;
+  /**
+   * TLS options (`{}`: TLS verified against the system's CAs; `{ ca }`: a private CA). A
+   * `rediss://` URL turns TLS on by itself. From `redisSecurity`.
+   * @defaultValue TLS only with a `rediss://` URL
+   */
+  readonly tls?: ConnectionOptions;
   /**
    * Attempts of one command across reconnects before it fails. Small on purpose: the
    * cache is an optimisation and MySQL decides, so a Redis outage must fail fast rather
@@ -66,6 +86,7 @@ export function createRedis(options: RedisOptions = {}): Redis {
       'a redis:// or rediss:// URL with host, port and optional /db',
     ],
     ['keyPrefix', keyPrefix, !/\s/.test(keyPrefix), 'a key prefix without spaces'],
+    ...redisCredentialChecks(url, options),
     [
       'maxRetriesPerRequest',
       maxRetriesPerRequest,
@@ -87,11 +108,19 @@ export function createRedis(options: RedisOptions = {}): Redis {
     connectTimeout: connectTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, maxReconnectDelayMs),
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+    ...(options.username === undefined ? {} : { username: options.username }),
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
   const { logger } = options;
   if (logger !== undefined) {
     redis.on('error', (error: unknown) => {
-      logger.warn('redis connection error', { url: redactUrlCredentials(url), err: error });
+      // Name, code and message only: a failed AUTH carries its arguments, the password among
+      // them, on the error.
+      logger.warn('redis connection error', {
+        url: redactUrlCredentials(url),
+        error: describeError(error),
+      });
     });
   }
   return redis;

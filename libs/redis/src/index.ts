@@ -3,6 +3,7 @@
  * ioredis cache of EventProcess and saga state, reconciliation.
  */
 export * from './create-redis';
+export * from './redis-security';
 export * from './close-redis';
 export * from './redis-cache-error';
 export type * from './cache-observer';

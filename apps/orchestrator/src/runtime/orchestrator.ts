@@ -41,6 +41,7 @@ import {
   Reconciler,
   RedisEventProcessCache,
   RedisSagaStateCache,
+  redisSecurity,
 } from '@sagaflow/redis';
 import { type FastifyInstance } from 'fastify';
 import { logLevel } from 'kafkajs';
@@ -226,6 +227,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     relay.publishCommitted(messages);
   });
 
+  // Credentials and TLS (its CA file read here) are checked before any connection opens.
+  const redisConnection = redisSecurity(config.redis);
   // The Redis clients below connect at once. Every option the components built after them
   // could refuse was checked by resolveOrchestratorOptions, so none of them throws and
   // leaves the connections open.
@@ -233,12 +236,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     queuePrefix: queuePrefixFor(config.redis.keyPrefix),
     connection: createQueueConnection({
       url: config.redis.url,
+      ...redisConnection,
       connectionName: `${serviceName}-queues-${instanceId}`,
       logger,
     }),
   };
   const redis = createRedis({
     url: config.redis.url,
+    ...redisConnection,
     keyPrefix: config.redis.keyPrefix,
     connectionName: `${serviceName}-cache-${instanceId}`,
     logger,
