@@ -111,6 +111,72 @@ const orchestratorEnv = {
       'SAGAFLOW_HTTP_READY_TIMEOUT_MS',
       envInteger({ default: 2000, min: 10, max: 60_000 }),
     ),
+    /**
+     * `SAGAFLOW_STUCK_AFTER_MS`: how long a RUNNING or COMPENSATING saga may go without a
+     * change before `GET /sagas?stuck=true` lists it, 1000 ms–30 days; set it above your
+     * sagas' longest step timeout and retry back-off. @defaultValue `300000` (5 minutes)
+     */
+    stuckAfterMs: envVar(
+      'SAGAFLOW_STUCK_AFTER_MS',
+      envInteger({ default: 300_000, min: 1000, max: 30 * 86_400_000 }),
+    ),
+    /**
+     * `SAGAFLOW_STATS_CACHE_MS`: how long `GET /stats` answers from its last computation,
+     * 0–600000 ms (0: every call queries MySQL). @defaultValue `5000`
+     */
+    statsCacheMs: envVar(
+      'SAGAFLOW_STATS_CACHE_MS',
+      envInteger({ default: 5000, min: 0, max: 600_000 }),
+    ),
+    /**
+     * `GET /events/stream`, the live feed of saga events: its bounds and timings on this
+     * instance.
+     */
+    eventStream: {
+      /**
+       * `SAGAFLOW_EVENT_STREAM_MAX_CLIENTS`: streams open at once, 1–100000; past it, 503
+       * `STREAM_LIMIT_REACHED` with `Retry-After`. @defaultValue `100`
+       */
+      maxClients: envVar(
+        'SAGAFLOW_EVENT_STREAM_MAX_CLIENTS',
+        envInteger({ default: 100, min: 1, max: 100_000 }),
+      ),
+      /**
+       * `SAGAFLOW_EVENT_STREAM_POLL_MS`: how often new events are read while a stream is open,
+       * 10–60000 ms; one query per interval however many streams are open. @defaultValue `500`
+       */
+      pollIntervalMs: envVar(
+        'SAGAFLOW_EVENT_STREAM_POLL_MS',
+        envInteger({ default: 500, min: 10, max: 60_000 }),
+      ),
+      /**
+       * `SAGAFLOW_EVENT_STREAM_MAX_QUEUED_EVENTS`: events one stream may queue while its client
+       * does not keep up, 1–100000; past it the stream is cut off (the client resumes with
+       * `Last-Event-ID`). @defaultValue `1000`
+       */
+      maxQueuedEvents: envVar(
+        'SAGAFLOW_EVENT_STREAM_MAX_QUEUED_EVENTS',
+        envInteger({ default: 1000, min: 1, max: 100_000 }),
+      ),
+      /**
+       * `SAGAFLOW_EVENT_STREAM_HEARTBEAT_MS`: how often a `: keep-alive` comment is sent on an
+       * open stream, 10–300000 ms, below the idle timeout of the proxies in front.
+       * @defaultValue `15000`
+       */
+      heartbeatMs: envVar(
+        'SAGAFLOW_EVENT_STREAM_HEARTBEAT_MS',
+        envInteger({ default: 15_000, min: 10, max: 300_000 }),
+      ),
+      /**
+       * `SAGAFLOW_EVENT_STREAM_GAP_GRACE_MS`: how long the stream waits for an event id that
+       * is taken but not yet committed before it moves past it, 0–60000 ms.
+       * @defaultValue `2000`
+       */
+      gapGraceMs: envVar(
+        'SAGAFLOW_EVENT_STREAM_GAP_GRACE_MS',
+        envInteger({ default: 2000, min: 0, max: 60_000 }),
+      ),
+    },
   },
   /**
    * `SAGAFLOW_KAFKA_*`: the connection, and the replies consumer's group timings. The

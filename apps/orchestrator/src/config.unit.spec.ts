@@ -26,6 +26,15 @@ describe('loadOrchestratorConfig', () => {
         writeRateLimitPerMinute: 120,
         bodyLimitBytes: 1_048_576,
         readyCheckTimeoutMs: 2000,
+        stuckAfterMs: 300_000,
+        statsCacheMs: 5000,
+        eventStream: {
+          maxClients: 100,
+          pollIntervalMs: 500,
+          maxQueuedEvents: 1000,
+          heartbeatMs: 15_000,
+          gapGraceMs: 2000,
+        },
       },
       kafka: {
         brokers: ['127.0.0.1:9092'],
@@ -183,6 +192,9 @@ describe('loadOrchestratorConfig', () => {
     ['SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS', '500', 'an integer from 1000 to 1800000'],
     ['SAGAFLOW_ADMISSION_MAX_PENDING_REPLIES', '-1', 'an integer from 0 to 100000000'],
     ['SAGAFLOW_ADMISSION_MAX_IN_FLIGHT_SAGAS', 'many', 'an integer from 0 to 100000000'],
+    ['SAGAFLOW_EVENT_STREAM_MAX_CLIENTS', '0', 'an integer from 1 to 100000'],
+    ['SAGAFLOW_EVENT_STREAM_POLL_MS', '5', 'an integer from 10 to 60000'],
+    ['SAGAFLOW_EVENT_STREAM_GAP_GRACE_MS', '-1', 'an integer from 0 to 60000'],
   ])('rejects %s=%s', (variable, value, expected) => {
     expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(ConfigError);
     expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(
@@ -257,6 +269,13 @@ describe('loadOrchestratorConfig', () => {
         SAGAFLOW_API_WRITE_RATE_LIMIT: '0',
         SAGAFLOW_HTTP_BODY_LIMIT_BYTES: '65536',
         SAGAFLOW_HTTP_READY_TIMEOUT_MS: '500',
+        SAGAFLOW_STUCK_AFTER_MS: '600000',
+        SAGAFLOW_STATS_CACHE_MS: '0',
+        SAGAFLOW_EVENT_STREAM_MAX_CLIENTS: '5',
+        SAGAFLOW_EVENT_STREAM_POLL_MS: '250',
+        SAGAFLOW_EVENT_STREAM_MAX_QUEUED_EVENTS: '50',
+        SAGAFLOW_EVENT_STREAM_HEARTBEAT_MS: '30000',
+        SAGAFLOW_EVENT_STREAM_GAP_GRACE_MS: '0',
       });
 
       expect(config.api).toEqual({
@@ -270,6 +289,15 @@ describe('loadOrchestratorConfig', () => {
         writeRateLimitPerMinute: 0,
         bodyLimitBytes: 65_536,
         readyCheckTimeoutMs: 500,
+        stuckAfterMs: 600_000,
+        statsCacheMs: 0,
+        eventStream: {
+          maxClients: 5,
+          pollIntervalMs: 250,
+          maxQueuedEvents: 50,
+          heartbeatMs: 30_000,
+          gapGraceMs: 0,
+        },
       });
     });
 

@@ -23,6 +23,7 @@ const ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /sagas/:sagaId': 'viewer',
   'GET /sagas/:sagaId/events': 'viewer',
   'POST /sagas/:sagaId/actions/:action': 'operator',
+  'GET /events/stream': 'viewer',
   'GET /definitions': 'viewer',
   'GET /definitions/:name/:version/graph': 'viewer',
   'GET /stats': 'viewer',
@@ -34,6 +35,7 @@ const ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /health': 'public',
   'GET /ready': 'public',
   'GET /metrics': 'public',
+  'GET /openapi.json': 'public',
 };
 
 /** One request per route, and the status it answers when its caller may use it. */
@@ -60,6 +62,12 @@ const SAMPLES: Readonly<Record<string, { request: InjectOptions; status: number 
     },
     status: 200,
   },
+  // A valid request streams until the client leaves, which inject cannot: this one is answered
+  // after authentication, before streaming (event-stream-routes.unit.spec.ts streams).
+  'GET /events/stream': {
+    request: { method: 'GET', url: '/events/stream?lastEventId=none' },
+    status: 400,
+  },
   'GET /definitions': { request: { method: 'GET', url: '/definitions' }, status: 200 },
   'GET /definitions/:name/:version/graph': {
     request: { method: 'GET', url: '/definitions/transfer/1/graph' },
@@ -69,17 +77,26 @@ const SAMPLES: Readonly<Record<string, { request: InjectOptions; status: number 
   'GET /dead-letters': { request: { method: 'GET', url: '/dead-letters' }, status: 200 },
   'GET /dead-letters/:id': { request: { method: 'GET', url: '/dead-letters/1' }, status: 200 },
   'POST /dead-letters/:id/replay': {
-    request: { method: 'POST', url: '/dead-letters/1/replay' },
+    request: {
+      method: 'POST',
+      url: '/dead-letters/1/replay',
+      payload: { reason: 'handler deployed' },
+    },
     status: 200,
   },
   'GET /inbox/failed': { request: { method: 'GET', url: '/inbox/failed' }, status: 200 },
   'POST /inbox/failed/:consumer/:messageId/retry': {
-    request: { method: 'POST', url: '/inbox/failed/orchestrator/r-1/retry' },
+    request: {
+      method: 'POST',
+      url: '/inbox/failed/orchestrator/r-1/retry',
+      payload: { reason: 'saga version deployed' },
+    },
     status: 202,
   },
   'GET /health': { request: { method: 'GET', url: '/health' }, status: 200 },
   'GET /ready': { request: { method: 'GET', url: '/ready' }, status: 200 },
   'GET /metrics': { request: { method: 'GET', url: '/metrics' }, status: 200 },
+  'GET /openapi.json': { request: { method: 'GET', url: '/openapi.json' }, status: 200 },
 };
 
 const ROUTES = Object.keys(ACCESS);

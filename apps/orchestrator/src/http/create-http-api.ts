@@ -9,13 +9,17 @@ import { RouteNotFoundError } from './errors/route-not-found-error';
 import { toErrorResponse } from './error-response';
 import { type HttpApiDeps, resolveHttpApiDeps } from './http-api-deps';
 import { type HttpApiOptions, resolveHttpApiOptions } from './http-api-options';
+import { registerHttpMetrics } from './http-metrics';
+import { catalogueRoutes } from './openapi-document';
 import { type ErrorCodes, registerRequestLogging, requestLogger } from './request-logging';
 import { type RouteContext } from './route-context';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes';
 import { registerDefinitionRoutes } from './routes/definition-routes';
+import { registerEventStreamRoutes } from './routes/event-stream-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerInboxRoutes } from './routes/inbox-routes';
 import { registerMetricsRoutes } from './routes/metrics-routes';
+import { registerOpenApiRoutes } from './routes/openapi-routes';
 import { registerSagaActionRoutes } from './routes/saga-action-routes';
 import { registerSagaRoutes } from './routes/saga-routes';
 import { registerStatsRoutes } from './routes/stats-routes';
@@ -36,12 +40,14 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * | --- | --- |
  * | `POST /sagas` | start a saga: 201, or 200 with `created: false` for a known business key |
  * | `GET /sagas`, `/sagas/:sagaId`, `/sagas/:sagaId/events` | listing, one saga, its history |
+ * | `GET /events/stream` | saga events as they are recorded (server-sent events; `sagaId`, `sagaType`, `Last-Event-ID`) |
  * | `POST /sagas/:sagaId/actions/:action` | `retry-step`, `abort`, `resolve`, `retry-compensation` |
  * | `GET /definitions`, `/definitions/:name/:version/graph` | definitions and their graphs |
  * | `GET /stats` | counts, latency percentiles, throughput |
  * | `GET /dead-letters`, `/dead-letters/:id`, `POST /dead-letters/:id/replay` | dead letters |
  * | `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
  * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
+ * | `GET /openapi.json` | the OpenAPI 3.1 document of these routes (public) |
  *
  * Authentication ({@link HttpApiOptions.apiTokens}): every route but the probes (and
  * `/metrics` unless {@link HttpApiOptions.metricsPublic} is false) needs
@@ -54,6 +60,13 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * Admission ({@link HttpApiDeps.admission}): until the event store is open only the probes
  * are served (503 `SERVICE_STARTING`); a start over a backlog bound is answered 429
  * `SAGA_START_REFUSED`; both with `Retry-After`.
+ *
+ * Event streams ({@link HttpApiOptions.eventStream}): one poller serves every open
+ * `GET /events/stream`; past `maxClients` streams the route answers 503
+ * `STREAM_LIMIT_REACHED` with `Retry-After`, and `close()` ends every stream first.
+ *
+ * Every route declares its access and its OpenAPI description (`config.docs`, built from the
+ * schemas it validates with): a route without docs is left out of `GET /openapi.json`.
  *
  * Routes are added when the instance gets ready (`listen`, `inject` or `ready`).
  *
@@ -117,6 +130,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
   // First: who sends the request, before anything is done for it.
   const auth = registerAuthentication(app, resolvedOptions, logger);
   registerRequestLogging(app, logger, resolvedOptions, errorCodes, auth);
+  if (resolvedDeps.requestMetrics !== null) registerHttpMetrics(app, resolvedDeps.requestMetrics);
   // The instance listens before its event store is open, so that probes answer at once;
   // until then every other route answers 503 with Retry-After.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -138,18 +152,25 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
   });
 
   registerWriteRateLimit(app, resolvedOptions.writeRateLimitPerMinute, auth);
-  const context: RouteContext = { deps: resolvedDeps, options: resolvedOptions, auth };
+  const context: RouteContext = {
+    deps: resolvedDeps,
+    options: resolvedOptions,
+    auth,
+    routes: catalogueRoutes(app, PROBE_PATHS),
+  };
   // In a plugin, so that they are added once the rate limit's plugin is loaded.
   void app.register((routes, _options, done) => {
     for (const register of [
       registerSagaRoutes,
       registerSagaActionRoutes,
+      registerEventStreamRoutes,
       registerDefinitionRoutes,
       registerStatsRoutes,
       registerDeadLetterRoutes,
       registerInboxRoutes,
       registerHealthRoutes,
       registerMetricsRoutes,
+      registerOpenApiRoutes,
     ]) {
       register(routes, context);
     }

@@ -1,7 +1,11 @@
 import { InvalidSagaInputError, SagaflowError } from '@sagaflow/core';
 
 import { AccessDeniedError, RateLimitedError, UnauthenticatedError } from './errors/access-errors';
-import { RequestRefusedError, SagaStartRefusedError } from './errors/admission-errors';
+import {
+  RequestRefusedError,
+  SagaStartRefusedError,
+  StreamLimitReachedError,
+} from './errors/admission-errors';
 import { RequestValidationError } from './errors/request-validation-error';
 
 /** The body of every error response. */
@@ -51,6 +55,8 @@ export const HTTP_STATUS_BY_ERROR_CODE: Readonly<Record<string, number>> = {
   SAGA_START_REFUSED: 429,
   RATE_LIMITED: 429,
   SERVICE_STARTING: 503,
+  STREAM_LIMIT_REACHED: 503,
+  SERVICE_STOPPING: 503,
 };
 
 /** Codes of client errors raised by fastify itself (parsing), by status. */
@@ -121,6 +127,9 @@ function detailsOf(error: SagaflowError): Readonly<Record<string, unknown>> | un
     return { reason, count, bound, retryAfterSeconds };
   }
   if (error instanceof AccessDeniedError) return { role: error.role, required: error.required };
+  if (error instanceof StreamLimitReachedError) {
+    return { limit: error.limit, retryAfterSeconds: error.retryAfterSeconds };
+  }
   if (error instanceof RateLimitedError) {
     return { limit: error.limit, retryAfterSeconds: error.retryAfterSeconds };
   }

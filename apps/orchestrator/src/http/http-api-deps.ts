@@ -7,15 +7,20 @@ import {
   type SagaEngine,
 } from '@sagaflow/core';
 
+import { type HttpRequestMetrics } from './http-metrics';
 import { type AdmissionPort } from './ports/admission-port';
 import { type DeadLetterReplayPort } from './ports/dead-letter-replay-port';
 import { type FailedInboxPort } from './ports/failed-inbox-port';
 import { type HealthCheck } from './ports/health-check';
 import { type OutboxBacklogPort } from './ports/outbox-backlog-port';
+import { type SagaEventFeedPort } from './ports/saga-event-feed-port';
 import { type SagaQueryPort } from './ports/saga-query-port';
 
 /** The part of `SagaEngine` the API drives. */
-export type SagaEnginePort = Pick<SagaEngine, 'start' | 'act' | 'getState' | 'getHistory'>;
+export type SagaEnginePort = Pick<
+  SagaEngine,
+  'start' | 'act' | 'recordRedelivery' | 'getState' | 'getHistory'
+>;
 
 /** The part of `DefinitionRegistry` the API reads. */
 export type DefinitionCatalog = Pick<DefinitionRegistry, 'get' | 'list'>;
@@ -30,7 +35,10 @@ export interface MetricsSource {
 
 /** What {@link createHttpApi} runs on. */
 export interface HttpApiDeps {
-  /** Starts sagas, applies operator actions, reads state and history. */
+  /**
+   * Starts sagas, applies operator actions, records redeliveries in saga histories, reads
+   * state and history.
+   */
   readonly engine: SagaEnginePort;
   /** The registered definitions: listing, graphs, and the step list of a saga view. */
   readonly definitions: DefinitionCatalog;
@@ -42,6 +50,8 @@ export interface HttpApiDeps {
   readonly deadLetterReplay: DeadLetterReplayPort;
   /** FAILED EventProcess records: listed, counted, retried. */
   readonly failedInbox: FailedInboxPort;
+  /** The saga events in their global order: what `GET /events/stream` polls. */
+  readonly events: SagaEventFeedPort;
   /**
    * The outbox backlog, reported by `GET /stats`.
    * @defaultValue not reported
@@ -57,6 +67,11 @@ export interface HttpApiDeps {
   readonly healthChecks: readonly HealthCheck[];
   /** What `GET /metrics` serves. */
   readonly metrics: MetricsSource;
+  /**
+   * Counts every request answered, by method, route pattern and status code.
+   * @defaultValue not counted
+   */
+  readonly requestMetrics?: HttpRequestMetrics;
   /** Where request lines, operator actions and failures are logged, with the request id. */
   readonly logger: Logger;
   /**
@@ -67,10 +82,14 @@ export interface HttpApiDeps {
 }
 
 /** {@link HttpApiDeps} with the defaults applied. */
-export interface ResolvedHttpApiDeps extends Omit<HttpApiDeps, 'clock' | 'outbox' | 'admission'> {
+export interface ResolvedHttpApiDeps extends Omit<
+  HttpApiDeps,
+  'clock' | 'outbox' | 'admission' | 'requestMetrics'
+> {
   readonly clock: Clock;
   readonly outbox: OutboxBacklogPort | null;
   readonly admission: AdmissionPort;
+  readonly requestMetrics: HttpRequestMetrics | null;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -88,16 +107,20 @@ const admitAll: AdmissionPort = {
  */
 export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
   const ports: readonly (readonly [string, unknown, readonly string[]])[] = [
-    ['engine', deps.engine, ['start', 'act', 'getState', 'getHistory']],
+    ['engine', deps.engine, ['start', 'act', 'recordRedelivery', 'getState', 'getHistory']],
     ['definitions', deps.definitions, ['get', 'list']],
     ['sagas', deps.sagas, ['list', 'counts', 'stats']],
     ['deadLetters', deps.deadLetters, ['get', 'list', 'markReplayed']],
     ['deadLetterReplay', deps.deadLetterReplay, ['replay']],
     ['failedInbox', deps.failedInbox, ['listFailed', 'retry']],
+    ['events', deps.events, ['readAfter', 'lastId']],
     ['metrics', deps.metrics, ['metrics']],
     ['logger', deps.logger, ['debug', 'info', 'warn', 'error', 'child']],
     ...(deps.outbox === undefined ? [] : [['outbox', deps.outbox, ['pendingCount']] as const]),
     ...(deps.clock === undefined ? [] : [['clock', deps.clock, ['now']] as const]),
+    ...(deps.requestMetrics === undefined
+      ? []
+      : [['requestMetrics', deps.requestMetrics, ['recordHttpRequest']] as const]),
     ...(deps.admission === undefined
       ? []
       : [['admission', deps.admission, ['admitRequest', 'admitStart']] as const]),
@@ -125,6 +148,7 @@ export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
     clock: deps.clock ?? systemClock,
     outbox: deps.outbox ?? null,
     admission: deps.admission ?? admitAll,
+    requestMetrics: deps.requestMetrics ?? null,
   };
 }
 

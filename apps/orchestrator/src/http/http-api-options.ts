@@ -59,6 +59,58 @@ export interface HttpApiOptions {
    * @defaultValue `120`
    */
   readonly writeRateLimitPerMinute?: number;
+  /**
+   * How long a RUNNING or COMPENSATING saga may go without a change before `GET /sagas?stuck=true`
+   * lists it as stuck, in milliseconds, from 1000 to 30 days (a request may pass its own
+   * `stuckAfterMs`). Set it above the longest step timeout and retry back-off of your sagas.
+   * @defaultValue `300000` (5 minutes)
+   */
+  readonly stuckAfterMs?: number;
+  /**
+   * How long `GET /stats` answers from the result it computed last, in milliseconds, 0–600000
+   * (0: every call queries). Counting a large `saga_instance` reads whole index ranges; a
+   * dashboard polling every few seconds should not.
+   * @defaultValue `5000`
+   */
+  readonly statsCacheMs?: number;
+  /** Bounds and timings of `GET /events/stream`. */
+  readonly eventStream?: EventStreamOptions;
+}
+
+/** Options of `GET /events/stream`, the live feed of saga events (server-sent events). */
+export interface EventStreamOptions {
+  /**
+   * Streams open at once on this instance, 1–100000; past it, 503 `STREAM_LIMIT_REACHED`
+   * with `Retry-After`.
+   * @defaultValue `100`
+   */
+  readonly maxClients?: number;
+  /**
+   * How often the instance reads new events while at least one stream is open, 10–60000
+   * ms: one query per interval, however many streams are open.
+   * @defaultValue `500`
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * Events one stream may queue while its client does not keep up, 1–100000; past it the
+   * stream is closed and the client resumes with `Last-Event-ID`.
+   * @defaultValue `1000`
+   */
+  readonly maxQueuedEvents?: number;
+  /**
+   * How often a comment (`: keep-alive`) is written on an open stream, 10–300000 ms, so
+   * that proxies do not close it as idle.
+   * @defaultValue `15000`
+   */
+  readonly heartbeatMs?: number;
+  /**
+   * How long the stream waits at a gap in the event ids before it moves past it, 0–60000
+   * ms. A gap is an append that took its ids and has not committed yet (it shows up within
+   * milliseconds) or one that rolled back (it never does); an append that commits later
+   * than this after a greater id was streamed is not streamed (its saga's history has it).
+   * @defaultValue `2000`
+   */
+  readonly gapGraceMs?: number;
 }
 
 /** {@link HttpApiOptions} with every default applied. */
@@ -71,9 +123,15 @@ export interface ResolvedHttpApiOptions {
   readonly authentication: AuthenticationMode;
   readonly metricsPublic: boolean;
   readonly writeRateLimitPerMinute: number;
+  readonly stuckAfterMs: number;
+  readonly statsCacheMs: number;
+  readonly eventStream: Required<EventStreamOptions>;
 }
 
 const HEADER_NAME = /^[a-z0-9-]{1,64}$/;
+
+/** The longest stuck threshold: 30 days. */
+export const MAX_STUCK_AFTER_MS = 30 * 86_400_000;
 
 /**
  * Applies the defaults of {@link HttpApiOptions} and validates every field.
@@ -95,6 +153,15 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
   const authentication = options.authentication ?? 'on';
   const metricsPublic = options.metricsPublic ?? true;
   const writeRateLimitPerMinute = options.writeRateLimitPerMinute ?? 120;
+  const stuckAfterMs = options.stuckAfterMs ?? 300_000;
+  const statsCacheMs = options.statsCacheMs ?? 5_000;
+  const eventStream: Required<EventStreamOptions> = {
+    maxClients: options.eventStream?.maxClients ?? 100,
+    pollIntervalMs: options.eventStream?.pollIntervalMs ?? 500,
+    maxQueuedEvents: options.eventStream?.maxQueuedEvents ?? 1000,
+    heartbeatMs: options.eventStream?.heartbeatMs ?? 15_000,
+    gapGraceMs: options.eventStream?.gapGraceMs ?? 2000,
+  };
   const tokenProblems = Array.isArray(apiTokens)
     ? apiTokenProblems(apiTokens)
     : ['not a list of { name, role, sha256 }'];
@@ -139,6 +206,37 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
       isNonNegativeInteger(writeRateLimitPerMinute) && writeRateLimitPerMinute <= 1_000_000,
       'an integer from 0 to 1000000',
     ],
+    [
+      'stuckAfterMs',
+      stuckAfterMs,
+      isIntegerIn(stuckAfterMs, 1000, MAX_STUCK_AFTER_MS),
+      `an integer from 1000 to ${MAX_STUCK_AFTER_MS}`,
+    ],
+    [
+      'statsCacheMs',
+      statsCacheMs,
+      isNonNegativeInteger(statsCacheMs) && statsCacheMs <= 600_000,
+      'an integer from 0 to 600000',
+    ],
+    ...(
+      [
+        ['maxClients', 1, 100_000],
+        ['pollIntervalMs', 10, 60_000],
+        ['maxQueuedEvents', 1, 100_000],
+        ['heartbeatMs', 10, 300_000],
+        ['gapGraceMs', 0, 60_000],
+      ] as const
+    ).map(
+      ([field, min, max]) =>
+        [
+          `eventStream.${field}`,
+          eventStream[field],
+          isNonNegativeInteger(eventStream[field]) &&
+            eventStream[field] >= min &&
+            eventStream[field] <= max,
+          `an integer from ${min} to ${max}`,
+        ] as const,
+    ),
   ]);
   return {
     bodyLimitBytes,
@@ -149,6 +247,9 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
     authentication,
     metricsPublic,
     writeRateLimitPerMinute,
+    stuckAfterMs,
+    statsCacheMs,
+    eventStream,
   };
 }
 

@@ -25,6 +25,12 @@ export const noActorSchema = z
   })
   .optional();
 
+/**
+ * Why an operator acts (an action on a saga, a dead-letter replay, an EventProcess retry):
+ * required, 1–2000 characters once trimmed; recorded with the actor.
+ */
+export const reasonSchema = z.string().trim().min(1).max(2000);
+
 /** A listing's page size: 1–500, 50 when absent. */
 export const limitSchema = z.coerce.number().int().min(1).max(500).default(50);
 

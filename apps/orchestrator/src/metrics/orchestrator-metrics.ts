@@ -1,9 +1,10 @@
 import { type Direction } from '@sagaflow/core';
 import { type MetricsRegistry } from '@sagaflow/observability';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type LabelValues, type Registry } from 'prom-client';
 
 import {
   DECISION_DURATION_BUCKETS_SECONDS,
+  HTTP_REQUEST_DURATION_BUCKETS_SECONDS,
   type OrchestratorMetricsOptions,
   OUTBOX_PUBLISH_BUCKETS_SECONDS,
   RECONCILIATION_BUCKETS_SECONDS,
@@ -72,6 +73,16 @@ const REPAIR_KINDS = {
  * | `event_process_failed_messages` | gauge (callback) | |
  * | `event_process_pending_messages` | gauge (callback) | (RECEIVED or PROCESSING: the backlog admission control bounds) |
  * | `sagas_in_flight` | gauge (callback) | (RUNNING or COMPENSATING) |
+ * | `sagas` | gauge (callback) | `saga_type`, `status` (every saga in the store) |
+ * | `oldest_active_saga_age_seconds` | gauge (callback) | (oldest RUNNING or COMPENSATING saga; 0 when none) |
+ * | `outbox_lag_seconds` | gauge (callback) | (oldest unpublished outbox message; 0 when none) |
+ * | `consumer_lag_messages` | gauge (callback) | `group`, `topic`, `partition` |
+ * | `http_requests_total` | counter | `method`, `route` (the route pattern, or `unmatched`), `status_code` |
+ * | `http_request_duration_seconds` | histogram | `method`, `route`, `status_code` |
+ *
+ * Gauges read their source at each scrape, waiting `gaugeReadTimeoutMs` at most: a count
+ * reads NaN when its source fails or is late, a labelled gauge (`sagas`,
+ * `consumer_lag_messages`) keeps its last values; either is logged at warn.
  */
 export class OrchestratorMetrics {
   readonly sagasStarted: Counter<'saga_type'>;
@@ -105,6 +116,16 @@ export class OrchestratorMetrics {
   readonly eventProcessPending: Gauge | null;
   /** Null when no `sagasInFlight` callback was given. */
   readonly sagasInFlight: Gauge | null;
+  /** Null when no `sagaCounts` callback was given. */
+  readonly sagas: Gauge<'saga_type' | 'status'> | null;
+  /** Null when no `oldestActiveSagaStartedAt` callback was given. */
+  readonly oldestActiveSagaAge: Gauge | null;
+  /** Null when no `outboxOldestPendingCreatedAt` callback was given. */
+  readonly outboxLag: Gauge | null;
+  /** Null when no `consumerLag` callback was given. */
+  readonly consumerLag: Gauge<'group' | 'topic' | 'partition'> | null;
+  readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   /** @internal Use {@link createOrchestratorMetrics}. */
   constructor(metricsRegistry: MetricsRegistry, options: ResolvedOrchestratorMetricsOptions) {
@@ -125,23 +146,66 @@ export class OrchestratorMetrics {
         buckets: [...buckets],
         registers,
       });
+    const { logger, clock, gaugeReadTimeoutMs } = options;
+    const sourceFailed = (name: string, error: unknown, keptLastValues: boolean) => {
+      logger.warn('metric source failed', {
+        metric: `${prefix}${name}`,
+        error: error instanceof Error ? error.message : String(error),
+        ...(keptLastValues ? { keptLastValues } : {}),
+      });
+    };
     const gauge = (name: string, help: string, read: (() => Promise<number>) | null) => {
       if (read === null) return null;
-      const { logger } = options;
       return new Gauge({
         name: `${prefix}${name}`,
         help,
         registers,
         async collect() {
           try {
-            this.set(await read());
+            this.set(await within(read(), gaugeReadTimeoutMs));
           } catch (error: unknown) {
             // A scrape must not fail because one source is down: this gauge reads NaN.
             this.set(Number.NaN);
-            logger.warn('metric source failed', {
-              metric: `${prefix}${name}`,
-              error: error instanceof Error ? error.message : String(error),
-            });
+            sourceFailed(name, error, false);
+          }
+        },
+      });
+    };
+    /** A gauge of the age in seconds of what `read` dates; 0 when it finds nothing. */
+    const ageGauge = (name: string, help: string, read: (() => Promise<Date | null>) | null) =>
+      gauge(
+        name,
+        help,
+        read === null
+          ? null
+          : async () => {
+              const at = await read();
+              return at === null ? 0 : Math.max(0, clock.now().getTime() - at.getTime()) / 1000;
+            },
+      );
+    /** A gauge whose samples are all replaced at each scrape that reads them. */
+    const labelledGauge = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      read: (() => Promise<readonly (readonly [LabelValues<L>, number])[]>) | null,
+    ) => {
+      if (read === null) return null;
+      return new Gauge<L>({
+        name: `${prefix}${name}`,
+        help,
+        labelNames,
+        registers,
+        async collect() {
+          try {
+            const samples = await within(read(), gaugeReadTimeoutMs);
+            // Replaced, not merged: a label set gone from the source (a partition, a saga
+            // type) leaves the gauge.
+            this.reset();
+            for (const [labels, value] of samples) this.set(labels, value);
+          } catch (error: unknown) {
+            // Its last values stay: one failed read says nothing about them.
+            sourceFailed(name, error, true);
           }
         },
       });
@@ -276,6 +340,65 @@ export class OrchestratorMetrics {
       'Sagas RUNNING or COMPENSATING.',
       options.sagasInFlight,
     );
+    const { sagaCounts, consumerLag } = options;
+    this.sagas = labelledGauge(
+      'sagas',
+      'Sagas in the store by type and status (parked now: status COMPENSATION_FAILED).',
+      ['saga_type', 'status'],
+      sagaCounts === null
+        ? null
+        : async () =>
+            Object.entries((await sagaCounts()).byType).flatMap(([sagaType, byStatus]) =>
+              Object.entries(byStatus).map(
+                ([status, count]) => [{ saga_type: sagaType, status }, count] as const,
+              ),
+            ),
+    );
+    this.oldestActiveSagaAge = ageGauge(
+      'oldest_active_saga_age_seconds',
+      'Age of the oldest saga RUNNING or COMPENSATING, since its start; 0 when none.',
+      options.oldestActiveSagaStartedAt,
+    );
+    this.outboxLag = ageGauge(
+      'outbox_lag_seconds',
+      'Age of the oldest unpublished outbox message; 0 when every message is published.',
+      options.outboxOldestPendingCreatedAt,
+    );
+    this.consumerLag = labelledGauge(
+      'consumer_lag_messages',
+      'Records of a partition not consumed yet by a consumer group (high watermark − committed offset).',
+      ['group', 'topic', 'partition'],
+      consumerLag === null
+        ? null
+        : async () =>
+            (await consumerLag()).map(
+              ({ groupId, topic, partition, lag }) =>
+                [{ group: groupId, topic, partition }, lag] as const,
+            ),
+    );
+    this.httpRequests = counter(
+      'http_requests_total',
+      'HTTP API requests answered, by route pattern (unmatched: no route) and status code.',
+      ['method', 'route', 'status_code'],
+    );
+    this.httpRequestDuration = histogram(
+      'http_request_duration_seconds',
+      'Time from an HTTP API request to its response being sent.',
+      ['method', 'route', 'status_code'],
+      HTTP_REQUEST_DURATION_BUCKETS_SECONDS,
+    );
+  }
+
+  /**
+   * The HTTP API answered a request: `route` is the route pattern (`/sagas/:sagaId`), or
+   * `unmatched`, so that the labels stay few whatever the URLs asked.
+   */
+  recordHttpRequest(method: string, route: string, statusCode: number, durationMs: number): void {
+    const labels = { method, route, status_code: String(statusCode) };
+    this.httpRequests.inc(labels);
+    if (Number.isFinite(durationMs) && durationMs >= 0) {
+      this.httpRequestDuration.observe(labels, durationMs / 1000);
+    }
   }
 
   /** Admission control refused a saga start: a backlog (`reason`) was over its bound. */
@@ -370,4 +493,19 @@ export function createOrchestratorMetrics(
 
 function isCount(value: number): boolean {
   return Number.isFinite(value) && value > 0;
+}
+
+/** `promise`, or a rejection once `timeoutMs` passed first (the promise runs on). */
+async function within<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

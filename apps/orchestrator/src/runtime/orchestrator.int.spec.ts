@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 
 import { type SagaEvent, type SagaStatus } from '@sagaflow/core';
 import { createKafka } from '@sagaflow/kafka';
-import { type CommandEnvelope, createTopicNames } from '@sagaflow/messaging';
+import { type CommandEnvelope, createTopicNames, MessageHeader } from '@sagaflow/messaging';
 import { createDataSource } from '@sagaflow/mysql';
 import { createLogger, createMetricsRegistry } from '@sagaflow/observability';
 import { createRedis } from '@sagaflow/redis';
@@ -11,6 +11,7 @@ import { logLevel } from 'kafkajs';
 import { type DataSource } from 'typeorm';
 
 import { loadOrchestratorConfig, type OrchestratorConfig } from '../config';
+import { EventStreamReader, type ServerSentEvent } from '../http/__fixtures__/server-sent-events';
 import { hashApiToken, newApiToken } from '../http/api-tokens';
 import { paymentSaga, type Scenario } from './__fixtures__/payment-saga';
 import { startWalletParticipant, type WalletParticipant } from './__fixtures__/wallet-participant';
@@ -52,6 +53,8 @@ const config: OrchestratorConfig = (() => {
     SAGAFLOW_RECONCILIATION_INTERVAL_MS: '2000',
     // The retention stays at its default (7 days); the purge runs every second.
     SAGAFLOW_PURGE_INTERVAL_MS: '1000',
+    // The spec reads counts right after changing them.
+    SAGAFLOW_STATS_CACHE_MS: '0',
     SAGAFLOW_API_TOKENS: `ops-ann:operator:${hashApiToken(operatorToken)},dash:viewer:${hashApiToken(viewerToken)}`,
   });
   return { ...loaded, http: { ...loaded.http, port: 0 } };
@@ -228,6 +231,51 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(types.at(-1)).toBe('SagaCompleted');
   });
 
+  it('streams the events of a saga started over HTTP to a viewer, in order, and resumes after Last-Event-ID', async () => {
+    const base = orchestrator.address() ?? '';
+    const opened: EventStreamReader[] = [];
+    const open = async (query: string, lastEventId?: string) => {
+      const stream = await EventStreamReader.open(`${base}/events/stream${query}`, {
+        token: viewerToken,
+        ...(lastEventId === undefined ? {} : { lastEventId }),
+      });
+      opened.push(stream);
+      return stream;
+    };
+    const parse = (events: readonly ServerSentEvent[]) =>
+      events.map(({ id, data }) => ({
+        id: id ?? '',
+        ...(JSON.parse(data) as { sagaId: string; sagaType: string; seq: number; type: string }),
+      }));
+    try {
+      expect(
+        (await EventStreamReader.open(`${base}/events/stream`, { token: null })).response.status,
+      ).toBe(401);
+      const live = await open('?sagaType=payment');
+      expect(live.response.status).toBe(200);
+
+      const sagaId = await startSaga('ok');
+      const ours: ReturnType<typeof parse> = [];
+      while (ours.at(-1)?.type !== 'SagaCompleted') {
+        ours.push(...parse(await live.take(1, 20_000)).filter((e) => e.sagaId === sagaId));
+      }
+
+      const history = await historyOf(sagaId);
+      expect(ours.map((e) => e.type)).toEqual(history.map((e) => e.type));
+      expect(ours.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
+      expect(ours.every((e) => e.sagaType === 'payment')).toBe(true);
+      const ids = ours.map((e) => BigInt(e.id));
+      expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] ?? 0n))).toBe(true);
+
+      const resumed = await open(`?sagaId=${sagaId}`, ours[1]?.id);
+      const rest = parse(await resumed.take(ours.length - 2, 10_000));
+      expect(rest).toEqual(ours.slice(2));
+      expect(await resumed.collectFor(1500)).toEqual([]);
+    } finally {
+      for (const stream of opened) stream.close();
+    }
+  });
+
   it('asks for a token on every route but the probes, and for an operator to start a saga', async () => {
     for (const path of ['/health', '/ready', '/metrics']) {
       expect([path, (await api(path, undefined, null)).status]).toEqual([path, 200]);
@@ -287,7 +335,7 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(await historyOf(sagaId)).toHaveLength(eventsBefore);
   });
 
-  it('retries a FAILED reply when an operator asks, and counts the FAILED records', async () => {
+  it("retries a FAILED reply when an operator asks with a reason, recorded in its saga's history, and counts the FAILED records", async () => {
     const sagaId = await startSaga('ok');
     await awaitStatus(sagaId, 'COMPLETED');
     const capture = commandsOf(sagaId).find((c) => c.messageType === 'Capture');
@@ -326,7 +374,10 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(await failedInStats()).toBe(before + 1);
     expect(await failedGauge()).toBe(before + 1);
 
-    const retried = await api(`/inbox/failed/${config.serviceName}/${orphan.messageId}/retry`, {});
+    const retryOf = (messageId: string, body: unknown = { reason: 'the saga is restored' }) =>
+      api(`/inbox/failed/${config.serviceName}/${messageId}/retry`, body);
+    expect((await retryOf(orphan.messageId, {})).status).toBe(400);
+    const retried = await retryOf(orphan.messageId);
 
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ messageId: orphan.messageId, status: 'RECEIVED' });
@@ -336,11 +387,57 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
       (row) => row?.status === 'FAILED' && row.attempts === 2,
       'the retried record to fail again',
     );
-    expect(logLines.join('')).toMatch(
-      /"message":"failed EventProcess record retried".*"actor":"ops-ann"|"actor":"ops-ann".*"message":"failed EventProcess record retried"/,
+    const retryLine = logLines.find((line) =>
+      line.includes('"message":"failed EventProcess record retried"'),
     );
-    const done = await api(`/inbox/failed/${config.serviceName}/${reply.messageId}/retry`, {});
+    expect(retryLine).toContain('"actor":"ops-ann"');
+    expect(retryLine).toContain('"reason":"the saga is restored"');
+    // No saga has the orphan's id: there is no history to record the retry in.
+    expect(logLines.join('')).toContain(
+      '"message":"redelivery not recorded in a saga history: the saga does not exist"',
+    );
+    const done = await retryOf(reply.messageId);
     expect(done.status).toBe(404);
+
+    // A FAILED reply of a saga that exists (as if its processing had failed for good).
+    await db.query(
+      "UPDATE event_process SET status = 'FAILED', last_error = 'lost' WHERE consumer = ? AND message_id = ?",
+      [config.serviceName, reply.messageId],
+    );
+    const eventsBefore = (await historyOf(sagaId)).length;
+
+    expect((await retryOf(reply.messageId, { reason: 'replay after the outage' })).status).toBe(
+      202,
+    );
+
+    expect((await historyOf(sagaId)).slice(eventsBefore, eventsBefore + 1)).toEqual([
+      expect.objectContaining({
+        type: 'MessageRedelivered',
+        kind: 'event-process-retry',
+        consumer: config.serviceName,
+        messageId: reply.messageId,
+        deadLetterId: null,
+        actor: 'ops-ann',
+        reason: 'replay after the outage',
+      }),
+    ]);
+    // Processed again: the saga had it already, so it changes nothing but is recorded.
+    const [redone] = await eventually(
+      () =>
+        db.query<{ status: string }[]>(
+          'SELECT status FROM event_process WHERE consumer = ? AND message_id = ?',
+          [config.serviceName, reply.messageId],
+        ),
+      (rows) => rows[0]?.status === 'DONE',
+      'the retried reply to be processed',
+    );
+    expect(redone).toEqual({ status: 'DONE' });
+    const after = await historyOf(sagaId);
+    expect(after.slice(eventsBefore).map((e) => e.type)).toEqual([
+      'MessageRedelivered',
+      'InputIgnored',
+    ]);
+    expect((await api(`/sagas/${sagaId}`)).body).toMatchObject({ status: 'COMPLETED' });
   });
 
   it('records a malformed message on the replies topic as a dead letter', async () => {
@@ -358,6 +455,52 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
       'the dead letter',
     );
     expect(rows).toEqual([{ reason_code: 'MESSAGE_UNDECODABLE', consumer: config.serviceName }]);
+  });
+
+  it("replays a dead letter of a saga when an operator asks with a reason, recorded in the saga's history", async () => {
+    const sagaId = await startSaga('ok');
+    await awaitStatus(sagaId, 'COMPLETED');
+    const marker = `not json ${randomUUID()}`;
+    const messageId = `${sagaId}.garbled`;
+    const deadLettersOf = () =>
+      db.query<{ id: string | number; saga_id: string | null; message_id: string | null }[]>(
+        'SELECT id, saga_id, message_id FROM dead_letter WHERE topic = ? AND value = ? ORDER BY id',
+        [topics.replies, marker],
+      );
+
+    await wallet.produceRaw(marker, {
+      [MessageHeader.SagaId]: sagaId,
+      [MessageHeader.MessageId]: messageId,
+    });
+
+    const [row] = await eventually(deadLettersOf, (rows) => rows.length === 1, 'the dead letter');
+    expect(row).toMatchObject({ saga_id: sagaId, message_id: messageId });
+    const id = String(row?.id);
+    const eventsBefore = (await historyOf(sagaId)).length;
+
+    expect((await api(`/dead-letters/${id}/replay`, {})).status).toBe(400);
+    const replayed = await api(`/dead-letters/${id}/replay`, { reason: 'decoder fixed' });
+
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toMatchObject({
+      id,
+      replayedBy: 'ops-ann',
+      replayReason: 'decoder fixed',
+    });
+    expect((await historyOf(sagaId)).slice(eventsBefore)).toEqual([
+      expect.objectContaining({
+        type: 'MessageRedelivered',
+        kind: 'dead-letter-replay',
+        consumer: config.serviceName,
+        messageId,
+        deadLetterId: id,
+        actor: 'ops-ann',
+        reason: 'decoder fixed',
+      }),
+    ]);
+    // Still not JSON: the replayed record is dead-lettered again, at its new offset.
+    await eventually(deadLettersOf, (rows) => rows.length === 2, 'the replay to dead-letter');
+    expect((await api(`/sagas/${sagaId}`)).body).toMatchObject({ status: 'COMPLETED' });
   });
 
   it('times a step out through BullMQ and retries it', async () => {
@@ -458,6 +601,72 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     const held = wallet.held.find((c) => c.sagaId === sagaId);
     if (held !== undefined) await wallet.release(held);
     await awaitStatus(sagaId, 'COMPLETED');
+  });
+
+  it('exports the sagas by status, the oldest one in flight, the consumer and outbox lag, and the HTTP requests by route', async () => {
+    const scrape = async () => String((await api('/metrics')).body).split('\n');
+    const sample = (lines: readonly string[], series: string): number | undefined => {
+      const line = lines.find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.split(' ').at(-1));
+    };
+    const sagaId = await startSaga('hold');
+    const held = await eventually(
+      () => Promise.resolve(wallet.held.find((c) => c.sagaId === sagaId)),
+      (command) => command !== undefined,
+      'the capture command to be held',
+    );
+    if (held === undefined) throw new Error('unreachable: eventually returned no command');
+
+    // The saga counts are cached for a few seconds: the held saga shows up within them.
+    await eventually(
+      scrape,
+      (lines) =>
+        (sample(lines, 'sagaflow_sagas{saga_type="payment",status="RUNNING"}') ?? 0) >= 1 &&
+        (sample(lines, 'sagaflow_oldest_active_saga_age_seconds') ?? 0) > 0,
+      'the running saga in the gauges',
+    );
+    await wallet.release(held);
+    await awaitStatus(sagaId, 'COMPLETED');
+
+    // Idle: every reply consumed and committed, every command published.
+    const repliesLag = `sagaflow_consumer_lag_messages{group="${topicPrefix}${config.serviceName}",topic="${topics.replies}"`;
+    const idle = await eventually(
+      scrape,
+      (lines) => {
+        const lags = lines.filter((l) => l.startsWith(repliesLag));
+        return (
+          lags.length === 2 &&
+          lags.every((l) => l.endsWith(' 0')) &&
+          sample(lines, 'sagaflow_outbox_lag_seconds') === 0
+        );
+      },
+      'no consumer lag and no outbox lag',
+      30_000,
+    );
+    expect(
+      sample(idle, 'sagaflow_sagas{saga_type="payment",status="COMPLETED"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample(idle, 'sagaflow_sagas{saga_type="payment",status="COMPENSATION_FAILED"}')).toBe(
+      0,
+    );
+    expect(sample(idle, 'sagaflow_oldest_active_saga_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(
+      sample(
+        idle,
+        'sagaflow_http_requests_total{method="GET",route="/sagas/:sagaId",status_code="200"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(idle, 'sagaflow_http_requests_total{method="POST",route="/sagas",status_code="201"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(
+        idle,
+        'sagaflow_http_request_duration_seconds_count{method="GET",route="/sagas/:sagaId",status_code="200"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    // Label values are route patterns, never the URLs asked.
+    expect(idle.some((l) => l.includes(sagaId))).toBe(false);
   });
 
   it('purges finished rows past the retention on its schedule, and keeps fresh and unfinished ones', async () => {

@@ -16,6 +16,7 @@ import {
   InboxConsumer,
   kafkaSecurity,
   OutboxRelay,
+  readConsumerLag,
   replayDeadLetter,
 } from '@sagaflow/kafka';
 import { createCommandEncoder, createTopicNames } from '@sagaflow/messaging';
@@ -30,6 +31,7 @@ import {
   orchestratorMigrations,
   purgeFinished,
   runMigrationsExclusively,
+  SagaEventFeedQueries,
   SagaQueries,
 } from '@sagaflow/mysql';
 import { kafkaLogCreator } from '@sagaflow/observability';
@@ -64,7 +66,9 @@ import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';
 import { createReplyBatch } from './reply-batch';
 import { createReplyHandler } from './reply-handler';
+import { SagaCountsCache } from './saga-counts-cache';
 import { createSagaStateSource } from './saga-state-source';
+import { SingleFlightCache } from './single-flight-cache';
 import { logFirstDecisions, sinceProcessStartMs } from './startup-timeline';
 import { systemClock } from './system-clock';
 import { uuidIdGenerator } from './uuid-id-generator';
@@ -77,6 +81,8 @@ import { uuidIdGenerator } from './uuid-id-generator';
 const RELAY_TRANSACTION_TIMEOUT_MS = 10_000;
 /** Longest wait for a Redis `QUIT` at shutdown before the connection is dropped. */
 const REDIS_QUIT_TIMEOUT_MS = 2_000;
+/** The consumer lag gauge asks the brokers at most this often, however often it is scraped. */
+const CONSUMER_LAG_TTL_MS = 5_000;
 
 /** A running orchestrator instance, as {@link createOrchestrator} returns it. */
 export interface Orchestrator {
@@ -171,6 +177,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const mySqlInbox = new MySqlInbox(dataSource, { clock });
   const deadLetters = new MySqlDeadLetterStore(dataSource, { clock });
   const queries = new SagaQueries(dataSource);
+  // One count of the sagas by type and status per few seconds, whoever reads it.
+  const sagaCounts = new SagaCountsCache(queries);
 
   const admission = new AdmissionControl({
     readBacklog: async () => {
@@ -193,6 +201,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     // The count admission control keeps: a scrape adds no query of its own.
     eventProcessPending: async () => (await admission.backlog())?.pendingReplies ?? Number.NaN,
     sagasInFlight: async () => (await admission.backlog())?.inFlightSagas ?? Number.NaN,
+    sagaCounts: () => sagaCounts.counts(),
+    oldestActiveSagaStartedAt: () => queries.oldestActiveStartedAt(),
+    outboxOldestPendingCreatedAt: () => outbox.oldestPendingCreatedAt(),
+    consumerLag: () => consumerLag.get(),
+    clock,
     logger,
   });
 
@@ -204,6 +217,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ...kafkaSecurity(config.kafka),
   });
   const admin = kafka.admin();
+  // The topic prefix keeps deployments that share a cluster in groups of their own.
+  const repliesGroupId = `${topics.prefix}${serviceName}`;
+  const consumerLag = new SingleFlightCache({
+    read: () => readConsumerLag(admin, [{ groupId: repliesGroupId, topics: [topics.replies] }]),
+    ttlMs: CONSUMER_LAG_TTL_MS,
+  });
   const publisher = createRelayPublisher({
     kafka,
     transactions: config.relayDelivery === 'transactional',
@@ -308,8 +327,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const consumer = new InboxConsumer({
     kafka,
     consumerName: serviceName,
-    // The topic prefix keeps deployments that share a cluster in groups of their own.
-    groupId: `${topics.prefix}${serviceName}`,
+    groupId: repliesGroupId,
     topics: [topics.replies],
     accept: acceptOnly({ kinds: ['reply'] }),
     sink: async (messages) => {
@@ -387,7 +405,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     {
       engine,
       definitions: definitionRegistry,
-      sagas: queries,
+      // The counts of /stats are the gauges' own: one count of saga_instance per 5 s at most.
+      sagas: {
+        list: (query) => queries.list(query),
+        counts: () => sagaCounts.counts(),
+        stats: (query) => queries.stats(query),
+      },
       deadLetters,
       deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },
       failedInbox: createFailedInbox({
@@ -395,6 +418,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         requeue: (records) => pool.requeue(records),
         consumer: serviceName,
       }),
+      events: new SagaEventFeedQueries(dataSource),
       outbox,
       admission,
       healthChecks: createHealthChecks({
@@ -404,6 +428,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         redis,
       }),
       metrics: registry.registry,
+      requestMetrics: metrics,
       logger,
       clock,
     },
@@ -414,6 +439,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       writeRateLimitPerMinute: config.api.writeRateLimitPerMinute,
       bodyLimitBytes: config.api.bodyLimitBytes,
       readyCheckTimeoutMs: config.api.readyCheckTimeoutMs,
+      eventStream: config.api.eventStream,
+      stuckAfterMs: config.api.stuckAfterMs,
+      statsCacheMs: config.api.statsCacheMs,
     },
   );
 

@@ -21,6 +21,7 @@ import { type HttpApiOptions } from '../http-api-options';
 import { type HealthCheck } from '../ports/health-check';
 import { InMemoryDeadLetterReplay } from './in-memory-dead-letters';
 import { InMemoryFailedInbox } from './in-memory-failed-inbox';
+import { InMemorySagaEventFeed } from './in-memory-saga-event-feed';
 import { InMemorySagaQueries } from './in-memory-saga-queries';
 import { ledger, transferSaga } from './transfer-saga';
 
@@ -65,6 +66,8 @@ export interface HttpApiFixture {
   readonly inbox: InMemoryInbox;
   /** The FAILED records of {@link inbox}, and what was retried. */
   readonly failedInbox: InMemoryFailedInbox;
+  /** What `GET /events/stream` reads: record events in it. */
+  readonly eventFeed: InMemorySagaEventFeed;
   readonly metrics: OrchestratorMetrics;
   readonly metricsRegistry: MetricsRegistry;
 }
@@ -99,6 +102,7 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
   });
   const deadLetters = new InMemoryDeadLetterStore();
   const replay = new InMemoryDeadLetterReplay();
+  const eventFeed = new InMemorySagaEventFeed();
   const deps: HttpApiDeps = {
     engine: kit.engine,
     definitions: new DefinitionRegistry().register(transferSaga),
@@ -106,6 +110,7 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
     deadLetters,
     deadLetterReplay: replay,
     failedInbox,
+    events: eventFeed,
     ...(fixtureOptions.withoutOutbox === true ? {} : { outbox: kit.eventStore.outbox }),
     healthChecks: fixtureOptions.healthChecks ?? [],
     metrics: metricsRegistry.registry,
@@ -132,6 +137,7 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
     replay,
     inbox,
     failedInbox,
+    eventFeed,
     metrics,
     metricsRegistry,
   };

@@ -25,16 +25,35 @@ export class InMemorySagaQueries implements SagaQueryPort {
   }
 
   list(query: SagaListQuery): Promise<SagaPage> {
+    const statuses =
+      query.status === undefined
+        ? null
+        : new Set<SagaStatus>(typeof query.status === 'string' ? [query.status] : query.status);
+    const sort =
+      query.sort ??
+      ((query.updatedAfter ?? query.updatedBefore ?? query.stuckSince) ? 'updated' : 'started');
+    const at = (state: SagaState) =>
+      Date.parse(sort === 'started' ? state.startedAt : state.updatedAt);
+    const within = (iso: string, after?: Date, before?: Date) =>
+      (after === undefined || Date.parse(iso) >= after.getTime()) &&
+      (before === undefined || Date.parse(iso) < before.getTime());
+    const stuck = (state: SagaState) =>
+      query.stuckSince === undefined ||
+      state.status === 'COMPENSATION_FAILED' ||
+      ((state.status === 'RUNNING' || state.status === 'COMPENSATING') &&
+        Date.parse(state.updatedAt) < query.stuckSince.getTime());
+    const direction = query.order === 'asc' ? -1 : 1;
     const matching = this.#states()
       .filter(
         (state) =>
-          (query.status === undefined || state.status === query.status) &&
+          (statuses === null || statuses.has(state.status)) &&
           (query.sagaType === undefined || state.sagaType === query.sagaType) &&
-          (query.businessKey === undefined || state.businessKey === query.businessKey),
+          (query.businessKey === undefined || state.businessKey === query.businessKey) &&
+          within(state.startedAt, query.startedAfter, query.startedBefore) &&
+          within(state.updatedAt, query.updatedAfter, query.updatedBefore) &&
+          stuck(state),
       )
-      .sort(
-        (a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || compare(b.sagaId, a.sagaId),
-      );
+      .sort((a, b) => direction * (at(b) - at(a) || compare(b.sagaId, a.sagaId)));
     let start = 0;
     if (query.cursor !== undefined) {
       const after = Buffer.from(query.cursor, 'base64url').toString('utf8');

@@ -68,6 +68,38 @@ export class SagaStartRefusedError extends RequestRefusedError {
 }
 
 /**
+ * A `GET /events/stream` refused because as many streams as the instance allows are open
+ * (`eventStream.maxClients`). The API answers 503 with `Retry-After`; another instance
+ * may have room.
+ */
+export class StreamLimitReachedError extends RequestRefusedError {
+  readonly code = 'STREAM_LIMIT_REACHED';
+  readonly limit: number;
+
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(
+      `this instance serves ${limit} event streams already (its limit); try again later`,
+      retryAfterSeconds,
+      { limit },
+    );
+    this.limit = limit;
+  }
+}
+
+/**
+ * The instance is shutting down: a request that was still being set up when it began
+ * (an event stream joining) is answered 503 with `Retry-After`; another instance, or this
+ * one restarted, serves it.
+ */
+export class ServiceStoppingError extends RequestRefusedError {
+  readonly code = 'SERVICE_STOPPING';
+
+  constructor(retryAfterSeconds: number) {
+    super('the orchestrator is shutting down; try again shortly', retryAfterSeconds, {});
+  }
+}
+
+/**
  * The error the API answers a refusal with: {@link ServiceStartingError} while starting,
  * {@link SagaStartRefusedError} for a backlog over its bound.
  *

@@ -1,11 +1,11 @@
 import { SagaflowError } from '@sagaflow/core';
 
 /** Where in a request a value failed validation. */
-export type RequestPart = 'body' | 'query' | 'params';
+export type RequestPart = 'body' | 'query' | 'params' | 'headers';
 
 /**
- * A request's body, query string or path parameters do not have the expected shape. The
- * API answers 400 with the issues. Terminal: fix the request.
+ * A request's body, query string, path parameters or headers do not have the expected
+ * shape. The API answers 400 with the issues. Terminal: fix the request.
  *
  * @example
  * ```ts

@@ -1,4 +1,3 @@
-import { type SagaStatus } from '@sagaflow/core';
 import type {
   SagaListQuery as SagaQueriesListQuery,
   SagaStatsQuery as SagaQueriesStatsQuery,
@@ -11,15 +10,12 @@ import type {
 export type { SagaCounts, SagaLatency, SagaStats, SagaSummary } from '@sagaflow/mysql';
 
 /**
- * Filters of {@link SagaQueryPort.list}; every field set narrows the listing. The API
- * filters by one status at most, and by neither start time.
+ * Filters of {@link SagaQueryPort.list}; every field set narrows the listing, `sort` and
+ * `order` choose its order, `stuckSince` keeps the stuck sagas only.
  */
-export type SagaListQuery = Pick<
-  SagaQueriesListQuery,
-  'limit' | 'cursor' | 'sagaType' | 'businessKey'
-> & { readonly status?: SagaStatus };
+export type SagaListQuery = SagaQueriesListQuery;
 
-/** One page of sagas, newest first. */
+/** One page of sagas. */
 export type SagaPage = Page<SagaSummary>;
 
 /** The window of {@link SagaQueryPort.stats}: `[from, to)`, every saga type. */
@@ -31,9 +27,12 @@ export type SagaStatsQuery = Pick<SagaQueriesStatsQuery, 'from' | 'to'>;
  * are its own.
  *
  * Contract:
- * - `list` returns the sagas matching every filter given, newest first (`startedAt`, then
- *   `sagaId`, descending), at most `limit`, and a `nextCursor` when more follow; a cursor
- *   it did not issue is rejected with an `InvalidArgumentError` (answered 400);
+ * - `list` returns the sagas matching every filter given, in `sort` (`started`: by
+ *   `startedAt`; `updated`: by `updatedAt`; then `sagaId`) and `order` (default: newest
+ *   first), at most `limit`, and a `nextCursor` when more follow; a cursor it did not issue
+ *   for that sort and order, or a time range on the column not sorted by, is rejected with
+ *   an `InvalidArgumentError` (answered 400); `stuckSince` keeps the RUNNING and
+ *   COMPENSATING sagas not changed since then and the COMPENSATION_FAILED ones;
  * - `counts` covers every saga; `stats` the sagas started, and ended, in `[from, to)`.
  *
  * @example

@@ -1,4 +1,5 @@
 import { type AnySagaDefinition, type GraphStepNode, toGraph, toMermaid } from '@sagaflow/core';
+import { type RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
 import { parseRequest } from '../parse-request';
@@ -32,11 +33,39 @@ const graphQuerySchema = z.strictObject({
  * as a Mermaid flowchart in `text/plain`); both need `viewer`.
  */
 export const registerDefinitionRoutes: RegisterRoutes = (app, { deps }) => {
-  const viewer = { config: { access: 'viewer' } } as const;
+  const list: RouteShorthandOptions = {
+    config: {
+      access: 'viewer',
+      docs: {
+        operationId: 'listDefinitions',
+        summary: 'Every registered saga definition, each version, with its steps',
+        tags: ['definitions'],
+        responses: { 200: '`{ items: [{ name, version, description, steps }] }`' },
+      },
+    },
+  };
+  app.get('/definitions', list, () => ({ items: deps.definitions.list().map(toDefinitionView) }));
 
-  app.get('/definitions', viewer, () => ({ items: deps.definitions.list().map(toDefinitionView) }));
-
-  app.get('/definitions/:name/:version/graph', viewer, (request, reply) => {
+  const graph: RouteShorthandOptions = {
+    config: {
+      access: 'viewer',
+      docs: {
+        operationId: 'getDefinitionGraph',
+        summary: "A definition's step graph, as JSON or as a Mermaid flowchart",
+        tags: ['definitions'],
+        params: graphParamsSchema,
+        query: graphQuerySchema,
+        responses: {
+          200: {
+            description: 'The graph: JSON (`format=json`), or Mermaid text (`format=mermaid`)',
+            contentTypes: ['application/json', 'text/plain'],
+          },
+          404: '`SAGA_TYPE_UNKNOWN`: no definition of that name and version',
+        },
+      },
+    },
+  };
+  app.get('/definitions/:name/:version/graph', graph, (request, reply) => {
     const { name, version } = parseRequest(graphParamsSchema, request.params, 'params');
     const { format } = parseRequest(graphQuerySchema, request.query, 'query');
     const definition = deps.definitions.get(name, version);

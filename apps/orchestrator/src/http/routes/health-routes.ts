@@ -1,3 +1,5 @@
+import { type RouteShorthandOptions } from 'fastify';
+
 import { requestLogger } from '../request-logging';
 import { runHealthChecks } from '../run-health-checks';
 import { type RegisterRoutes } from '../route-context';
@@ -9,11 +11,37 @@ import { type RegisterRoutes } from '../route-context';
  * token.
  */
 export const registerHealthRoutes: RegisterRoutes = (app, { deps, options }) => {
-  const open = { config: { access: 'public' } } as const;
+  const health: RouteShorthandOptions = {
+    config: {
+      access: 'public',
+      docs: {
+        operationId: 'getHealth',
+        summary: 'Liveness: 200 while the process serves',
+        tags: ['probes'],
+        responses: { 200: "`{ status: 'ok' }`" },
+      },
+    },
+  };
+  app.get('/health', health, () => ({ status: 'ok' }));
 
-  app.get('/health', open, () => ({ status: 'ok' }));
-
-  app.get('/ready', open, async (request, reply) => {
+  const ready: RouteShorthandOptions = {
+    config: {
+      access: 'public',
+      docs: {
+        operationId: 'getReady',
+        summary: 'Readiness: every health check, run in parallel with a timeout',
+        tags: ['probes'],
+        responses: {
+          200: "`{ status: 'ready', checks: [{ name, status, durationMs, error?, state? }] }`",
+          503: {
+            description: "`{ status: 'not-ready', checks }`: the checks that failed say why",
+            error: false,
+          },
+        },
+      },
+    },
+  };
+  app.get('/ready', ready, async (request, reply) => {
     const report = await runHealthChecks(deps.healthChecks, options.readyCheckTimeoutMs);
     const down = report.checks.filter((check) => check.status === 'down');
     if (down.length > 0) {

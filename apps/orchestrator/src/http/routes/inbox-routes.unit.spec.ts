@@ -1,4 +1,4 @@
-import { type InboxRecord } from '@sagaflow/core';
+import { type InboxRecord, type SagaEvent } from '@sagaflow/core';
 
 import {
   createHttpApiFixture,
@@ -94,14 +94,28 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     await fixture.app.close();
   });
 
-  const retry = (path: string, payload?: object) =>
+  const REASON = 'every instance runs transfer v1 now';
+
+  /** A retry with a reason, plus `body`; `null` sends no body at all. */
+  const retry = (path: string, body: object | null = {}) =>
     fixture.inject({
       method: 'POST',
       url: `/inbox/failed/${path}/retry`,
-      ...(payload === undefined ? {} : { payload }),
+      ...(body === null ? {} : { payload: { reason: REASON, ...body } }),
     });
 
-  it('moves the FAILED record back to RECEIVED, requeues it, and logs who did it', async () => {
+  /** A transfer saga, and a FAILED record of a reply to it; returns the saga id. */
+  const failedReplyOfSaga = async (messageId: string): Promise<string> => {
+    const { sagaId } = await fixture.kit.start('transfer', { from: 'alice', to: 'bob', amount: 5 });
+    await fixture.inbox.receive([
+      { consumer: 'orchestrator', messageId, sagaId, messageType: 'reply', payload: '{}' },
+    ]);
+    await fixture.inbox.claim('orchestrator', messageId, new Date(0));
+    await fixture.inbox.fail('orchestrator', messageId, 'saga definition transfer v1 unknown');
+    return sagaId;
+  };
+
+  it('moves the FAILED record back to RECEIVED, requeues it, and logs who did it and why', async () => {
     const response = await retry('orchestrator/r-1');
 
     expect(response.statusCode).toBe(202);
@@ -123,10 +137,66 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
           consumer: 'orchestrator',
           messageId: 'r-1',
           actor: 'ops-ann',
+          reason: REASON,
           sagaId: 'saga-1',
         }) as unknown,
       }),
     );
+  });
+
+  it("records the retry in its saga's history with the token name and the reason", async () => {
+    const sagaId = await failedReplyOfSaga('r-7');
+    const before = fixture.kit.history(sagaId).length;
+
+    const response = await fixture.inject(
+      {
+        method: 'POST',
+        url: '/inbox/failed/orchestrator/r-7/retry',
+        payload: { reason: ' v1 deployed everywhere ' },
+      },
+      'ops-bob',
+    );
+
+    expect(response.statusCode).toBe(202);
+    const history = fixture.kit.history(sagaId);
+    expect(history).toHaveLength(before + 1);
+    expect(history.at(-1)).toEqual<SagaEvent>({
+      v: 1,
+      at: '2030-01-01T00:00:00.000Z',
+      type: 'MessageRedelivered',
+      kind: 'event-process-retry',
+      consumer: 'orchestrator',
+      messageId: 'r-7',
+      deadLetterId: null,
+      actor: 'ops-bob',
+      reason: 'v1 deployed everywhere',
+    });
+    expect(fixture.kit.state(sagaId).status).toBe('RUNNING');
+  });
+
+  it('retries a record of a saga that does not exist, and records it in no history', async () => {
+    const response = await retry('orchestrator/r-1');
+
+    expect(response.statusCode).toBe(202);
+    expect(fixture.failedInbox.requeued.map((r) => r.messageId)).toEqual(['r-1']);
+    await expect(fixture.kit.engine.getHistory('saga-1')).resolves.toEqual([]);
+    expect(fixture.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'redelivery not recorded in a saga history: the saga does not exist',
+        fields: expect.objectContaining({ sagaId: 'saga-1', messageId: 'r-1' }) as unknown,
+      }),
+    );
+  });
+
+  it('records nothing in the history when the record is not FAILED (404)', async () => {
+    const sagaId = await failedReplyOfSaga('r-8');
+    expect((await retry('orchestrator/r-8')).statusCode).toBe(202);
+    const after = fixture.kit.history(sagaId).length;
+
+    expect((await retry('orchestrator/r-8')).statusCode).toBe(404);
+
+    expect(fixture.kit.history(sagaId)).toHaveLength(after);
   });
 
   it('answers 404 for a record that is not FAILED, unknown, or retried already', async () => {
@@ -140,15 +210,38 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     expect(fixture.failedInbox.requeued).toHaveLength(1);
   });
 
-  it('takes an empty body too, and answers 400 for an actor in the body or an id that cannot be one', async () => {
+  it('answers 400 without a reason, for an actor in the body or an id that cannot be one', async () => {
     const withActor = await retry('orchestrator/r-1', { actor: 'ops-bob' });
     expect(withActor.statusCode).toBe(400);
     expect(withActor.json<ErrorJson>().error.details?.issues?.join()).toContain(
       'body.actor: not accepted',
     );
+    for (const body of [
+      null,
+      {},
+      { reason: '' },
+      { reason: ' \n ' },
+      { reason: 'x'.repeat(2001) },
+    ]) {
+      const response = await fixture.inject({
+        method: 'POST',
+        url: '/inbox/failed/orchestrator/r-1/retry',
+        ...(body === null ? {} : { payload: body }),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<ErrorJson>().error.code).toBe('REQUEST_INVALID');
+    }
+    const noReason = await fixture.inject({
+      method: 'POST',
+      url: '/inbox/failed/orchestrator/r-1/retry',
+      payload: {},
+    });
+    expect(noReason.json<ErrorJson>().error.details?.issues).toEqual([
+      expect.stringMatching(/^body\.reason: /),
+    ]);
     expect((await retry('orchestrator/r-1', { note: 'x' })).statusCode).toBe(400);
     expect((await retry('orchestrator/r%3A1')).statusCode).toBe(400);
     expect(fixture.failedInbox.requeued).toEqual([]);
-    expect((await retry('orchestrator/r-1', {})).statusCode).toBe(202);
+    expect((await retry('orchestrator/r-1', { reason: 'x'.repeat(2000) })).statusCode).toBe(202);
   });
 });

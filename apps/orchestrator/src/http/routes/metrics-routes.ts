@@ -1,3 +1,5 @@
+import { type RouteShorthandOptions } from 'fastify';
+
 import { type RegisterRoutes } from '../route-context';
 
 /**
@@ -5,8 +7,20 @@ import { type RegisterRoutes } from '../route-context';
  * `metricsPublic` is false; then it needs `viewer`.
  */
 export const registerMetricsRoutes: RegisterRoutes = (app, { deps, options }) => {
-  const access = options.metricsPublic ? 'public' : 'viewer';
-  app.get('/metrics', { config: { access } }, async (_request, reply) => {
+  const metrics: RouteShorthandOptions = {
+    config: {
+      access: options.metricsPublic ? 'public' : 'viewer',
+      docs: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics, prefixed `sagaflow_`',
+        tags: ['probes'],
+        responses: {
+          200: { description: 'The Prometheus text exposition', contentTypes: ['text/plain'] },
+        },
+      },
+    },
+  };
+  app.get('/metrics', metrics, async (_request, reply) => {
     const text = await deps.metrics.metrics();
     return reply.type(deps.metrics.contentType).send(text);
   });

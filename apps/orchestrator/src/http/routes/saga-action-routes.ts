@@ -1,10 +1,11 @@
 import { type OperatorActionName } from '@sagaflow/core';
+import { type RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
 import { committedState } from '../committed-state';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
-import { nameSchema, noActorSchema, sagaIdSchema } from '../request-schemas';
+import { nameSchema, noActorSchema, reasonSchema, sagaIdSchema } from '../request-schemas';
 import { type RegisterRoutes } from '../route-context';
 import { toSagaView } from '../saga-view';
 
@@ -19,7 +20,7 @@ const actionParamsSchema = z.strictObject({ sagaId: sagaIdSchema, action: z.enum
 
 const actionBodySchema = z.strictObject({
   actor: noActorSchema,
-  reason: z.string().trim().min(1).max(2000),
+  reason: reasonSchema,
   step: nameSchema.optional(),
   expectedVersion: z.number().int().min(1).optional(),
 });
@@ -34,9 +35,26 @@ const actionBodySchema = z.strictObject({
  * two clicks on one view act once.
  */
 export const registerSagaActionRoutes: RegisterRoutes = (app, { deps, auth }) => {
-  const operator = { config: { access: 'operator' } } as const;
-
-  app.post('/sagas/:sagaId/actions/:action', operator, async (request) => {
+  const act: RouteShorthandOptions = {
+    config: {
+      access: 'operator',
+      docs: {
+        operationId: 'actOnSaga',
+        summary: "An operator's action on a saga, recorded with who and why",
+        description:
+          '`retry-step`, `abort`, `resolve` or `retry-compensation`. With `expectedVersion` (the `version` of the view the operator acted on), a saga that moved since is left as it is.',
+        tags: ['sagas'],
+        params: actionParamsSchema,
+        body: actionBodySchema,
+        responses: {
+          200: "The saga's new view",
+          404: '`SAGA_NOT_FOUND`',
+          409: "`ACTION_NOT_ALLOWED`: the saga's state does not allow the action; or `SAGA_VERSION_MOVED`: the saga moved past `expectedVersion`, and nothing was done",
+        },
+      },
+    },
+  };
+  app.post('/sagas/:sagaId/actions/:action', act, async (request) => {
     const { sagaId, action } = parseRequest(actionParamsSchema, request.params, 'params');
     const { reason, step, expectedVersion } = parseRequest(actionBodySchema, request.body, 'body');
     const actor = auth.actorOf(request);

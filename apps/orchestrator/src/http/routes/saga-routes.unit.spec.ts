@@ -298,6 +298,34 @@ describe('saga routes', () => {
       expect((await list('?status=COMPENSATION_FAILED')).items).toEqual([]);
     });
 
+    it('filters by several statuses, by start and change windows, and sorts either way', async () => {
+      expect((await list('?status=COMPLETED,COMPENSATED')).items.map((s) => s.sagaId)).toEqual([
+        'saga-2',
+        'saga-1',
+      ]);
+      expect(
+        (await list('?status=RUNNING&status=COMPLETED&order=asc')).items.map((s) => s.sagaId),
+      ).toEqual(['saga-1', 'saga-3']);
+      const [newest] = (await list('?limit=1')).items;
+      const started = encodeURIComponent(newest?.startedAt ?? '');
+      expect((await list(`?startedBefore=${started}`)).items.map((s) => s.sagaId)).toEqual([
+        'saga-2',
+        'saga-1',
+      ]);
+      expect((await list(`?updatedAfter=${started}`)).items.map((s) => s.sagaId)).toEqual([
+        'saga-3',
+      ]);
+    });
+
+    it('lists the stuck sagas: in flight without a change past the threshold, and parked ones', async () => {
+      expect((await list('?stuck=true')).items).toEqual([]);
+      fixture.kit.clock.advance(5_000);
+      expect((await list('?stuck=true&stuckAfterMs=4000')).items.map((s) => s.sagaId)).toEqual([
+        'saga-3',
+      ]);
+      expect((await list('?stuck=true&stuckAfterMs=60000')).items).toEqual([]);
+    });
+
     it('pages with the cursor until the last page', async () => {
       const first = await list('?limit=2');
       expect(first.items.map((s) => s.sagaId)).toEqual(['saga-3', 'saga-2']);
@@ -313,8 +341,13 @@ describe('saga routes', () => {
         ['?limit=0', /^query\.limit: /],
         ['?limit=501', /^query\.limit: /],
         ['?limit=ten', /^query\.limit: /],
-        ['?status=DONE', /^query\.status: /],
+        ['?status=DONE', /^query\.status\.0: Invalid option/],
         ['?state=RUNNING', /^query: Unrecognized key: "state"/],
+        ['?status=RUNNING,DONE', /^query\.status\.1: /],
+        ['?startedAfter=yesterday', /^query\.startedAfter: /],
+        ['?stuckAfterMs=60000', /^query\.stuckAfterMs: stuckAfterMs needs stuck=true/],
+        ['?stuck=true&stuckAfterMs=10', /^query\.stuckAfterMs: /],
+        ['?sort=ended', /^query\.sort: /],
       ];
       for (const [query, issue] of cases) {
         const response = await fixture.inject({ method: 'GET', url: `/sagas${query}` });

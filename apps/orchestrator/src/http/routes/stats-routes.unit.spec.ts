@@ -83,6 +83,28 @@ describe('GET /stats', () => {
     expect(view.counts.byStatus.COMPLETED).toBe(1);
   });
 
+  it('answers from the last computation of a window for statsCacheMs, then computes anew', async () => {
+    await fixture.kit.start('transfer', input);
+    const first = await stats();
+    await fixture.kit.start('transfer', input);
+    fixture.kit.clock.advance(4_999);
+    // Within 5 s (the default): the same answer, computed at the same time.
+    expect(await stats()).toEqual(first);
+    // Another window is computed on its own.
+    expect((await stats('?windowMinutes=5')).counts.total).toBe(2);
+    fixture.kit.clock.advance(1);
+    const fresh = await stats();
+    expect(fresh.counts.total).toBe(2);
+    expect(fresh.window.to).not.toBe(first.window.to);
+
+    await fixture.app.close();
+    fixture = createHttpApiFixture({ options: { statsCacheMs: 0 } });
+    await fixture.kit.start('transfer', input);
+    expect((await stats()).counts.total).toBe(1);
+    await fixture.kit.start('transfer', input);
+    expect((await stats()).counts.total).toBe(2);
+  });
+
   it('leaves out what the ports do not provide', async () => {
     await fixture.app.close();
     fixture = createHttpApiFixture({

@@ -24,8 +24,8 @@ export interface WalletParticipant {
   release(command: CommandEnvelope): Promise<void>;
   /** Sends an already sent reply again: same message id, same content. */
   resend(reply: ReplyEnvelope): Promise<void>;
-  /** Produces a raw record on the replies topic. */
-  produceRaw(value: string): Promise<void>;
+  /** Produces a raw record on the replies topic, with these headers if given. */
+  produceRaw(value: string, headers?: Readonly<Record<string, string>>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,8 +114,11 @@ export async function startWalletParticipant(
     replies,
     release: (command) => send(successReply(command, {}, meta())),
     resend: (reply) => send(reply),
-    produceRaw: async (value) => {
-      await producer.send({ topic: topics.replies, messages: [{ key: 'garbage', value }] });
+    produceRaw: async (value, headers = {}) => {
+      await producer.send({
+        topic: topics.replies,
+        messages: [{ key: 'garbage', value, headers: { ...headers } }],
+      });
     },
     stop: async () => {
       await Promise.all([consumer.disconnect(), producer.disconnect()]);
