@@ -134,6 +134,11 @@ export default tseslint.config(
                 'type:sdk',
               ],
             },
+            {
+              // The CLI talks to the orchestrator over HTTP only: no adapter, no runtime.
+              sourceTag: 'scope:cli',
+              onlyDependOnLibsWithTags: ['type:pure'],
+            },
           ],
         },
       ],

@@ -38,6 +38,15 @@ const probes = {
       '',
     ].join('\n'),
   },
+  cliImportsAdapter: {
+    path: join(root, `apps/cli/src/__boundary-probe-${id}__.ts`),
+    code: [
+      "import { createDataSource } from '@sagaflow/mysql';",
+      '',
+      'export const probe = createDataSource;',
+      '',
+    ].join('\n'),
+  },
   adapterImportsCore: {
     path: join(root, `libs/kafka/src/__boundary-probe-allowed-${id}__.ts`),
     code: [
@@ -137,6 +146,15 @@ describe('module boundaries', () => {
     // Every app depends on the adapters, so Nx may report the cycle such an import would
     // create before the app-import rule itself; either way the import is an error.
     expect(boundary[0]?.message).toMatch(/^Imports of apps are forbidden|^Circular dependency/);
+  });
+
+  it('the CLI may not import an adapter: it talks to the orchestrator over HTTP', () => {
+    const boundary = messages('cliImportsAdapter').filter(
+      (m) => m.ruleId === '@nx/enforce-module-boundaries',
+    );
+    expect(boundary).toHaveLength(1);
+    expect(boundary[0]?.severity).toBe(2);
+    expect(boundary[0]?.message).toMatch(/tagged with "scope:cli".*type:pure/);
   });
 
   it('an adapter may import core and its client library', () => {
