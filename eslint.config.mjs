@@ -139,6 +139,11 @@ export default tseslint.config(
               sourceTag: 'scope:cli',
               onlyDependOnLibsWithTags: ['type:pure'],
             },
+            {
+              // The dashboard runs in the browser and talks to the orchestrator over HTTP only.
+              sourceTag: 'scope:dashboard',
+              onlyDependOnLibsWithTags: [],
+            },
           ],
         },
       ],

@@ -129,6 +129,12 @@ const orchestratorEnv = {
       envInteger({ default: 5000, min: 0, max: 600_000 }),
     ),
     /**
+     * `SAGAFLOW_DASHBOARD_DIR`: the dashboard's build served under `/ui` (the folder holding
+     * its `index.html`), resolved from the working directory. Empty: the build of
+     * `apps/dashboard` next to the orchestrator package. @defaultValue empty
+     */
+    dashboardDir: envVar('SAGAFLOW_DASHBOARD_DIR', envText({ default: '', allowEmpty: true })),
+    /**
      * `GET /events/stream`, the live feed of saga events: its bounds and timings on this
      * instance.
      */

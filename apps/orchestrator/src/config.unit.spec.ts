@@ -28,6 +28,7 @@ describe('loadOrchestratorConfig', () => {
         readyCheckTimeoutMs: 2000,
         stuckAfterMs: 300_000,
         statsCacheMs: 5000,
+        dashboardDir: '',
         eventStream: {
           maxClients: 100,
           pollIntervalMs: 500,
@@ -271,6 +272,7 @@ describe('loadOrchestratorConfig', () => {
         SAGAFLOW_HTTP_READY_TIMEOUT_MS: '500',
         SAGAFLOW_STUCK_AFTER_MS: '600000',
         SAGAFLOW_STATS_CACHE_MS: '0',
+        SAGAFLOW_DASHBOARD_DIR: 'web/dashboard',
         SAGAFLOW_EVENT_STREAM_MAX_CLIENTS: '5',
         SAGAFLOW_EVENT_STREAM_POLL_MS: '250',
         SAGAFLOW_EVENT_STREAM_MAX_QUEUED_EVENTS: '50',
@@ -291,6 +293,7 @@ describe('loadOrchestratorConfig', () => {
         readyCheckTimeoutMs: 500,
         stuckAfterMs: 600_000,
         statsCacheMs: 0,
+        dashboardDir: 'web/dashboard',
         eventStream: {
           maxClients: 5,
           pollIntervalMs: 250,

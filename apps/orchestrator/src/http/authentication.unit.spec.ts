@@ -36,6 +36,9 @@ const ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /ready': 'public',
   'GET /metrics': 'public',
   'GET /openapi.json': 'public',
+  'GET /whoami': 'viewer',
+  'GET /ui': 'public',
+  'GET /ui/*': 'public',
 };
 
 /** One request per route, and the status it answers when its caller may use it. */
@@ -97,6 +100,10 @@ const SAMPLES: Readonly<Record<string, { request: InjectOptions; status: number 
   'GET /ready': { request: { method: 'GET', url: '/ready' }, status: 200 },
   'GET /metrics': { request: { method: 'GET', url: '/metrics' }, status: 200 },
   'GET /openapi.json': { request: { method: 'GET', url: '/openapi.json' }, status: 200 },
+  'GET /whoami': { request: { method: 'GET', url: '/whoami' }, status: 200 },
+  'GET /ui': { request: { method: 'GET', url: '/ui' }, status: 302 },
+  // An asset that no build has: 404 with or without a build (dashboard-routes.unit.spec.ts serves one).
+  'GET /ui/*': { request: { method: 'GET', url: '/ui/assets/no-such-bundle.js' }, status: 404 },
 };
 
 const ROUTES = Object.keys(ACCESS);

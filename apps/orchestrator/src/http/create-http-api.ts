@@ -13,6 +13,7 @@ import { registerHttpMetrics } from './http-metrics';
 import { catalogueRoutes } from './openapi-document';
 import { type ErrorCodes, registerRequestLogging, requestLogger } from './request-logging';
 import { type RouteContext } from './route-context';
+import { registerDashboardRoutes } from './routes/dashboard-routes';
 import { registerDeadLetterRoutes } from './routes/dead-letter-routes';
 import { registerDefinitionRoutes } from './routes/definition-routes';
 import { registerEventStreamRoutes } from './routes/event-stream-routes';
@@ -23,6 +24,7 @@ import { registerOpenApiRoutes } from './routes/openapi-routes';
 import { registerSagaActionRoutes } from './routes/saga-action-routes';
 import { registerSagaRoutes } from './routes/saga-routes';
 import { registerStatsRoutes } from './routes/stats-routes';
+import { registerWhoamiRoutes } from './routes/whoami-routes';
 import { registerWriteRateLimit } from './write-rate-limit';
 
 /** Request ids taken from the client: short, and safe to write in logs and headers. */
@@ -48,6 +50,8 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * | `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
  * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
  * | `GET /openapi.json` | the OpenAPI 3.1 document of these routes (public) |
+ * | `GET /whoami` | the request's token: its name and role |
+ * | `GET /ui`, `/ui/*` | the web dashboard's build (public; {@link HttpApiOptions.dashboardDir}) |
  *
  * Authentication ({@link HttpApiOptions.apiTokens}): every route but the probes (and
  * `/metrics` unless {@link HttpApiOptions.metricsPublic} is false) needs
@@ -171,6 +175,8 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
       registerHealthRoutes,
       registerMetricsRoutes,
       registerOpenApiRoutes,
+      registerWhoamiRoutes,
+      registerDashboardRoutes,
     ]) {
       register(routes, context);
     }

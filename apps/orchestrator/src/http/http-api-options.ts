@@ -1,3 +1,5 @@
+import { isAbsolute, join } from 'node:path';
+
 import { checkOptions, isNonNegativeInteger, isPositiveInteger } from '@sagaflow/config';
 
 import { type ApiToken, apiTokenProblems } from './api-tokens';
@@ -75,7 +77,20 @@ export interface HttpApiOptions {
   readonly statsCacheMs?: number;
   /** Bounds and timings of `GET /events/stream`. */
   readonly eventStream?: EventStreamOptions;
+  /**
+   * The dashboard's build (an absolute path to the folder holding its `index.html` and
+   * `assets/`), served under `/ui`. When the folder or its `index.html` is missing, `/ui`
+   * answers 404 `DASHBOARD_NOT_BUILT` saying so; the rest of the API is unaffected.
+   * @defaultValue {@link DEFAULT_DASHBOARD_DIR}, the build of `apps/dashboard` next to this package
+   */
+  readonly dashboardDir?: string;
 }
+
+/**
+ * Where the dashboard's build is in the repository: `apps/dashboard/dist`, from this file in
+ * `src/http` or `dist/http` of the orchestrator package.
+ */
+export const DEFAULT_DASHBOARD_DIR = join(__dirname, '..', '..', '..', 'dashboard', 'dist');
 
 /** Options of `GET /events/stream`, the live feed of saga events (server-sent events). */
 export interface EventStreamOptions {
@@ -126,6 +141,7 @@ export interface ResolvedHttpApiOptions {
   readonly stuckAfterMs: number;
   readonly statsCacheMs: number;
   readonly eventStream: Required<EventStreamOptions>;
+  readonly dashboardDir: string;
 }
 
 const HEADER_NAME = /^[a-z0-9-]{1,64}$/;
@@ -162,6 +178,7 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
     heartbeatMs: options.eventStream?.heartbeatMs ?? 15_000,
     gapGraceMs: options.eventStream?.gapGraceMs ?? 2000,
   };
+  const dashboardDir = options.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   const tokenProblems = Array.isArray(apiTokens)
     ? apiTokenProblems(apiTokens)
     : ['not a list of { name, role, sha256 }'];
@@ -237,6 +254,12 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
           `an integer from ${min} to ${max}`,
         ] as const,
     ),
+    [
+      'dashboardDir',
+      dashboardDir,
+      typeof dashboardDir === 'string' && isAbsolute(dashboardDir),
+      'an absolute path',
+    ],
   ]);
   return {
     bodyLimitBytes,
@@ -250,6 +273,7 @@ export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHtt
     stuckAfterMs,
     statsCacheMs,
     eventStream,
+    dashboardDir,
   };
 }
 

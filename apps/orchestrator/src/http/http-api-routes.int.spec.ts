@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
 import { defineSaga } from '@sagaflow/core';
 import { createKafka } from '@sagaflow/kafka';
@@ -74,6 +75,7 @@ const config = (() => {
     SAGAFLOW_REDIS_KEY_PREFIX: keyPrefix,
     SAGAFLOW_API_WRITE_RATE_LIMIT: String(WRITE_LIMIT),
     SAGAFLOW_METRICS_PUBLIC: 'true',
+    SAGAFLOW_DASHBOARD_DIR: join(__dirname, '__fixtures__', 'dashboard'),
     SAGAFLOW_API_TOKENS: [...tokens]
       .map(([name, { secret, role }]) => `${name}:${role}:${hashApiToken(secret)}`)
       .join(','),
@@ -317,6 +319,26 @@ const ROUTES: readonly RouteCase[] = [
     template: '/metrics',
     access: 'public',
     ok: () => ({ path: '/metrics', status: 200 }),
+  },
+  {
+    method: 'GET',
+    template: '/whoami',
+    access: 'viewer',
+    ok: () => ({ path: '/whoami', status: 200 }),
+  },
+  {
+    method: 'GET',
+    template: '/ui',
+    access: 'public',
+    // fetch follows the redirect to /ui/, the page.
+    ok: () => ({ path: '/ui', status: 200 }),
+  },
+  {
+    method: 'GET',
+    template: '/ui/*',
+    access: 'public',
+    ok: () => ({ path: `/ui/sagas/${sagaId}`, status: 200 }),
+    unknown: () => ({ path: '/ui/assets/no-such-bundle.js' }),
   },
 ];
 

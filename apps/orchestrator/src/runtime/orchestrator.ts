@@ -1,3 +1,5 @@
+import { resolve as resolvePath } from 'node:path';
+
 import { DefinitionRegistry, describeError, type Logger, SagaEngine } from '@sagaflow/core';
 import {
   BullTimerScheduler,
@@ -442,6 +444,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       eventStream: config.api.eventStream,
       stuckAfterMs: config.api.stuckAfterMs,
       statsCacheMs: config.api.statsCacheMs,
+      ...(config.api.dashboardDir === ''
+        ? {}
+        : { dashboardDir: resolvePath(config.api.dashboardDir) }),
     },
   );
 

@@ -1,0 +1,292 @@
+import { type ReactNode, type SyntheticEvent, useEffect, useState } from 'react';
+
+import { ApiError, type SagaAction, type SagaHistoryEvent, type SagaView } from './api-client';
+import { followSagaEvents, type StreamState } from './event-stream';
+import { LiveBadge } from './overview-page';
+import { formatTime } from './saga-table';
+import { useSession } from './session';
+import { StatusLabel } from './status-label';
+import { useApiResource, useThrottled } from './use-api-resource';
+
+/** How often live events may reload the saga. */
+const REFRESH_INTERVAL_MS = 500;
+
+/** The actions each status allows, with what they do. */
+const ACTIONS_BY_STATUS: Readonly<Record<string, readonly { action: SagaAction; what: string }[]>> =
+  {
+    RUNNING: [
+      { action: 'retry-step', what: 'Send the active step again (a new attempt)' },
+      { action: 'abort', what: 'Stop going forward and compensate the steps done' },
+    ],
+    COMPENSATION_FAILED: [
+      {
+        action: 'retry-compensation',
+        what: 'Try the failed compensation again, with a fresh retry budget',
+      },
+      { action: 'resolve', what: 'Mark it compensated: the repair was done by hand' },
+    ],
+  };
+
+/**
+ * One saga: its state, its steps with their status, its data, the event timeline with
+ * payloads, and the admin actions its status allows (for operators). Follows the saga's
+ * events on the stream and reloads as it moves.
+ */
+export function SagaDetailPage(props: { readonly sagaId: string }): ReactNode {
+  const session = useSession();
+  const { sagaId } = props;
+  const saga = useApiResource((api) => api.getSaga(sagaId), sagaId);
+  const history = useApiResource((api) => api.getEvents(sagaId), sagaId);
+  const [live, setLive] = useState<StreamState>('connecting');
+  const refresh = useThrottled(() => {
+    saga.reload();
+    history.reload();
+  }, REFRESH_INTERVAL_MS);
+
+  useEffect(
+    () =>
+      followSagaEvents(
+        session.api,
+        { sagaId },
+        { onEvent: refresh, onState: setLive, onFatal: session.expired },
+      ),
+    [session, sagaId, refresh],
+  );
+
+  const view = saga.data;
+  return (
+    <>
+      <div className="title-row">
+        <h1>
+          Saga <span className="mono">{sagaId}</span>
+        </h1>
+        <LiveBadge state={live} />
+      </div>
+      {saga.error === null ? null : (
+        <p className="error" role="alert">
+          {saga.error.describe()}
+        </p>
+      )}
+      {view === null ? (
+        <p className="muted">{saga.loading ? 'Loading…' : ''}</p>
+      ) : (
+        <>
+          <Summary view={view} />
+          {session.mayAct ? <Actions view={view} onDone={refresh} /> : null}
+          <Steps view={view} />
+          <section aria-labelledby="data">
+            <h2 id="data">Data</h2>
+            <pre className="payload">{JSON.stringify(view.data, null, 2)}</pre>
+          </section>
+        </>
+      )}
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">Timeline</h2>
+        {history.error === null ? null : <p className="error">{history.error.describe()}</p>}
+        {history.data === null ? null : <Timeline events={history.data} />}
+      </section>
+    </>
+  );
+}
+
+function Summary(props: { readonly view: SagaView }): ReactNode {
+  const { view } = props;
+  return (
+    <dl className="summary card">
+      <dt>Status</dt>
+      <dd data-testid="saga-status">
+        <StatusLabel status={view.status} />
+      </dd>
+      <dt>Type</dt>
+      <dd>
+        {view.sagaType} v{view.sagaVersion}
+      </dd>
+      <dt>Business key</dt>
+      <dd className="mono">{view.businessKey ?? '–'}</dd>
+      <dt>Version</dt>
+      <dd data-testid="saga-version">{view.version}</dd>
+      <dt>Started</dt>
+      <dd>{formatTime(view.startedAt)}</dd>
+      <dt>Last change</dt>
+      <dd>{formatTime(view.updatedAt)}</dd>
+      {view.endedAt === null ? null : (
+        <>
+          <dt>Ended</dt>
+          <dd>{formatTime(view.endedAt)}</dd>
+        </>
+      )}
+      {view.failure === null ? null : (
+        <>
+          <dt>Failure</dt>
+          <dd>
+            <strong>{view.failure.code}</strong>
+            {view.failure.step === null ? '' : ` at ${view.failure.step}`}: {view.failure.message}
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function Steps(props: { readonly view: SagaView }): ReactNode {
+  return (
+    <section aria-labelledby="steps">
+      <h2 id="steps">Steps</h2>
+      <ol className="steps">
+        {props.view.steps.map((step) => (
+          <li key={step.name} className="step" data-step={step.name}>
+            <span className="step-name">{step.name}</span>
+            <StatusLabel status={step.status} />
+            <span className="muted">
+              {step.participant ?? ''}
+              {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
+              {step.compensationAttempt > 0
+                ? ` · compensation attempt ${step.compensationAttempt}`
+                : ''}
+              {step.kind === 'pivot' ? ' · pivot' : ''}
+            </span>
+            {step.lastFailure === null ? null : (
+              <span className="failure-code">
+                {step.lastFailure.code ?? ''} {step.lastFailure.message ?? ''}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function Timeline(props: { readonly events: readonly SagaHistoryEvent[] }): ReactNode {
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {props.events.map((entry) => (
+        <li key={entry.seq}>
+          <details>
+            <summary>
+              <span className="seq">#{entry.seq}</span> <strong>{entry.type}</strong>{' '}
+              <time dateTime={entry.recordedAt}>{formatTime(entry.recordedAt)}</time>
+            </summary>
+            <pre className="payload">{JSON.stringify(entry.event, null, 2)}</pre>
+          </details>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The actions the saga's status allows: pick one, give a reason, confirm, send. */
+function Actions(props: { readonly view: SagaView; readonly onDone: () => void }): ReactNode {
+  const session = useSession();
+  const { view } = props;
+  const [chosen, setChosen] = useState<SagaAction | null>(null);
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  // The version the operator looked at when choosing: sent as expectedVersion.
+  const [version, setVersion] = useState(view.version);
+  const available = ACTIONS_BY_STATUS[view.status] ?? [];
+  // Kept while an action is chosen or its outcome shown, even once the status allows none.
+  if (available.length === 0 && chosen === null && outcome === null) return null;
+
+  const reset = (): void => {
+    setChosen(null);
+    setReason('');
+    setConfirming(false);
+  };
+  const review = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    if (reason.trim() !== '') setConfirming(true);
+  };
+  const send = async (): Promise<void> => {
+    if (chosen === null) return;
+    setSending(true);
+    try {
+      await session.api.act(view.sagaId, chosen, reason.trim(), version);
+      setOutcome({ ok: true, text: `${chosen} sent with reason “${reason.trim()}”.` });
+      reset();
+      props.onDone();
+    } catch (caught: unknown) {
+      if (caught instanceof ApiError && caught.status === 401) {
+        session.expired(caught);
+        return;
+      }
+      const text =
+        caught instanceof ApiError && caught.status === 409
+          ? `Refused: ${caught.describe()}. The saga changed or does not allow it now; look at it again before acting.`
+          : caught instanceof ApiError
+            ? `Failed: ${caught.describe()}`
+            : String(caught);
+      setOutcome({ ok: false, text });
+      setConfirming(false);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="actions" className="card">
+      <h2 id="actions">Actions</h2>
+      {outcome === null ? null : (
+        <p className={outcome.ok ? 'ok' : 'error'} role="alert">
+          {outcome.text}
+        </p>
+      )}
+      {chosen === null ? (
+        <div className="action-buttons">
+          {available.map(({ action, what }) => (
+            <button
+              type="button"
+              key={action}
+              title={what}
+              onClick={() => {
+                setChosen(action);
+                setVersion(view.version);
+                setOutcome(null);
+              }}
+            >
+              {action}
+            </button>
+          ))}
+        </div>
+      ) : confirming ? (
+        <div className="confirm">
+          <p>
+            Send <strong>{chosen}</strong> to saga <span className="mono">{view.sagaId}</span> as
+            seen at version {version}, with the reason “{reason.trim()}”?
+          </p>
+          <button
+            type="button"
+            disabled={sending}
+            onClick={() => {
+              void send();
+            }}
+          >
+            {sending ? 'Sending…' : `Confirm ${chosen}`}
+          </button>{' '}
+          <button type="button" className="secondary" onClick={reset}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <form onSubmit={review}>
+          <label htmlFor="reason">Reason for {chosen} (recorded in the saga&apos;s history)</label>
+          <textarea
+            id="reason"
+            value={reason}
+            maxLength={2000}
+            required
+            onChange={(event) => {
+              setReason(event.target.value);
+            }}
+          />
+          <button type="submit">Review</button>{' '}
+          <button type="button" className="secondary" onClick={reset}>
+            Cancel
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
