@@ -121,8 +121,9 @@ const orchestratorEnv = {
       envInteger({ default: 300_000, min: 1000, max: 30 * 86_400_000 }),
     ),
     /**
-     * `SAGAFLOW_STATS_CACHE_MS`: how long `GET /stats` answers from its last computation,
-     * 0–600000 ms (0: every call queries MySQL). @defaultValue `5000`
+     * `SAGAFLOW_STATS_CACHE_MS`: how long `GET /stats` and `GET /stats/timeline` answer from
+     * their last computation for a query, 0–600000 ms (0: every call queries MySQL).
+     * @defaultValue `5000`
      */
     statsCacheMs: envVar(
       'SAGAFLOW_STATS_CACHE_MS',

@@ -1,9 +1,10 @@
-import { type SagaState, type SagaStatus } from '@sagaflow/core';
+import { InvalidArgumentError, type SagaState, type SagaStatus } from '@sagaflow/core';
 
 import { endedEvent, firstAppend, stateOf } from './__fixtures__/sample-sagas';
 import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
+import { DURATION_CLASS_MAX_RELATIVE_ERROR } from './duration-histogram';
 import { MySqlEventStore } from './mysql-event-store';
-import { SagaQueries, type SagaSummary } from './saga-queries';
+import { SagaQueries, type SagaSummary, type SagaTimelineBucket } from './saga-queries';
 
 let db: TestDatabase;
 let queries: SagaQueries;
@@ -292,6 +293,197 @@ describe('SagaQueries', () => {
     const empty = await queries.stats({ from: minutes(-60), to: minutes(-1) });
     expect(empty).toMatchObject({ started: 0, ended: 0, throughputPerSecond: 0, latencyMs: null });
     await expect(queries.stats({ from: to, to: from })).rejects.toThrow('invalid to');
+  });
+
+  describe('timeline', () => {
+    let timelineDb: TestDatabase;
+    let timelineQueries: SagaQueries;
+    // Not on a minute: bucket edges are counted from `from`, not from the clock's minutes.
+    const from = new Date(Date.UTC(2032, 5, 1, 8, 0, 30, 500));
+    const at = (ms: number) => new Date(from.getTime() + ms);
+    const to = at(10 * 60_000);
+    const BUCKET_MS = 120_000;
+    /**
+     * Bucket 0's 60 sagas, started every 0.5 s from `from`: 45 of 100–400 ms (several to a
+     * duration class), 15 of 1–30 s; every third COMPENSATED, the others COMPLETED.
+     */
+    const firstBucketDurations = Array.from({ length: 60 }, (_, k) =>
+      k < 45 ? Math.round(100 * 4 ** (k / 44)) : Math.round(1000 * 30 ** ((k - 45) / 14)),
+    );
+
+    const sagaAt = (
+      sagaId: string,
+      status: SagaStatus,
+      startedAt: Date,
+      endedAt: Date | null = null,
+    ): SagaState =>
+      stateOf(sagaId, endedAt === null ? 1 : 2, {
+        status,
+        startedAt: startedAt.toISOString(),
+        updatedAt: (endedAt ?? startedAt).toISOString(),
+        endedAt: endedAt?.toISOString() ?? null,
+      });
+
+    beforeAll(async () => {
+      timelineDb = await createTestDatabase('orchestrator');
+      timelineQueries = new SagaQueries(timelineDb.dataSource);
+      const store = new MySqlEventStore(timelineDb.dataSource);
+      const states = [
+        ...firstBucketDurations.map((duration, k) =>
+          sagaAt(
+            `tl-first-${k}`,
+            k % 3 === 0 ? 'COMPENSATED' : 'COMPLETED',
+            at(k * 500),
+            at(k * 500 + duration),
+          ),
+        ),
+        // Bucket 1 [2 min, 4 min): nothing. Bucket 2 [4 min, 6 min): 4 sagas started.
+        sagaAt('tl-running-a', 'RUNNING', at(4 * 60_000)),
+        sagaAt('tl-running-b', 'RUNNING', at(4 * 60_000 + 1)),
+        sagaAt('tl-running-c', 'COMPENSATING', at(5 * 60_000)),
+        // Ends 1 ms before bucket 4: in bucket 3.
+        sagaAt('tl-edge-before', 'COMPLETED', at(5 * 60_000 + 1), at(8 * 60_000 - 1)),
+        // Bucket 3 [6 min, 8 min): a parked saga with an end time does not count as ended.
+        sagaAt('tl-parked', 'COMPENSATION_FAILED', at(6 * 60_000 + 10_000), at(7 * 60_000)),
+        // Ends on bucket 4's first millisecond: in bucket 4; another starts on it.
+        sagaAt('tl-edge-on', 'COMPLETED', at(7 * 60_000), at(8 * 60_000)),
+        sagaAt('tl-edge-start', 'COMPENSATED', at(8 * 60_000), at(8 * 60_000 + 250)),
+        // Outside [from, to): started 1 ms before and ended at `to`, ended before, started at `to`.
+        sagaAt('tl-out-around', 'COMPLETED', at(-1), to),
+        sagaAt('tl-out-before', 'COMPLETED', at(-60_000), at(-1)),
+        sagaAt('tl-out-after', 'RUNNING', to),
+      ];
+      await Promise.all(
+        states.map((state) =>
+          store.append(
+            state.endedAt === null
+              ? firstAppend(state)
+              : {
+                  ...firstAppend(state),
+                  events: [...firstAppend(state).events, endedEvent(state.status, state.endedAt)],
+                },
+          ),
+        ),
+      );
+    });
+    afterAll(async () => {
+      await timelineDb.drop();
+    });
+
+    const empty = (ms: number, started = 0): SagaTimelineBucket => ({
+      at: at(ms).toISOString(),
+      started,
+      completed: 0,
+      compensated: 0,
+      latencyMs: null,
+    });
+
+    it('counts sagas started and ended per bucket, every bucket present, edges in the later bucket', async () => {
+      const timeline = await timelineQueries.timeline({ from, to, bucketSeconds: 120 });
+
+      expect(timeline.from).toBe(from.toISOString());
+      expect(timeline.to).toBe(to.toISOString());
+      expect(timeline.bucketSeconds).toBe(120);
+      const [first, ...rest] = timeline.buckets;
+      expect(first).toMatchObject({
+        at: from.toISOString(),
+        started: 60,
+        completed: 40,
+        compensated: 20,
+      });
+      expect(rest).toEqual([
+        empty(BUCKET_MS),
+        empty(2 * BUCKET_MS, 4),
+        {
+          at: at(3 * BUCKET_MS).toISOString(),
+          started: 2,
+          completed: 1,
+          compensated: 0,
+          // One duration: exact.
+          latencyMs: { p50: 179_998, p95: 179_998, p99: 179_998 },
+        },
+        {
+          at: at(4 * BUCKET_MS).toISOString(),
+          started: 1,
+          completed: 1,
+          compensated: 1,
+          // 250 ms and 60 s, each alone in its class: exact.
+          latencyMs: { p50: 250, p95: 60_000, p99: 60_000 },
+        },
+      ]);
+    });
+
+    it('reads percentiles from duration classes: at or above the exact value, within 9.05 %', async () => {
+      const sorted = [...firstBucketDurations].sort((a, b) => a - b);
+      const exact = (p: number) => sorted[Math.ceil(p * sorted.length) - 1] ?? NaN;
+
+      const [first] = (await timelineQueries.timeline({ from, to, bucketSeconds: 120 })).buckets;
+
+      const latency = first?.latencyMs;
+      expect(latency).not.toBeNull();
+      for (const [p, answer] of [
+        [0.5, latency?.p50],
+        [0.95, latency?.p95],
+        [0.99, latency?.p99],
+      ] as const) {
+        expect(answer).toBeGreaterThanOrEqual(exact(p));
+        expect(answer).toBeLessThan(exact(p) * (1 + DURATION_CLASS_MAX_RELATIVE_ERROR));
+      }
+      // p99 of 60 is the largest: exact.
+      expect(latency?.p99).toBe(30_000);
+    });
+
+    it('answers a last bucket that runs past the window with what is inside it', async () => {
+      const timeline = await timelineQueries.timeline({ from, to, bucketSeconds: 420 });
+
+      expect(
+        timeline.buckets.map(({ at: start, started, completed, compensated }) => ({
+          start,
+          started,
+          completed,
+          compensated,
+        })),
+      ).toEqual([
+        { start: from.toISOString(), started: 65, completed: 40, compensated: 20 },
+        { start: at(420_000).toISOString(), started: 2, completed: 2, compensated: 1 },
+      ]);
+    });
+
+    it('buckets the same whatever the session time zone', async () => {
+      const other = await timelineDb.open({ poolSize: 1 });
+      await other.query(`SET time_zone = '+05:30'`);
+
+      const shifted = await new SagaQueries(other).timeline({ from, to, bucketSeconds: 60 });
+
+      expect(shifted).toEqual(await timelineQueries.timeline({ from, to, bucketSeconds: 60 }));
+      expect(shifted.buckets).toHaveLength(10);
+    });
+
+    it('answers up to 1440 buckets, and refuses more or bad arguments', async () => {
+      const day = await timelineQueries.timeline({
+        from: at(-86_400_000 + 10 * 60_000),
+        to,
+        bucketSeconds: 60,
+      });
+      expect(day.buckets).toHaveLength(1440);
+      expect(day.buckets.at(-1)?.at).toBe(at(9 * 60_000).toISOString());
+      // The 67 started in the last 10 minutes, and the 2 started just before them.
+      expect(day.buckets.reduce((sum, b) => sum + b.started, 0)).toBe(69);
+
+      for (const query of [
+        { from, to: at(1440 * 60_000 + 1), bucketSeconds: 60 },
+        { from, to, bucketSeconds: 0 },
+        { from, to, bucketSeconds: 86_401 },
+        { from, to, bucketSeconds: 1.5 },
+        { from: to, to: from, bucketSeconds: 60 },
+        { from: new Date(Number.NaN), to, bucketSeconds: 60 },
+      ]) {
+        await expect(timelineQueries.timeline(query)).rejects.toThrow(InvalidArgumentError);
+      }
+      await expect(
+        timelineQueries.timeline({ from, to: at(1440 * 60_000 + 1), bucketSeconds: 60 }),
+      ).rejects.toThrow('must make at most 1440 buckets of the window, not 1441');
+    });
   });
 
   it('lists active sagas not updated since a cut-off, with their state, page by page', async () => {

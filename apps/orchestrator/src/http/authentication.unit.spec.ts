@@ -27,6 +27,7 @@ const ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /definitions': 'viewer',
   'GET /definitions/:name/:version/graph': 'viewer',
   'GET /stats': 'viewer',
+  'GET /stats/timeline': 'viewer',
   'GET /dead-letters': 'viewer',
   'GET /dead-letters/:id': 'viewer',
   'POST /dead-letters/:id/replay': 'operator',
@@ -77,6 +78,7 @@ const SAMPLES: Readonly<Record<string, { request: InjectOptions; status: number 
     status: 200,
   },
   'GET /stats': { request: { method: 'GET', url: '/stats' }, status: 200 },
+  'GET /stats/timeline': { request: { method: 'GET', url: '/stats/timeline' }, status: 200 },
   'GET /dead-letters': { request: { method: 'GET', url: '/dead-letters' }, status: 200 },
   'GET /dead-letters/:id': { request: { method: 'GET', url: '/dead-letters/1' }, status: 200 },
   'POST /dead-letters/:id/replay': {

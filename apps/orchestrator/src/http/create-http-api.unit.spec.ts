@@ -131,6 +131,7 @@ describe('createHttpApi', () => {
           sagas: {
             counts: () => sagas.counts(),
             stats: (query) => sagas.stats(query),
+            timeline: (query) => sagas.timeline(query),
             list: () => Promise.reject(new Error("ER_NO_SUCH_TABLE: Table 'secret.saga_instance'")),
           },
         },
@@ -187,7 +188,8 @@ describe('createHttpApi', () => {
         sagas: { list: () => Promise.resolve({ items: [], nextCursor: null }) },
       };
       expect(() => createHttpApi(broken as unknown as HttpApiDeps)).toThrow(
-        'sagas={"missing":["counts()","stats()"]} (expected an object with list(), counts(), stats())',
+        'sagas={"missing":["counts()","stats()","timeline()"]} ' +
+          '(expected an object with list(), counts(), stats(), timeline())',
       );
       expect(() =>
         createHttpApi({ ...deps(), healthChecks: [{ name: '', check: () => Promise.resolve() }] }),

@@ -109,7 +109,7 @@ export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
   const ports: readonly (readonly [string, unknown, readonly string[]])[] = [
     ['engine', deps.engine, ['start', 'act', 'recordRedelivery', 'getState', 'getHistory']],
     ['definitions', deps.definitions, ['get', 'list']],
-    ['sagas', deps.sagas, ['list', 'counts', 'stats']],
+    ['sagas', deps.sagas, ['list', 'counts', 'stats', 'timeline']],
     ['deadLetters', deps.deadLetters, ['get', 'list', 'markReplayed']],
     ['deadLetterReplay', deps.deadLetterReplay, ['replay']],
     ['failedInbox', deps.failedInbox, ['listFailed', 'retry']],

@@ -69,9 +69,10 @@ export interface HttpApiOptions {
    */
   readonly stuckAfterMs?: number;
   /**
-   * How long `GET /stats` answers from the result it computed last, in milliseconds, 0–600000
-   * (0: every call queries). Counting a large `saga_instance` reads whole index ranges; a
-   * dashboard polling every few seconds should not.
+   * How long `GET /stats` and `GET /stats/timeline` answer a query from the result they
+   * computed last for it, in milliseconds, 0–600000 (0: every call queries). Counting a large
+   * `saga_instance` reads whole index ranges; a dashboard polling every few seconds should
+   * not.
    * @defaultValue `5000`
    */
   readonly statsCacheMs?: number;

@@ -234,6 +234,13 @@ const ROUTES: readonly RouteCase[] = [
   },
   {
     method: 'GET',
+    template: '/stats/timeline',
+    access: 'viewer',
+    ok: () => ({ path: '/stats/timeline?windowMinutes=5&bucketSeconds=60', status: 200 }),
+    invalid: () => ({ path: '/stats/timeline?windowMinutes=1441&bucketSeconds=60' }),
+  },
+  {
+    method: 'GET',
     template: '/dead-letters',
     access: 'viewer',
     ok: () => ({ path: `/dead-letters?reasonCode=MESSAGE_UNDECODABLE`, status: 200 }),

@@ -412,6 +412,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         list: (query) => queries.list(query),
         counts: () => sagaCounts.counts(),
         stats: (query) => queries.stats(query),
+        timeline: (query) => queries.timeline(query),
       },
       deadLetters,
       deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },

@@ -14,6 +14,8 @@ import {
   type SagaStats,
   type SagaStatsQuery,
   type SagaSummary,
+  type SagaTimeline,
+  type SagaTimelineQuery,
 } from '../ports/saga-query-port';
 
 /** {@link SagaQueryPort} over the projections of an in-memory event store. */
@@ -123,6 +125,55 @@ export class InMemorySagaQueries implements SagaQueryPort {
               mean: durations.reduce((sum, d) => sum + d, 0) / durations.length,
               max: durations.at(-1) ?? 0,
             },
+    });
+  }
+
+  /** Exact nearest-rank percentiles: within the port's bound of the approximate ones. */
+  timeline(query: SagaTimelineQuery): Promise<SagaTimeline> {
+    const from = query.from.getTime();
+    const to = query.to.getTime();
+    const bucketMs = query.bucketSeconds * 1000;
+    const count = Math.ceil((to - from) / bucketMs);
+    if (!Number.isSafeInteger(query.bucketSeconds) || query.bucketSeconds < 1 || count > 1440) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          'bucketSeconds',
+          query.bucketSeconds,
+          'must make 1 to 1440 buckets',
+        ),
+      );
+    }
+    const bucketOf = (iso: string | null): number => {
+      const at = iso === null ? NaN : Date.parse(iso);
+      return at >= from && at < to ? Math.floor((at - from) / bucketMs) : -1;
+    };
+    const states = this.#states();
+    return Promise.resolve({
+      from: query.from.toISOString(),
+      to: query.to.toISOString(),
+      bucketSeconds: query.bucketSeconds,
+      buckets: Array.from({ length: count }, (_, i) => {
+        const ended = states.filter(
+          (state) =>
+            (state.status === 'COMPLETED' || state.status === 'COMPENSATED') &&
+            bucketOf(state.endedAt) === i,
+        );
+        const durations = ended
+          .map((state) => Date.parse(state.endedAt ?? '') - Date.parse(state.startedAt))
+          .sort((a, b) => a - b);
+        const percentile = (p: number): number =>
+          durations[Math.max(0, Math.ceil(p * durations.length) - 1)] ?? 0;
+        return {
+          at: new Date(from + i * bucketMs).toISOString(),
+          started: states.filter((state) => bucketOf(state.startedAt) === i).length,
+          completed: ended.filter((state) => state.status === 'COMPLETED').length,
+          compensated: ended.filter((state) => state.status === 'COMPENSATED').length,
+          latencyMs:
+            durations.length === 0
+              ? null
+              : { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99) },
+        };
+      }),
     });
   }
 

@@ -5,9 +5,20 @@ import type {
   SagaCounts,
   SagaStats,
   SagaSummary,
+  SagaTimeline,
+  SagaTimelineQuery,
 } from '@sagaflow/mysql';
 
-export type { SagaCounts, SagaLatency, SagaStats, SagaSummary } from '@sagaflow/mysql';
+export type {
+  SagaCounts,
+  SagaLatency,
+  SagaStats,
+  SagaSummary,
+  SagaTimeline,
+  SagaTimelineBucket,
+  SagaTimelineLatency,
+  SagaTimelineQuery,
+} from '@sagaflow/mysql';
 
 /**
  * Filters of {@link SagaQueryPort.list}; every field set narrows the listing, `sort` and
@@ -33,7 +44,13 @@ export type SagaStatsQuery = Pick<SagaQueriesStatsQuery, 'from' | 'to'>;
  *   for that sort and order, or a time range on the column not sorted by, is rejected with
  *   an `InvalidArgumentError` (answered 400); `stuckSince` keeps the RUNNING and
  *   COMPENSATING sagas not changed since then and the COMPENSATION_FAILED ones;
- * - `counts` covers every saga; `stats` the sagas started, and ended, in `[from, to)`.
+ * - `counts` covers every saga; `stats` the sagas started, and ended, in `[from, to)`;
+ * - `timeline` answers every bucket of `[from, to)` oldest first, zero-filled, bucket `i`
+ *   covering `[from + i·bucketSeconds, from + (i+1)·bucketSeconds)`: the sagas started in it,
+ *   those that reached COMPLETED and COMPENSATED in it, and the p50/p95/p99 duration of the
+ *   latter (null when none), each at or above the exact nearest-rank value by less than
+ *   9.05 % of it; a `bucketSeconds` outside 1 … 86400 or making more than 1440 buckets is
+ *   rejected with an `InvalidArgumentError`.
  *
  * @example
  * ```ts
@@ -44,4 +61,5 @@ export interface SagaQueryPort {
   list(query: SagaListQuery): Promise<SagaPage>;
   counts(): Promise<SagaCounts>;
   stats(query: SagaStatsQuery): Promise<SagaStats>;
+  timeline(query: SagaTimelineQuery): Promise<SagaTimeline>;
 }

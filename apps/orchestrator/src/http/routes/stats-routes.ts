@@ -1,15 +1,28 @@
+import { type Clock } from '@sagaflow/core';
 import { type RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
 import { type ResolvedHttpApiDeps } from '../http-api-deps';
 import { parseRequest } from '../parse-request';
-import { type SagaCounts, type SagaLatency } from '../ports/saga-query-port';
+import {
+  type SagaCounts,
+  type SagaLatency,
+  type SagaTimelineBucket,
+} from '../ports/saga-query-port';
 import { type RegisterRoutes } from '../route-context';
+
+/** The window of an answer: `[from, to)`, the last `minutes` up to when it was computed. */
+export interface StatsWindow {
+  readonly minutes: number;
+  /** ISO-8601 UTC. */
+  readonly from: string;
+  readonly to: string;
+}
 
 /** What `GET /stats` answers. */
 export interface StatsView {
   /** `[from, to)`: the last `minutes` up to now. */
-  readonly window: { readonly minutes: number; readonly from: string; readonly to: string };
+  readonly window: StatsWindow;
   /** Every saga in the store, by status and by type. */
   readonly counts: SagaCounts;
   /** Sagas started in the window. */
@@ -28,26 +41,68 @@ export interface StatsView {
   readonly outbox: { readonly pending: number } | null;
 }
 
-const statsQuerySchema = z.strictObject({
-  windowMinutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 60)
-    .default(60),
-});
+/** What `GET /stats/timeline` answers. */
+export interface TimelineView {
+  /** `[from, to)`: the last `minutes` up to now. */
+  readonly window: StatsWindow;
+  readonly bucketSeconds: number;
+  /**
+   * Every bucket of the window, oldest first, zero-filled: bucket `i` covers
+   * `[from + i·bucketSeconds, from + (i+1)·bucketSeconds)` (the last one stops at `to`).
+   * Its `latencyMs` percentiles are at or above the exact nearest-rank values, by less than
+   * 9.05 % of them.
+   */
+  readonly buckets: readonly SagaTimelineBucket[];
+}
+
+/** The most buckets a timeline answers: a day of minutes. */
+const MAX_TIMELINE_BUCKETS = 1440;
+
+const windowMinutesSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 60)
+  .default(60);
+
+const statsQuerySchema = z.strictObject({ windowMinutes: windowMinutesSchema });
+
+const timelineQuerySchema = z
+  .strictObject({
+    windowMinutes: windowMinutesSchema.meta({ description: 'The last minutes up to now' }),
+    bucketSeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(60)
+      .meta({
+        description: `The width of a bucket, in seconds: at most ${MAX_TIMELINE_BUCKETS} buckets of the window`,
+      }),
+  })
+  .superRefine(({ windowMinutes, bucketSeconds }, context) => {
+    if (windowMinutes * 60 <= MAX_TIMELINE_BUCKETS * bucketSeconds) return;
+    const buckets = Math.ceil((windowMinutes * 60) / bucketSeconds);
+    context.addIssue({
+      code: 'custom',
+      path: ['bucketSeconds'],
+      message: `${bucketSeconds}-second buckets make ${buckets} buckets of a ${windowMinutes}-minute window, more than ${MAX_TIMELINE_BUCKETS}: widen the buckets or shorten the window`,
+    });
+  });
 
 /**
  * `GET /stats?windowMinutes=` (1–10080, default 60): counts by status and type, sagas
  * started and ended in the window, their throughput and latency percentiles, FAILED
- * EventProcess records and the outbox backlog when their ports provide them. Needs `viewer`.
- * Counting a large `saga_instance` reads whole index ranges, so the answer for a window is
- * reused for `statsCacheMs` (and concurrent calls share one computation): `window.to` says
- * when it was computed.
+ * EventProcess records and the outbox backlog when their ports provide them.
+ * `GET /stats/timeline?windowMinutes=&bucketSeconds=` (1–86400, default 60; at most 1440
+ * buckets): the sagas started, completed and compensated, and their p50/p95/p99 duration,
+ * bucket by bucket. Both need `viewer`. Each reads whole index ranges of a large
+ * `saga_instance`, so an answer is reused for `statsCacheMs` per query (and concurrent calls
+ * share one computation): `window.to` says when it was computed.
  */
 export const registerStatsRoutes: RegisterRoutes = (app, { deps, options }) => {
-  // Per window: the answer computed last, and when; a call within `statsCacheMs` shares it.
-  const recent = new Map<number, { readonly at: number; readonly view: Promise<StatsView> }>();
+  const recentStats = recentAnswers<StatsView>(deps.clock, options.statsCacheMs);
+  const recentTimelines = recentAnswers<TimelineView>(deps.clock, options.statsCacheMs);
 
   const stats: RouteShorthandOptions = {
     config: {
@@ -65,24 +120,83 @@ export const registerStatsRoutes: RegisterRoutes = (app, { deps, options }) => {
   };
   app.get('/stats', stats, (request): Promise<StatsView> => {
     const { windowMinutes } = parseRequest(statsQuerySchema, request.query, 'query');
-    const now = deps.clock.now().getTime();
-    const cached = recent.get(windowMinutes);
-    if (cached !== undefined && now - cached.at < options.statsCacheMs) return cached.view;
-    const view = computeStats(deps, windowMinutes);
-    if (options.statsCacheMs > 0) {
-      recent.set(windowMinutes, { at: now, view });
-      // A failure is not kept: the next call asks again.
-      void view.catch(() => {
-        if (recent.get(windowMinutes)?.view === view) recent.delete(windowMinutes);
-      });
-    }
-    return view;
+    return recentStats(String(windowMinutes), () => computeStats(deps, windowMinutes));
+  });
+
+  const timeline: RouteShorthandOptions = {
+    config: {
+      access: 'viewer',
+      docs: {
+        operationId: 'getStatsTimeline',
+        summary: 'Sagas started and ended, and their latency percentiles, bucket by bucket',
+        description: `The sagas started, completed and compensated in each bucket of the window, every bucket present (zero-filled) oldest first, and the p50/p95/p99 duration of those ended in it (\`null\` when none): approximate, at or above the exact nearest-rank value by less than 9.05 %. At most ${MAX_TIMELINE_BUCKETS} buckets (\`windowMinutes × 60 / bucketSeconds\`).`,
+        tags: ['stats'],
+        query: timelineQuerySchema,
+        responses: { 200: 'The buckets of the window' },
+      },
+    },
+  };
+  app.get('/stats/timeline', timeline, (request): Promise<TimelineView> => {
+    const { windowMinutes, bucketSeconds } = parseRequest(
+      timelineQuerySchema,
+      request.query,
+      'query',
+    );
+    return recentTimelines(`${windowMinutes}/${bucketSeconds}`, () =>
+      computeTimeline(deps, windowMinutes, bucketSeconds),
+    );
   });
 };
 
+/**
+ * Answers by key, each computed at most once per `ttlMs` of `clock`: a call within `ttlMs`
+ * of the computation of its key's answer shares it, a computation in progress included; a
+ * failed one is not kept, so the next call computes anew. Answers older than `ttlMs` are
+ * dropped whenever one is added: only the keys asked for in the last `ttlMs` are held.
+ */
+function recentAnswers<T>(
+  clock: Clock,
+  ttlMs: number,
+): (key: string, compute: () => Promise<T>) => Promise<T> {
+  const answers = new Map<string, { readonly at: number; readonly answer: Promise<T> }>();
+  return (key, compute) => {
+    const now = clock.now().getTime();
+    const recent = answers.get(key);
+    if (recent !== undefined && now - recent.at < ttlMs) return recent.answer;
+    const answer = compute();
+    if (ttlMs > 0) {
+      for (const [other, { at }] of answers) if (now - at >= ttlMs) answers.delete(other);
+      answers.set(key, { at: now, answer });
+      void answer.catch(() => {
+        if (answers.get(key)?.answer === answer) answers.delete(key);
+      });
+    }
+    return answer;
+  };
+}
+
+/** `[now − minutes, now)`, as dates and as an answer's window. */
+function windowEndingNow(
+  clock: Clock,
+  minutes: number,
+): { readonly from: Date; readonly to: Date; readonly view: StatsWindow } {
+  const to = clock.now();
+  const from = new Date(to.getTime() - minutes * 60_000);
+  return { from, to, view: { minutes, from: from.toISOString(), to: to.toISOString() } };
+}
+
+async function computeTimeline(
+  deps: ResolvedHttpApiDeps,
+  windowMinutes: number,
+  bucketSeconds: number,
+): Promise<TimelineView> {
+  const { from, to, view } = windowEndingNow(deps.clock, windowMinutes);
+  const { buckets } = await deps.sagas.timeline({ from, to, bucketSeconds });
+  return { window: view, bucketSeconds, buckets };
+}
+
 async function computeStats(deps: ResolvedHttpApiDeps, windowMinutes: number): Promise<StatsView> {
-  const to = deps.clock.now();
-  const from = new Date(to.getTime() - windowMinutes * 60_000);
+  const { from, to, view } = windowEndingNow(deps.clock, windowMinutes);
   const { failedInbox } = deps;
   const [counts, stats, failed, pending] = await Promise.all([
     deps.sagas.counts(),
@@ -91,7 +205,7 @@ async function computeStats(deps: ResolvedHttpApiDeps, windowMinutes: number): P
     deps.outbox === null ? null : deps.outbox.pendingCount(),
   ]);
   return {
-    window: { minutes: windowMinutes, from: from.toISOString(), to: to.toISOString() },
+    window: view,
     counts,
     started: stats.started,
     ended: stats.ended,

@@ -1,5 +1,9 @@
-import { type StatsView } from './stats-routes';
-import { createHttpApiFixture, type HttpApiFixture } from '../__fixtures__/http-api-fixture';
+import { type StatsView, type TimelineView } from './stats-routes';
+import {
+  createHttpApiFixture,
+  type ErrorJson,
+  type HttpApiFixture,
+} from '../__fixtures__/http-api-fixture';
 
 const input = { from: 'alice', to: 'bob', amount: 30 };
 
@@ -129,5 +133,130 @@ describe('GET /stats', () => {
       });
       expect(response.statusCode).toBe(400);
     }
+  });
+});
+
+describe('GET /stats/timeline', () => {
+  let fixture: HttpApiFixture;
+
+  beforeEach(() => {
+    fixture = createHttpApiFixture();
+  });
+
+  afterEach(async () => {
+    await fixture.app.close();
+  });
+
+  const timeline = async (query = '') => {
+    const response = await fixture.inject({ method: 'GET', url: `/stats/timeline${query}` });
+    expect(response.statusCode).toBe(200);
+    return response.json<TimelineView>();
+  };
+  const quiet = (at: string) => ({
+    at,
+    started: 0,
+    completed: 0,
+    compensated: 0,
+    latencyMs: null,
+  });
+
+  it('answers every bucket of the window oldest first, zero-filled, a start on an edge in the later bucket', async () => {
+    const { kit } = fixture;
+    // From 00:00:00, saga-1 takes 2 s to complete and saga-2 4 s to compensate.
+    await kit.start('transfer', input);
+    await kit.start('transfer', { ...input, amount: 500 });
+    kit.faults('ledger', 'Debit').delayReplies(2_000);
+    kit.faults('ledger', 'Refund').delayReplies(2_000);
+    await kit.advanceTime(4_000);
+    // saga-3 starts at 00:01:00 sharp: the first instant of the last bucket.
+    kit.clock.advance(56_000);
+    await kit.start('transfer', input);
+    kit.clock.advance(30_000);
+
+    const view = await timeline('?windowMinutes=2&bucketSeconds=30');
+
+    expect(view.window).toEqual({
+      minutes: 2,
+      from: '2029-12-31T23:59:30.000Z',
+      to: '2030-01-01T00:01:30.000Z',
+    });
+    expect(view.bucketSeconds).toBe(30);
+    expect(view.buckets).toEqual([
+      quiet('2029-12-31T23:59:30.000Z'),
+      {
+        at: '2030-01-01T00:00:00.000Z',
+        started: 2,
+        completed: 1,
+        compensated: 1,
+        latencyMs: { p50: 2_000, p95: 4_000, p99: 4_000 },
+      },
+      quiet('2030-01-01T00:00:30.000Z'),
+      { ...quiet('2030-01-01T00:01:00.000Z'), started: 1 },
+    ]);
+  });
+
+  it('answers 60 one-minute buckets by default, and up to 1440', async () => {
+    const byDefault = await timeline();
+    expect(byDefault.window.minutes).toBe(60);
+    expect(byDefault.bucketSeconds).toBe(60);
+    expect(byDefault.buckets).toHaveLength(60);
+    expect(byDefault.buckets[0]?.at).toBe(byDefault.window.from);
+
+    expect((await timeline('?windowMinutes=1440&bucketSeconds=60')).buckets).toHaveLength(1440);
+    // A bucket wider than the window: one, reaching past `to`.
+    expect((await timeline('?windowMinutes=1&bucketSeconds=86400')).buckets).toHaveLength(1);
+  });
+
+  it('answers from the last computation of a window and bucket width for statsCacheMs', async () => {
+    await fixture.kit.start('transfer', input);
+    // A saga started now is not in the window yet: it ends at now, exclusive.
+    fixture.kit.clock.advance(1_000);
+    const startedIn = (view: TimelineView) =>
+      view.buckets.reduce((sum, bucket) => sum + bucket.started, 0);
+    const first = await timeline('?windowMinutes=5');
+    expect(startedIn(first)).toBe(1);
+    await fixture.kit.start('transfer', input);
+    fixture.kit.clock.advance(4_999);
+    expect(await timeline('?windowMinutes=5')).toEqual(first);
+    // Another bucket width, and /stats for the same window, are computed on their own.
+    const wider = await timeline('?windowMinutes=5&bucketSeconds=300');
+    expect(wider.buckets[0]?.started).toBe(2);
+    const stats = await fixture.inject({ method: 'GET', url: '/stats?windowMinutes=5' });
+    expect(stats.json<StatsView>().started).toBe(2);
+    fixture.kit.clock.advance(1);
+    const fresh = await timeline('?windowMinutes=5');
+    expect(fresh.window.to).not.toBe(first.window.to);
+    expect(startedIn(fresh)).toBe(2);
+  });
+
+  it('answers 400 REQUEST_INVALID for a bad window or bucket width, or more than 1440 buckets', async () => {
+    for (const query of [
+      'windowMinutes=0',
+      'windowMinutes=10081',
+      'bucketSeconds=0',
+      'bucketSeconds=86401',
+      'bucketSeconds=1.5',
+      'bucketSeconds=soon',
+      'buckets=10',
+    ]) {
+      const response = await fixture.inject({ method: 'GET', url: `/stats/timeline?${query}` });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<ErrorJson>().error.code).toBe('REQUEST_INVALID');
+    }
+
+    const tooMany = await fixture.inject({
+      method: 'GET',
+      url: '/stats/timeline?windowMinutes=1441&bucketSeconds=60',
+    });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json<ErrorJson>().error).toMatchObject({
+      code: 'REQUEST_INVALID',
+      details: {
+        issues: [
+          'query.bucketSeconds: 60-second buckets make 1441 buckets of a 1441-minute window, ' +
+            'more than 1440: widen the buckets or shorten the window',
+        ],
+      },
+    });
   });
 });
