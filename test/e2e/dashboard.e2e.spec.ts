@@ -2,20 +2,29 @@
 // the machine's Chromium (Debian's package, installed with apt when missing) against the
 // real stack: signing in with the stack's token, a saga followed live on its page, the
 // listing filtered to compensated sagas, an abort sent with a reason and a confirmation, a
-// stale confirmation refused, a viewer without actions, a refused token, and the 390 px
-// wide layout.
+// stale confirmation refused, a viewer without actions, a refused token, the 390 px wide
+// layout, and a dead letter of the orchestrator replayed from its page; a saga followed live
+// on the overview with its charts, a parked saga's compensation retried from its step graph,
+// the definitions' graphs, sorting and time ranges in the list's URL, and an orchestrator the
+// browser cannot reach. The screenshots in docs/ are taken here.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { PLACE_ORDER, type PlaceOrderInput } from '@sagaflow/examples';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createKafka } from '@sagaflow/kafka';
+import { MessageHeader } from '@sagaflow/messaging';
+import { logLevel } from 'kafkajs';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 import { launchChromium } from './support/chromium';
 import { useStack } from './support/use-stack';
+import { waitFor } from './support/wait-for';
 
 const DASHBOARD_BUILD = join(__dirname, '..', '..', 'apps', 'dashboard', 'dist', 'index.html');
+/** Where README's screenshots of the dashboard are kept: refreshed by every run. */
+const SCREENSHOTS = join(__dirname, '..', '..', 'docs');
 /** How long the page may take to show what the API already says. */
 const UI_TIMEOUT_MS = 30_000;
 
@@ -36,6 +45,9 @@ const fixture = useStack(
           SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS: '60000',
           SAGAFLOW_API_TOKENS_FILE: tokensFile,
         },
+        // One handler run per command: a compensation that fails in its transaction fails
+        // each attempt at once, and the saga parks after its five attempts (about 8 s).
+        'payment-service': { SAGAFLOW_HANDLER_ATTEMPTS: '1' },
       },
     });
   },
@@ -50,11 +62,13 @@ const fixture = useStack(
         { customerId: 'c-ui-live', creditLimit: 1000 },
         { customerId: 'c-ui-act', creditLimit: 1000 },
         { customerId: 'c-ui-poor', creditLimit: 10 },
+        { customerId: 'c-ui-park', creditLimit: 1000 },
       ],
       stock: [
         { sku: 'sku-ui-live', available: 10 },
         { sku: 'sku-ui-act', available: 10 },
         { sku: 'sku-ui-poor', available: 10 },
+        { sku: 'sku-ui-empty', available: 0 },
       ],
     });
   },
@@ -115,6 +129,23 @@ async function startOrder(input: PlaceOrderInput): Promise<string> {
     businessKey: input.orderId,
   });
   return sagaId;
+}
+
+/** An attribute of every element `locator` finds, in document order. */
+async function attributesOf(locator: Locator, name: string): Promise<(string | null)[]> {
+  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
+}
+
+/** Saves what the page shows as `docs/dashboard-<name>.png`, README's picture of it. */
+async function screenshot(
+  name: string,
+  options: { readonly fullPage?: boolean } = {},
+): Promise<void> {
+  await page.screenshot({
+    path: join(SCREENSHOTS, `dashboard-${name}.png`),
+    fullPage: options.fullPage ?? false,
+    animations: 'disabled',
+  });
 }
 
 // The page functions are strings: this test program has no DOM types.
@@ -334,17 +365,223 @@ describe('the dashboard in Chromium, served by the orchestrator under /ui', () =
     });
   });
 
-  it('has no horizontal scroll at 390 px wide', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+  it('shows a started saga complete live on the overview, and counts it in the charts', async () => {
     await signIn();
-    await page.getByTestId('count-COMPLETED').waitFor();
     await page.getByTestId('live').getByText('Live').waitFor();
-    expect(await scrollsSideways()).toBe(false);
+    const sagaId = await startOrder({
+      orderId: 'o-ui-overview',
+      customerId: 'c-ui-live',
+      sku: 'sku-ui-live',
+      quantity: 1,
+      amount: 5,
+    });
+
+    // Its row shows its latest event as it moves, until it completes.
+    const ofSaga = page.getByTestId('recent-events').locator(`li[data-saga-id="${sagaId}"]`);
+    await ofSaga.waitFor();
+    await ofSaga.getByText('SagaCompleted').waitFor();
+    expect(await ofSaga.count()).toBe(1);
+    // Within the hour shown, the charts count it: started and completed, with a duration.
+    const rates = page.getByTestId('chart-Sagas per second');
+    await rates.getByText(/ [1-9]\d* started, [1-9]\d* completed, /).waitFor();
+    await page
+      .getByTestId('chart-Saga duration')
+      .getByText(/: p50 [\d.]+ ms, p95/)
+      .waitFor();
+    expect(await rates.locator('canvas').count()).toBeGreaterThan(0);
+
+    // Another window, in the URL.
+    await page
+      .getByRole('group', { name: 'Chart window' })
+      .getByRole('button', { name: '15 minutes' })
+      .click();
+    await page.waitForURL(/\/ui\/\?window=15$/);
+    await rates.getByText(/^Over the last 15 min: [1-9]\d* started/).waitFor();
+    await page.getByTestId('count-COMPLETED').waitFor();
+    await screenshot('overview', { fullPage: true });
+  });
+
+  it('parks a saga whose compensation keeps failing, and retries its compensation from its page with a reason, recorded with the token name', async () => {
+    const { stack, dbs } = fixture;
+    const order = {
+      orderId: 'o-ui-parked',
+      customerId: 'c-ui-park',
+      sku: 'sku-ui-empty',
+      quantity: 1,
+      amount: 30,
+    };
+    const reason = 'credit hold lifted by finance';
+    // The stock is empty, so reserve-credit is undone; finance froze that order's credit, so
+    // each attempt of ReleaseCredit fails in its transaction until the trigger is dropped.
+    await dbs['payment-service'].query(`
+      CREATE TRIGGER ui_credit_frozen BEFORE UPDATE ON credit_reservations FOR EACH ROW
+      IF NEW.order_id = '${order.orderId}' AND NEW.status = 'RELEASED' THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'the credit of order ${order.orderId} is frozen';
+      END IF`);
+    let sagaId: string;
+    try {
+      sagaId = await startOrder(order);
+      const parked = await stack.api.waitForStatus(
+        sagaId,
+        ['COMPENSATION_FAILED', 'COMPENSATED', 'COMPLETED'],
+        90_000,
+      );
+      expect(parked.status).toBe('COMPENSATION_FAILED');
+
+      await signIn();
+      // The overview lists it among the stuck and parked sagas, and opens it.
+      await page
+        .locator('section[aria-labelledby="stuck"]')
+        .locator(`tr[data-saga-id="${sagaId}"]`)
+        .getByRole('link', { name: sagaId })
+        .click();
+      await page.getByTestId('saga-status').getByText('Compensation failed (parked)').waitFor();
+      // The step graph: where it failed and what was undone, the pivot marked.
+      const graph = page.getByTestId('step-graph');
+      const credit = graph.locator('[data-step="reserve-credit"]');
+      await credit.getByText('Compensation failed (parked)').waitFor();
+      expect(await credit.getByTestId('attempts').textContent()).toMatch(
+        /compensation attempt [5-9] of 5$/,
+      );
+      expect(await credit.textContent()).toContain('is frozen');
+      await graph.locator('[data-step="reserve-stock"]').getByText('Failed').waitFor();
+      await graph.locator('[data-step="create-order"]').getByText('Succeeded').waitFor();
+      await graph.locator('[data-step="approve-order"]').getByText('Remaining').waitFor();
+      expect(await graph.locator('.node-pivot').getAttribute('data-step')).toBe('approve-order');
+      await screenshot('saga-detail', { fullPage: true });
+
+      await dbs['payment-service'].query('DROP TRIGGER ui_credit_frozen');
+      await page.getByRole('button', { name: 'retry-compensation' }).click();
+      await page.getByLabel('Reason for retry-compensation').fill(reason);
+      await page.getByRole('button', { name: 'Review' }).click();
+      await page.getByRole('button', { name: 'Confirm retry-compensation' }).click();
+      expect(await page.getByRole('alert').textContent()).toBe(
+        `retry-compensation sent with reason “${reason}”.`,
+      );
+      await page.getByTestId('saga-status').getByText('Compensated').waitFor();
+      for (const step of ['create-order', 'reserve-credit']) {
+        await graph.locator(`[data-step="${step}"]`).getByText('Compensated').waitFor();
+      }
+    } finally {
+      await dbs['payment-service'].query('DROP TRIGGER IF EXISTS ui_credit_frozen');
+    }
+
+    // The history records the token's name and the reason, and the page shows it.
+    const history = await stack.api.getHistory(sagaId);
+    expect(history.map((entry) => entry.event)).toContainEqual(
+      expect.objectContaining({
+        type: 'OperatorActionRecorded',
+        action: 'retry-compensation',
+        actor: 'stack',
+        reason,
+      }),
+    );
+    await page.getByTestId('timeline').getByText('OperatorActionRecorded', { exact: true }).click();
+    const payload = page
+      .getByTestId('timeline')
+      .locator('pre', { hasText: '"action": "retry-compensation"' });
+    expect(await payload.textContent()).toContain(`"actor": "stack"`);
+    expect(await payload.textContent()).toContain(`"reason": "${reason}"`);
+  });
+
+  it("draws each definition's graph: forward path, parallel groups, pivot and compensation path", async () => {
+    await signIn();
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Definitions' })
+      .click();
+    await page.waitForURL(/\/ui\/definitions$/);
+    const placeOrder = page.locator(`[data-definition="${PLACE_ORDER}/1"]`);
+    const graph = placeOrder.getByTestId('step-graph');
+    await graph.locator('[data-step]').first().waitFor();
+    const steps = await attributesOf(graph.locator('[data-step]'), 'data-step');
+    expect(steps).toEqual([
+      'create-order',
+      'reserve-credit',
+      'reserve-stock',
+      'approve-order',
+      'notify-customer',
+    ]);
+    expect(await graph.locator('.node-pivot').getAttribute('data-step')).toBe('approve-order');
+    expect(await placeOrder.getByTestId('compensation-path').textContent()).toBe(
+      'Compensation path (after a failure, undone in this order): reserve-stock → reserve-credit → create-order → Compensated',
+    );
+    await placeOrder.getByText('Retry policies and timeouts').click();
+    await placeOrder.getByRole('row', { name: /^reserve-credit / }).waitFor();
+  });
+
+  it('sorts the list and bounds it in time, in the URL; pages through it', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push(await startOrder(actOrder(`o-ui-sorted-${n}`)));
+    await Promise.all(ids.map((id) => fixture.stack.api.waitForStatus(id, ['COMPLETED'], 60_000)));
+
+    await signIn();
+    await page.goto(ui('/ui/sagas?businessKey=o-ui-sorted-2'));
+    await page.locator(`tr[data-saga-id="${ids[1]}"]`).waitFor();
+    await page.goto(ui('/ui/sagas?sagaType=place-order&limit=100'));
+    await page.getByRole('button', { name: /^Started/ }).click();
+    await page.waitForURL(/\/ui\/sagas\?sagaType=place-order&order=asc&limit=100$/);
+    expect(
+      await page.getByRole('columnheader', { name: /^Started/ }).getAttribute('aria-sort'),
+    ).toBe('ascending');
+    const started = await attributesOf(
+      page.locator('table.sagas tbody tr td:nth-child(6) time'),
+      'datetime',
+    );
+    expect(started.length).toBeGreaterThan(3);
+    expect([...started].sort()).toEqual(started);
+
+    // Sorting by last change, then the last hour of changes only.
+    await page.getByRole('button', { name: /^Last change/ }).click();
+    await page.waitForURL(/sort=updated&limit=100$/);
+    await page.getByRole('button', { name: 'Last hour' }).click();
+    await page.waitForURL(/sort=updated&after=[^&]+&limit=100$/);
+    await page.locator(`tr[data-saga-id="${ids[2]}"]`).waitFor();
+    expect(await page.getByRole('group', { name: 'Last change between' }).count()).toBe(1);
+
+    // One row per page: the next page by cursor, then back to the first.
+    await page.goto(ui('/ui/sagas?sagaType=place-order&order=asc&limit=1'));
+    const firstRow = page.locator('table.sagas tbody tr');
+    await firstRow.waitFor();
+    const first = await firstRow.getAttribute('data-saga-id');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.waitForURL(/limit=1&cursor=[^&]+$/);
+    await page.locator(`table.sagas tbody tr:not([data-saga-id="${first}"])`).waitFor();
+    expect(await page.locator('table.sagas tbody tr').count()).toBe(1);
+    await page.getByRole('button', { name: 'First page' }).click();
+    await page.locator(`table.sagas tbody tr[data-saga-id="${first}"]`).waitFor();
 
     await page.goto(ui('/ui/sagas?status=COMPLETED,COMPENSATED'));
-    await page.locator('table.sagas tbody tr').first().waitFor();
-    expect(await scrollsSideways()).toBe(false);
+    await page.locator(`tr[data-saga-id="${ids[2]}"]`).waitFor();
+    await screenshot('sagas');
+  });
 
+  it('says plainly when the orchestrator cannot be reached', async () => {
+    await signIn();
+    await page.getByTestId('live').getByText('Live').waitFor();
+    await context.setOffline(true);
+    const sagas = page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Sagas' });
+    await sagas.click();
+    await page
+      .getByRole('alert')
+      .getByText(/^The orchestrator cannot be reached \(/)
+      .waitFor();
+    // Back on line, the same page reads again.
+    await context.setOffline(false);
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Overview' })
+      .click();
+    await page.getByTestId('live').getByText('Live').waitFor();
+    await sagas.click();
+    await page.locator('table.sagas tbody tr').first().waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('has no horizontal scroll at 390 px wide', async () => {
+    // A compensated saga, with a failure code: the longest row of the listing.
     const sagaId = await startOrder({
       orderId: 'o-ui-narrow',
       customerId: 'c-ui-poor',
@@ -353,9 +590,194 @@ describe('the dashboard in Chromium, served by the orchestrator under /ui', () =
       amount: 999,
     });
     await fixture.stack.api.waitForStatus(sagaId, ['COMPENSATED'], 60_000);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn();
+    await page.getByTestId('count-COMPLETED').waitFor();
+    await page.getByTestId('live').getByText('Live').waitFor();
+    await page.getByTestId('chart-Saga duration').locator('canvas').first().waitFor();
+    expect(await scrollsSideways()).toBe(false);
+
+    await page.goto(ui('/ui/definitions'));
+    await page.getByTestId('compensation-path').first().waitFor();
+    expect(await scrollsSideways()).toBe(false);
+
+    await page.goto(ui('/ui/sagas?status=COMPLETED,COMPENSATED'));
+    await page.locator('table.sagas tbody tr').first().waitFor();
+    expect(await scrollsSideways()).toBe(false);
+
     await page.goto(ui(`/ui/sagas/${sagaId}`));
     await page.getByTestId('saga-status').getByText('Compensated').waitFor();
     await page.getByTestId('timeline').getByText('SagaCompensated', { exact: true }).waitFor();
     expect(await scrollsSideways()).toBe(false);
+  });
+
+  it('lists a dead letter of the orchestrator with its reason and saga, replays it with a reason after a confirmation, stamped with the token name; a viewer has no Replay', async () => {
+    const { stack } = fixture;
+    const sagaId = await startOrder({
+      orderId: 'o-ui-dead-letter',
+      customerId: 'c-ui-live',
+      sku: 'sku-ui-live',
+      quantity: 1,
+      amount: 5,
+    });
+    await stack.api.waitForStatus(sagaId, ['COMPLETED'], 60_000);
+    // A garbled reply of that saga on the topic the orchestrator consumes replies from.
+    const topic = `${stack.layout.topicPrefix}saga.replies`;
+    const garbled = `{"kind":"reply", not json ${sagaId}`;
+    const kafka = createKafka({
+      brokers: stack.infra.kafkaBrokers,
+      clientId: `${stack.layout.topicPrefix}e2e-dashboard`,
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic,
+        messages: [
+          {
+            key: sagaId,
+            value: garbled,
+            headers: {
+              [MessageHeader.SagaId]: sagaId,
+              [MessageHeader.MessageId]: `${sagaId}.garbled`,
+            },
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const api = async (path: string): Promise<unknown> => {
+      const response = await fetch(`${stack.url('orchestrator')}${path}`, {
+        headers: { authorization: `Bearer ${stack.apiToken}` },
+      });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    const id = await waitFor(
+      async () => {
+        const { items } = (await api(`/dead-letters?sagaId=${sagaId}`)) as {
+          items: { id: string; value: string | null }[];
+        };
+        return items.find((item) => item.value === garbled)?.id;
+      },
+      { timeoutMs: 60_000, what: "the garbled reply in the orchestrator's dead letters" },
+    );
+
+    await signIn();
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Dead letters' })
+      .click();
+    await page.waitForURL(/\/ui\/dead-letters$/);
+    const item = page.locator(`[data-dead-letter-id="${id}"]`);
+    await item.getByText('MESSAGE_UNDECODABLE', { exact: true }).waitFor();
+    expect(await item.locator('[data-replayed]').textContent()).toBe('Not replayed');
+    expect(await item.textContent()).toContain(topic);
+    expect(await item.getByRole('link', { name: sagaId }).getAttribute('href')).toBe(
+      `/ui/sagas/${sagaId}`,
+    );
+    await item.getByText('Payload', { exact: true }).click();
+    await item.locator('pre', { hasText: garbled }).waitFor();
+
+    // The saga filter, in the URL.
+    await page.getByLabel('Saga id').fill(sagaId);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(new RegExp(`/ui/dead-letters\\?sagaId=${sagaId}$`));
+
+    // The replay: reason, review, confirm.
+    const reason = 'reply decoder fixed';
+    await item.getByRole('button', { name: 'Replay', exact: true }).click();
+    await item.getByLabel('Reason for the replay').fill(reason);
+    await item.getByRole('button', { name: 'Review' }).click();
+    await item.getByText(`with the reason “${reason}”?`).waitFor();
+    await item.getByRole('button', { name: 'Confirm replay' }).click();
+    const outcome = page.getByRole('alert');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toBe(
+      `Dead letter #${id} replayed onto ${topic} by stack with the reason “${reason}”.`,
+    );
+    await item.locator('[data-replayed="true"]').getByText('Replayed').waitFor();
+    const stamp = await item.getByTestId('replay-stamp').textContent();
+    expect(stamp).toMatch(/^by stack at /);
+    expect(stamp).toContain(`: “${reason}”`);
+    await item.getByRole('button', { name: 'Replay again' }).waitFor();
+
+    // Stored: the stamp on the dead letter, and the replay in the saga's history.
+    expect(await api(`/dead-letters/${id}`)).toMatchObject({
+      id,
+      replayedBy: 'stack',
+      replayReason: reason,
+      replayedAt: expect.any(String) as unknown,
+    });
+    expect((await stack.api.getHistory(sagaId)).map((entry) => entry.event)).toContainEqual(
+      expect.objectContaining({
+        type: 'MessageRedelivered',
+        kind: 'dead-letter-replay',
+        deadLetterId: id,
+        actor: 'stack',
+        reason,
+      }),
+    );
+
+    // A viewer sees it among the replayed ones, without a Replay button, at 390 px too.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(VIEWER_TOKEN);
+    await page.getByTestId('caller').getByText('ui-viewer (viewer)').waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(ui(`/ui/dead-letters?replayed=true&sagaId=${sagaId}`));
+    await item.locator('[data-replayed="true"]').waitFor();
+    await item.getByText('Payload', { exact: true }).click();
+    await item.locator('pre', { hasText: garbled }).waitFor();
+    expect(await page.getByRole('button', { name: /replay/i }).count()).toBe(0);
+    expect(await page.locator('[data-replayed="false"]').count()).toBe(0);
+    expect(await scrollsSideways()).toBe(false);
+  });
+
+  // Last: the 10,000 rows it adds are of a type of their own, started years ago, and ended.
+  it('pages through a listing of 10,000 sagas, 500 rows at a time', async () => {
+    const digits =
+      'SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9';
+    await fixture.dbs.orchestrator.query(
+      `INSERT INTO saga_instance (saga_id, saga_type, saga_version, business_key, status,
+         current_step, data, state, version, failure_code, started_at, updated_at, ended_at)
+       SELECT CONCAT('bulk-', LPAD(k, 5, '0')), 'bulk-history', 1, CONCAT('bulk-', k),
+              'COMPLETED', NULL, '{}', '{}', 6, NULL,
+              TIMESTAMPADD(SECOND, k, '2020-01-01'), TIMESTAMPADD(SECOND, k + 1, '2020-01-01'),
+              TIMESTAMPADD(SECOND, k + 1, '2020-01-01')
+         FROM (SELECT a.d * 1000 + b.d * 100 + c.d * 10 + e.d AS k
+                 FROM (${digits}) a CROSS JOIN (${digits}) b CROSS JOIN (${digits}) c
+                      CROSS JOIN (${digits}) e) numbered`,
+    );
+
+    await signIn();
+    await page.goto(ui('/ui/sagas?sagaType=bulk-history&limit=500'));
+    const rows = page.locator('table.sagas tbody tr');
+    const seen = new Set<string>();
+    let pages = 0;
+    for (;;) {
+      await rows.first().waitFor();
+      // One call for the page's 500 ids, not one per row.
+      const ids = await page.evaluate<string[]>(
+        "Array.from(document.querySelectorAll('table.sagas tbody tr'), (row) => row.dataset.sagaId ?? '')",
+      );
+      expect(ids).toHaveLength(500);
+      // A new page, not the previous one still shown.
+      expect(seen.has(ids[0] ?? '')).toBe(false);
+      for (const id of ids) seen.add(id);
+      pages += 1;
+      const next = page.getByRole('button', { name: 'Next page' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+      await page.waitForURL(/limit=500&cursor=[^&]+$/);
+      await page
+        .locator(`table.sagas tbody tr[data-saga-id="${ids[0]}"]`)
+        .waitFor({ state: 'detached' });
+    }
+    expect(pages).toBe(20);
+    expect(seen.size).toBe(10_000);
+    // The newest start first: the last page ends with the first saga inserted.
+    expect(await rows.last().getAttribute('data-saga-id')).toBe('bulk-00000');
   });
 });

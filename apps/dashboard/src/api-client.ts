@@ -91,6 +91,7 @@ export interface SagaView {
   readonly data: Readonly<Record<string, unknown>>;
   readonly steps: readonly SagaStepView[];
   readonly activeSteps: readonly string[];
+  readonly pendingTimers: readonly SagaTimerView[];
   readonly failure: {
     readonly step: string | null;
     readonly code: string;
@@ -120,13 +121,123 @@ export interface Stats {
   readonly eventProcess: { readonly failed: number } | null;
 }
 
-/** The filters of the saga listing, as `GET /sagas` takes them. */
+/** One bucket of `GET /stats/timeline`: what started and ended in it, and how long ended sagas took. */
+export interface TimelineBucket {
+  /** The bucket's start, ISO-8601. */
+  readonly at: string;
+  readonly started: number;
+  readonly completed: number;
+  readonly compensated: number;
+  /** Durations of the sagas ended in the bucket (approximate percentiles); null when none ended. */
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
+}
+
+/** What `GET /stats/timeline` answers: every bucket of the window, oldest first. */
+export interface StatsTimeline {
+  readonly window: { readonly minutes: number; readonly from: string; readonly to: string };
+  readonly bucketSeconds: number;
+  readonly buckets: readonly TimelineBucket[];
+}
+
+/** A retry policy of a step, as the definition graph gives it (`maxAttempts` null: no bound). */
+export interface RetryPolicyView {
+  readonly maxAttempts: number | null;
+  readonly initialDelayMs: number;
+  readonly multiplier: number;
+  readonly maxDelayMs: number;
+  readonly jitter: number;
+}
+
+/** How a step behaves when it fails: `compensatable`, `pivot` or `retriable`. */
+export type StepKind = 'compensatable' | 'pivot' | 'retriable';
+
+/** A step of a definition graph. */
+export interface GraphStepNode {
+  readonly id: string;
+  readonly type: 'step';
+  readonly name: string;
+  readonly kind: StepKind;
+  readonly participant: string;
+  readonly command: string;
+  readonly readOnly: boolean;
+  readonly group: string | null;
+  readonly retry: RetryPolicyView | null;
+  readonly timeoutMs: number | null;
+  readonly compensation: {
+    readonly participant: string;
+    readonly command: string;
+    readonly retry: RetryPolicyView;
+    readonly timeoutMs: number | null;
+  } | null;
+}
+
+/** A node of a definition graph: start, a step, a parallel group's fork or join, an end. */
+export type GraphNode =
+  | { readonly id: 'start'; readonly type: 'start' }
+  | GraphStepNode
+  | { readonly id: string; readonly type: 'fork' | 'join'; readonly name: string }
+  | { readonly id: string; readonly type: 'end'; readonly status: 'COMPLETED' | 'COMPENSATED' };
+
+/** An edge of a definition graph: the forward order, the undo order, where a failure leads. */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly type: 'forward' | 'compensation' | 'failure';
+}
+
+/** A saga definition as `GET /definitions/:name/:version/graph` answers it. */
+export interface DefinitionGraph {
+  readonly name: string;
+  readonly version: number;
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+/** A registered definition, as `GET /definitions` lists it. */
+export interface DefinitionSummary {
+  readonly name: string;
+  readonly version: number;
+  readonly description: string | null;
+}
+
+/** A pending timer of a saga: a reply deadline or the end of a retry back-off. */
+export interface SagaTimerView {
+  readonly timerId: string;
+  readonly step: string;
+  readonly direction: 'forward' | 'compensation';
+  readonly attempt: number;
+  readonly purpose: 'timeout' | 'retry';
+  readonly dueAt: string;
+}
+
+/** The column a listing is sorted by, and may be bounded on. */
+export type SagaSort = 'started' | 'updated';
+
+/** The filters of the saga listing, as `GET /sagas` takes them (`''`: any). */
 export interface SagaFilters {
   readonly statuses: readonly SagaStatus[];
   readonly sagaType: string;
   readonly businessKey: string;
   readonly stuck: boolean;
+  readonly sort: SagaSort;
+  readonly order: 'desc' | 'asc';
+  /** A bound on the sorted column, ISO-8601: after it (inclusive). */
+  readonly after: string;
+  /** A bound on the sorted column, ISO-8601: before it (exclusive). */
+  readonly before: string;
 }
+
+/** Every saga, newest start first. */
+export const ALL_SAGAS: SagaFilters = {
+  statuses: [],
+  sagaType: '',
+  businessKey: '',
+  stuck: false,
+  sort: 'started',
+  order: 'desc',
+  after: '',
+  before: '',
+};
 
 /** An operator's action on a saga. */
 export type SagaAction = 'retry-step' | 'abort' | 'resolve' | 'retry-compensation';
@@ -136,6 +247,51 @@ export interface BoundedCount {
   readonly count: number;
   /** True when there are more than {@link count}. */
   readonly more: boolean;
+}
+
+/**
+ * A message a consumer of the orchestrator could not use (undecodable, invalid, of an
+ * unknown type), as `GET /dead-letters` answers it: its reason, where it came from, its raw
+ * value and its last replay.
+ */
+export interface DeadLetter {
+  readonly id: string;
+  /** The consumer that gave up on it. */
+  readonly consumer: string;
+  readonly sourceTopic: string;
+  readonly partition: number;
+  /** Kafka offset, as a decimal string (offsets exceed 2^53). */
+  readonly offset: string;
+  readonly key: string | null;
+  /** The raw value as text; null for a tombstone. */
+  readonly value: string | null;
+  /** True when `value` was cut to keep the record small. */
+  readonly valueTruncated: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly reason: { readonly code: string; readonly message: string };
+  /** Ids read from the message or its headers, when they could be. */
+  readonly messageId: string | null;
+  readonly sagaId: string | null;
+  readonly failedAt: string;
+  readonly replayedAt: string | null;
+  /** The name of the API token that replayed it last. */
+  readonly replayedBy: string | null;
+  readonly replayReason: string | null;
+}
+
+/** The filters of the dead-letter listing, as `GET /dead-letters` takes them (`''`, `null`: any). */
+export interface DeadLetterFilters {
+  readonly replayed: boolean | null;
+  readonly reasonCode: string;
+  readonly topic: string;
+  readonly sagaId: string;
+}
+
+/** A page of `GET /dead-letters`, newest first. */
+export interface DeadLetterPage {
+  readonly items: readonly DeadLetter[];
+  /** The `beforeId` of the next page; null on the last. */
+  readonly nextBeforeId: string | null;
 }
 
 /** A call the API refused, or that got no answer (`status` 0, code `UNREACHABLE`). */
@@ -169,7 +325,7 @@ const DEAD_LETTER_COUNT_BOUND = 500;
  * @example
  * ```ts
  * const api = new ApiClient(token);
- * const page = await api.listSagas({ statuses: ['COMPENSATED'], sagaType: '', businessKey: '', stuck: false }, null);
+ * const page = await api.listSagas({ ...ALL_SAGAS, statuses: ['COMPENSATED'] }, null);
  * ```
  */
 export class ApiClient {
@@ -186,12 +342,33 @@ export class ApiClient {
     return this.get<Stats>('/stats?windowMinutes=60');
   }
 
+  /** Started and ended sagas and latency percentiles per bucket over the last `windowMinutes`. */
+  statsTimeline(windowMinutes: number, bucketSeconds: number): Promise<StatsTimeline> {
+    return this.get<StatsTimeline>(
+      `/stats/timeline?windowMinutes=${windowMinutes}&bucketSeconds=${bucketSeconds}`,
+    );
+  }
+
+  async definitions(): Promise<readonly DefinitionSummary[]> {
+    const { items } = await this.get<{ items: DefinitionSummary[] }>('/definitions');
+    return items;
+  }
+
+  definitionGraph(name: string, version: number): Promise<DefinitionGraph> {
+    return this.get<DefinitionGraph>(`/definitions/${encodeURIComponent(name)}/${version}/graph`);
+  }
+
   listSagas(filters: SagaFilters, cursor: string | null, limit = 50): Promise<Page<SagaSummary>> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (filters.statuses.length > 0) query.set('status', filters.statuses.join(','));
     if (filters.sagaType !== '') query.set('sagaType', filters.sagaType);
     if (filters.businessKey !== '') query.set('businessKey', filters.businessKey);
     if (filters.stuck) query.set('stuck', 'true');
+    // Always sent: the API's default depends on the other filters.
+    query.set('sort', filters.sort);
+    if (filters.order !== 'desc') query.set('order', filters.order);
+    if (filters.after !== '') query.set(`${filters.sort}After`, filters.after);
+    if (filters.before !== '') query.set(`${filters.sort}Before`, filters.before);
     if (cursor !== null) query.set('cursor', cursor);
     return this.get<Page<SagaSummary>>(`/sagas?${query.toString()}`);
   }
@@ -232,6 +409,31 @@ export class ApiClient {
       `/dead-letters?replayed=false&limit=${DEAD_LETTER_COUNT_BOUND}`,
     );
     return { count: page.items.length, more: page.nextBeforeId !== null };
+  }
+
+  listDeadLetters(
+    filters: DeadLetterFilters,
+    beforeId: string | null,
+    limit = 50,
+  ): Promise<DeadLetterPage> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (filters.replayed !== null) query.set('replayed', String(filters.replayed));
+    if (filters.reasonCode !== '') query.set('reasonCode', filters.reasonCode);
+    if (filters.topic !== '') query.set('topic', filters.topic);
+    if (filters.sagaId !== '') query.set('sagaId', filters.sagaId);
+    if (beforeId !== null) query.set('beforeId', beforeId);
+    return this.get<DeadLetterPage>(`/dead-letters?${query.toString()}`);
+  }
+
+  /**
+   * Puts a dead letter back on its topic, stamped with the token's name and `reason`;
+   * refused (409) when it was replayed before, unless `force`.
+   */
+  replayDeadLetter(id: string, reason: string, force: boolean): Promise<DeadLetter> {
+    return this.request('POST', `/dead-letters/${encodeURIComponent(id)}/replay`, {
+      reason,
+      force,
+    }) as Promise<DeadLetter>;
   }
 
   /** `fetch` with the token: for the event stream, which is read as it arrives. */

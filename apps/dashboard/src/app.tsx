@@ -1,6 +1,8 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 
 import { ApiClient, ApiError, type Caller } from './api-client';
+import { DeadLettersPage } from './dead-letters-page';
+import { DefinitionsPage } from './definitions-page';
 import { OverviewPage } from './overview-page';
 import { Link, useLocation } from './router';
 import { SagaDetailPage } from './saga-detail-page';
@@ -87,7 +89,9 @@ function Shell(): ReactNode {
   let page: ReactNode;
   if (sagaId !== null) page = <SagaDetailPage key={sagaId} sagaId={sagaId} />;
   else if (location.path === '/sagas') page = <SagaListPage search={location.search} />;
-  else if (location.path === '/') page = <OverviewPage />;
+  else if (location.path === '/definitions') page = <DefinitionsPage />;
+  else if (location.path === '/dead-letters') page = <DeadLettersPage search={location.search} />;
+  else if (location.path === '/') page = <OverviewPage search={location.search} />;
   else page = <p className="error">No page at {location.path}.</p>;
   return (
     <>
@@ -110,6 +114,12 @@ function Header(props: { readonly path: string }): ReactNode {
               </Link>
               <Link to="/sagas" current={props.path.startsWith('/sagas')}>
                 Sagas
+              </Link>
+              <Link to="/definitions" current={props.path === '/definitions'}>
+                Definitions
+              </Link>
+              <Link to="/dead-letters" current={props.path.startsWith('/dead-letters')}>
+                Dead letters
               </Link>
             </nav>
             <span className="who" data-testid="caller">

@@ -1,34 +1,56 @@
 import { type ReactNode, useEffect, useState } from 'react';
 
-import { SAGA_STATUSES, type SagaSummary } from './api-client';
-import { followSagaEvents, type StreamState } from './event-stream';
-import { Link } from './router';
+import { ALL_SAGAS, SAGA_STATUSES, type SagaFilters, type SagaSummary } from './api-client';
+import { followSagaEvents, type StreamedSagaEvent, type StreamState } from './event-stream';
+import { Link, navigate } from './router';
+import { chartWindowOf, SagaTimelineCharts } from './saga-timeline-charts';
 import { SagaTable } from './saga-table';
 import { useSession } from './session';
 import { StatusLabel } from './status-label';
 import { useApiResource, useThrottled } from './use-api-resource';
 
-/** How often live events may refresh the counts. */
+/** How often live events may refresh the counts and charts. */
 const REFRESH_INTERVAL_MS = 2000;
+/**
+ * How often they are refreshed without events: the API caches statistics for a few seconds,
+ * so the refresh after the last event may read the figures from before it; and the charts'
+ * window moves on.
+ */
+const QUIET_REFRESH_MS = 10_000;
+/** The stuck and parked sagas, the one without a change for longest first. */
+const LONGEST_STUCK_FIRST: SagaFilters = {
+  ...ALL_SAGAS,
+  stuck: true,
+  sort: 'updated',
+  order: 'asc',
+};
+/** How many of the sagas that moved last the overview lists. */
+const RECENT_SAGAS = 10;
 
 /**
  * Counts by status and by type (`GET /stats`), the stuck and parked sagas first
- * (`GET /sagas?stuck=true`), the dead letters and FAILED EventProcess records waiting;
- * refreshed as events arrive on the stream, at most every two seconds.
+ * (`GET /sagas?stuck=true`), the dead letters and FAILED EventProcess records waiting,
+ * throughput and duration charts over the window in the URL (`?window=15`), and the latest
+ * saga events as they happen; refreshed as events arrive on the stream (at most every two
+ * seconds), and every ten seconds.
  */
-export function OverviewPage(): ReactNode {
+export function OverviewPage(props: { readonly search: URLSearchParams }): ReactNode {
   const session = useSession();
+  const window = chartWindowOf(props.search);
   const stats = useApiResource((api) => api.stats(), 'stats');
-  const stuck = useApiResource(
-    (api) => api.listSagas({ statuses: [], sagaType: '', businessKey: '', stuck: true }, null, 20),
-    'stuck',
+  const timeline = useApiResource(
+    (api) => api.statsTimeline(window.minutes, window.bucketSeconds),
+    `timeline-${window.minutes}`,
   );
+  const [recent, setRecent] = useState<readonly StreamedSagaEvent[]>([]);
+  const stuck = useApiResource((api) => api.listSagas(LONGEST_STUCK_FIRST, null, 20), 'stuck');
   const deadLetters = useApiResource((api) => api.deadLettersWaiting(), 'dead-letters');
   const [live, setLive] = useState<StreamState>('connecting');
   const refresh = useThrottled(() => {
     stats.reload();
     stuck.reload();
     deadLetters.reload();
+    timeline.reload();
   }, REFRESH_INTERVAL_MS);
 
   useEffect(
@@ -36,10 +58,28 @@ export function OverviewPage(): ReactNode {
       followSagaEvents(
         session.api,
         {},
-        { onEvent: refresh, onState: setLive, onFatal: session.expired },
+        {
+          onEvent: (event) => {
+            setRecent((latest) =>
+              [event, ...latest.filter((seen) => seen.sagaId !== event.sagaId)].slice(
+                0,
+                RECENT_SAGAS,
+              ),
+            );
+            refresh();
+          },
+          onState: setLive,
+          onFatal: session.expired,
+        },
       ),
     [session, refresh],
   );
+  useEffect(() => {
+    const timer = setInterval(refresh, QUIET_REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [refresh]);
 
   const counts = stats.data?.counts;
   return (
@@ -75,7 +115,7 @@ export function OverviewPage(): ReactNode {
                 ? '–'
                 : `${deadLetters.data.count}${deadLetters.data.more ? '+' : ''}`}
             </span>
-            <span>Dead letters not replayed</span>
+            <Link to="/dead-letters?replayed=false">Dead letters not replayed</Link>
           </li>
           <li className="tile" data-testid="failed-inbox">
             <span className="tile-count">{stats.data?.eventProcess?.failed ?? '–'}</span>
@@ -93,6 +133,17 @@ export function OverviewPage(): ReactNode {
           items={stuck.data?.items ?? null}
           more={(stuck.data?.nextCursor ?? null) !== null}
         />
+      </section>
+      <SagaTimelineCharts
+        timeline={timeline}
+        window={window}
+        onWindow={(chosen) => {
+          navigate(`/?window=${chosen.minutes}`, { replace: true });
+        }}
+      />
+      <section aria-labelledby="recent">
+        <h2 id="recent">Sagas moving now</h2>
+        <RecentEvents events={recent} />
       </section>
       <section aria-labelledby="by-type">
         <h2 id="by-type">Sagas by type</h2>
@@ -138,8 +189,34 @@ function StuckList(props: {
   return (
     <>
       <SagaTable items={props.items} />
-      {props.more ? <Link to="/sagas?stuck=true">All stuck and parked sagas</Link> : null}
+      {props.more ? (
+        <Link to="/sagas?stuck=true&sort=updated&order=asc">All stuck and parked sagas</Link>
+      ) : null}
     </>
+  );
+}
+
+/**
+ * The sagas that moved last, each with its latest event, the one that moved last first, in a
+ * box of fixed height: arrivals do not push the page down.
+ */
+function RecentEvents(props: { readonly events: readonly StreamedSagaEvent[] }): ReactNode {
+  return (
+    <ol className="recent card" data-testid="recent-events" aria-live="off">
+      {props.events.length === 0 ? (
+        <li className="muted">No saga has moved since this page opened.</li>
+      ) : (
+        props.events.map((event) => (
+          <li key={event.sagaId} data-saga-id={event.sagaId}>
+            <Link to={`/sagas/${encodeURIComponent(event.sagaId)}`} className="mono">
+              {event.sagaId}
+            </Link>{' '}
+            <span className="muted">{event.sagaType}</span> <strong>{event.type}</strong>{' '}
+            <span className="muted">#{event.seq}</span>
+          </li>
+        ))
+      )}
+    </ol>
   );
 }
 

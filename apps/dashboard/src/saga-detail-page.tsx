@@ -1,12 +1,19 @@
 import { type ReactNode, type SyntheticEvent, useEffect, useState } from 'react';
 
-import { ApiError, type SagaAction, type SagaHistoryEvent, type SagaView } from './api-client';
+import {
+  ApiError,
+  type DefinitionGraph,
+  type SagaAction,
+  type SagaHistoryEvent,
+  type SagaView,
+} from './api-client';
 import { followSagaEvents, type StreamState } from './event-stream';
 import { LiveBadge } from './overview-page';
-import { formatTime } from './saga-table';
+import { formatDuration, formatTime } from './format';
 import { useSession } from './session';
 import { StatusLabel } from './status-label';
-import { useApiResource, useThrottled } from './use-api-resource';
+import { StepGraph } from './step-graph';
+import { type ApiResource, useApiResource, useThrottled } from './use-api-resource';
 
 /** How often live events may reload the saga. */
 const REFRESH_INTERVAL_MS = 500;
@@ -28,9 +35,10 @@ const ACTIONS_BY_STATUS: Readonly<Record<string, readonly { action: SagaAction; 
   };
 
 /**
- * One saga: its state, its steps with their status, its data, the event timeline with
- * payloads, and the admin actions its status allows (for operators). Follows the saga's
- * events on the stream and reloads as it moves.
+ * One saga: its state, its definition's step graph with this saga's progress drawn on it,
+ * its pending timers, its data, the event timeline with payloads, and the admin actions its
+ * status allows (for operators). Follows the saga's events on the stream and reloads as it
+ * moves.
  */
 export function SagaDetailPage(props: { readonly sagaId: string }): ReactNode {
   const session = useSession();
@@ -73,7 +81,8 @@ export function SagaDetailPage(props: { readonly sagaId: string }): ReactNode {
         <>
           <Summary view={view} />
           {session.mayAct ? <Actions view={view} onDone={refresh} /> : null}
-          <Steps view={view} />
+          <StepsOf view={view} />
+          <Timers view={view} />
           <section aria-labelledby="data">
             <h2 id="data">Data</h2>
             <pre className="payload">{JSON.stringify(view.data, null, 2)}</pre>
@@ -128,31 +137,98 @@ function Summary(props: { readonly view: SagaView }): ReactNode {
   );
 }
 
-function Steps(props: { readonly view: SagaView }): ReactNode {
+/** The saga's steps on its definition's graph; a plain list while it loads or when it is gone. */
+function StepsOf(props: { readonly view: SagaView }): ReactNode {
+  const { sagaType, sagaVersion } = props.view;
+  const graph: ApiResource<DefinitionGraph> = useApiResource(
+    (api) => api.definitionGraph(sagaType, sagaVersion),
+    `${sagaType}/${sagaVersion}`,
+  );
   return (
     <section aria-labelledby="steps">
       <h2 id="steps">Steps</h2>
-      <ol className="steps">
-        {props.view.steps.map((step) => (
-          <li key={step.name} className="step" data-step={step.name}>
-            <span className="step-name">{step.name}</span>
-            <StatusLabel status={step.status} />
-            <span className="muted">
-              {step.participant ?? ''}
-              {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
-              {step.compensationAttempt > 0
-                ? ` · compensation attempt ${step.compensationAttempt}`
-                : ''}
-              {step.kind === 'pivot' ? ' · pivot' : ''}
+      {graph.error === null ? null : (
+        <p className="muted">
+          The graph of {sagaType} v{sagaVersion} cannot be shown: {graph.error.describe()}
+        </p>
+      )}
+      {graph.data === null ? (
+        <StepList view={props.view} />
+      ) : (
+        <StepGraph graph={graph.data} progress={props.view.steps} />
+      )}
+    </section>
+  );
+}
+
+/** The steps as a list, for a saga whose definition version is not registered here. */
+function StepList(props: { readonly view: SagaView }): ReactNode {
+  return (
+    <ol className="steps">
+      {props.view.steps.map((step) => (
+        <li key={step.name} className="step" data-step={step.name}>
+          <span className="step-name">{step.name}</span>
+          <StatusLabel status={step.status} />
+          <span className="muted">
+            {step.participant ?? ''}
+            {step.attempt > 1 ? ` · attempt ${step.attempt}` : ''}
+            {step.compensationAttempt > 0
+              ? ` · compensation attempt ${step.compensationAttempt}`
+              : ''}
+            {step.kind === 'pivot' ? ' · pivot' : ''}
+          </span>
+          {step.lastFailure === null ? null : (
+            <span className="failure-code">
+              {step.lastFailure.code ?? ''} {step.lastFailure.message ?? ''}
             </span>
-            {step.lastFailure === null ? null : (
-              <span className="failure-code">
-                {step.lastFailure.code ?? ''} {step.lastFailure.message ?? ''}
-              </span>
-            )}
-          </li>
-        ))}
-      </ol>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The timers the saga waits on: reply deadlines and retry back-offs, soonest first. */
+function Timers(props: { readonly view: SagaView }): ReactNode {
+  const timers = [...props.view.pendingTimers].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  if (timers.length === 0) return null;
+  const now = Date.now();
+  return (
+    <section aria-labelledby="timers">
+      <h2 id="timers">Timers</h2>
+      <div className="table-scroll">
+        <table data-testid="timers">
+          <thead>
+            <tr>
+              <th scope="col">Step</th>
+              <th scope="col">What</th>
+              <th scope="col">Attempt</th>
+              <th scope="col">Due</th>
+            </tr>
+          </thead>
+          <tbody>
+            {timers.map((timer) => {
+              const inMs = Date.parse(timer.dueAt) - now;
+              return (
+                <tr key={timer.timerId}>
+                  <td>{timer.step}</td>
+                  <td>
+                    {timer.purpose === 'timeout' ? 'reply deadline' : 'retry'}
+                    {timer.direction === 'compensation' ? ' (compensation)' : ''}
+                  </td>
+                  <td className="number">{timer.attempt}</td>
+                  <td>
+                    <time dateTime={timer.dueAt}>{formatTime(timer.dueAt)}</time>{' '}
+                    <span className="muted">
+                      {inMs > 0 ? `in ${formatDuration(inMs)}` : 'due now'}
+                    </span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

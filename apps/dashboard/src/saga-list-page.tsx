@@ -1,69 +1,65 @@
 import { type ReactNode, type SyntheticEvent, useState } from 'react';
 
-import { SAGA_STATUSES, type SagaFilters, type SagaStatus } from './api-client';
+import { SAGA_STATUSES, type SagaSort, type SagaStatus } from './api-client';
 import { navigate } from './router';
+import { type Listing, listingOf, listingPath, PAGE_SIZES } from './saga-listing-url';
 import { SagaTable } from './saga-table';
 import { StatusLabel } from './status-label';
 import { useApiResource } from './use-api-resource';
 
-/** The listing's filters and page, read from the URL (`?status=A,B&sagaType=&businessKey=&stuck=true&cursor=`). */
-function filtersOf(search: URLSearchParams): SagaFilters {
-  const statuses = (search.get('status') ?? '')
-    .split(',')
-    .filter((status): status is SagaStatus =>
-      (SAGA_STATUSES as readonly string[]).includes(status),
-    );
-  return {
-    statuses,
-    sagaType: search.get('sagaType') ?? '',
-    businessKey: search.get('businessKey') ?? '',
-    stuck: search.get('stuck') === 'true',
-  };
-}
-
-/** The URL of a listing: filters first, then the page's cursor. */
-function listingPath(filters: SagaFilters, cursor: string | null): string {
-  const query = new URLSearchParams();
-  if (filters.statuses.length > 0) query.set('status', filters.statuses.join(','));
-  if (filters.sagaType !== '') query.set('sagaType', filters.sagaType);
-  if (filters.businessKey !== '') query.set('businessKey', filters.businessKey);
-  if (filters.stuck) query.set('stuck', 'true');
-  if (cursor !== null) query.set('cursor', cursor);
-  const text = query.toString();
-  return text === '' ? '/sagas' : `/sagas?${text}`;
-}
+/** Quick time ranges: the last so many minutes, up to now. */
+const RECENT_RANGES = [
+  { label: 'Last 15 min', minutes: 15 },
+  { label: 'Last hour', minutes: 60 },
+  { label: 'Last 24 h', minutes: 1440 },
+] as const;
 
 /**
- * The saga listing with the API's filters (statuses, type, business key, stuck) and cursor
- * paging, all in the URL, so that a view can be shared and the browser's back pages back.
+ * The saga listing with the API's filters (statuses, type, business key, stuck, a time range
+ * on the sorted column), sortable by start or last change either way, paged by cursor; all of
+ * it in the URL, so that a view can be shared and the browser's back pages back.
  */
 export function SagaListPage(props: { readonly search: URLSearchParams }): ReactNode {
-  const filters = filtersOf(props.search);
-  const cursor = props.search.get('cursor');
-  const key = listingPath(filters, cursor);
-  const page = useApiResource((api) => api.listSagas(filters, cursor), key);
+  const listing = listingOf(props.search);
+  const { filters, cursor, limit } = listing;
+  const key = listingPath(listing);
+  const page = useApiResource((api) => api.listSagas(filters, cursor, limit), key);
+  const go = (changes: Partial<Listing>): void => {
+    navigate(listingPath({ ...listing, cursor: null, ...changes }));
+  };
+  const sortBy = (sort: SagaSort): void => {
+    const order = sort === filters.sort && filters.order === 'desc' ? 'asc' : 'desc';
+    // A time range bounds the sorted column: it does not carry over to the other one.
+    const range = sort === filters.sort ? {} : { after: '', before: '' };
+    go({ filters: { ...filters, ...range, sort, order } });
+  };
   return (
     <>
       <h1>Sagas</h1>
-      <FilterForm key={listingPath(filters, null)} filters={filters} />
+      <FilterForm key={listingPath({ ...listing, cursor: null })} listing={listing} onApply={go} />
       {page.error === null ? null : (
         <p className="error" role="alert">
           {page.error.describe()}
         </p>
       )}
-      {page.data === null ? (
-        <p className="muted">{page.loading ? 'Loading…' : ''}</p>
-      ) : page.data.items.length === 0 ? (
-        <p className="muted">No saga matches these filters.</p>
-      ) : (
-        <SagaTable items={page.data.items} />
-      )}
+      <div className="listing" aria-busy={page.loading}>
+        {page.data === null ? (
+          <p className="muted">{page.loading ? 'Loading…' : ''}</p>
+        ) : page.data.items.length === 0 ? (
+          <p className="muted">No saga matches these filters.</p>
+        ) : (
+          <SagaTable
+            items={page.data.items}
+            sorting={{ sort: filters.sort, order: filters.order, onSort: sortBy }}
+          />
+        )}
+      </div>
       <nav className="pager" aria-label="Pages of the listing">
         {cursor === null ? null : (
           <button
             type="button"
             onClick={() => {
-              navigate(listingPath(filters, null));
+              go({});
             }}
           >
             First page
@@ -73,30 +69,74 @@ export function SagaListPage(props: { readonly search: URLSearchParams }): React
           <button
             type="button"
             onClick={() => {
-              navigate(listingPath(filters, page.data?.nextCursor ?? null));
+              navigate(listingPath({ ...listing, cursor: page.data?.nextCursor ?? null }));
             }}
           >
             Next page
           </button>
         )}
+        <label className="page-size">
+          Rows per page{' '}
+          <select
+            value={limit}
+            onChange={(event) => {
+              go({ limit: Number(event.target.value) });
+            }}
+          >
+            {[...new Set([...PAGE_SIZES, limit])]
+              .sort((a, b) => a - b)
+              .map((size) => (
+                <option key={size} value={size}>
+                  {size}
+                </option>
+              ))}
+          </select>
+        </label>
       </nav>
     </>
   );
 }
 
-function FilterForm(props: { readonly filters: SagaFilters }): ReactNode {
-  const [statuses, setStatuses] = useState<readonly SagaStatus[]>(props.filters.statuses);
-  const [sagaType, setSagaType] = useState(props.filters.sagaType);
-  const [businessKey, setBusinessKey] = useState(props.filters.businessKey);
-  const [stuck, setStuck] = useState(props.filters.stuck);
+/** `datetime-local` text (the browser's time zone) of an ISO instant, '' for none. */
+function localInputOf(iso: string): string {
+  if (iso === '') return '';
+  const date = new Date(iso);
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+/** The ISO instant of `datetime-local` text, '' for none. */
+function instantOfLocal(text: string): string {
+  return text === '' ? '' : new Date(text).toISOString();
+}
+
+function FilterForm(props: {
+  readonly listing: Listing;
+  readonly onApply: (changes: Partial<Listing>) => void;
+}): ReactNode {
+  const { filters } = props.listing;
+  const [statuses, setStatuses] = useState<readonly SagaStatus[]>(filters.statuses);
+  const [sagaType, setSagaType] = useState(filters.sagaType);
+  const [businessKey, setBusinessKey] = useState(filters.businessKey);
+  const [stuck, setStuck] = useState(filters.stuck);
+  const [after, setAfter] = useState(localInputOf(filters.after));
+  const [before, setBefore] = useState(localInputOf(filters.before));
+  const column = filters.sort === 'started' ? 'Started' : 'Last change';
+  const apply = (range: { after: string; before: string }): void => {
+    props.onApply({
+      filters: {
+        ...filters,
+        statuses,
+        sagaType: sagaType.trim(),
+        businessKey: businessKey.trim(),
+        stuck,
+        ...range,
+      },
+    });
+  };
   const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
-    navigate(
-      listingPath(
-        { statuses, sagaType: sagaType.trim(), businessKey: businessKey.trim(), stuck },
-        null,
-      ),
-    );
+    apply({ after: instantOfLocal(after), before: instantOfLocal(before) });
   };
   return (
     <form className="filters card" onSubmit={submit} aria-label="Filters">
@@ -153,6 +193,46 @@ function FilterForm(props: { readonly filters: SagaFilters }): ReactNode {
         />
         Stuck or parked only
       </label>
+      <fieldset className="time-range">
+        <legend>{column} between</legend>
+        <label>
+          From
+          <input
+            type="datetime-local"
+            name="after"
+            value={after}
+            onChange={(event) => {
+              setAfter(event.target.value);
+            }}
+          />
+        </label>
+        <label>
+          To
+          <input
+            type="datetime-local"
+            name="before"
+            value={before}
+            onChange={(event) => {
+              setBefore(event.target.value);
+            }}
+          />
+        </label>
+        {RECENT_RANGES.map((range) => (
+          <button
+            type="button"
+            className="secondary"
+            key={range.minutes}
+            onClick={() => {
+              apply({
+                after: new Date(Date.now() - range.minutes * 60_000).toISOString(),
+                before: '',
+              });
+            }}
+          >
+            {range.label}
+          </button>
+        ))}
+      </fieldset>
       <button type="submit">Apply filters</button>
     </form>
   );

@@ -9,7 +9,7 @@ interface StatusLook {
 }
 
 const LOOKS: Readonly<Record<SagaStatus | StepStatus, StatusLook>> = {
-  PENDING: { label: 'Pending', tone: 'muted' },
+  PENDING: { label: 'Remaining', tone: 'muted' },
   RUNNING: { label: 'Running', tone: 'active' },
   WAITING_RETRY: { label: 'Waiting for retry', tone: 'warn' },
   SUCCEEDED: { label: 'Succeeded', tone: 'ok' },
