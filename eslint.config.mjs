@@ -140,9 +140,28 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:pure'],
             },
             {
-              // The dashboard runs in the browser and talks to the orchestrator over HTTP only.
+              // The dashboard runs in the browser and talks to the orchestrator over HTTP only;
+              // it takes the pure model's types (and nothing else: see the rule below).
               sourceTag: 'scope:dashboard',
-              onlyDependOnLibsWithTags: [],
+              onlyDependOnLibsWithTags: ['type:pure'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard's bundle holds no library of this repository: their types only.
+    files: ['apps/dashboard/**/*.ts', 'apps/dashboard/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@sagaflow/*'],
+              allowTypeImports: true,
+              message: 'The dashboard bundles no library of this repository: import types only.',
             },
           ],
         },

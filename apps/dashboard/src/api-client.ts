@@ -1,12 +1,31 @@
 /**
  * The orchestrator's HTTP API as the dashboard uses it: every call sends the API token as
  * `Authorization: Bearer`, and every failure is an {@link ApiError} with the API's code and
- * message, or `UNREACHABLE` when no answer came.
+ * message, or `UNREACHABLE` when no answer came. The shapes the orchestrator takes from the
+ * saga model (statuses, definition graphs, timers, dead letters) are its own types, imported
+ * as types only: the bundle holds no library code, and a change of shape fails to compile.
  */
+import type {
+  DefinitionGraph,
+  SagaStatus,
+  SagaTimer,
+  StepStatus,
+  StoredDeadLetter,
+} from '@sagaflow/core';
 
-/** Where a saga is in its life. */
-export type SagaStatus =
-  'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'COMPENSATION_FAILED';
+export type {
+  DefinitionGraph,
+  GraphNode,
+  GraphRetryPolicy,
+  GraphStepNode,
+  SagaStatus,
+  SagaTimer,
+  StepKind,
+  StepStatus,
+} from '@sagaflow/core';
+
+/** A dead letter as `GET /dead-letters` answers it: its reason, origin, raw value and last replay. */
+export type DeadLetter = StoredDeadLetter;
 
 /** Every saga status, in life-cycle order. */
 export const SAGA_STATUSES: readonly SagaStatus[] = [
@@ -16,18 +35,6 @@ export const SAGA_STATUSES: readonly SagaStatus[] = [
   'COMPENSATED',
   'COMPENSATION_FAILED',
 ];
-
-/** Where one step of a saga is (`PENDING`: not dispatched yet). */
-export type StepStatus =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'WAITING_RETRY'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'COMPENSATING'
-  | 'COMPENSATION_WAITING_RETRY'
-  | 'COMPENSATED'
-  | 'COMPENSATION_FAILED';
 
 /** The roles of API tokens, least first. */
 export type ApiRole = 'viewer' | 'operator' | 'admin';
@@ -91,7 +98,7 @@ export interface SagaView {
   readonly data: Readonly<Record<string, unknown>>;
   readonly steps: readonly SagaStepView[];
   readonly activeSteps: readonly string[];
-  readonly pendingTimers: readonly SagaTimerView[];
+  readonly pendingTimers: readonly SagaTimer[];
   readonly failure: {
     readonly step: string | null;
     readonly code: string;
@@ -139,75 +146,11 @@ export interface StatsTimeline {
   readonly buckets: readonly TimelineBucket[];
 }
 
-/** A retry policy of a step, as the definition graph gives it (`maxAttempts` null: no bound). */
-export interface RetryPolicyView {
-  readonly maxAttempts: number | null;
-  readonly initialDelayMs: number;
-  readonly multiplier: number;
-  readonly maxDelayMs: number;
-  readonly jitter: number;
-}
-
-/** How a step behaves when it fails: `compensatable`, `pivot` or `retriable`. */
-export type StepKind = 'compensatable' | 'pivot' | 'retriable';
-
-/** A step of a definition graph. */
-export interface GraphStepNode {
-  readonly id: string;
-  readonly type: 'step';
-  readonly name: string;
-  readonly kind: StepKind;
-  readonly participant: string;
-  readonly command: string;
-  readonly readOnly: boolean;
-  readonly group: string | null;
-  readonly retry: RetryPolicyView | null;
-  readonly timeoutMs: number | null;
-  readonly compensation: {
-    readonly participant: string;
-    readonly command: string;
-    readonly retry: RetryPolicyView;
-    readonly timeoutMs: number | null;
-  } | null;
-}
-
-/** A node of a definition graph: start, a step, a parallel group's fork or join, an end. */
-export type GraphNode =
-  | { readonly id: 'start'; readonly type: 'start' }
-  | GraphStepNode
-  | { readonly id: string; readonly type: 'fork' | 'join'; readonly name: string }
-  | { readonly id: string; readonly type: 'end'; readonly status: 'COMPLETED' | 'COMPENSATED' };
-
-/** An edge of a definition graph: the forward order, the undo order, where a failure leads. */
-export interface GraphEdge {
-  readonly from: string;
-  readonly to: string;
-  readonly type: 'forward' | 'compensation' | 'failure';
-}
-
-/** A saga definition as `GET /definitions/:name/:version/graph` answers it. */
-export interface DefinitionGraph {
-  readonly name: string;
-  readonly version: number;
-  readonly nodes: readonly GraphNode[];
-  readonly edges: readonly GraphEdge[];
-}
-
 /** A registered definition, as `GET /definitions` lists it. */
 export interface DefinitionSummary {
   readonly name: string;
   readonly version: number;
   readonly description: string | null;
-}
-
-/** A pending timer of a saga: a reply deadline or the end of a retry back-off. */
-export interface SagaTimerView {
-  readonly timerId: string;
-  readonly step: string;
-  readonly direction: 'forward' | 'compensation';
-  readonly attempt: number;
-  readonly purpose: 'timeout' | 'retry';
-  readonly dueAt: string;
 }
 
 /** The column a listing is sorted by, and may be bounded on. */
@@ -247,36 +190,6 @@ export interface BoundedCount {
   readonly count: number;
   /** True when there are more than {@link count}. */
   readonly more: boolean;
-}
-
-/**
- * A message a consumer of the orchestrator could not use (undecodable, invalid, of an
- * unknown type), as `GET /dead-letters` answers it: its reason, where it came from, its raw
- * value and its last replay.
- */
-export interface DeadLetter {
-  readonly id: string;
-  /** The consumer that gave up on it. */
-  readonly consumer: string;
-  readonly sourceTopic: string;
-  readonly partition: number;
-  /** Kafka offset, as a decimal string (offsets exceed 2^53). */
-  readonly offset: string;
-  readonly key: string | null;
-  /** The raw value as text; null for a tombstone. */
-  readonly value: string | null;
-  /** True when `value` was cut to keep the record small. */
-  readonly valueTruncated: boolean;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly reason: { readonly code: string; readonly message: string };
-  /** Ids read from the message or its headers, when they could be. */
-  readonly messageId: string | null;
-  readonly sagaId: string | null;
-  readonly failedAt: string;
-  readonly replayedAt: string | null;
-  /** The name of the API token that replayed it last. */
-  readonly replayedBy: string | null;
-  readonly replayReason: string | null;
 }
 
 /** The filters of the dead-letter listing, as `GET /dead-letters` takes them (`''`, `null`: any). */

@@ -1,8 +1,9 @@
-import { type ReactNode, type SyntheticEvent, useId, useState } from 'react';
+import { type ReactNode, type SyntheticEvent, useState } from 'react';
 
 import { ApiError, type DeadLetter, type DeadLetterFilters } from './api-client';
-import { Link, navigate } from './router';
 import { formatTime } from './format';
+import { ReasonedConfirmation, type SendResult } from './reasoned-confirmation';
+import { Link, navigate } from './router';
 import { useSession } from './session';
 import { useApiResource } from './use-api-resource';
 
@@ -298,55 +299,40 @@ function ReplayAction(props: {
 }): ReactNode {
   const session = useSession();
   const { deadLetter } = props;
-  const reasonId = useId();
-  const [stage, setStage] = useState<'idle' | 'reason' | 'confirm'>('idle');
-  const [reason, setReason] = useState('');
-  const [sending, setSending] = useState(false);
-  // Whether it was replayed when the operator chose to: sent as `force`.
-  const [force, setForce] = useState(false);
-  const action = deadLetter.replayedAt === null ? 'Replay' : 'Replay again';
+  // Whether it was replayed when the operator chose to, sent as `force`; null: not chosen.
+  const [force, setForce] = useState<boolean | null>(null);
 
-  const reset = (): void => {
-    setStage('idle');
-    setReason('');
-  };
-  const review = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    if (reason.trim() !== '') setStage('confirm');
-  };
-  const send = async (): Promise<void> => {
-    setSending(true);
+  const send = async (reason: string, forced: boolean): Promise<SendResult> => {
     try {
-      const replayed = await session.api.replayDeadLetter(deadLetter.id, reason.trim(), force);
-      reset();
+      const replayed = await session.api.replayDeadLetter(deadLetter.id, reason, forced);
+      setForce(null);
       props.onOutcome({
         ok: true,
-        text: `Dead letter #${deadLetter.id} replayed onto ${deadLetter.sourceTopic} by ${replayed.replayedBy ?? session.caller.name} with the reason “${reason.trim()}”.`,
+        text: `Dead letter #${deadLetter.id} replayed onto ${deadLetter.sourceTopic} by ${replayed.replayedBy ?? session.caller.name} with the reason “${reason}”.`,
       });
+      return 'done';
     } catch (caught: unknown) {
       if (caught instanceof ApiError && caught.status === 401) {
         session.expired(caught);
-        return;
+        return 'done';
       }
       if (caught instanceof ApiError && caught.status === 409) {
-        reset();
+        setForce(null);
         props.onOutcome({
           ok: false,
           text: `Refused: ${caught.describe()}. Dead letter #${deadLetter.id} was replayed since this page showed it; the list now shows by whom. Use “Replay again” if it must go once more.`,
         });
-        return;
+        return 'done';
       }
-      setStage('reason');
       props.onOutcome({
         ok: false,
         text: `Dead letter #${deadLetter.id} was not replayed: ${caught instanceof ApiError ? caught.describe() : String(caught)}`,
       });
-    } finally {
-      setSending(false);
+      return 'edit';
     }
   };
 
-  if (stage === 'idle') {
+  if (force === null) {
     return (
       <div className="action-buttons">
         <button
@@ -354,56 +340,29 @@ function ReplayAction(props: {
           className={deadLetter.replayedAt === null ? undefined : 'secondary'}
           onClick={() => {
             setForce(deadLetter.replayedAt !== null);
-            setStage('reason');
           }}
         >
-          {action}
-        </button>
-      </div>
-    );
-  }
-  if (stage === 'confirm') {
-    return (
-      <div className="confirm">
-        <p>
-          {force ? 'Replay again' : 'Replay'} dead letter #{deadLetter.id} (
-          <span className="mono">{deadLetter.reason.code}</span>) onto{' '}
-          <span className="mono">{deadLetter.sourceTopic}</span>
-          {force ? ', replayed before,' : ''} with the reason “{reason.trim()}”?
-        </p>
-        <button
-          type="button"
-          disabled={sending}
-          onClick={() => {
-            void send();
-          }}
-        >
-          {sending ? 'Sending…' : 'Confirm replay'}
-        </button>{' '}
-        <button type="button" className="secondary" disabled={sending} onClick={reset}>
-          Cancel
+          {deadLetter.replayedAt === null ? 'Replay' : 'Replay again'}
         </button>
       </div>
     );
   }
   return (
-    <form onSubmit={review} className="replay-form">
-      <label htmlFor={reasonId}>
-        Reason for the replay (stored with who replayed it, and in the saga&apos;s history)
-      </label>
-      <textarea
-        id={reasonId}
-        value={reason}
-        maxLength={2000}
-        required
-        onChange={(event) => {
-          setReason(event.target.value);
-        }}
-      />
-      <button type="submit">Review</button>{' '}
-      <button type="button" className="secondary" onClick={reset}>
-        Cancel
-      </button>
-    </form>
+    <ReasonedConfirmation
+      reasonLabel="Reason for the replay (stored with who replayed it, and in the saga's history)"
+      confirmLabel="Confirm replay"
+      question={(reason) => (
+        <>
+          {force ? 'Replay again' : 'Replay'} dead letter #{deadLetter.id} (
+          <span className="mono">{deadLetter.reason.code}</span>) onto{' '}
+          <span className="mono">{deadLetter.sourceTopic}</span>
+          {force ? ', replayed before,' : ''} with the reason “{reason}”?
+        </>
+      )}
+      onSend={(reason) => send(reason, force)}
+      onCancel={() => {
+        setForce(null);
+      }}
+    />
   );
 }

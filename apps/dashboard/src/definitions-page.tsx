@@ -1,6 +1,6 @@
 import { type ReactNode } from 'react';
 
-import { type DefinitionSummary, type GraphStepNode, type RetryPolicyView } from './api-client';
+import { type DefinitionSummary, type GraphStepNode, type GraphRetryPolicy } from './api-client';
 import { Link } from './router';
 import { stagesOf } from './definition-stages';
 import { formatDuration } from './format';
@@ -111,7 +111,7 @@ function Policies(props: { readonly steps: readonly GraphStepNode[] }): ReactNod
 }
 
 /** `5, back-off 500 ms ×2 up to 30 s`; `1` for no retry; `until it succeeds, …` for no bound. */
-function describePolicy(policy: RetryPolicyView | null): string {
+function describePolicy(policy: GraphRetryPolicy | null): string {
   if (policy === null) return '1 (no retry)';
   const attempts = policy.maxAttempts === null ? 'until it succeeds' : String(policy.maxAttempts);
   return `${attempts}, back-off ${formatDuration(policy.initialDelayMs)} ×${policy.multiplier} up to ${formatDuration(policy.maxDelayMs)}`;

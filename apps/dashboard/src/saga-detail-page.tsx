@@ -1,4 +1,4 @@
-import { type ReactNode, type SyntheticEvent, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 
 import {
   ApiError,
@@ -10,6 +10,7 @@ import {
 import { followSagaEvents, type StreamState } from './event-stream';
 import { LiveBadge } from './overview-page';
 import { formatDuration, formatTime } from './format';
+import { ReasonedConfirmation, type SendResult } from './reasoned-confirmation';
 import { useSession } from './session';
 import { StatusLabel } from './status-label';
 import { StepGraph } from './step-graph';
@@ -256,9 +257,6 @@ function Actions(props: { readonly view: SagaView; readonly onDone: () => void }
   const session = useSession();
   const { view } = props;
   const [chosen, setChosen] = useState<SagaAction | null>(null);
-  const [reason, setReason] = useState('');
-  const [confirming, setConfirming] = useState(false);
-  const [sending, setSending] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   // The version the operator looked at when choosing: sent as expectedVersion.
   const [version, setVersion] = useState(view.version);
@@ -266,27 +264,17 @@ function Actions(props: { readonly view: SagaView; readonly onDone: () => void }
   // Kept while an action is chosen or its outcome shown, even once the status allows none.
   if (available.length === 0 && chosen === null && outcome === null) return null;
 
-  const reset = (): void => {
-    setChosen(null);
-    setReason('');
-    setConfirming(false);
-  };
-  const review = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    if (reason.trim() !== '') setConfirming(true);
-  };
-  const send = async (): Promise<void> => {
-    if (chosen === null) return;
-    setSending(true);
+  const send = async (action: SagaAction, reason: string): Promise<SendResult> => {
     try {
-      await session.api.act(view.sagaId, chosen, reason.trim(), version);
-      setOutcome({ ok: true, text: `${chosen} sent with reason “${reason.trim()}”.` });
-      reset();
+      await session.api.act(view.sagaId, action, reason, version);
+      setOutcome({ ok: true, text: `${action} sent with reason “${reason}”.` });
+      setChosen(null);
       props.onDone();
+      return 'done';
     } catch (caught: unknown) {
       if (caught instanceof ApiError && caught.status === 401) {
         session.expired(caught);
-        return;
+        return 'done';
       }
       const text =
         caught instanceof ApiError && caught.status === 409
@@ -295,9 +283,7 @@ function Actions(props: { readonly view: SagaView; readonly onDone: () => void }
             ? `Failed: ${caught.describe()}`
             : String(caught);
       setOutcome({ ok: false, text });
-      setConfirming(false);
-    } finally {
-      setSending(false);
+      return 'edit';
     }
   };
 
@@ -326,42 +312,22 @@ function Actions(props: { readonly view: SagaView; readonly onDone: () => void }
             </button>
           ))}
         </div>
-      ) : confirming ? (
-        <div className="confirm">
-          <p>
-            Send <strong>{chosen}</strong> to saga <span className="mono">{view.sagaId}</span> as
-            seen at version {version}, with the reason “{reason.trim()}”?
-          </p>
-          <button
-            type="button"
-            disabled={sending}
-            onClick={() => {
-              void send();
-            }}
-          >
-            {sending ? 'Sending…' : `Confirm ${chosen}`}
-          </button>{' '}
-          <button type="button" className="secondary" onClick={reset}>
-            Cancel
-          </button>
-        </div>
       ) : (
-        <form onSubmit={review}>
-          <label htmlFor="reason">Reason for {chosen} (recorded in the saga&apos;s history)</label>
-          <textarea
-            id="reason"
-            value={reason}
-            maxLength={2000}
-            required
-            onChange={(event) => {
-              setReason(event.target.value);
-            }}
-          />
-          <button type="submit">Review</button>{' '}
-          <button type="button" className="secondary" onClick={reset}>
-            Cancel
-          </button>
-        </form>
+        <ReasonedConfirmation
+          key={chosen}
+          reasonLabel={`Reason for ${chosen} (recorded in the saga's history)`}
+          confirmLabel={`Confirm ${chosen}`}
+          question={(reason) => (
+            <>
+              Send <strong>{chosen}</strong> to saga <span className="mono">{view.sagaId}</span> as
+              seen at version {version}, with the reason “{reason}”?
+            </>
+          )}
+          onSend={(reason) => send(chosen, reason)}
+          onCancel={() => {
+            setChosen(null);
+          }}
+        />
       )}
     </section>
   );

@@ -3,7 +3,7 @@ import { type ReactNode } from 'react';
 import {
   type DefinitionGraph,
   type GraphStepNode,
-  type RetryPolicyView,
+  type GraphRetryPolicy,
   type SagaStepView,
 } from './api-client';
 import { compensationPathOf, stagesOf } from './definition-stages';
@@ -92,11 +92,7 @@ function StepNode(props: {
   const compensation = step.compensation;
   const failure = progress?.lastFailure ?? null;
   return (
-    <div
-      className={`node node-${step.kind}`}
-      data-step={step.name}
-      data-status={progress?.status}
-    >
+    <div className={`node node-${step.kind}`} data-step={step.name} data-status={progress?.status}>
       <div className="node-head">
         <span className="step-name">{step.name}</span>
         {progress === undefined ? null : <StatusLabel status={progress.status} />}
@@ -135,7 +131,7 @@ function StepNode(props: {
 }
 
 /** ` of 5` for a bounded policy; nothing for none or an unbounded one. */
-function attemptBound(policy: RetryPolicyView | null): string {
+function attemptBound(policy: GraphRetryPolicy | null): string {
   const bound = policy?.maxAttempts ?? null;
   return bound === null ? '' : ` of ${bound}`;
 }
