@@ -1,4 +1,4 @@
-// Three test tiers, one jest project each (CONVENTIONS.md, point 8):
+// Three test tiers, one jest project each (README, _Development_):
 //   unit — *.unit.spec.ts: pure code, no services, milliseconds;
 //   int  — *.int.spec.ts:  one adapter against the real service (Kafka, MariaDB, Redis);
 //   e2e  — *.e2e.spec.ts:  several processes over Kafka.

@@ -1,6 +1,7 @@
-// Proves that lint enforces the dependency rules of ARCHITECTURE.md: temporary files that
-// break them are linted with the workspace's ESLint config and must fail with the
-// boundary rules; an allowed import must lint clean. The probes are always removed.
+// Proves that lint enforces the dependency rules between projects (their tags'
+// `depConstraints` in eslint.config.mjs): temporary files that break them are linted with
+// the workspace's ESLint config and must fail with the boundary rules; an allowed import
+// must lint clean. The probes are always removed.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
