@@ -20,7 +20,7 @@ export type * from './ports/outbox';
 export type * from './ports/inbox';
 export type * from './ports/scheduler';
 export type * from './ports/saga-state-cache';
-export type * from './ports/clock';
+export * from './ports/clock';
 export type * from './ports/id-generator';
 export * from './ports/logger';
 export type * from './model/reply-input';

@@ -6,13 +6,13 @@ import {
   noopLogger,
   type SagaTimer,
   type Scheduler,
+  systemClock,
 } from '@sagaflow/core';
 import { Queue } from 'bullmq';
 
 import { JobQueueError } from './job-queue-error';
 import { timerJobId } from './job-ids';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
-import { systemClock } from './system-clock';
 import { timerDelayMs } from './timer-delay';
 
 /** Options of {@link BullTimerScheduler}. */

@@ -6,9 +6,8 @@ import {
   noopLogger,
   type SagaTimer,
   type Scheduler,
+  systemClock,
 } from '@sagaflow/core';
-
-import { systemClock } from './system-clock';
 
 /** Options of {@link DeferredTimerScheduler}. */
 export interface DeferredTimerSchedulerOptions {

@@ -1,11 +1,17 @@
 import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
-import { type Clock, type Inbox, type InboxRecord, type Logger, noopLogger } from '@sagaflow/core';
+import {
+  type Clock,
+  type Inbox,
+  type InboxRecord,
+  type Logger,
+  noopLogger,
+  systemClock,
+} from '@sagaflow/core';
 import { type DefaultJobOptions } from 'bullmq';
 
 import { isRetryableError } from './is-retryable-error';
 import { type LostJobObserver } from './lost-job';
 import { type QueueSetup, type ResolvedQueueSetup, resolveQueueSetup } from './queue-setup';
-import { systemClock } from './system-clock';
 
 /** Which run of its job a handler is in. */
 export interface EventProcessRun {

@@ -4,6 +4,7 @@ import {
   type InboxMessage,
   type InboxRecord,
   InvalidArgumentError,
+  systemClock,
 } from '@sagaflow/core';
 import { InMemoryInbox, ManualClock } from '@sagaflow/core/testing';
 import { Queue } from 'bullmq';
@@ -29,7 +30,6 @@ import {
 import { eventProcessJobId } from './job-ids';
 
 const CONSUMER = 'payment-service';
-const systemClock: Clock = { now: () => new Date() };
 let connection: Redis;
 
 beforeAll(() => {

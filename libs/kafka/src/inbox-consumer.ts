@@ -1,5 +1,11 @@
 import { checkOptions, hasMethods, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
-import { type Clock, type DeadLetterStore, type Logger, noopLogger } from '@sagaflow/core';
+import {
+  type Clock,
+  type DeadLetterStore,
+  type Logger,
+  noopLogger,
+  systemClock,
+} from '@sagaflow/core';
 import {
   type CodecOptions,
   commandDirection,
@@ -192,7 +198,6 @@ interface ResolvedOptions {
 }
 
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
-const systemClock: Clock = { now: () => new Date() };
 
 function isTopicList(value: unknown): boolean {
   if (!Array.isArray(value) || value.length === 0) return false;

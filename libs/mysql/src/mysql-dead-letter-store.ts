@@ -5,6 +5,7 @@ import {
   type DeadLetterQuery,
   type DeadLetterStore,
   type StoredDeadLetter,
+  systemClock,
 } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
@@ -12,7 +13,6 @@ import { checkDate, checkInteger } from './argument-checks';
 import { DeadLetterNotFoundError } from './dead-letter-not-found-error';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { affectedRows, toIso, toIsoOrNull, truncate } from './sql-values';
-import { systemClock } from './system-clock';
 
 /** Options of {@link MySqlDeadLetterStore}. */
 export interface MySqlDeadLetterStoreOptions {

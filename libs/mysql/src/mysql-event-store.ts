@@ -14,6 +14,7 @@ import {
   type SagaState,
   type StoredSagaEvent,
   type StreamRange,
+  systemClock,
 } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
@@ -27,7 +28,6 @@ import {
   takesMultipleStatements,
 } from './sql-statement';
 import { chunkRows, toIso, truncate } from './sql-values';
-import { systemClock } from './system-clock';
 
 /** Options of {@link MySqlEventStore}. */
 export interface MySqlEventStoreOptions {

@@ -7,6 +7,7 @@ import {
   type InboxMessage,
   type InboxRecord,
   type ReceiveResult,
+  systemClock,
 } from '@sagaflow/core';
 import { type DataSource, type EntityManager } from 'typeorm';
 
@@ -18,7 +19,6 @@ import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 import { markEventProcessDone } from './mark-event-process-done';
 import { affectedRows, chunkRows, toIso, toNumber, truncate } from './sql-values';
-import { systemClock } from './system-clock';
 
 /**
  * A message to record. `step` and `direction` are optional: when absent, `stepOf` (by

@@ -1,10 +1,9 @@
 import { checkOptions } from '@sagaflow/config';
-import { type Clock, type Outbox, type OutboxRecord } from '@sagaflow/core';
+import { type Clock, type Outbox, type OutboxRecord, systemClock } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
 import { checkDate, checkInteger } from './argument-checks';
 import { affectedRows, toIso, toNumber } from './sql-values';
-import { systemClock } from './system-clock';
 
 /** Options of {@link MySqlOutbox}. */
 export interface MySqlOutboxOptions {

@@ -1,5 +1,5 @@
 import { checkOptions } from '@sagaflow/config';
-import { InvalidArgumentError, type Clock, type OutboxMessage } from '@sagaflow/core';
+import { InvalidArgumentError, type Clock, type OutboxMessage, systemClock } from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 
 import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
@@ -7,7 +7,6 @@ import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { outboxShardOf } from './outbox-shard';
 import { runStatements, type SqlStatement } from './sql-statement';
 import { chunkRows } from './sql-values';
-import { systemClock } from './system-clock';
 
 /** Options of {@link OutboxWriter}. */
 export interface OutboxWriterOptions {

@@ -1,12 +1,17 @@
 import { checkOptions } from '@sagaflow/config';
-import { type Clock, type Direction, InvalidArgumentError, type JsonObject } from '@sagaflow/core';
+import {
+  type Clock,
+  type Direction,
+  InvalidArgumentError,
+  type JsonObject,
+  systemClock,
+} from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 
 import { checkDate, checkInteger } from './argument-checks';
 import { StepResultEntity } from './entities/step-result-entity';
 import { insertOrDuplicate, type InsertOutcome } from './insert-or-duplicate';
 import { affectedRows, toIso } from './sql-values';
-import { systemClock } from './system-clock';
 
 /** Which step result: one per consumer, saga, step and direction. */
 export interface StepResultKey {

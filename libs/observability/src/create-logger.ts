@@ -1,3 +1,4 @@
+import { systemClock } from '@sagaflow/core';
 import type { LogFields } from '@sagaflow/core';
 import {
   checkOptions,
@@ -48,8 +49,6 @@ interface ResolvedLoggerOptions {
 
 /** Winston priorities: lower is more severe. */
 const PRIORITIES: Record<LineLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
-const systemClock = { now: (): Date => new Date() };
 
 function resolveLoggerOptions(options: LoggerOptions): ResolvedLoggerOptions {
   const resolved: ResolvedLoggerOptions = {

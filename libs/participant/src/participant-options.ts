@@ -13,6 +13,7 @@ import {
   type Logger,
   NAME_PATTERN,
   noopLogger,
+  systemClock,
 } from '@sagaflow/core';
 import { type TopicNames } from '@sagaflow/messaging';
 import { type RedisSecurityOptions } from '@sagaflow/redis';
@@ -217,7 +218,6 @@ export interface ResolvedParticipantOptions {
 
 const REDIS_URL = /^rediss?:\/\/[^\s/?#]+(?:\/\d{1,2})?$/;
 const KAFKA_ID = /^[A-Za-z0-9._-]{1,249}$/;
-const systemClock: Clock = { now: () => new Date() };
 /** The shortest retention of finished rows, as the orchestrator's `SAGAFLOW_RETENTION_MS`. */
 const MIN_RETENTION_MS = 60_000;
 

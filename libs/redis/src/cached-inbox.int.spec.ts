@@ -1,4 +1,4 @@
-import { type Clock, type InboxMessage } from '@sagaflow/core';
+import { type InboxMessage, systemClock } from '@sagaflow/core';
 import { InMemoryInbox, inboxContract, RecordingLogger } from '@sagaflow/core/testing';
 import type { Redis } from 'ioredis';
 
@@ -9,7 +9,6 @@ import { RedisEventProcessCache } from './redis-event-process-cache';
 
 const suffix = randomSuffix();
 const keyPrefix = `sagaflow-test:${suffix}:`;
-const systemClock: Clock = { now: () => new Date() };
 const LONG_AGO = new Date('2000-01-01T00:00:00.000Z');
 let redis: Redis;
 

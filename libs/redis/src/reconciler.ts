@@ -7,6 +7,7 @@ import {
   noopLogger,
   type SagaState,
   type SagaStateCache,
+  systemClock,
 } from '@sagaflow/core';
 
 import { ReconciliationError } from './reconciliation-error';
@@ -109,8 +110,6 @@ type Resolved = Required<
     ReconcilerOptions,
     'stateCache' | 'sagaSource' | 'rearm' | 'eventProcessCache' | 'inboxSource' | 'requeue'
   >;
-
-const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Repairs drift between the Redis caches and MySQL, the source of truth, and restores what

@@ -5,6 +5,7 @@ import {
   type DefinitionRegistry,
   type Logger,
   type SagaEngine,
+  systemClock,
 } from '@sagaflow/core';
 
 import { type HttpRequestMetrics } from './http-metrics';
@@ -91,8 +92,6 @@ export interface ResolvedHttpApiDeps extends Omit<
   readonly admission: AdmissionPort;
   readonly requestMetrics: HttpRequestMetrics | null;
 }
-
-const systemClock: Clock = { now: () => new Date() };
 
 const admitAll: AdmissionPort = {
   admitRequest: () => ({ admitted: true }),

@@ -1,5 +1,5 @@
 import { checkOptions, isAscendingPositiveList, isPositiveInteger } from '@sagaflow/config';
-import { type Clock, type Logger, noopLogger } from '@sagaflow/core';
+import { type Clock, type Logger, noopLogger, systemClock } from '@sagaflow/core';
 
 /** Seconds: sagas take from milliseconds (all in-process) to hours (long timeouts, retries). */
 export const SAGA_DURATION_BUCKETS_SECONDS: readonly number[] = [
@@ -134,7 +134,6 @@ export interface ResolvedOrchestratorMetricsOptions {
   readonly logger: Logger;
 }
 
-const systemClock: Clock = { now: () => new Date() };
 const MAX_GAUGE_READ_TIMEOUT_MS = 60_000;
 
 /**

@@ -1,6 +1,12 @@
 import { resolve as resolvePath } from 'node:path';
 
-import { DefinitionRegistry, describeError, type Logger, SagaEngine } from '@sagaflow/core';
+import {
+  DefinitionRegistry,
+  describeError,
+  type Logger,
+  SagaEngine,
+  systemClock,
+} from '@sagaflow/core';
 import {
   BullTimerScheduler,
   createQueueConnection,
@@ -72,7 +78,6 @@ import { SagaCountsCache } from './saga-counts-cache';
 import { createSagaStateSource } from './saga-state-source';
 import { SingleFlightCache } from './single-flight-cache';
 import { logFirstDecisions, sinceProcessStartMs } from './startup-timeline';
-import { systemClock } from './system-clock';
 import { uuidIdGenerator } from './uuid-id-generator';
 
 /**

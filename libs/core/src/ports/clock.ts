@@ -2,3 +2,6 @@
 export interface Clock {
   now(): Date;
 }
+
+/** The machine's clock: the default of every `clock` option of the runtime libraries. */
+export const systemClock: Clock = { now: () => new Date() };
