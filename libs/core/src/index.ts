@@ -26,8 +26,19 @@ export * from './ports/logger';
 export type * from './model/reply-input';
 export type * from './ports/command-encoder';
 export { defineSaga } from './definition/define-saga';
+export {
+  defineParticipant,
+  type CommandContract,
+  type CommandSpec,
+  type ParticipantContract,
+  type ParticipantContractOf,
+} from './definition/command-contract';
 export { SagaBuilder } from './definition/saga-builder';
-export type { DefineSagaOptions } from './definition/saga-draft';
+export {
+  DEFAULT_STEP_TIMEOUT_MS,
+  type DefineSagaOptions,
+  type SagaDefaults,
+} from './definition/saga-draft';
 export type {
   CompensatableStepBuilder,
   CompensationOptions,

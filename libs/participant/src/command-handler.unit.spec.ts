@@ -1,9 +1,15 @@
-import { type Logger, noopLogger } from '@sagaflow/core';
+import { BusinessError, defineParticipant, type Logger, noopLogger } from '@sagaflow/core';
+import { OptionsError } from '@sagaflow/config';
 import { type EntityManager } from 'typeorm';
 import { z } from 'zod';
 
 import { type CommandContext } from './command-context';
-import { commandHandler, type CommandHandlers } from './command-handler';
+import {
+  commandHandler,
+  type CommandHandlers,
+  type ContractHandlers,
+  implementParticipant,
+} from './command-handler';
 
 const context: CommandContext = {
   manager: {} as EntityManager,
@@ -37,5 +43,53 @@ describe('commandHandler', () => {
       Promise.resolve(handler.handle({ customerId: 'c-1', amount: 21 }, context)),
     ).resolves.toEqual({ customerId: 'c-1', doubled: 42, step: 'reserve-credit' });
     expect(handler.schema.safeParse({ customerId: 'c-1', amount: -1 }).success).toBe(false);
+  });
+});
+
+describe('implementParticipant', () => {
+  const paymentService = defineParticipant('payment-service', {
+    ReserveCredit: {
+      payload: z.object({ orderId: z.string(), amount: z.coerce.number().positive() }),
+      reply: z.object({ creditAvailable: z.number() }),
+      compensation: 'ReleaseCredit',
+    },
+    ReleaseCredit: {
+      payload: z.object({ orderId: z.string() }),
+      reply: z.object({ released: z.number() }),
+    },
+  });
+  const handlers: ContractHandlers<typeof paymentService> = {
+    ReserveCredit: ({ amount }) => {
+      if (amount > 100) throw new BusinessError('CREDIT_LIMIT_EXCEEDED', `${amount} > 100`);
+      return { creditAvailable: 100 - amount };
+    },
+    ReleaseCredit: () => Promise.resolve({ released: 1 }),
+  };
+
+  it('gives each command its contract payload schema and its handler', async () => {
+    const implemented = implementParticipant(paymentService, handlers);
+
+    expect(Object.keys(implemented)).toEqual(['ReserveCredit', 'ReleaseCredit']);
+    const reserve = implemented.ReserveCredit!;
+    expect(reserve.schema).toBe(paymentService.ReserveCredit.payload);
+    const parsed = reserve.schema.parse({ orderId: 'o-1', amount: '40' });
+    await expect(Promise.resolve(reserve.handle(parsed, context))).resolves.toEqual({
+      creditAvailable: 60,
+    });
+    expect(reserve.schema.safeParse({ orderId: 'o-1', amount: -1 }).success).toBe(false);
+    await expect(
+      Promise.resolve(implemented.ReleaseCredit!.handle({ orderId: 'o-1' }, context)),
+    ).resolves.toEqual({ released: 1 });
+  });
+
+  it('refuses handlers that are not one function per command of the contract', () => {
+    // What a JavaScript caller, or a cast, can pass.
+    const partial = { ReserveCredit: handlers.ReserveCredit } as unknown as typeof handlers;
+    const extra = { ...handlers, CaptureCredit: () => ({}) } as typeof handlers;
+    const expected =
+      'implementParticipant: invalid options: handlers=["ReserveCredit"] (expected one function per command of payment-service: ReserveCredit, ReleaseCredit)';
+    expect(() => implementParticipant(paymentService, partial)).toThrow(OptionsError);
+    expect(() => implementParticipant(paymentService, partial)).toThrow(expected);
+    expect(() => implementParticipant(paymentService, extra)).toThrow(/handlers=\[/);
   });
 });

@@ -7,12 +7,13 @@ import { checkSagaStreams, type StoredSagaStream } from './stream-checks';
 
 const saga = placeOrderSaga(loadPlaceOrderSagaOptions({}));
 const input = { orderId: 'o-1', customerId: 'c-1', sku: 'sku-1', quantity: 1, amount: 10 };
+/** The services' replies, as their contracts have them. */
 const replies: [string, JsonObject][] = [
-  ['create-order', {}],
-  ['reserve-credit', { creditAvailable: 90 }],
-  ['reserve-stock', {}],
-  ['approve-order', { status: 'APPROVED' }],
-  ['notify-customer', {}],
+  ['create-order', { orderId: 'o-1', status: 'PENDING' }],
+  ['reserve-credit', { orderId: 'o-1', customerId: 'c-1', amount: 10, creditAvailable: 90 }],
+  ['reserve-stock', { orderId: 'o-1', sku: 'sku-1', quantity: 1, available: 4 }],
+  ['approve-order', { orderId: 'o-1', status: 'APPROVED' }],
+  ['notify-customer', { orderId: 'o-1', notified: true }],
 ];
 
 function completed(sagaId: string): StoredSagaStream {

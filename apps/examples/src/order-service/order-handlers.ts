@@ -1,51 +1,35 @@
 import { BusinessError } from '@sagaflow/core';
-import { commandHandler, type CommandHandlers } from '@sagaflow/participant';
-import { z } from 'zod';
+import { implementParticipant } from '@sagaflow/participant';
 
-import { orderFields } from '../order-fields';
 import { NotificationEntity } from './notification-entity';
+import { orderContract } from './order-contract';
 import { OrderEntity } from './order-entity';
 
-const { orderId } = orderFields;
-
 /**
- * The order-service's commands (payloads bounded by `orderFields`: a bad one is answered
- * with the business failure `INVALID_PAYLOAD`):
- * - `CreateOrder`: records a PENDING order (`ORDER_EXISTS` if the id is taken);
- * - `RejectOrder` (compensation of `CreateOrder`): PENDING ⇒ REJECTED; an absent order needs
- *   nothing undone;
- * - `ApproveOrder` (the pivot): PENDING ⇒ APPROVED (`UNKNOWN_ORDER`, `ORDER_REJECTED`);
- * - `NotifyCustomer`: records (and logs) the customer's notification, once per order.
+ * The order-service's handlers of {@link orderContract}, each under a row lock on the order
+ * (`ApproveOrder` is the place-order saga's pivot; `RejectOrder` logs an order it leaves as
+ * it is).
  */
-export const orderHandlers: CommandHandlers = {
-  CreateOrder: commandHandler(
-    z.object({
-      orderId,
-      customerId: orderFields.customerId,
-      sku: orderFields.sku,
-      quantity: orderFields.quantity,
-      amount: orderFields.amount,
-    }),
-    async (order, { manager, now }) => {
-      const existing = await manager.findOne(OrderEntity, {
-        where: { orderId: order.orderId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (existing !== null) {
-        throw new BusinessError('ORDER_EXISTS', `order ${order.orderId} exists already`);
-      }
-      await manager.insert(OrderEntity, {
-        ...order,
-        amount: order.amount.toFixed(2),
-        status: 'PENDING',
-        createdAt: now,
-        updatedAt: now,
-      });
-      return { orderId: order.orderId, status: 'PENDING' };
-    },
-  ),
+export const orderHandlers = implementParticipant(orderContract, {
+  CreateOrder: async (order, { manager, now }) => {
+    const existing = await manager.findOne(OrderEntity, {
+      where: { orderId: order.orderId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (existing !== null) {
+      throw new BusinessError('ORDER_EXISTS', `order ${order.orderId} exists already`);
+    }
+    await manager.insert(OrderEntity, {
+      ...order,
+      amount: order.amount.toFixed(2),
+      status: 'PENDING',
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { orderId: order.orderId, status: 'PENDING' };
+  },
 
-  RejectOrder: commandHandler(z.object({ orderId }), async (payload, { manager, now, logger }) => {
+  RejectOrder: async (payload, { manager, now, logger }) => {
     const order = await manager.findOne(OrderEntity, {
       where: { orderId: payload.orderId },
       lock: { mode: 'pessimistic_write' },
@@ -64,9 +48,9 @@ export const orderHandlers: CommandHandlers = {
       status: order.status,
     });
     return { orderId: order.orderId, status: order.status };
-  }),
+  },
 
-  ApproveOrder: commandHandler(z.object({ orderId }), async (payload, { manager, now }) => {
+  ApproveOrder: async (payload, { manager, now }) => {
     const order = await manager.findOne(OrderEntity, {
       where: { orderId: payload.orderId },
       lock: { mode: 'pessimistic_write' },
@@ -85,24 +69,21 @@ export const orderHandlers: CommandHandlers = {
       );
     }
     return { orderId: order.orderId, status: 'APPROVED' };
-  }),
+  },
 
-  NotifyCustomer: commandHandler(
-    z.object({ orderId, customerId: orderFields.customerId, status: z.string().min(1).max(16) }),
-    async (payload, { manager, now, logger }) => {
-      const sent = await manager.findOne(NotificationEntity, {
-        where: { orderId: payload.orderId },
-        lock: { mode: 'pessimistic_write' },
+  NotifyCustomer: async (payload, { manager, now, logger }) => {
+    const sent = await manager.findOne(NotificationEntity, {
+      where: { orderId: payload.orderId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (sent === null) {
+      await manager.insert(NotificationEntity, { orderId: payload.orderId, sentAt: now });
+      logger.info('customer notified', {
+        orderId: payload.orderId,
+        customerId: payload.customerId,
+        status: payload.status,
       });
-      if (sent === null) {
-        await manager.insert(NotificationEntity, { orderId: payload.orderId, sentAt: now });
-        logger.info('customer notified', {
-          orderId: payload.orderId,
-          customerId: payload.customerId,
-          status: payload.status,
-        });
-      }
-      return { orderId: payload.orderId, notified: true };
-    },
-  ),
-};
+    }
+    return { orderId: payload.orderId, notified: true };
+  },
+});

@@ -1,7 +1,10 @@
 import { defineSaga, type SagaDefinition } from '@sagaflow/core';
 import { z } from 'zod';
 
+import { inventoryContract } from '../inventory-service/inventory-contract';
 import { orderFields } from '../order-fields';
+import { orderContract } from '../order-service/order-contract';
+import { paymentContract } from '../payment-service/payment-contract';
 
 /**
  * The input of a place-order saga; its business key is the `orderId`. Bounded as the
@@ -57,7 +60,9 @@ export const PLACE_ORDER = 'place-order';
  * A business failure in steps 2–3 (or a step that keeps timing out) compensates the steps
  * that may have applied, in reverse order: the order ends REJECTED, credit and stock are
  * released. Start it with the `orderId` as business key, so a second start of the same
- * order returns the first saga.
+ * order returns the first saga. Every command comes from its service's contract
+ * ({@link orderContract}, {@link paymentContract}, {@link inventoryContract}), which types
+ * and checks the payloads and replies.
  *
  * @example
  * ```ts
@@ -82,62 +87,50 @@ export function placeOrderSaga(
   })
     .step('create-order', (s) =>
       s
-        .invoke('order-service', 'CreateOrder', (d) => ({
+        .invoke(orderContract.CreateOrder, (d) => ({
           orderId: d.orderId,
           customerId: d.customerId,
           sku: d.sku,
           quantity: d.quantity,
           amount: d.amount,
         }))
-        .compensate('order-service', 'RejectOrder', (d) => ({ orderId: d.orderId }), compensation)
+        .compensate(orderContract.RejectOrder, (d) => ({ orderId: d.orderId }), compensation)
         .retry(retry)
         .timeout(stepTimeoutMs),
     )
     .step('reserve-credit', (s) =>
       s
-        .invoke('payment-service', 'ReserveCredit', (d) => ({
+        .invoke(paymentContract.ReserveCredit, (d) => ({
           orderId: d.orderId,
           customerId: d.customerId,
           amount: d.amount,
         }))
-        .compensate(
-          'payment-service',
-          'ReleaseCredit',
-          (d) => ({ orderId: d.orderId }),
-          compensation,
-        )
-        .onReply(z.object({ creditAvailable: z.number() }), (reply) => ({
-          creditAvailable: reply.creditAvailable,
-        }))
+        .compensate(paymentContract.ReleaseCredit, (d) => ({ orderId: d.orderId }), compensation)
+        .onReply((reply) => ({ creditAvailable: reply.creditAvailable }))
         .retry(retry)
         .timeout(stepTimeoutMs),
     )
     .step('reserve-stock', (s) =>
       s
-        .invoke('inventory-service', 'ReserveStock', (d) => ({
+        .invoke(inventoryContract.ReserveStock, (d) => ({
           orderId: d.orderId,
           sku: d.sku,
           quantity: d.quantity,
         }))
-        .compensate(
-          'inventory-service',
-          'ReleaseStock',
-          (d) => ({ orderId: d.orderId }),
-          compensation,
-        )
+        .compensate(inventoryContract.ReleaseStock, (d) => ({ orderId: d.orderId }), compensation)
         .retry(retry)
         .timeout(stepTimeoutMs),
     )
     .pivot('approve-order', (s) =>
       s
-        .invoke('order-service', 'ApproveOrder', (d) => ({ orderId: d.orderId }))
-        .onReply(z.object({ status: z.string() }), (reply) => ({ orderStatus: reply.status }))
+        .invoke(orderContract.ApproveOrder, (d) => ({ orderId: d.orderId }))
+        .onReply((reply) => ({ orderStatus: reply.status }))
         .retry(retry)
         .timeout(stepTimeoutMs),
     )
     .retriable('notify-customer', (s) =>
       s
-        .invoke('order-service', 'NotifyCustomer', (d) => ({
+        .invoke(orderContract.NotifyCustomer, (d) => ({
           orderId: d.orderId,
           customerId: d.customerId,
           status: d.orderStatus,

@@ -5,7 +5,10 @@ import packageJson from '../../package.json';
 import { definitions } from './index';
 import { placeOrder, placeOrderBusinessKey, placeOrderSaga } from './place-order.saga';
 
-/** In-memory services with the example services' rules and just enough state to check. */
+/**
+ * In-memory services with the example services' rules, replies as their contracts have them
+ * (the saga checks them), and just enough state to check.
+ */
 function services() {
   const orders = new Map<string, string>();
   const notified = new Set<string>();
@@ -25,7 +28,7 @@ function services() {
       },
       RejectOrder: (p: { orderId: string }) => {
         if (orders.get(p.orderId) === 'PENDING') orders.set(p.orderId, 'REJECTED');
-        return {};
+        return { orderId: p.orderId, status: orders.get(p.orderId) ?? 'ABSENT' };
       },
       ApproveOrder: (p: { orderId: string }) => {
         orders.set(p.orderId, 'APPROVED');
@@ -33,7 +36,7 @@ function services() {
       },
       NotifyCustomer: (p: { orderId: string }) => {
         notified.add(p.orderId);
-        return {};
+        return { orderId: p.orderId, notified: true };
       },
     },
     'payment-service': {
@@ -45,11 +48,12 @@ function services() {
           throw new BusinessError('CREDIT_LIMIT_EXCEEDED', `${available} < ${p.amount}`);
         }
         credit.set(p.orderId, p.amount);
-        return { creditAvailable: available - p.amount };
+        return { ...p, creditAvailable: available - p.amount };
       },
       ReleaseCredit: (p: { orderId: string }) => {
+        const released = credit.get(p.orderId) ?? 0;
         credit.delete(p.orderId);
-        return {};
+        return { orderId: p.orderId, released };
       },
     },
     'inventory-service': {
@@ -58,13 +62,13 @@ function services() {
         if (available < p.quantity) throw new BusinessError('OUT_OF_STOCK', p.sku);
         stock.set(p.sku, available - p.quantity);
         stockHeld.set(p.orderId, p.quantity);
-        return { available: available - p.quantity };
+        return { ...p, available: available - p.quantity };
       },
       ReleaseStock: (p: { orderId: string }) => {
         const held = stockHeld.get(p.orderId) ?? 0;
         stock.set('sku-1', (stock.get('sku-1') ?? 0) + held);
         stockHeld.delete(p.orderId);
-        return {};
+        return { orderId: p.orderId, released: held };
       },
     },
   };
@@ -78,7 +82,7 @@ describe('place-order saga', () => {
     const { participants, orders, notified, credit, stock } = services();
     const kit = createSagaTestKit({ definitions: [placeOrder], participants });
 
-    const { sagaId } = await kit.start('place-order', order, {
+    const { sagaId } = await kit.start(placeOrder, order, {
       businessKey: placeOrderBusinessKey(order),
     });
     await kit.runUntilIdle();
@@ -105,7 +109,7 @@ describe('place-order saga', () => {
     const { participants, orders, credit, stock } = services();
     const kit = createSagaTestKit({ definitions: [placeOrder], participants });
 
-    const { sagaId } = await kit.start('place-order', { ...order, amount: 500 });
+    const { sagaId } = await kit.start(placeOrder, { ...order, amount: 500 });
     await kit.runUntilIdle();
 
     expect(kit.state(sagaId)).toMatchObject({
@@ -126,7 +130,7 @@ describe('place-order saga', () => {
     const { participants, orders, credit, stock } = services();
     const kit = createSagaTestKit({ definitions: [placeOrder], participants });
 
-    const { sagaId } = await kit.start('place-order', { ...order, quantity: 9 });
+    const { sagaId } = await kit.start(placeOrder, { ...order, quantity: 9 });
     await kit.runUntilIdle();
 
     expect(kit.state(sagaId)).toMatchObject({
@@ -148,7 +152,7 @@ describe('place-order saga', () => {
     const kit = createSagaTestKit({ definitions: [definition], participants });
     kit.faults('inventory-service', 'ReserveStock').dropNext().dropNext().dropNext();
 
-    const { sagaId } = await kit.start('place-order', order);
+    const { sagaId } = await kit.start(definition, order);
     await kit.runUntilIdle();
     expect(kit.state(sagaId).status).toBe('RUNNING');
     await kit.advanceTime(60_000);
@@ -174,7 +178,7 @@ describe('place-order saga', () => {
     const kit = createSagaTestKit({ definitions: [placeOrder], participants });
     kit.faults('order-service', 'NotifyCustomer').failTimes(4, { kind: 'technical' });
 
-    const { sagaId } = await kit.start('place-order', order);
+    const { sagaId } = await kit.start(placeOrder, order);
     await kit.runUntilIdle();
     await kit.advanceTime(60_000);
 
@@ -194,7 +198,7 @@ describe('place-order saga', () => {
     const kit = createSagaTestKit({ definitions: [placeOrder], participants });
 
     // The orchestrator answers this error with 400 and its issues.
-    const start = kit.start('place-order', { ...order, ...bad });
+    const start = kit.start(placeOrder, { ...order, ...bad });
 
     await expect(start).rejects.toBeInstanceOf(InvalidSagaInputError);
     await expect(start).rejects.toMatchObject({

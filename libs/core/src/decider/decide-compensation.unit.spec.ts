@@ -46,7 +46,11 @@ describe('decide: compensation order', () => {
             command: 'RejectOrder',
           }),
         ],
-        timers: { schedule: [], cancel: ['s-1.reserve-credit.c.1.timeout'] },
+        timers: {
+          // RejectOrder inherits create-order's timeout: the default 30 s.
+          schedule: [timer('create-order', 1, 'timeout', 30_000, 'compensation')],
+          cancel: ['s-1.reserve-credit.c.1.timeout'],
+        },
       });
   });
 
@@ -179,7 +183,10 @@ describe('decide: a branch in flight when compensation starts is waited for', ()
       .then({
         eventTypes: ['AttemptFailed', 'StepFailed', 'CompensationStarted', 'CommandDispatched'],
         commands: [expect.objectContaining({ messageId: 's-1.create-order.c.1' })],
-        timers: { schedule: [], cancel: ['s-1.reserve-credit.f.2.retry'] },
+        timers: {
+          schedule: [timer('create-order', 1, 'timeout', 30_000, 'compensation')],
+          cancel: ['s-1.reserve-stock.f.1.timeout', 's-1.reserve-credit.f.2.retry'],
+        },
         state: {
           steps: {
             'reserve-credit': { status: 'FAILED' },

@@ -196,8 +196,10 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
       's-1.reserve-credit.c.1',
       's-1.reserve-stock.c.1',
     ]);
+    // ReleaseStock has no timeoutMs and its step no .timeout(...): the default 30 s.
     expect(decision.timers.schedule).toEqual([
       timer('reserve-credit', 1, 'timeout', 3_000, 'compensation'),
+      timer('reserve-stock', 1, 'timeout', 30_000, 'compensation'),
     ]);
   });
 
@@ -223,7 +225,10 @@ describe('decide: a compensatable step or the pivot fails for good', () => {
           expect.objectContaining({ type: 'CommandDispatched', step: 'reserve-stock' }),
         ],
         timers: {
-          schedule: [timer('reserve-credit', 1, 'timeout', 3_000, 'compensation')],
+          schedule: [
+            timer('reserve-credit', 1, 'timeout', 3_000, 'compensation'),
+            timer('reserve-stock', 1, 'timeout', 30_000, 'compensation'),
+          ],
           cancel: ['s-1.approve-order.f.1.timeout'],
         },
       });
@@ -298,7 +303,10 @@ describe('decide: retriable steps retry until they succeed', () => {
       .then({
         status: 'RUNNING',
         eventTypes: ['AttemptFailed', 'RetryScheduled'],
-        timers: { schedule: [timer('notify-customer', 2, 'retry', 500, 'forward')], cancel: [] },
+        timers: {
+          schedule: [timer('notify-customer', 2, 'retry', 500, 'forward')],
+          cancel: ['s-1.notify-customer.f.1.timeout'],
+        },
       });
   });
 

@@ -105,7 +105,8 @@ describe('decide: a success settles its step whatever attempt it answers', () =>
         eventTypes: ['StepCompensated', 'CommandDispatched'],
         commands: [expect.objectContaining({ step: 'create-order', direction: 'compensation' })],
         timers: {
-          schedule: [],
+          // RejectOrder inherits create-order's timeout: the default 30 s.
+          schedule: [timer('create-order', 1, 'timeout', 30_000, 'compensation')],
           cancel: ['s-1.reserve-credit.c.2.timeout'],
         },
       });

@@ -50,8 +50,11 @@ describe('decide: operator retry-step', () => {
           expect.objectContaining({ type: 'CommandDispatched', step: 'reserve-stock', attempt: 2 }),
         ],
         timers: {
-          schedule: [expect.objectContaining({ timerId: 's-1.reserve-credit.f.2.timeout' })],
-          cancel: ['s-1.reserve-credit.f.2.retry'],
+          schedule: [
+            expect.objectContaining({ timerId: 's-1.reserve-credit.f.2.timeout' }),
+            expect.objectContaining({ timerId: 's-1.reserve-stock.f.2.timeout' }),
+          ],
+          cancel: ['s-1.reserve-stock.f.1.timeout', 's-1.reserve-credit.f.2.retry'],
         },
       });
   });

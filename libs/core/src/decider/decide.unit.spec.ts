@@ -53,7 +53,8 @@ describe('decide: start', () => {
             participant: 'order-service',
             command: 'CreateOrder',
             payload: { orderId: 'o-1', customerId: 'c-1' },
-            timeoutAt: null,
+            // No .timeout(...): the built-in 30 s default.
+            timeoutAt: '2030-01-01T00:00:30.000Z',
           },
         ],
         commands: [
@@ -70,7 +71,20 @@ describe('decide: start', () => {
             payload: { orderId: 'o-1', customerId: 'c-1' },
           },
         ],
-        timers: { schedule: [], cancel: [] },
+        timers: {
+          schedule: [
+            {
+              timerId: 's-1.create-order.f.1.timeout',
+              sagaId: 's-1',
+              step: 'create-order',
+              direction: 'forward',
+              attempt: 1,
+              purpose: 'timeout',
+              dueAt: '2030-01-01T00:00:30.000Z',
+            },
+          ],
+          cancel: [],
+        },
         data: ORDER_INPUT,
         state: {
           sagaId: 's-1',
@@ -126,6 +140,15 @@ describe('decide: start', () => {
               attempt: 1,
               purpose: 'timeout',
               dueAt: '2030-01-01T00:00:01.000Z',
+            },
+            {
+              timerId: 'f-1.right.f.1.timeout',
+              sagaId: 'f-1',
+              step: 'right',
+              direction: 'forward',
+              attempt: 1,
+              purpose: 'timeout',
+              dueAt: '2030-01-01T00:00:30.000Z',
             },
           ],
           cancel: [],
@@ -217,8 +240,14 @@ describe('decide: success replies', () => {
           }),
         ],
         timers: {
-          schedule: [expect.objectContaining({ timerId: 's-1.reserve-credit.f.1.timeout' })],
-          cancel: [],
+          schedule: [
+            expect.objectContaining({ timerId: 's-1.reserve-credit.f.1.timeout' }),
+            expect.objectContaining({
+              timerId: 's-1.reserve-stock.f.1.timeout',
+              dueAt: '2030-01-01T00:00:30.000Z',
+            }),
+          ],
+          cancel: ['s-1.create-order.f.1.timeout'],
         },
       });
   });
@@ -244,7 +273,10 @@ describe('decide: success replies', () => {
         eventTypes: ['StepSucceeded'],
         commands: [],
         timers: { schedule: [], cancel: ['s-1.reserve-credit.f.1.timeout'] },
-        state: { activeSteps: ['reserve-stock'], pendingTimers: [] },
+        state: {
+          activeSteps: ['reserve-stock'],
+          pendingTimers: [expect.objectContaining({ timerId: 's-1.reserve-stock.f.1.timeout' })],
+        },
       });
   });
 
@@ -267,7 +299,7 @@ describe('decide: success replies', () => {
               dueAt: '2030-01-01T00:00:05.000Z',
             }),
           ],
-          cancel: [],
+          cancel: ['s-1.reserve-stock.f.1.timeout'],
         },
       });
   });

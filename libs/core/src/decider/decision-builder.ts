@@ -10,6 +10,7 @@ import { type SagaCommand } from '../model/saga-command';
 import { type IgnoreReason, type SagaEvent } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 import { evolve } from './evolve';
+import { formatIssues } from './format-issues';
 import { toJsonObject } from './json-object';
 import { type SagaDecision } from './saga-decision';
 import { commandMessageId } from './saga-ids';
@@ -96,8 +97,7 @@ export class DecisionBuilder {
    * the definition, which no retry can fix.
    */
   runUserFunction(step: StepDefinition, what: string, call: () => unknown): JsonObject {
-    const where = `saga '${this.definition.name}' v${this.definition.version} step '${step.name}'`;
-    const context = { sagaId: this.state.sagaId, sagaType: this.definition.name, step: step.name };
+    const { where, context } = this.locate(step);
     let value: unknown;
     try {
       value = call();
@@ -142,14 +142,15 @@ export class DecisionBuilder {
     step: StepDefinition,
     direction: Direction,
     attempt: number,
-    target: Pick<CompensationDefinition, 'participant' | 'command' | 'buildPayload'>,
+    target: Pick<
+      CompensationDefinition,
+      'participant' | 'command' | 'buildPayload' | 'payloadSchema'
+    >,
     timeoutMs: number | null,
   ): void {
-    const payload = this.runUserFunction(
-      step,
-      direction === 'forward' ? 'payload builder' : 'compensation payload builder',
-      () => target.buildPayload(this.state.data),
-    );
+    const what = direction === 'forward' ? 'payload builder' : 'compensation payload builder';
+    const payload = this.runUserFunction(step, what, () => target.buildPayload(this.state.data));
+    this.checkContract(step, what, target, payload);
     const { sagaId, sagaType, sagaVersion } = this.state;
     const messageId = commandMessageId(sagaId, step.name, direction, attempt);
     const timeoutAt =
@@ -177,6 +178,41 @@ export class DecisionBuilder {
       command: target.command,
       payload,
     });
+  }
+
+  /**
+   * Checks a payload against the schema of its command's contract.
+   *
+   * @throws DefinitionError listing the schema's issues: the payload builder breaks the
+   * contract, which no retry can fix.
+   */
+  private checkContract(
+    step: StepDefinition,
+    what: string,
+    target: Pick<CompensationDefinition, 'participant' | 'command' | 'payloadSchema'>,
+    payload: JsonObject,
+  ): void {
+    const parsed = target.payloadSchema?.safeParse(payload);
+    if (parsed === undefined || parsed.success) return;
+    const { where, context } = this.locate(step);
+    const issues = formatIssues(parsed.error.issues);
+    throw new DefinitionError(
+      `${where}: the ${what} built a payload that breaks the contract of ${target.participant} ${target.command}: ${issues.join('; ')}`,
+      {
+        context: { ...context, participant: target.participant, command: target.command, issues },
+      },
+    );
+  }
+
+  /** Where a definition function runs, for the errors it causes. */
+  private locate(step: StepDefinition): {
+    where: string;
+    context: { sagaId: string; sagaType: string; step: string };
+  } {
+    return {
+      where: `saga '${this.definition.name}' v${this.definition.version} step '${step.name}'`,
+      context: { sagaId: this.state.sagaId, sagaType: this.definition.name, step: step.name },
+    };
   }
 
   private stamp(body: NewEvent): SagaEvent {

@@ -18,7 +18,7 @@ import {
   type SagaDefinition,
   type StepDefinition,
 } from './saga-definition';
-import { type NodeDraft, type SagaDraft } from './saga-draft';
+import { DEFAULT_STEP_TIMEOUT_MS, type NodeDraft, type SagaDraft } from './saga-draft';
 import { type CommandDraft, type StepDraft } from './step-builder';
 
 /** A rule the definition breaks, and the step (or group) it is about. */
@@ -27,7 +27,13 @@ interface Problem {
   readonly message: string;
 }
 
-const SAGA_OPTION_KEYS: ReadonlySet<string> = new Set(['version', 'input', 'description']);
+const SAGA_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'version',
+  'input',
+  'description',
+  'defaults',
+]);
+const SAGA_DEFAULTS_KEYS: ReadonlySet<string> = new Set(['stepTimeoutMs']);
 const COMPENSATION_OPTION_KEYS: ReadonlySet<string> = new Set(['retry', 'timeoutMs']);
 
 /**
@@ -43,11 +49,14 @@ export function compileDefinition<TInput, TData>(draft: SagaDraft): SagaDefiniti
   };
 
   report(null, nameProblem('saga name', draft.name));
-  const { version, input, description } = checkSagaOptions<TInput>(draft.options, report);
+  const { version, input, description, stepTimeoutMs } = checkSagaOptions<TInput>(
+    draft.options,
+    report,
+  );
   if (draft.nodes.length === 0) report(null, 'it has no steps');
 
   checkNamesAndOrder(draft.nodes, report);
-  const nodes = draft.nodes.map((node) => compileNode(node, report));
+  const nodes = draft.nodes.map((node) => compileNode(node, stepTimeoutMs, report));
 
   if (problems.length > 0) {
     const sagaName: unknown = draft.name;
@@ -89,11 +98,21 @@ function stepContext(step: string | null | undefined): { step?: string } {
 function checkSagaOptions<TInput>(
   options: SagaDraft['options'],
   report: Report,
-): { version: number; input: ZodType<TInput>; description: string | null } {
+): {
+  version: number;
+  input: ZodType<TInput>;
+  description: string | null;
+  stepTimeoutMs: number;
+} {
   const given: unknown = options;
   if (typeof given !== 'object' || given === null) {
     report(null, `the options must be an object (got ${describeValue(given)})`);
-    return { version: 0, input: z.never(), description: null };
+    return {
+      version: 0,
+      input: z.never(),
+      description: null,
+      stepTimeoutMs: DEFAULT_STEP_TIMEOUT_MS,
+    };
   }
   // `defineSaga` typed TInput as this schema's output.
   const input = options.input as ZodType<TInput>;
@@ -115,7 +134,28 @@ function checkSagaOptions<TInput>(
     version: options.version,
     input,
     description: typeof description === 'string' ? description : null,
+    stepTimeoutMs: checkSagaDefaults(options.defaults, report),
   };
+}
+
+/** The saga's default step timeout: `defaults.stepTimeoutMs`, else the built-in one. */
+function checkSagaDefaults(defaults: unknown, report: Report): number {
+  if (defaults === undefined) return DEFAULT_STEP_TIMEOUT_MS;
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) {
+    report(null, `defaults must be an object (got ${describeValue(defaults)})`);
+    return DEFAULT_STEP_TIMEOUT_MS;
+  }
+  for (const key of Object.keys(defaults)) {
+    if (!SAGA_DEFAULTS_KEYS.has(key)) report(null, `defaults have an unknown field '${key}'`);
+  }
+  const { stepTimeoutMs } = defaults as { stepTimeoutMs?: unknown };
+  if (stepTimeoutMs === undefined) return DEFAULT_STEP_TIMEOUT_MS;
+  if (isPositiveInteger(stepTimeoutMs)) return stepTimeoutMs;
+  report(
+    null,
+    `defaults.stepTimeoutMs must be a positive integer number of milliseconds (got ${describeValue(stepTimeoutMs)})`,
+  );
+  return DEFAULT_STEP_TIMEOUT_MS;
 }
 
 function isZodSchema(value: unknown): boolean {
@@ -175,9 +215,13 @@ function laterThan(pivot: string | null, retriable: string | null): string {
     : `the pivot '${pivot}': only retriable steps may follow the pivot`;
 }
 
-function compileNode(node: NodeDraft, report: Report): DefinitionNode | null {
+function compileNode(
+  node: NodeDraft,
+  defaultTimeoutMs: number,
+  report: Report,
+): DefinitionNode | null {
   if (node.type === 'step') {
-    const step = compileStep(node.step, report);
+    const step = compileStep(node.step, defaultTimeoutMs, report);
     return step === null ? null : { type: 'step', step };
   }
   report(node.name, nameProblem('parallel group name', node.name));
@@ -190,14 +234,18 @@ function compileNode(node: NodeDraft, report: Report): DefinitionNode | null {
       `parallel group '${node.name}' needs at least 2 branches (has ${node.branches.length})`,
     );
   }
-  const branches = node.branches.map((branch) => compileStep(branch, report));
+  const branches = node.branches.map((branch) => compileStep(branch, defaultTimeoutMs, report));
   return branches.every((branch): branch is StepDefinition => branch !== null)
     ? { type: 'parallel', name: node.name, branches }
     : null;
 }
 
 /** Validates one step; returns it compiled, or null when it has problems (all reported). */
-function compileStep(draft: StepDraft, report: Report): StepDefinition | null {
+function compileStep(
+  draft: StepDraft,
+  defaultTimeoutMs: number,
+  report: Report,
+): StepDefinition | null {
   const { name, kind } = draft;
   const found: string[] = [];
   const say = (message: string | null): void => {
@@ -227,7 +275,7 @@ function compileStep(draft: StepDraft, report: Report): StepDefinition | null {
     if (draft.readOnly) say(`${label} cannot be read-only: only compensatable steps can`);
   }
 
-  const timeoutMs = compileTimeout(draft, say);
+  const timeoutMs = compileTimeout(draft, defaultTimeoutMs, say);
   const retry = compileRetry(draft, say);
   const reply = compileReply(draft, say);
   const compensation =
@@ -240,6 +288,7 @@ function compileStep(draft: StepDraft, report: Report): StepDefinition | null {
     participant: invoke.participant,
     command: invoke.command,
     buildPayload: invoke.buildPayload,
+    payloadSchema: invoke.payloadSchema,
     compensation,
     readOnly: draft.readOnly,
     reply,
@@ -253,7 +302,7 @@ function compileCommand(
   command: CommandDraft,
   label: string,
   say: (message: string | null) => void,
-): { participant: string; command: string; buildPayload: PayloadBuilder } | null {
+): Pick<StepDefinition, 'participant' | 'command' | 'buildPayload' | 'payloadSchema'> | null {
   const { participant, command: name, buildPayload } = command;
   const problems = [
     nameProblem(`${label} participant`, participant),
@@ -272,17 +321,27 @@ function compileCommand(
   }
   // Checked to be a function; the DSL typed it against the step's data type, which the
   // saga's JSON data satisfies at run time.
-  return { participant, command: name, buildPayload: buildPayload as PayloadBuilder };
+  return {
+    participant,
+    command: name,
+    buildPayload: buildPayload as PayloadBuilder,
+    payloadSchema: command.contract?.payload ?? null,
+  };
 }
 
-function compileTimeout(draft: StepDraft, say: (message: string | null) => void): number | null {
-  if (draft.timeout === null) return null;
+/** The step's `.timeout(ms)`, else the saga's default: every step has a reply deadline. */
+function compileTimeout(
+  draft: StepDraft,
+  defaultTimeoutMs: number,
+  say: (message: string | null) => void,
+): number {
+  if (draft.timeout === null) return defaultTimeoutMs;
   const { ms } = draft.timeout;
   if (isPositiveInteger(ms)) return ms;
   say(
     `step '${draft.name}': timeout must be a positive integer number of milliseconds (got ${describeValue(ms)})`,
   );
-  return null;
+  return defaultTimeoutMs;
 }
 
 function compileRetry(
@@ -333,7 +392,7 @@ function compileReply(
 
 function compileCompensation(
   draft: StepDraft,
-  stepTimeoutMs: number | null,
+  stepTimeoutMs: number,
   say: (message: string | null) => void,
 ): CompensationDefinition | null {
   if (draft.compensate === null) return null;

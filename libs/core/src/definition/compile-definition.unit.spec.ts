@@ -220,6 +220,31 @@ describe('build() rejects a definition that breaks the rules', () => {
     }
   });
 
+  it('rejects invalid saga defaults: there is no step without a timeout', () => {
+    const withDefaults = (defaults: unknown) =>
+      defineSaga('shop', { version: 1, input, defaults: defaults as never })
+        .step('a', lookup)
+        .build();
+    for (const [ms, shown] of [
+      [0, '0'],
+      [1.5, '1.5'],
+      [Infinity, 'Infinity'],
+      [null, 'null'],
+    ] as const) {
+      expectProblems(
+        () => withDefaults({ stepTimeoutMs: ms }),
+        'shop',
+        `defaults.stepTimeoutMs must be a positive integer number of milliseconds (got ${shown})`,
+      );
+    }
+    expectProblems(
+      () => withDefaults({ timeoutMs: 5_000 }),
+      'shop',
+      "defaults have an unknown field 'timeoutMs'",
+    );
+    expectProblems(() => withDefaults(5_000), 'shop', 'defaults must be an object (got 5000)');
+  });
+
   it('rejects invalid compensation options', () => {
     const compensated = (options: unknown) =>
       saga()

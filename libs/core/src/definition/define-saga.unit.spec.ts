@@ -9,6 +9,7 @@ import {
   DEFAULT_RETRY_POLICY,
 } from './retry-policy';
 import { nodeName, nodeSteps } from './saga-definition';
+import { DEFAULT_STEP_TIMEOUT_MS } from './saga-draft';
 import { type CompensatableStepBuilder, type ForwardStepBuilder } from './step-builder';
 
 /** True when A and B are assignable to each other. */
@@ -60,10 +61,12 @@ describe('defineSaga: the compiled definition', () => {
       participant: 'payment-service',
       command: 'ReserveCredit',
       buildPayload: null,
+      payloadSchema: null,
       compensation: {
         participant: 'payment-service',
         command: 'ReleaseCredit',
         buildPayload: credit?.compensation?.buildPayload,
+        payloadSchema: null,
         retry: {
           ...DEFAULT_COMPENSATION_RETRY_POLICY,
           maxAttempts: 2,
@@ -79,10 +82,10 @@ describe('defineSaga: the compiled definition', () => {
       group: 'reserve',
     });
     expect(placeOrder.steps.get('reserve-stock')).toMatchObject({
-      compensation: { retry: DEFAULT_COMPENSATION_RETRY_POLICY, timeoutMs: null },
+      compensation: { retry: DEFAULT_COMPENSATION_RETRY_POLICY, timeoutMs: 30_000 },
       reply: null,
       retry: null,
-      timeoutMs: null,
+      timeoutMs: 30_000,
     });
     expect(placeOrder.steps.get('approve-order')).toMatchObject({
       kind: 'pivot',
@@ -126,6 +129,70 @@ describe('defineSaga: the compiled definition', () => {
     expect(definition.steps.get('hold')?.compensation?.timeoutMs).toBe(700);
     expect(definition.steps.get('look')).toMatchObject({ readOnly: true, compensation: null });
     expect(definition.steps.get('tell')?.retry?.maxAttempts).toBe(Infinity);
+  });
+
+  it('gives every step and compensation without a timeout 30 s: none waits forever', () => {
+    const definition = defineSaga('no-timeouts', { version: 1, input })
+      .step('hold', (s) =>
+        s.invoke('svc', 'Hold', () => ({})).compensate('svc', 'Release', () => ({})),
+      )
+      .parallel('pair', (g) =>
+        g
+          .branch('left', (s) => s.invoke('svc', 'L', () => ({})).readOnly())
+          .branch('right', (s) =>
+            s
+              .invoke('svc', 'R', () => ({}))
+              .compensate('svc', 'UndoR', () => ({}), { timeoutMs: 90_000 }),
+          ),
+      )
+      .pivot('commit', (s) => s.invoke('svc', 'Commit', () => ({})))
+      .retriable('tell', (s) => s.invoke('svc', 'Tell', () => ({})).retry({}))
+      .build();
+    expect(DEFAULT_STEP_TIMEOUT_MS).toBe(30_000);
+    expect([...definition.steps.values()].map((step) => [step.name, step.timeoutMs])).toEqual([
+      ['hold', 30_000],
+      ['left', 30_000],
+      ['right', 30_000],
+      ['commit', 30_000],
+      ['tell', 30_000],
+    ]);
+    expect(definition.steps.get('hold')?.compensation?.timeoutMs).toBe(30_000);
+    expect(definition.steps.get('right')?.compensation?.timeoutMs).toBe(90_000);
+  });
+
+  it("applies the saga's defaults.stepTimeoutMs to every step without .timeout(...)", () => {
+    const definition = defineSaga('short', {
+      version: 1,
+      input,
+      defaults: { stepTimeoutMs: 2_000 },
+    })
+      .step('hold', (s) =>
+        s.invoke('svc', 'Hold', () => ({})).compensate('svc', 'Release', () => ({})),
+      )
+      .step('slow', (s) =>
+        s
+          .invoke('svc', 'Slow', () => ({}))
+          .compensate('svc', 'UndoSlow', () => ({}))
+          .timeout(60_000),
+      )
+      .parallel('pair', (g) =>
+        g
+          .branch('left', (s) => s.invoke('svc', 'L', () => ({})).readOnly())
+          .branch('right', (s) => s.invoke('svc', 'R', () => ({})).readOnly()),
+      )
+      .pivot('commit', (s) => s.invoke('svc', 'Commit', () => ({})))
+      .retriable('tell', (s) => s.invoke('svc', 'Tell', () => ({})).retry({}))
+      .build();
+    expect([...definition.steps.values()].map((step) => [step.name, step.timeoutMs])).toEqual([
+      ['hold', 2_000],
+      ['slow', 60_000],
+      ['left', 2_000],
+      ['right', 2_000],
+      ['commit', 2_000],
+      ['tell', 2_000],
+    ]);
+    expect(definition.steps.get('hold')?.compensation?.timeoutMs).toBe(2_000);
+    expect(definition.steps.get('slow')?.compensation?.timeoutMs).toBe(60_000);
   });
 
   it('is immutable: a builder can be extended in two ways', () => {

@@ -23,8 +23,13 @@ export interface CompensationDefinition {
   readonly participant: string;
   readonly command: string;
   readonly buildPayload: PayloadBuilder;
+  /** The payload's schema from the command's contract, or null for a command named by strings. */
+  readonly payloadSchema: ZodType | null;
   readonly retry: ResolvedRetryPolicy;
-  /** Reply deadline of each compensation attempt; null for none. */
+  /**
+   * Reply deadline of each compensation attempt, in ms: its `timeoutMs`, else its step's.
+   * `defineSaga` always sets one; null (no deadline) only in a definition made by hand.
+   */
   readonly timeoutMs: number | null;
 }
 
@@ -48,15 +53,27 @@ export interface StepDefinition {
   /** The command's name, e.g. `ReserveCredit`. */
   readonly command: string;
   readonly buildPayload: PayloadBuilder;
+  /**
+   * The payload's schema from the command's contract (`decide` checks every payload it
+   * builds against it), or null for a command named by strings.
+   */
+  readonly payloadSchema: ZodType | null;
   /** Null for the pivot, retriable steps and read-only steps. */
   readonly compensation: CompensationDefinition | null;
   /** The step changes no state, so there is nothing to compensate. */
   readonly readOnly: boolean;
-  /** Null when the step's success reply is not merged into the data. */
+  /**
+   * How the success reply is checked (`.onReply`'s schema, else the contract's reply
+   * schema) and merged; null when it is neither (no `.onReply`, a command without contract).
+   */
   readonly reply: ReplyDefinition | null;
   /** Null when the step has no `.retry(...)`: a single attempt. */
   readonly retry: ResolvedRetryPolicy | null;
-  /** Reply deadline of each attempt; null for none. */
+  /**
+   * Reply deadline of each attempt, in ms: the step's `.timeout(...)`, else the saga's
+   * `defaults.stepTimeoutMs`, else `DEFAULT_STEP_TIMEOUT_MS` (30 s). `defineSaga` always
+   * sets one; null (no deadline) only in a definition made by hand.
+   */
   readonly timeoutMs: number | null;
   /** The parallel group the step is a branch of, or null. */
   readonly group: string | null;

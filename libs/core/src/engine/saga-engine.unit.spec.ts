@@ -286,7 +286,13 @@ describe('SagaEngine', () => {
         `${sagaId}.reserve.f.1`,
         `${sagaId}.approve.f.1`,
       ]);
-      expect(scheduler.pending()).toEqual([]);
+      // The reserve timeout is gone; the pivot has the default step timeout (30 s).
+      expect(scheduler.pending()).toEqual([
+        expect.objectContaining({
+          timerId: `${sagaId}.approve.f.1.timeout`,
+          dueAt: '2030-01-01T00:00:30.000Z',
+        }),
+      ]);
     });
 
     it('a fired timeout leads to compensation; a late reply is recorded and changes nothing', async () => {
@@ -754,7 +760,13 @@ describe('SagaEngine', () => {
     it('rearmTimers of a saga without pending timers does nothing; a failure is retryable', async () => {
       const base = setup();
       const { sagaId } = await base.engine.start({ sagaType: 'order', input });
-      const state = await base.engine.handleReply(reserved(sagaId));
+      await base.engine.handleReply(reserved(sagaId));
+      const state = await base.engine.handleReply({
+        ...reserved(sagaId),
+        replyId: `${sagaId}-approved`,
+        step: 'approve',
+      });
+      expect(state.status).toBe('COMPLETED');
       await base.engine.rearmTimers(state);
       expect(base.scheduler.pending()).toEqual([]);
       const engine = new SagaEngine({

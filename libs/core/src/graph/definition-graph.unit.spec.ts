@@ -20,7 +20,8 @@ describe('toGraph', () => {
       readOnly: false,
       group: null,
       retry: null,
-      timeoutMs: null,
+      // Steps without .timeout(...) get the built-in default.
+      timeoutMs: 30_000,
       compensation: null,
       ...rest,
     });
@@ -51,7 +52,7 @@ describe('toGraph', () => {
             participant: 'bank',
             command: 'Refund',
             retry: retry(5, 500),
-            timeoutMs: null,
+            timeoutMs: 30_000,
           },
         }),
         step('check', {

@@ -33,8 +33,15 @@ describe('sagaSpec', () => {
         expect.objectContaining({ step: 'reserve-stock' }),
       ],
       timers: {
-        schedule: [expect.objectContaining({ purpose: 'timeout' })],
-        cancel: [],
+        schedule: [
+          expect.objectContaining({ step: 'reserve-credit', purpose: 'timeout' }),
+          expect.objectContaining({
+            step: 'reserve-stock',
+            purpose: 'timeout',
+            dueAt: new Date(later.getTime() + 30_000).toISOString(),
+          }),
+        ],
+        cancel: ['s-1.create-order.f.1.timeout'],
       },
       data: { ...ORDER_INPUT, orderStatus: 'NEW' },
       state: { version: 5 },

@@ -1,5 +1,5 @@
 import { DefinitionRegistry } from '../definition/definition-registry';
-import { type AnySagaDefinition } from '../definition/saga-definition';
+import { type AnySagaDefinition, type SagaDefinition } from '../definition/saga-definition';
 import { checkInteger, checkTime } from '../engine/argument-checks';
 import { InvalidArgumentError } from '../engine/invalid-argument-error';
 import { SagaEngine, type StartSagaResult } from '../engine/saga-engine';
@@ -123,8 +123,9 @@ export function createSagaTestKit(options: SagaTestKitOptions): SagaTestKit {
  * Participants are idempotent, like the real ones: a redelivered command (same message
  * id) gets its stored reply, and a new attempt of a step that already succeeded gets the
  * stored success without running the handler again. Both count as duplicates. They guard
- * compensations like the participant SDK: the compensation of a step that never applied
- * answers success without running its handler (nothing to undo), and a forward command
+ * compensations like the participant SDK: the compensation of a step whose forward command
+ * never applied — dropped, failed, or not delivered yet — answers success without running
+ * its handler (nothing to undo, listed by {@link nothingToUndo}), and a forward command
  * arriving after its step's compensation is refused (`ALREADY_COMPENSATED`).
  */
 export class SagaTestKit {
@@ -145,6 +146,7 @@ export class SagaTestKit {
   readonly #inFlight: Delivery[] = [];
   readonly #sent: SagaCommand[] = [];
   readonly #handled: SagaCommand[] = [];
+  readonly #nothingToUndo: SagaCommand[] = [];
   readonly #duplicates: DuplicateDelivery[] = [];
   /** Participant inbox: the reply each command message got. */
   readonly #repliesByMessage = new Map<string, ReplyInput>();
@@ -176,13 +178,25 @@ export class SagaTestKit {
     });
   }
 
-  /** Starts a saga (nothing is delivered until {@link runUntilIdle}). */
+  /**
+   * Starts a saga of `definition`, on its version, with an input of its type (nothing is
+   * delivered until {@link runUntilIdle}).
+   */
+  start<TInput>(
+    definition: SagaDefinition<TInput>,
+    input: NoInfer<TInput>,
+    options?: Omit<TestKitStartOptions, 'version'>,
+  ): Promise<StartSagaResult>;
+  /** Starts a saga by its definition's name, on the latest version unless `options.version`. */
+  start(sagaType: string, input: unknown, options?: TestKitStartOptions): Promise<StartSagaResult>;
   start(
-    sagaType: string,
+    saga: string | AnySagaDefinition,
     input: unknown,
     options: TestKitStartOptions = {},
   ): Promise<StartSagaResult> {
-    return this.engine.start({ sagaType, input, ...options });
+    return typeof saga === 'string'
+      ? this.engine.start({ sagaType: saga, input, ...options })
+      : this.engine.start({ sagaType: saga.name, input, ...options, version: saga.version });
   }
 
   /**
@@ -252,6 +266,23 @@ export class SagaTestKit {
   /** The commands whose handler actually ran (not failed by a fault, not a duplicate). */
   handledCommands(filter: CommandFilter = {}): readonly SagaCommand[] {
     return this.#handled.filter((command) => matches(command, filter));
+  }
+
+  /**
+   * The compensations a participant answered "nothing to undo": success without running
+   * the handler, because the step's forward command never applied there (it was dropped,
+   * failed, or had not arrived yet). They are not in {@link handledCommands}; a later
+   * attempt of the same compensation is a duplicate, answered from the first.
+   *
+   * @example
+   * ```ts
+   * kit.faults('payment-service', 'ReserveCredit').dropNext();
+   * // …the step times out and is compensated…
+   * expect(kit.nothingToUndo().map((c) => c.command)).toEqual(['ReleaseCredit']);
+   * ```
+   */
+  nothingToUndo(filter: CommandFilter = {}): readonly SagaCommand[] {
+    return this.#nothingToUndo.filter((command) => matches(command, filter));
   }
 
   /** Every duplicate a participant or the orchestrator discarded, in order. */
@@ -378,6 +409,7 @@ export class SagaTestKit {
       // The forward never applied: nothing to undo. Recording the compensation makes a
       // late forward refuse, as the participant SDK's compensation guard does.
       this.#applied.set(appliedKeyOf(command), {});
+      this.#nothingToUndo.push(command);
       reply = this.#reply(command, { outcome: 'success', payload: {} });
     } else if (
       command.direction === 'forward' &&

@@ -179,6 +179,79 @@ describe('SagaTestKit', () => {
     ]);
     expect(kit.history(sagaId).filter((e) => e.type === 'AttemptFailed')).toHaveLength(3);
     expect(seats.size).toBe(0);
+    // HoldSeat never reached the airline: its compensation had nothing to undo.
+    expect(kit.nothingToUndo().map((c) => [c.command, c.attempt])).toEqual([['ReleaseSeat', 1]]);
+    expect(kit.handledCommands({ direction: 'compensation' })).toEqual([]);
+  });
+
+  it('a compensation whose forward command was never delivered succeeds without running its handler', async () => {
+    const world = participants();
+    const released: string[] = [];
+    const kit = createSagaTestKit({
+      definitions: [bookTrip],
+      participants: {
+        ...world.handlers,
+        airline: {
+          ...world.handlers.airline,
+          ReleaseSeat: (p: { tripId: string }) => {
+            released.push(p.tripId);
+            return {};
+          },
+        },
+      },
+    });
+    kit.faults('airline', 'HoldSeat').dropNext().dropNext().dropNext();
+    const { sagaId } = await kit.start('book-trip', trip);
+
+    await kit.advanceTime(10_000);
+
+    expect(kit.state(sagaId)).toMatchObject({
+      status: 'COMPENSATED',
+      steps: { 'hold-seat': { status: 'COMPENSATED' } },
+    });
+    expect(kit.sentCommands({ command: 'ReleaseSeat' })).toHaveLength(1);
+    expect(kit.nothingToUndo({ sagaId, step: 'hold-seat' })).toEqual([
+      expect.objectContaining({ command: 'ReleaseSeat', direction: 'compensation', attempt: 1 }),
+    ]);
+    expect(kit.handledCommands({ command: 'ReleaseSeat' })).toEqual([]);
+    expect(released).toEqual([]);
+  });
+
+  it('a branch without .timeout() whose command is lost times out after the default 30 s', async () => {
+    const { kit, seats } = newKit();
+    kit.faults('cars', 'RentCar').dropNext();
+    const { sagaId } = await kit.start('book-trip', trip);
+
+    await kit.advanceTime(29_999);
+    expect(kit.state(sagaId).steps['rent-car']?.status).toBe('RUNNING');
+    await kit.advanceTime(1);
+
+    expect(kit.state(sagaId)).toMatchObject({
+      status: 'COMPENSATED',
+      failure: { step: 'rent-car', code: 'TIMEOUT' },
+    });
+    // The timed-out branch is compensated too; the car was never rented, so nothing to undo.
+    expect(kit.nothingToUndo().map((c) => c.command)).toEqual(['ReturnCar']);
+    expect(kit.handledCommands({ direction: 'compensation' }).map((c) => c.command)).toEqual([
+      'CancelRoom',
+      'ReleaseSeat',
+    ]);
+    expect(seats.size).toBe(0);
+  });
+
+  it('a forward command that applied but lost its reply is undone by its handler', async () => {
+    const { kit } = newKit();
+    kit.faults('cars', 'RentCar').dropNextReply();
+    const { sagaId } = await kit.start('book-trip', trip);
+
+    await kit.advanceTime(30_000);
+
+    expect(kit.state(sagaId).status).toBe('COMPENSATED');
+    expect(kit.handledCommands({ step: 'rent-car' }).map((c) => c.command)).toEqual([
+      'RentCar',
+      'ReturnCar',
+    ]);
+    expect(kit.nothingToUndo()).toEqual([]);
   });
 
   it('a lost reply: the retry finds the step applied and gets the stored reply, the handler runs once', async () => {

@@ -105,6 +105,75 @@ describe('place-order saga', () => {
     expect(kit.state(sagaId).status).toBe('COMPENSATED');
     expect(kit.sentCommands({ command: 'ReserveCredit' }).map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(orders.get('o-1')).toBe('REJECTED');
+    // The timed-out step is compensated too; its command never arrived: nothing to undo.
+    expect(kit.nothingToUndo().map((c) => c.command)).toEqual(['ReleaseCredit']);
+    expect(kit.handledCommands({ command: 'ReleaseCredit' })).toEqual([]);
+  });
+
+  it('a compensation refused by a business failure parks at once; an operator resolves it', async () => {
+    const { participants } = services();
+    const kit = createSagaTestKit({ definitions: [placeOrder], participants });
+    kit.faults('order-service', 'RejectOrder').failOnce({ kind: 'business', code: 'SHIPPED' });
+
+    const { sagaId } = await kit.start('place-order', { ...order, amount: 500 });
+    await kit.runUntilIdle();
+
+    expect(kit.state(sagaId)).toMatchObject({
+      status: 'COMPENSATION_FAILED',
+      steps: { 'create-order': { status: 'COMPENSATION_FAILED' } },
+    });
+    expect(kit.sentCommands({ command: 'RejectOrder' })).toHaveLength(1);
+
+    // The order was undone by hand: say so, with who and why.
+    await kit.engine.act(sagaId, {
+      action: 'resolve',
+      actor: 'ops@example.com',
+      reason: 'order cancelled by hand',
+      step: 'create-order',
+    });
+    expect(kit.state(sagaId).status).toBe('COMPENSATED');
+  });
+
+  it('a compensation failing technically is tried 5 times, then parks; an operator retries it', async () => {
+    const { participants, orders } = services();
+    const kit = createSagaTestKit({ definitions: [placeOrder], participants });
+    kit.faults('order-service', 'RejectOrder').failAlways({ kind: 'technical' });
+
+    const { sagaId } = await kit.start('place-order', { ...order, amount: 500 });
+    await kit.advanceTime(60_000);
+
+    expect(kit.state(sagaId).status).toBe('COMPENSATION_FAILED');
+    expect(kit.sentCommands({ command: 'RejectOrder' })).toHaveLength(5);
+
+    kit.faults('order-service', 'RejectOrder').reset();
+    await kit.engine.act(sagaId, {
+      action: 'retry-compensation',
+      actor: 'ops@example.com',
+      reason: 'order-service fixed',
+    });
+    await kit.runUntilIdle();
+
+    expect(kit.state(sagaId).status).toBe('COMPENSATED');
+    expect(orders.get('o-1')).toBe('REJECTED');
+  });
+
+  it('an operator aborts a saga before its pivot: what applied is undone', async () => {
+    const { participants, orders } = services();
+    const kit = createSagaTestKit({ definitions: [placeOrder], participants });
+
+    const { sagaId } = await kit.start('place-order', order);
+    await kit.engine.act(sagaId, { action: 'abort', actor: 'ops', reason: 'customer called' });
+    await kit.runUntilIdle();
+
+    expect(kit.state(sagaId)).toMatchObject({
+      status: 'COMPENSATED',
+      failure: { code: 'ABORTED' },
+    });
+    expect(kit.sentCommands({ sagaId }).map((c) => c.command)).toEqual([
+      'CreateOrder',
+      'RejectOrder',
+    ]);
+    expect(orders.get('o-1')).toBe('REJECTED');
   });
 
   it('duplicated commands change nothing: each handler runs once', async () => {
