@@ -101,10 +101,16 @@ function ui(path = '/ui/'): string {
   return `${fixture.stack.url('orchestrator')}${path}`;
 }
 
+/**
+ * Signs in on the sign-in page and waits for the answer: the header names the caller, or an
+ * alert says why not. Until then the token is not kept, so a page loaded sooner would ask
+ * for it again.
+ */
 async function signIn(token = fixture.stack.apiToken): Promise<void> {
   await page.goto(ui());
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('caller').or(page.getByRole('alert')).waitFor();
 }
 
 /** Runs `body` with the inventory-service frozen: sagas wait RUNNING at reserve-stock. */

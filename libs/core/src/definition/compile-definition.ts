@@ -6,6 +6,7 @@ import {
   DEFAULT_COMPENSATION_RETRY_POLICY,
   DEFAULT_RETRIABLE_RETRY_POLICY,
   DEFAULT_RETRY_POLICY,
+  durationTooLong,
   isPositiveInteger,
   resolveRetryPolicy,
   type ResolvedRetryPolicy,
@@ -150,6 +151,11 @@ function checkSagaDefaults(defaults: unknown, report: Report): number {
   }
   const { stepTimeoutMs } = defaults as { stepTimeoutMs?: unknown };
   if (stepTimeoutMs === undefined) return DEFAULT_STEP_TIMEOUT_MS;
+  const tooLong = durationTooLong('defaults.stepTimeoutMs', stepTimeoutMs);
+  if (tooLong !== null) {
+    report(null, tooLong);
+    return DEFAULT_STEP_TIMEOUT_MS;
+  }
   if (isPositiveInteger(stepTimeoutMs)) return stepTimeoutMs;
   report(
     null,
@@ -337,6 +343,11 @@ function compileTimeout(
 ): number {
   if (draft.timeout === null) return defaultTimeoutMs;
   const { ms } = draft.timeout;
+  const tooLong = durationTooLong(`step '${draft.name}': timeout`, ms);
+  if (tooLong !== null) {
+    say(tooLong);
+    return defaultTimeoutMs;
+  }
   if (isPositiveInteger(ms)) return ms;
   say(
     `step '${draft.name}': timeout must be a positive integer number of milliseconds (got ${describeValue(ms)})`,
@@ -418,6 +429,7 @@ function compileCompensation(
   if (timeoutMs !== undefined && !isPositiveInteger(timeoutMs)) {
     say(`${label} timeoutMs must be a positive integer (got ${describeValue(timeoutMs)})`);
   }
+  say(durationTooLong(`${label} timeoutMs`, timeoutMs));
   if (command === null || !resolution.ok) return null;
   return {
     ...command,

@@ -220,6 +220,41 @@ describe('build() rejects a definition that breaks the rules', () => {
     }
   });
 
+  it('rejects timeouts and retry delays over 365 days: a deadline must stay a date', () => {
+    const year = 365 * 24 * 60 * 60 * 1000;
+    const tooLong = year + 1;
+    expect(
+      saga()
+        .step('pay', (s) => undoable(s).timeout(year))
+        .build()
+        .steps.get('pay')?.timeoutMs,
+    ).toBe(year);
+    expectProblems(
+      () =>
+        saga()
+          .step('pay', (s) =>
+            s
+              .invoke('svc', 'Pay', () => ({}))
+              .compensate('svc', 'Refund', () => ({}), { timeoutMs: tooLong })
+              .retry({ maxDelayMs: Number.MAX_SAFE_INTEGER })
+              .timeout(tooLong),
+          )
+          .build(),
+      'shop',
+      `step 'pay': timeout must be at most ${year} ms (365 days) (got ${tooLong})`,
+      `step 'pay': retry.maxDelayMs must be at most ${year} ms (365 days) (got ${Number.MAX_SAFE_INTEGER})`,
+      `step 'pay': compensation timeoutMs must be at most ${year} ms (365 days) (got ${tooLong})`,
+    );
+    expectProblems(
+      () =>
+        defineSaga('shop', { version: 1, input, defaults: { stepTimeoutMs: tooLong } })
+          .step('a', lookup)
+          .build(),
+      'shop',
+      `defaults.stepTimeoutMs must be at most ${year} ms (365 days) (got ${tooLong})`,
+    );
+  });
+
   it('rejects invalid saga defaults: there is no step without a timeout', () => {
     const withDefaults = (defaults: unknown) =>
       defineSaga('shop', { version: 1, input, defaults: defaults as never })

@@ -143,10 +143,25 @@ export function resolveRetryPolicy(
       `${label}.maxDelayMs must be a positive integer (got ${describeValue(maxDelayMs)})`,
     );
   }
+  const tooLong = durationTooLong(`${label}.maxDelayMs`, maxDelayMs);
+  if (tooLong !== null) problems.push(tooLong);
   if (!(jitter >= 0 && jitter <= 1)) {
     problems.push(`${label}.jitter must be between 0 and 1 (got ${describeValue(jitter)})`);
   }
   return problems.length === 0 ? { ok: true, policy: resolved } : { ok: false, problems };
+}
+
+/**
+ * The longest timeout or retry delay, in milliseconds: 365 days. A step that may take
+ * longer is a process of its own; and a deadline must stay a date the clock can hold.
+ */
+export const MAX_DURATION_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** The problem with a whole-millisecond duration longer than {@link MAX_DURATION_MS}; null when it is not. */
+export function durationTooLong(label: string, value: unknown): string | null {
+  return isPositiveInteger(value) && value > MAX_DURATION_MS
+    ? `${label} must be at most ${MAX_DURATION_MS} ms (365 days) (got ${value})`
+    : null;
 }
 
 /** True for a finite integer > 0: delays and timeouts are whole milliseconds. */
