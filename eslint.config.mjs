@@ -135,6 +135,21 @@ export default tseslint.config(
               ],
             },
             {
+              // The tools that run the apps (the local stack: demo, benchmark, chaos run) may
+              // use them; nothing depends on a tool, so none ships in an app. (Nx forbids
+              // importing an app project outright: @sagaflow/examples, which the stack and the
+              // tests import, declares itself a library; its tag keeps the other projects away.)
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: [
+                'type:pure',
+                'type:util',
+                'type:observability',
+                'type:adapter',
+                'type:sdk',
+                'type:app',
+              ],
+            },
+            {
               // The CLI talks to the orchestrator over HTTP only: no adapter, no runtime.
               sourceTag: 'scope:cli',
               onlyDependOnLibsWithTags: ['type:pure'],

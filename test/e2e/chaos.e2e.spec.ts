@@ -5,7 +5,7 @@
 // `npm run chaos`, which defaults to 2,000 sagas).
 import { Writable } from 'node:stream';
 
-import { CHAOS_DEFAULTS, runChaos } from '@sagaflow/examples/chaos';
+import { CHAOS_DEFAULTS, runChaos } from '@sagaflow/stack';
 
 /** Faults for a minute, then up to four minutes to settle. */
 const FAULT_SECONDS = 60;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type SagaEventEntry, type SagaPage, type SagaView } from '@sagaflow/cli';
 import { type SagaEvent } from '@sagaflow/core';
 import { PLACE_ORDER, readOrders, readPaymentsSnapshot } from '@sagaflow/examples';
-import { tryPort } from '@sagaflow/examples/demo';
+import { tryPort } from '@sagaflow/stack';
 
 import { describeEvent } from './support/describe-event';
 import { useStack } from './support/use-stack';

@@ -1,7 +1,7 @@
 // No lost saga: the orchestrator is killed with SIGKILL while 200 place-order sagas run,
 // then started again. Every saga reaches a terminal state, and the participants' state is
 // what the sagas' outcomes say. Separate processes on Kafka, MariaDB and Redis.
-import { demoCatalog, demoOrders } from '@sagaflow/examples/demo';
+import { demoCatalog, demoOrders } from '@sagaflow/stack';
 
 import { runInBackground } from './support/background-run';
 import { checkStack } from './support/check-stack';

@@ -5,7 +5,7 @@
 // Separate processes from the built output, on Kafka, MariaDB and Redis.
 import { type SagaStatus } from '@sagaflow/core';
 import { PLACE_ORDER, type PlaceOrderInput } from '@sagaflow/examples';
-import { type StartedSaga } from '@sagaflow/examples/demo';
+import { type StartedSaga } from '@sagaflow/stack';
 
 import { logLines } from './support/log-lines';
 import { useStack } from './support/use-stack';

@@ -9,7 +9,7 @@ import {
   readOrders,
   readPaymentsSnapshot,
 } from '@sagaflow/examples';
-import { runSagas, type StackProcessName } from '@sagaflow/examples/demo';
+import { runSagas, type StackProcessName } from '@sagaflow/stack';
 
 import { produceAgain, readFromBeginning } from './support/command-records';
 import { checkStack } from './support/check-stack';

@@ -4,8 +4,8 @@
 // reconciliation reports what it repaired. The stack runs on a Redis database of its own
 // (5–15, an empty one picked at random), so FLUSHDB touches nobody else's keys.
 import { INFRA_DEFAULTS } from '@sagaflow/config';
-import { demoCatalog, demoOrders, redisDatabaseUrl } from '@sagaflow/examples/demo';
 import { createRedis } from '@sagaflow/redis';
+import { demoCatalog, demoOrders, redisDatabaseUrl } from '@sagaflow/stack';
 
 import { runInBackground } from './support/background-run';
 import { checkStack } from './support/check-stack';

@@ -48,6 +48,24 @@ const probes = {
       '',
     ].join('\n'),
   },
+  examplesImportsStack: {
+    path: join(root, `apps/examples/src/__boundary-probe-${id}__.ts`),
+    code: [
+      "import { startStack } from '@sagaflow/stack';",
+      '',
+      'export const probe = startStack;',
+      '',
+    ].join('\n'),
+  },
+  stackImportsExamples: {
+    path: join(root, `tools/stack/src/__boundary-probe-allowed-${id}__.ts`),
+    code: [
+      "import { placeOrderSaga } from '@sagaflow/examples';",
+      '',
+      'export const probe = placeOrderSaga;',
+      '',
+    ].join('\n'),
+  },
   adapterImportsCore: {
     path: join(root, `libs/kafka/src/__boundary-probe-allowed-${id}__.ts`),
     code: [
@@ -156,6 +174,22 @@ describe('module boundaries', () => {
     expect(boundary).toHaveLength(1);
     expect(boundary[0]?.severity).toBe(2);
     expect(boundary[0]?.message).toMatch(/tagged with "scope:cli".*type:pure/);
+  });
+
+  it('no app may import the local stack: it is a tool that runs them', () => {
+    const boundary = messages('examplesImportsStack').filter(
+      (m) => m.ruleId === '@nx/enforce-module-boundaries',
+    );
+    expect(boundary).toHaveLength(1);
+    expect(boundary[0]?.severity).toBe(2);
+    // The stack depends on the examples, so Nx may report the cycle first.
+    expect(boundary[0]?.message).toMatch(
+      /tagged with "type:app".*can only depend|^Imports of apps are forbidden|^Circular dependency/,
+    );
+  });
+
+  it('the local stack may import the examples it runs', () => {
+    expect(messages('stackImportsExamples')).toEqual([]);
   });
 
   it('an adapter may import core and its client library', () => {

@@ -1,8 +1,7 @@
 import {
-  checkOptions,
+  envInteger,
   type Environment,
   type EnvOutput,
-  envInteger,
   envVar,
   httpEnv,
   inboxLeaseEnv,
@@ -15,6 +14,7 @@ import {
   topicsEnv,
   workerConcurrencyEnv,
 } from '@sagaflow/config';
+import { checkOptions } from '@sagaflow/core';
 
 /** Each example service's own database and HTTP port (health and inspection). */
 export const EXAMPLE_SERVICES = {
@@ -84,8 +84,9 @@ export type ServiceConfig = { readonly serviceName: ExampleServiceName } & EnvOu
 /**
  * Reads and validates one example service's configuration from `SAGAFLOW_*` variables; the
  * defaults give each service its own database (`sagaflow_orders`, `sagaflow_payments`,
- * `sagaflow_inventory`). Throws `ConfigError` naming every bad variable, its value and the
- * expected form, or `OptionsError` for an unknown service name.
+ * `sagaflow_inventory`). Throws an `InvalidArgumentError` naming every bad variable, its
+ * value and the expected form (`CONFIG_INVALID`), or an unknown service name
+ * (`OPTIONS_INVALID`).
  *
  * @example
  * ```ts

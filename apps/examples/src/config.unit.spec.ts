@@ -1,4 +1,4 @@
-import { ConfigError, OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { type ExampleServiceName, loadServiceConfig } from './config';
 
@@ -72,7 +72,7 @@ describe('loadServiceConfig', () => {
 
   it('rejects a bad variable naming it and its value', () => {
     expect(() => loadServiceConfig('order-service', { SAGAFLOW_REDIS_URL: 'tcp://x' })).toThrow(
-      ConfigError,
+      InvalidArgumentError,
     );
     expect(() => loadServiceConfig('order-service', { SAGAFLOW_REDIS_URL: 'tcp://x' })).toThrow(
       'SAGAFLOW_REDIS_URL="tcp://x": expected a redis:// or rediss:// URL',
@@ -95,7 +95,7 @@ describe('loadServiceConfig', () => {
 
   it('rejects an unknown service name', () => {
     expect(() => loadServiceConfig('shipping-service' as ExampleServiceName, {})).toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
     expect(() => loadServiceConfig('shipping-service' as ExampleServiceName, {})).toThrow(
       'serviceName="shipping-service" (expected one of order-service, payment-service, inventory-service)',

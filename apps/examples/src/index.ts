@@ -1,10 +1,11 @@
 /**
  * @packageDocumentation
  * Example participants (order, payment, inventory services), the place-order saga, and the
- * helpers the demo and the end-to-end tests use: run a service in-process, seed and read its
- * database.
+ * helpers the local stack (`@sagaflow/stack`) and the end-to-end tests use: run a service
+ * in-process, seed and read its database, amounts in cents.
  */
 export * from './config';
+export * from './money';
 export type * from './example-service';
 export * from './example-services';
 export * from './place-order/index';

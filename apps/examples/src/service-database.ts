@@ -24,7 +24,8 @@ export interface OpenServiceDatabaseOptions {
  * date: the Sagaflow participant tables, then the service's own. Several processes may do
  * this at once (a service and a seeding test, say): migrations run under a MySQL named lock
  * (`runMigrationsExclusively` of `@sagaflow/mysql`), so they run once; a lock held longer
- * than 60 s fails with its `MigrationLockTimeoutError`. The caller destroys the data source.
+ * than 60 s fails with a retryable `MIGRATION_LOCK_TIMEOUT`. The caller destroys the data
+ * source.
  *
  * @example
  * ```ts

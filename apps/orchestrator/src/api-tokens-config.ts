@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { ConfigError, type EnvParser } from '@sagaflow/config';
+import { type EnvParser } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { z } from 'zod';
 
 import { type ApiToken, apiTokenProblems } from './http/api-tokens';
@@ -51,14 +52,15 @@ export function apiTokensEnv(): EnvParser<readonly ApiToken[]> {
  * Reads the tokens of `SAGAFLOW_API_TOKENS_FILE`: a JSON list of `{ name, role, sha256 }`,
  * the path resolved from `cwd`.
  *
- * @throws ConfigError naming the variable, the path and what is wrong (unreadable, not
+ * @throws InvalidArgumentError naming the variable, the path and what is wrong (unreadable, not
  * JSON, a bad entry by position and name), never a hash.
  */
 export function readApiTokensFile(path: string, cwd: string): readonly ApiToken[] {
   const fail = (expected: string): never => {
-    throw new ConfigError([
-      { variable: API_TOKENS_FILE_VARIABLE, value: JSON.stringify(path), expected },
-    ]);
+    throw new InvalidArgumentError({
+      code: 'CONFIG_INVALID',
+      issues: [{ field: API_TOKENS_FILE_VARIABLE, value: JSON.stringify(path), expected }],
+    });
   };
   let text: string;
   try {
@@ -84,7 +86,7 @@ export function readApiTokensFile(path: string, cwd: string): readonly ApiToken[
 /**
  * The tokens of both variables together.
  *
- * @throws ConfigError when a name is in both.
+ * @throws InvalidArgumentError when a name is in both.
  */
 export function mergeApiTokens(
   fromEnv: readonly ApiToken[],
@@ -93,13 +95,16 @@ export function mergeApiTokens(
   const names = new Set(fromEnv.map((token) => token.name));
   const twice = fromFile.filter((token) => names.has(token.name)).map((token) => token.name);
   if (twice.length > 0) {
-    throw new ConfigError([
-      {
-        variable: API_TOKENS_FILE_VARIABLE,
-        value: `(names ${twice.join(', ')})`,
-        expected: `token names not also in ${API_TOKENS_VARIABLE}`,
-      },
-    ]);
+    throw new InvalidArgumentError({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          field: API_TOKENS_FILE_VARIABLE,
+          value: `(names ${twice.join(', ')})`,
+          expected: `token names not also in ${API_TOKENS_VARIABLE}`,
+        },
+      ],
+    });
   }
   return [...fromEnv, ...fromFile].map((token) => ({
     ...token,

@@ -1,9 +1,8 @@
 import {
-  ConfigError,
-  type Environment,
-  type EnvOutput,
   envEnum,
   envInteger,
+  type Environment,
+  type EnvOutput,
   envText,
   envVar,
   httpEnv,
@@ -17,6 +16,7 @@ import {
   topicsEnv,
   workerConcurrencyEnv,
 } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import {
   API_TOKENS_FILE_VARIABLE,
@@ -338,7 +338,7 @@ export type OrchestratorConfig = EnvOutput<typeof orchestratorEnv>;
  * Reads and validates the orchestrator's configuration from `SAGAFLOW_*` variables;
  * `SAGAFLOW_SAGAS_MODULE` is required. Reads `SAGAFLOW_API_TOKENS_FILE` when it is set
  * (relative to `cwd`): `config.api.tokens` holds the tokens of both variables. Throws
- * `ConfigError` naming every bad or missing variable, its value (secrets masked, hashes
+ * `InvalidArgumentError` naming every bad or missing variable, its value (secrets masked, hashes
  * never shown) and the expected form.
  *
  * @example
@@ -355,13 +355,16 @@ export function loadOrchestratorConfig(
   const { sessionTimeoutMs, heartbeatIntervalMs } = config.kafka;
   // Kafka's own advice: a member that misses two heartbeats still keeps its session.
   if (heartbeatIntervalMs * 3 > sessionTimeoutMs) {
-    throw new ConfigError([
-      {
-        variable: orchestratorEnv.kafka.heartbeatIntervalMs.name,
-        value: JSON.stringify(String(heartbeatIntervalMs)),
-        expected: `at most a third of SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`,
-      },
-    ]);
+    throw new InvalidArgumentError({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          field: orchestratorEnv.kafka.heartbeatIntervalMs.name,
+          value: JSON.stringify(String(heartbeatIntervalMs)),
+          expected: `at most a third of SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`,
+        },
+      ],
+    });
   }
   const { tokensFile } = config.api;
   if (tokensFile === '') return config;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { loadOrchestratorConfig } from './config';
 import { hashApiToken } from './http/api-tokens';
@@ -79,7 +79,7 @@ describe('loadOrchestratorConfig', () => {
   it('requires the sagas module, naming the variable', () => {
     const read = () => loadOrchestratorConfig({ SAGAFLOW_SAGAS_MODULE: '  ' });
 
-    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(InvalidArgumentError);
     expect(read).toThrow('SAGAFLOW_SAGAS_MODULE="  ": expected a non-empty string (required)');
     expect(() => loadOrchestratorConfig({})).toThrow(
       'SAGAFLOW_SAGAS_MODULE=(unset): expected a non-empty string (required)',
@@ -120,7 +120,7 @@ describe('loadOrchestratorConfig', () => {
     expect(() => read({ SAGAFLOW_RETENTION_MS: '59999' })).toThrow(
       'SAGAFLOW_RETENTION_MS="59999": expected an integer from 60000 to 315360000000',
     );
-    expect(() => read({ SAGAFLOW_RETENTION_MS: '7d' })).toThrow(ConfigError);
+    expect(() => read({ SAGAFLOW_RETENTION_MS: '7d' })).toThrow(InvalidArgumentError);
     expect(() => read({ SAGAFLOW_PURGE_INTERVAL_MS: '999' })).toThrow(
       'SAGAFLOW_PURGE_INTERVAL_MS="999": expected an integer from 1000 to 86400000',
     );
@@ -197,7 +197,9 @@ describe('loadOrchestratorConfig', () => {
     ['SAGAFLOW_EVENT_STREAM_POLL_MS', '5', 'an integer from 10 to 60000'],
     ['SAGAFLOW_EVENT_STREAM_GAP_GRACE_MS', '-1', 'an integer from 0 to 60000'],
   ])('rejects %s=%s', (variable, value, expected) => {
-    expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(ConfigError);
+    expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => loadOrchestratorConfig({ ...SAGAS, [variable]: value })).toThrow(
       `${variable}="${value}": expected ${expected}`,
     );
@@ -211,7 +213,7 @@ describe('loadOrchestratorConfig', () => {
         SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS: '2500',
       });
 
-    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(InvalidArgumentError);
     expect(read).toThrow(
       'SAGAFLOW_KAFKA_HEARTBEAT_INTERVAL_MS="2500": expected at most a third of SAGAFLOW_KAFKA_SESSION_TIMEOUT_MS (6000)',
     );
@@ -228,8 +230,8 @@ describe('loadOrchestratorConfig', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.variable)).toEqual([
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).issues.map((i) => i.field)).toEqual([
       'SAGAFLOW_SAGAS_MODULE',
       'SAGAFLOW_LOG_LEVEL',
       'SAGAFLOW_KAFKA_BROKERS',
@@ -251,15 +253,15 @@ describe('loadOrchestratorConfig', () => {
     });
 
     const load = (env: Record<string, string>) => loadOrchestratorConfig({ ...SAGAS, ...env }, dir);
-    /** The message of the ConfigError `read` throws. */
+    /** The message of the InvalidArgumentError `read` throws. */
     const messageOf = (read: () => unknown): string => {
       try {
         read();
       } catch (error: unknown) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).message;
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        return (error as InvalidArgumentError).message;
       }
-      throw new Error('expected a ConfigError');
+      throw new Error('expected an InvalidArgumentError');
     };
 
     it('reads SAGAFLOW_API_TOKENS (name:role:sha256, comma-separated) and the other API variables', () => {

@@ -5,7 +5,7 @@
  * or a stop that takes longer than 30 s, ends it at once (exit 1). An unhandled error is
  * logged and ends it (exit 1): everything it had accepted is in MySQL for the next start.
  */
-import { type Logger } from '@sagaflow/core';
+import { describeError, type Logger } from '@sagaflow/core';
 import { createLogger } from '@sagaflow/observability';
 
 import { loadOrchestratorConfig } from './config';
@@ -20,12 +20,6 @@ let logger: Logger = createLogger({ service: 'orchestrator' });
 
 function exit(code: number): never {
   process.exit(code);
-}
-
-function describe(error: unknown): unknown {
-  return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack ?? null }
-    : error;
 }
 
 function handleSignals(orchestrator: Orchestrator): void {
@@ -44,7 +38,7 @@ function handleSignals(orchestrator: Orchestrator): void {
     orchestrator.stop().then(
       () => exit(0),
       (error: unknown) => {
-        logger.error('stopped with failures', { error: describe(error) });
+        logger.error('stopped with failures', { error: describeError(error, { stack: true }) });
         exit(1);
       },
     );
@@ -55,16 +49,16 @@ function handleSignals(orchestrator: Orchestrator): void {
 
 async function main(): Promise<void> {
   process.on('unhandledRejection', (reason: unknown) => {
-    logger.error('unhandled rejection: exiting', { error: describe(reason) });
+    logger.error('unhandled rejection: exiting', { error: describeError(reason, { stack: true }) });
     exit(1);
   });
   process.on('uncaughtException', (error: Error) => {
-    logger.error('uncaught exception: exiting', { error: describe(error) });
+    logger.error('uncaught exception: exiting', { error: describeError(error, { stack: true }) });
     exit(1);
   });
 
-  // A bad or missing variable (SAGAFLOW_SAGAS_MODULE included) throws a ConfigError that
-  // names each one; it is logged below and the process exits 1.
+  // A bad or missing variable (SAGAFLOW_SAGAS_MODULE included) throws an
+  // InvalidArgumentError that names each one; it is logged below and the process exits 1.
   const config = loadOrchestratorConfig(process.env);
   logger = createLogger({ service: config.serviceName, level: config.logLevel });
   const definitions = await loadSagasModule(config.sagasModule, process.cwd());
@@ -74,6 +68,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error('orchestrator failed to start', { error: describe(error) });
+  logger.error('orchestrator failed to start', { error: describeError(error, { stack: true }) });
   exit(1);
 });

@@ -2,8 +2,8 @@ import type { z } from 'zod';
 
 /**
  * A zod schema that turns one variable's raw value (`string`, or `undefined` when unset)
- * into its typed value. The schema's issue messages are used as the "expected" form in
- * {@link ConfigError}, so write them as a noun phrase: `an integer from 1 to 65535`.
+ * into its typed value. The schema's issue messages are used as the "expected" form of
+ * the configuration error, so write them as a noun phrase: `an integer from 1 to 65535`.
  */
 export type EnvParser<T> = z.ZodType<T, string | undefined>;
 

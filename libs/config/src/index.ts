@@ -1,13 +1,8 @@
 /**
  * @packageDocumentation
  * Typed, validated configuration from environment variables (the apps pass the environment
- * in; nothing here reads it), the shared defaults that match `infra/`, and the errors for
- * bad configuration and bad options.
+ * in; nothing here reads it) and the shared defaults that match `infra/`.
  */
-export * from './config-error';
-export * from './options-error';
-export * from './check-options';
-export * from './redaction';
 export * from './env-var';
 export * from './env-parsers';
 export * from './read-env';

@@ -1,7 +1,6 @@
-import { SagaflowError } from '@sagaflow/core';
+import { InvalidArgumentError, SagaflowError } from '@sagaflow/core';
 import { z } from 'zod';
 
-import { ConfigError } from './config-error';
 import {
   envEnum,
   envHost,
@@ -14,14 +13,14 @@ import {
 import { envVar } from './env-var';
 import { readEnv } from './read-env';
 
-function configError(run: () => unknown): ConfigError {
+function configError(run: () => unknown): InvalidArgumentError {
   try {
     run();
   } catch (e) {
-    if (e instanceof ConfigError) return e;
+    if (e instanceof InvalidArgumentError) return e;
     throw e;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected an InvalidArgumentError');
 }
 
 describe('readEnv', () => {
@@ -57,8 +56,8 @@ describe('readEnv', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.retryable).toBe(false);
     expect(error.issues).toEqual([
-      { variable: 'APP_PORT', value: '"http"', expected: 'an integer from 1 to 65535' },
-      { variable: 'APP_WORKERS', value: '"0"', expected: 'an integer ≥ 1' },
+      { field: 'APP_PORT', value: '"http"', expected: 'an integer from 1 to 65535' },
+      { field: 'APP_WORKERS', value: '"0"', expected: 'an integer ≥ 1' },
     ]);
     expect(error.message).toContain('APP_PORT="http": expected an integer from 1 to 65535');
     expect(error.message).toContain('APP_WORKERS="0": expected an integer ≥ 1');
@@ -107,7 +106,7 @@ describe('readEnv', () => {
     };
     expect(readEnv(schemaWithZod, { APP_MODE: 'fast' }).mode).toBe('fast');
     expect(configError(() => readEnv(schemaWithZod, { APP_MODE: 'slow' })).issues).toEqual([
-      { variable: 'APP_MODE', value: '"slow"', expected: 'the word "fast"' },
+      { field: 'APP_MODE', value: '"slow"', expected: 'the word "fast"' },
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { type OptionCheck } from './check-options';
+import { type OptionCheck } from '@sagaflow/core';
 
 /** The credentials and TLS options a Sagaflow Redis client takes besides its URL. */
 export interface RedisCredentialFields {

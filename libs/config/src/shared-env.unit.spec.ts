@@ -1,4 +1,5 @@
-import { ConfigError } from './config-error';
+import { InvalidArgumentError } from '@sagaflow/core';
+
 import { httpEnv } from './http-env';
 import { instanceIdEnv } from './instance-id-env';
 import { kafkaEnv } from './kafka-env';
@@ -154,7 +155,7 @@ describe('shared configuration fragments', () => {
     ['SAGAFLOW_WORKER_CONCURRENCY', '0', 'an integer from 1 to 256'],
     ['SAGAFLOW_INBOX_LEASE_MS', '999', 'an integer from 1000 to 3600000'],
   ])('reject %s=%s naming the variable, the value and the form', (variable, value, form) => {
-    expect(() => readEnv(schema, { [variable]: value })).toThrow(ConfigError);
+    expect(() => readEnv(schema, { [variable]: value })).toThrow(InvalidArgumentError);
     expect(() => readEnv(schema, { [variable]: value })).toThrow(
       `${variable}=${JSON.stringify(value)}: expected ${form}`,
     );

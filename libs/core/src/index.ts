@@ -3,9 +3,9 @@
  * The pure saga model: the definition DSL, saga events, the `evolve`/`decide` functions,
  * the ports the runtime implements, and the typed errors. No I/O.
  */
-export * from './errors/sagaflow-error';
 export * from './errors/errors';
-export * from './errors/describe-error';
+export * from './errors/describe';
+export * from './errors/validation';
 export type * from './model/json';
 export type * from './model/direction';
 export * from './model/saga-status';
@@ -76,6 +76,4 @@ export { toMermaid } from './graph/to-mermaid';
 export * from './engine/saga-engine';
 export * from './engine/saga-engine-options';
 export type * from './engine/saga-observer';
-export * from './engine/invalid-argument-error';
-export * from './engine/timer-scheduling-error';
 export type * from './ports/dead-letter-store';

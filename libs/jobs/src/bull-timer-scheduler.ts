@@ -1,16 +1,17 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
 import {
-  describeError,
+  checkOptions,
   type Clock,
+  describeError,
+  isPositiveInteger,
   type Logger,
   noopLogger,
   type SagaTimer,
   type Scheduler,
   systemClock,
+  TransientError,
 } from '@sagaflow/core';
 import { Queue } from 'bullmq';
 
-import { JobQueueError } from './job-queue-error';
 import { timerJobId } from './job-ids';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
 import { timerDelayMs } from './timer-delay';
@@ -91,7 +92,7 @@ export class BullTimerScheduler implements Scheduler {
   /**
    * Adds one delayed job per timer (`delay = dueAt − now`, at least 0), in one round trip.
    * @throws InvalidArgumentError for a timer id BullMQ cannot take (nothing is scheduled).
-   * @throws JobQueueError when Redis fails.
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
   async schedule(timers: readonly SagaTimer[]): Promise<void> {
     if (timers.length === 0) return;
@@ -104,9 +105,9 @@ export class BullTimerScheduler implements Scheduler {
     try {
       await this.#queue.addBulk(jobs);
     } catch (error: unknown) {
-      throw new JobQueueError(this.queueName, `could not schedule ${timers.length} timer(s)`, {
+      throw new TransientError('JOB_QUEUE_FAILED', `could not schedule ${timers.length} timer(s)`, {
         cause: error,
-        context: { sagaIds: [...new Set(timers.map((t) => t.sagaId))] },
+        context: { sagaIds: [...new Set(timers.map((t) => t.sagaId))], queue: this.queueName },
       });
     }
   }
@@ -114,14 +115,15 @@ export class BullTimerScheduler implements Scheduler {
   /**
    * Removes the timers' jobs that have not started. A job already running (locked) or
    * gone is left as it is: the decider ignores a timer that is no longer pending.
-   * @throws JobQueueError when Redis fails.
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
   async cancel(timerIds: readonly string[]): Promise<void> {
     try {
       await Promise.all(timerIds.map((id) => this.#queue.remove(id)));
     } catch (error: unknown) {
-      throw new JobQueueError(this.queueName, `could not cancel ${timerIds.length} timer(s)`, {
+      throw new TransientError('JOB_QUEUE_FAILED', `could not cancel ${timerIds.length} timer(s)`, {
         cause: error,
+        context: { queue: this.queueName },
       });
     }
   }

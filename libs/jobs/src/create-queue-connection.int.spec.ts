@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { RecordingLogger } from '@sagaflow/core/testing';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -95,7 +95,7 @@ describe('BullMQ on a queue connection', () => {
   });
 
   it('rejects bad options naming the field and value', () => {
-    expect(() => createQueueConnection({ url: 'localhost:6379' })).toThrow(OptionsError);
+    expect(() => createQueueConnection({ url: 'localhost:6379' })).toThrow(InvalidArgumentError);
     expect(() => createQueueConnection({ connectTimeoutMs: 0 })).toThrow('connectTimeoutMs=0');
   });
 });

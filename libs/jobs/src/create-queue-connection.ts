@@ -1,12 +1,13 @@
 import { type ConnectionOptions } from 'node:tls';
 
+import { redisCredentialChecks } from '@sagaflow/config';
 import {
   checkOptions,
+  describeError,
   isPositiveInteger,
+  type Logger,
   redactUrlCredentials,
-  redisCredentialChecks,
-} from '@sagaflow/config';
-import { describeError, type Logger } from '@sagaflow/core';
+} from '@sagaflow/core';
 import { Redis } from 'ioredis';
 
 /** Options of {@link createQueueConnection}. */

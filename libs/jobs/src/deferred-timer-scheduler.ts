@@ -1,7 +1,9 @@
-import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
 import {
+  checkOptions,
   type Clock,
   describeError,
+  hasMethods,
+  isPositiveInteger,
   type Logger,
   noopLogger,
   type SagaTimer,

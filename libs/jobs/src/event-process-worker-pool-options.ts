@@ -1,8 +1,10 @@
-import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
 import {
+  checkOptions,
   type Clock,
+  hasMethods,
   type Inbox,
   type InboxRecord,
+  isPositiveInteger,
   type Logger,
   noopLogger,
   systemClock,
@@ -155,7 +157,7 @@ const CONSUMER_NAME = /^[A-Za-z0-9._-]+$/;
 
 /**
  * Applies the defaults of {@link EventProcessWorkerPoolOptions} and validates them.
- * @throws OptionsError naming every bad field and its value.
+ * @throws InvalidArgumentError naming every bad field and its value.
  */
 export function resolveEventProcessWorkerPoolOptions(
   options: EventProcessWorkerPoolOptions,

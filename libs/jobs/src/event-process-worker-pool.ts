@@ -4,6 +4,7 @@ import {
   type InboxRecord,
   InvalidArgumentError,
   type Logger,
+  TransientError,
 } from '@sagaflow/core';
 import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 
@@ -18,7 +19,6 @@ import {
 } from './event-process-worker-pool-options';
 import { isLastAttempt, unrecoverable } from './job-attempts';
 import { eventProcessJobId, requeueJobId } from './job-ids';
-import { JobQueueError } from './job-queue-error';
 import { lostJobOf, WorkerErrorLog } from './lost-job';
 import { runWorker } from './run-worker';
 import { runInSagaOrder } from './saga-ordered-runs';
@@ -139,8 +139,9 @@ export class EventProcessWorkerPool {
    * of a saga whose message is retried are queued behind it instead of run now. Never
    * rejects for a handler's error.
    * @throws InvalidArgumentError for a consumer without a handler (nothing runs).
-   * @throws JobQueueError when a failed record cannot be queued for its retry (Redis
-   *   down): the caller leaves its batch uncommitted, and Kafka delivers it again.
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when a failed record cannot be queued for
+   *   its retry (Redis down): the caller leaves its batch uncommitted, and Kafka delivers it
+   *   again.
    */
   async process(messages: readonly InboxMessage[]): Promise<void> {
     for (const message of messages) this.#consumer(message.consumer);
@@ -168,7 +169,7 @@ export class EventProcessWorkerPool {
    * queued after the back-off; terminal, or `maxAttempts` 1: FAILED). `heldBack`: later
    * messages of the same sagas, not run, queued to run after the back-off too.
    * @throws InvalidArgumentError for a consumer without a handler (nothing is done).
-   * @throws JobQueueError when the retries cannot be queued (Redis down).
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when the retries cannot be queued (Redis down).
    */
   async retryFailed(
     failures: readonly { readonly message: InboxMessage; readonly error: unknown }[],
@@ -200,7 +201,7 @@ export class EventProcessWorkerPool {
    * Queues new records (those `inbox.receive` accepted), one `addBulk` per consumer. A
    * message already queued, running or recently done is not queued again.
    * @throws InvalidArgumentError for a consumer without a handler (nothing is queued).
-   * @throws JobQueueError when Redis fails.
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
   enqueue(messages: readonly EventProcessMessage[]): Promise<void> {
     return this.#add(messages, (m) => ({
@@ -215,7 +216,7 @@ export class EventProcessWorkerPool {
    * it, while requeueing an unchanged record twice queues it once. The claim's lease keeps
    * a record that is still being processed safe.
    * @throws InvalidArgumentError for a consumer without a handler (nothing is queued).
-   * @throws JobQueueError when Redis fails.
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
   requeue(
     records: readonly (EventProcessMessage & {
@@ -263,11 +264,12 @@ export class EventProcessWorkerPool {
             }),
           );
         } catch (error: unknown) {
-          throw new JobQueueError(
-            consumer.queue.name,
+          throw new TransientError(
+            'JOB_QUEUE_FAILED',
             `could not queue ${batch.length} record(s)`,
             {
               cause: error,
+              context: { queue: consumer.queue.name },
             },
           );
         }
@@ -331,7 +333,7 @@ export class EventProcessWorkerPool {
   /**
    * Queues the retries of in-process runs and the messages held back behind them, all due
    * after the back-off; a record whose run failed has one attempt less left.
-   * @throws JobQueueError when Redis fails.
+   * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
   async #queueRetries(retries: readonly QueuedRetry[]): Promise<void> {
     const { maxAttempts, backoffMs } = this.#options;

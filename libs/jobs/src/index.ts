@@ -4,7 +4,6 @@
  */
 export * from './create-queue-connection';
 export type { QueueSetup } from './queue-setup';
-export * from './job-queue-error';
 export { isRetryableError } from './is-retryable-error';
 export { BullTimerScheduler, type BullTimerSchedulerOptions } from './bull-timer-scheduler';
 export * from './deferred-timer-scheduler';

@@ -1,4 +1,4 @@
-import { type OptionCheck } from '@sagaflow/config';
+import { type OptionCheck } from '@sagaflow/core';
 import type { Redis } from 'ioredis';
 
 /** Where a component's BullMQ queues live; every jobs options type extends it. */

@@ -1,5 +1,11 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { describeError, InvalidArgumentError, type Logger, noopLogger } from '@sagaflow/core';
+import {
+  checkOptions,
+  describeError,
+  InvalidArgumentError,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+} from '@sagaflow/core';
 import { type Job, Queue, Worker } from 'bullmq';
 
 import { type LostJobObserver, WorkerErrorLog } from './lost-job';

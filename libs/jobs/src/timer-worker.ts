@@ -1,5 +1,11 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { describeError, type Logger, noopLogger, type SagaTimer } from '@sagaflow/core';
+import {
+  checkOptions,
+  describeError,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+  type SagaTimer,
+} from '@sagaflow/core';
 import { type Job, Worker } from 'bullmq';
 
 import { timerQueueName } from './bull-timer-scheduler';

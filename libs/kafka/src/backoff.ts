@@ -1,4 +1,4 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, isPositiveInteger } from '@sagaflow/core';
 
 /** Bounded exponential back-off after consecutive failures. */
 export interface BackoffOptions {

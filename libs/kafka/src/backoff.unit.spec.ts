@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { backoffDelay, resolveBackoff, retryWithBackoff } from './backoff';
 
@@ -21,7 +21,7 @@ describe('backoffDelay', () => {
       maxDelayMs: 5000,
     });
     expect(() => resolveBackoff('Test', 'retry', { initialDelayMs: 500, maxDelayMs: 100 })).toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
     expect(() => resolveBackoff('Test', 'retry', { initialDelayMs: 0 })).toThrow(
       'retry.initialDelayMs=0',
@@ -71,7 +71,7 @@ describe('retryWithBackoff', () => {
 
   it('names a bad option', async () => {
     await expect(retryWithBackoff(() => Promise.resolve(1), { attempts: 0 })).rejects.toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
   });
 });

@@ -3,7 +3,7 @@ import {
   isNonEmptyString,
   isNonNegativeInteger,
   isPositiveInteger,
-} from '@sagaflow/config';
+} from '@sagaflow/core';
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 
 import { type KafkaSecurityOptions } from './kafka-security';
@@ -75,7 +75,7 @@ function isHostPortList(value: unknown): boolean {
 }
 
 /**
- * Applies the defaults of {@link KafkaOptions} and validates them; throws `OptionsError`
+ * Applies the defaults of {@link KafkaOptions} and validates them; throws `InvalidArgumentError`
  * naming every bad field and its value.
  */
 export function resolveKafkaOptions(options: KafkaOptions): ResolvedKafkaOptions {

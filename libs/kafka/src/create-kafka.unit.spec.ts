@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { createKafka, resolveKafkaOptions } from './create-kafka';
@@ -27,7 +27,7 @@ describe('createKafka', () => {
         retry: { retries: -1, initialRetryTimeMs: 500, maxRetryTimeMs: 100 },
         connectionTimeoutMs: 0,
       });
-    expect(bad).toThrow(OptionsError);
+    expect(bad).toThrow(InvalidArgumentError);
     expect(bad).toThrow(
       'createKafka: invalid options: brokers=["kafka://127.0.0.1:9092"] (expected a non-empty list of host:port); ' +
         'clientId="" (expected a non-empty string); retry.retries=-1 (expected an integer ≥ 0); ' +

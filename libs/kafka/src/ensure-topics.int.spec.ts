@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import type { Admin } from 'kafkajs';
 
 import { createKafka } from './create-kafka';
@@ -51,7 +51,7 @@ describe('ensureTopics', () => {
 
   it('rejects bad arguments before talking to the broker', async () => {
     await expect(ensureTopics(admin, ['bad topic'], { partitions: 0 })).rejects.toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
     await expect(ensureTopics(admin, [], { partitions: 1 })).rejects.toThrow('topics=[]');
   });

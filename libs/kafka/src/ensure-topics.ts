@@ -1,5 +1,4 @@
-import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
-import { SagaflowError, type SagaflowErrorOptions } from '@sagaflow/core';
+import { checkOptions, isNonEmptyString, isPositiveInteger, TransientError } from '@sagaflow/core';
 import type { Admin, ITopicMetadata, PartitionMetadata } from 'kafkajs';
 
 /** Options of {@link ensureTopics}. */
@@ -29,24 +28,6 @@ export interface EnsuredTopic {
   readonly partitions: number;
 }
 
-/**
- * The topics did not all get a leader on every partition before the deadline (broker
- * starting, controller moving). Retryable.
- */
-export class TopicsNotReadyError extends SagaflowError {
-  readonly code = 'KAFKA_TOPICS_NOT_READY';
-  readonly retryable = true;
-  /** Topics without a leader on some partition at the deadline. */
-  readonly topics: readonly string[];
-  constructor(topics: readonly string[], timeoutMs: number, options?: SagaflowErrorOptions) {
-    super(`Kafka topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`, {
-      ...options,
-      context: { ...options?.context, topics },
-    });
-    this.topics = topics;
-  }
-}
-
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 const sleep = (ms: number): Promise<void> =>
@@ -59,6 +40,9 @@ const sleep = (ms: number): Promise<void> =>
  * partition of every topic has a leader — so the first produce or subscribe does not fail.
  * Safe to run from several processes at once (a topic created by another one counts as
  * existing). Topics are never auto-created by the broker in Sagaflow's setups.
+ *
+ * @throws `TransientError` (`KAFKA_TOPICS_NOT_READY`, retryable) when some partition still
+ * has no leader at the deadline (broker starting, controller moving).
  *
  * @example
  * ```ts
@@ -149,10 +133,10 @@ export async function ensureTopics(
       }));
     }
     if (Date.now() >= deadline) {
-      throw new TopicsNotReadyError(
-        waiting,
-        timeoutMs,
-        lastError === undefined ? {} : { cause: lastError },
+      throw new TransientError(
+        'KAFKA_TOPICS_NOT_READY',
+        `Kafka topics have no leader after ${timeoutMs} ms: ${waiting.join(', ')}`,
+        { ...(lastError === undefined ? {} : { cause: lastError }), context: { topics: waiting } },
       );
     }
     await sleep(pollIntervalMs);

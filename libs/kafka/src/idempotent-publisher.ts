@@ -1,10 +1,15 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { type Logger, noopLogger, type OutboxMessage } from '@sagaflow/core';
+import {
+  checkOptions,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+  type OutboxMessage,
+  TransientError,
+} from '@sagaflow/core';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 
 import { type KafkaRecord, type RecordSender } from './kafka-record';
 import { type OutboxPublisher } from './outbox-publisher';
-import { PublishFailedError } from './publish-failed-error';
 import { SerialQueue } from './serial-queue';
 import { toTopicMessages } from './topic-messages';
 
@@ -74,7 +79,7 @@ export class IdempotentPublisher implements OutboxPublisher, RecordSender {
   /**
    * Connects the producer; optional (the first send connects too) but it makes a start
    * fail early when Kafka is unreachable.
-   * @throws PublishFailedError when connecting fails.
+   * @throws TransientError (`KAFKA_PUBLISH_FAILED`) when connecting fails.
    */
   connect(): Promise<void> {
     return this.#sends.run(async () => {
@@ -85,7 +90,8 @@ export class IdempotentPublisher implements OutboxPublisher, RecordSender {
   /**
    * Publishes the messages in array order per key; resolves once the broker acknowledged
    * every one. On a failure some may have reached the log: publish them again.
-   * @throws PublishFailedError when the send failed (the producer is replaced).
+   * @throws TransientError (`KAFKA_PUBLISH_FAILED`) when the send failed (the producer is
+   * replaced).
    */
   publish(messages: readonly OutboxMessage[]): Promise<void> {
     return this.send(messages);
@@ -93,7 +99,8 @@ export class IdempotentPublisher implements OutboxPublisher, RecordSender {
 
   /**
    * Sends records (dead letters, replays) the same way.
-   * @throws PublishFailedError when the send failed (the producer is replaced).
+   * @throws TransientError (`KAFKA_PUBLISH_FAILED`) when the send failed (the producer is
+   * replaced).
    */
   send(records: readonly KafkaRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
@@ -105,10 +112,14 @@ export class IdempotentPublisher implements OutboxPublisher, RecordSender {
         // A failed idempotent send can leave kafkajs's sequence numbers ahead of the
         // broker's; a new producer (a new producer id) starts clean.
         await this.#drop();
-        throw new PublishFailedError(`sending ${records.length} record(s) failed`, {
-          cause: error,
-          context: { count: records.length, topic: records[0]?.topic },
-        });
+        throw new TransientError(
+          'KAFKA_PUBLISH_FAILED',
+          `sending ${records.length} record(s) failed`,
+          {
+            cause: error,
+            context: { count: records.length, topic: records[0]?.topic },
+          },
+        );
       }
     });
   }
@@ -140,7 +151,11 @@ export class IdempotentPublisher implements OutboxPublisher, RecordSender {
       await producer.connect();
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
-      throw new PublishFailedError('connecting the idempotent producer failed', { cause: error });
+      throw new TransientError(
+        'KAFKA_PUBLISH_FAILED',
+        'connecting the idempotent producer failed',
+        { cause: error },
+      );
     }
     this.#producer = producer;
     return producer;

@@ -1,10 +1,14 @@
-import { checkOptions, hasMethods, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
 import {
+  checkOptions,
   type Clock,
   type DeadLetterStore,
+  hasMethods,
+  isNonEmptyString,
+  isPositiveInteger,
   type Logger,
   noopLogger,
   systemClock,
+  TransientError,
 } from '@sagaflow/core';
 import {
   type CodecOptions,
@@ -33,12 +37,13 @@ import {
 import { abortableSleep } from './abortable-sleep';
 import { acceptAll, type AcceptEnvelope } from './accept-decision';
 import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
-import { BatchFailedError, type BatchStage } from './batch-failed-error';
 import { type ConsumedMessage, type InboxSink } from './consumed-message';
-import { ConsumerStartError } from './consumer-start-error';
+import { MessageRejectedError } from './errors';
 import { type KafkaRecord, type RecordSender } from './kafka-record';
-import { MessageRejectedError } from './message-rejected-error';
 import { headersText, lenientText, strictText } from './record-text';
+
+/** The step of a consumed batch that failed. */
+type BatchStage = 'decode' | 'dead-letter' | 'sink';
 
 /** Where an `InboxConsumer` puts the records it cannot use. */
 export interface DeadLetterRouting {
@@ -85,8 +90,11 @@ export interface InboxConsumerHooks {
     readonly offset: string;
     readonly reasonCode: string;
   }) => void;
-  /** For each batch that failed and will be delivered again. */
-  readonly onFailure?: (error: BatchFailedError) => void;
+  /**
+   * For each batch that failed and will be delivered again: a `KAFKA_BATCH_FAILED` whose
+   * context names the batch and the step (`decode`, `dead-letter` or `sink`) that failed.
+   */
+  readonly onFailure?: (error: TransientError) => void;
   /**
    * When {@link InboxConsumer.state} changes, e.g. to log or measure how long a restarted
    * instance took to rejoin its group.
@@ -375,7 +383,8 @@ export class InboxConsumer {
    * consumption runs — or once it failed in a way kafkajs restarts from, which leaves the
    * consumer `joining` until the group is joined. Does nothing if already started.
    *
-   * @throws {@link ConsumerStartError} (retryable) when connecting or subscribing fails.
+   * @throws `TransientError` (`KAFKA_CONSUMER_START_FAILED`, retryable) when connecting or
+   * subscribing fails.
    */
   async start(): Promise<void> {
     if (this.#consumer !== undefined) return;
@@ -437,7 +446,11 @@ export class InboxConsumer {
           error: disconnectError,
         });
       });
-      throw new ConsumerStartError(o.groupId, { cause: error, context: { topics: o.topics } });
+      throw new TransientError(
+        'KAFKA_CONSUMER_START_FAILED',
+        `consumer group '${o.groupId}' could not start`,
+        { cause: error, context: { topics: o.topics, groupId: o.groupId } },
+      );
     }
     this.#logger.info('consumer started', { topics: o.topics, state: this.#state });
   }
@@ -533,7 +546,7 @@ export class InboxConsumer {
 
   /**
    * Runs one step of a batch; on failure counts it, backs off (heartbeating, cut short by
-   * stop()) and throws a {@link BatchFailedError}, which makes kafkajs fetch the
+   * stop()) and throws a retryable `KAFKA_BATCH_FAILED`, which makes kafkajs fetch the
    * uncommitted batch again. Wrapping also keeps kafkajs from treating a `TypeError` from
    * user code as unrecoverable, which would stop the consumer for good.
    */
@@ -548,7 +561,11 @@ export class InboxConsumer {
     } catch (cause) {
       this.#failuresInRow += 1;
       this.#count({ failures: 1 });
-      const error = new BatchFailedError(stage, where, { cause });
+      const error = new TransientError(
+        'KAFKA_BATCH_FAILED',
+        `batch ${where.topic}[${where.partition}] offsets ${where.firstOffset}..${where.lastOffset} failed at the ${stage} step and will be delivered again`,
+        { cause, context: { ...where, stage } },
+      );
       const delayMs = backoffDelay(this.#failuresInRow, this.#options.failureBackoff);
       this.#logger.warn('batch failed; not committed, it will be delivered again', {
         error,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions } from 'node:tls';
 
-import { ConfigError, type ConfigIssue, type KafkaSaslMechanism } from '@sagaflow/config';
+import { type KafkaSaslMechanism } from '@sagaflow/config';
+import { type FieldIssue, InvalidArgumentError } from '@sagaflow/core';
 import { type SASLOptions } from 'kafkajs';
 
 /** The TLS and SASL settings of `kafkaEnv` (`config.kafka.ssl`, `config.kafka.sasl`). */
@@ -23,7 +24,7 @@ export interface KafkaSecurityOptions {
 /**
  * Turns the environment's Kafka TLS and SASL settings into kafkajs's `ssl` and `sasl`:
  * TLS with the system's CAs, or with those of `caFile` (read here); SASL PLAIN or
- * SCRAM-SHA-256/512 with the user name and password. Throws `ConfigError` naming the
+ * SCRAM-SHA-256/512 with the user name and password. Throws `InvalidArgumentError` naming the
  * variables when a mechanism lacks its user name or password or the CA file cannot be read;
  * the password is never part of a message.
  *
@@ -34,7 +35,7 @@ export interface KafkaSecurityOptions {
  */
 export function kafkaSecurity(settings: KafkaSecuritySettings): KafkaSecurityOptions {
   const { ssl, sasl } = settings;
-  const issues: ConfigIssue[] = [];
+  const issues: FieldIssue[] = [];
   let tls: boolean | ConnectionOptions | undefined;
   if (ssl.enabled) {
     tls = true;
@@ -43,7 +44,7 @@ export function kafkaSecurity(settings: KafkaSecuritySettings): KafkaSecurityOpt
         tls = { ca: [readFileSync(ssl.caFile, 'utf8')] };
       } catch {
         issues.push({
-          variable: 'SAGAFLOW_KAFKA_SSL_CA_FILE',
+          field: 'SAGAFLOW_KAFKA_SSL_CA_FILE',
           value: JSON.stringify(ssl.caFile),
           expected: 'a readable PEM file',
         });
@@ -54,20 +55,20 @@ export function kafkaSecurity(settings: KafkaSecuritySettings): KafkaSecurityOpt
     const required = 'a value when SAGAFLOW_KAFKA_SASL_MECHANISM is set';
     if (sasl.username === '') {
       issues.push({
-        variable: 'SAGAFLOW_KAFKA_SASL_USERNAME',
+        field: 'SAGAFLOW_KAFKA_SASL_USERNAME',
         value: '(unset)',
         expected: required,
       });
     }
     if (sasl.password === '') {
       issues.push({
-        variable: 'SAGAFLOW_KAFKA_SASL_PASSWORD',
+        field: 'SAGAFLOW_KAFKA_SASL_PASSWORD',
         value: '(unset)',
         expected: required,
       });
     }
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new InvalidArgumentError({ code: 'CONFIG_INVALID', issues });
   return {
     ...(tls === undefined ? {} : { ssl: tls }),
     ...(sasl.mechanism === 'none'

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { kafkaSecurity, type KafkaSecuritySettings } from './kafka-security';
 
@@ -40,7 +40,7 @@ describe('kafkaSecurity', () => {
         ssl: { enabled: true, caFile: '/nonexistent/ca.pem' },
         sasl: { mechanism: 'plain', username: '', password: '' },
       });
-    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(InvalidArgumentError);
     expect(bad).toThrow(
       [
         'invalid configuration (3 variables):',

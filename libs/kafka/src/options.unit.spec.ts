@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { InMemoryDeadLetterStore } from '@sagaflow/core/testing';
 import { Kafka } from 'kafkajs';
 
@@ -19,7 +19,7 @@ describe('options validation', () => {
         }),
     ).toThrow(/transactionalId="has space".*transactionTimeoutMs=0/);
     expect(() => new TransactionalPublisher({ kafka, transactionalId: 'r', retries: 0 })).toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
     expect(
       new TransactionalPublisher({ kafka, transactionalId: 'svc-relay-1' }).transactionalId,

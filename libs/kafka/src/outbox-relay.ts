@@ -1,10 +1,17 @@
-import { checkOptions, hasMethods, isPositiveInteger } from '@sagaflow/config';
-import { type Logger, noopLogger, type Outbox, type OutboxMessage } from '@sagaflow/core';
+import {
+  checkOptions,
+  hasMethods,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+  type Outbox,
+  type OutboxMessage,
+} from '@sagaflow/core';
 
 import { abortableSleep } from './abortable-sleep';
 import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
+import { ProducerFencedError } from './errors';
 import { type OutboxPublisher } from './outbox-publisher';
-import { ProducerFencedError } from './producer-fenced-error';
 import { SerialQueue } from './serial-queue';
 import { WakeSignal } from './wake-signal';
 

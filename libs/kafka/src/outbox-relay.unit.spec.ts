@@ -1,11 +1,14 @@
-import { OptionsError } from '@sagaflow/config';
-import { type Clock, type OutboxMessage } from '@sagaflow/core';
+import {
+  type Clock,
+  InvalidArgumentError,
+  type OutboxMessage,
+  TransientError,
+} from '@sagaflow/core';
 import { InMemoryOutbox, RecordingLogger } from '@sagaflow/core/testing';
 
+import { ProducerFencedError } from './errors';
 import { type OutboxPublisher } from './outbox-publisher';
 import { OutboxRelay } from './outbox-relay';
-import { ProducerFencedError } from './producer-fenced-error';
-import { PublishFailedError } from './publish-failed-error';
 
 const clock: Clock = { now: () => new Date('2024-05-01T12:00:00.000Z') };
 const LONG_POLL = 600_000;
@@ -97,7 +100,7 @@ describe('OutboxRelay', () => {
     const errors: unknown[] = [];
     const published: number[] = [];
     outbox.enqueue(messages(3));
-    publisher.failWith = () => new PublishFailedError('broker unavailable');
+    publisher.failWith = () => new TransientError('KAFKA_PUBLISH_FAILED', 'broker unavailable');
     relay = new OutboxRelay({
       outbox,
       publisher,
@@ -162,8 +165,11 @@ describe('OutboxRelay', () => {
 
     await relay.stop();
     outbox.enqueue(messages(1, 50));
-    publisher.failWith = () => new PublishFailedError('down');
-    await expect(relay.drain()).rejects.toBeInstanceOf(PublishFailedError);
+    publisher.failWith = () => new TransientError('KAFKA_PUBLISH_FAILED', 'down');
+    await expect(relay.drain()).rejects.toMatchObject({
+      name: 'TransientError',
+      code: 'KAFKA_PUBLISH_FAILED',
+    });
   });
 
   it('names invalid options', () => {
@@ -175,7 +181,7 @@ describe('OutboxRelay', () => {
           batchSize: 0,
           pollIntervalMs: 1.5,
         }),
-    ).toThrow(OptionsError);
+    ).toThrow(InvalidArgumentError);
     expect(() => new OutboxRelay({ outbox, publisher, batchSize: 0 })).toThrow('batchSize=0');
     relay = new OutboxRelay({ outbox, publisher });
   });

@@ -1,6 +1,5 @@
-import { type StoredDeadLetter } from '@sagaflow/core';
+import { ConflictError, type StoredDeadLetter } from '@sagaflow/core';
 
-import { DeadLetterNotReplayableError } from './dead-letter-not-replayable-error';
 import { type RecordSender } from './kafka-record';
 
 /**
@@ -10,8 +9,9 @@ import { type RecordSender } from './kafka-record';
  * it already processed. Marking the entry replayed (`DeadLetterStore.markReplayed`) is the
  * caller's job, after this resolves.
  *
- * @throws {@link DeadLetterNotReplayableError} when the value was truncated on recording.
- * @throws `PublishFailedError` (retryable) when the send failed.
+ * @throws `ConflictError` (`DEAD_LETTER_NOT_REPLAYABLE`) when the value was truncated on
+ * recording: re-publishing it would put a damaged message on the source topic.
+ * @throws `TransientError` (`KAFKA_PUBLISH_FAILED`, retryable) when the send failed.
  *
  * @example
  * ```ts
@@ -27,7 +27,11 @@ export async function replayDeadLetter(
   sender: RecordSender,
 ): Promise<void> {
   if (entry.valueTruncated) {
-    throw new DeadLetterNotReplayableError(entry.id, 'its value was truncated when recorded');
+    throw new ConflictError(
+      'DEAD_LETTER_NOT_REPLAYABLE',
+      `dead letter ${entry.id} cannot be replayed: its value was truncated when recorded`,
+      { context: { deadLetterId: entry.id } },
+    );
   }
   await sender.send([
     { topic: entry.sourceTopic, key: entry.key, value: entry.value, headers: entry.headers },

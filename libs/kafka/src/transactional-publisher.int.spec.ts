@@ -1,7 +1,7 @@
 import { type OutboxMessage } from '@sagaflow/core';
 
 import { createKafkaTestEnv, type KafkaTestEnv } from './__fixtures__/kafka-test-env';
-import { ProducerFencedError } from './producer-fenced-error';
+import { ProducerFencedError } from './errors';
 import { TransactionalPublisher } from './transactional-publisher';
 
 describe('TransactionalPublisher over a real broker', () => {

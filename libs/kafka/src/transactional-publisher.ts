@@ -1,5 +1,12 @@
-import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
-import { type Logger, noopLogger, type OutboxMessage } from '@sagaflow/core';
+import {
+  checkOptions,
+  isNonEmptyString,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+  type OutboxMessage,
+  TransientError,
+} from '@sagaflow/core';
 import {
   type Kafka,
   Partitioners,
@@ -8,12 +15,11 @@ import {
   type Transaction,
 } from 'kafkajs';
 
+import { ProducerFencedError } from './errors';
 import { IdempotentPublisher } from './idempotent-publisher';
 import { isFencingError } from './kafka-error-types';
 import { type KafkaRecord, type RecordSender } from './kafka-record';
 import { type OutboxPublisher } from './outbox-publisher';
-import { ProducerFencedError } from './producer-fenced-error';
-import { PublishFailedError } from './publish-failed-error';
 import { SerialQueue } from './serial-queue';
 import { toTopicMessages } from './topic-messages';
 
@@ -115,7 +121,7 @@ function resolveOptions(options: TransactionalPublisherOptions): ResolvedOptions
  *
  * A failed publish is aborted and its producer replaced (a fresh producer id restarts the
  * sequence numbers, so no stale sequence can block the next batch); the error is a
- * retryable {@link PublishFailedError}. Fencing by a newer producer with the same
+ * retryable `KAFKA_PUBLISH_FAILED`. Fencing by a newer producer with the same
  * transactional id is a {@link ProducerFencedError}, and every publish fails fast with it
  * until {@link reset}.
  *
@@ -165,7 +171,8 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
    * Publishes `messages` as one Kafka transaction, in array order (each key's order is
    * kept). Resolves once the transaction is committed; an empty list does nothing.
    *
-   * @throws {@link PublishFailedError} (retryable) when the transaction failed; it was aborted.
+   * @throws `TransientError` (`KAFKA_PUBLISH_FAILED`, retryable) when the transaction failed;
+   * it was aborted.
    * @throws {@link ProducerFencedError} (terminal until {@link reset}) when fenced.
    */
   publish(messages: readonly OutboxMessage[]): Promise<void> {
@@ -196,7 +203,8 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
           });
           throw new ProducerFencedError(this.transactionalId, { cause: error, context });
         }
-        throw new PublishFailedError(
+        throw new TransientError(
+          'KAFKA_PUBLISH_FAILED',
           `publishing ${messages.length} message(s) in a transaction failed; it was aborted`,
           { cause: error, context },
         );
@@ -208,7 +216,7 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
    * Sends records outside any transaction through an idempotent producer, in array order
    * per key. Used for dead letters and replays.
    *
-   * @throws {@link PublishFailedError} (retryable) when the send failed.
+   * @throws `TransientError` (`KAFKA_PUBLISH_FAILED`, retryable) when the send failed.
    */
   send(records: readonly KafkaRecord[]): Promise<void> {
     return this.#plain.send(records);
@@ -266,10 +274,14 @@ export class TransactionalPublisher implements OutboxPublisher, RecordSender {
       await transaction.abort();
     } catch (error) {
       await this.#disconnectQuietly(producer);
-      throw new PublishFailedError('connecting the transactional producer failed', {
-        cause: error,
-        context: { transactionalId: this.transactionalId },
-      });
+      throw new TransientError(
+        'KAFKA_PUBLISH_FAILED',
+        'connecting the transactional producer failed',
+        {
+          cause: error,
+          context: { transactionalId: this.transactionalId },
+        },
+      );
     }
     this.#transactional = producer;
     return producer;

@@ -1,4 +1,4 @@
-import { MessagingOptionError } from './messaging-option-error';
+import { checkOptions, isPositiveInteger } from '@sagaflow/core';
 
 /** 1 MiB: Kafka's default largest record (`message.max.bytes`) is just above it. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
@@ -23,12 +23,12 @@ export interface ResolvedCodecOptions {
 /**
  * Applies the defaults of {@link CodecOptions} and validates them.
  *
- * @throws {@link MessagingOptionError} naming the field and the bad value.
+ * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) naming the field and the bad value.
  */
 export function resolveCodecOptions(options: CodecOptions = {}): ResolvedCodecOptions {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-    throw new MessagingOptionError('maxBytes', maxBytes, 'expected a positive integer');
-  }
+  checkOptions('resolveCodecOptions', [
+    ['maxBytes', maxBytes, isPositiveInteger(maxBytes), 'an integer > 0'],
+  ]);
   return { maxBytes };
 }

@@ -1,10 +1,14 @@
-import { type CommandEncoder, type OutboxMessage, type SagaCommand } from '@sagaflow/core';
+import {
+  checkOptions,
+  type CommandEncoder,
+  type OutboxMessage,
+  type SagaCommand,
+} from '@sagaflow/core';
 import { resolveCodecOptions } from './codec-options';
 import { commandToEnvelope } from './command-to-envelope';
 import { envelopeHeaders } from './message-headers';
 import { encodeEnvelope } from './envelope-codec';
 import { nameSchema } from './envelope-fields';
-import { MessagingOptionError } from './messaging-option-error';
 import { type TopicNames } from './topic-names';
 
 /** Options of {@link createCommandEncoder}. */
@@ -28,7 +32,7 @@ export interface CommandEncoderOptions {
  * stay in one partition, in order), with the Sagaflow headers and the encoded envelope.
  * Deterministic: the same command and time give the same message.
  *
- * @throws {@link MessagingOptionError} at construction when `source` or `maxBytes` is
+ * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) at construction when `source` or `maxBytes` is
  * invalid; `encode` throws it when the command's participant cannot name a topic, and
  * `MessageEncodeError` when the command cannot be encoded.
  *
@@ -44,13 +48,14 @@ export function createCommandEncoder(options: CommandEncoderOptions): CommandEnc
   const codec = resolveCodecOptions(
     options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes },
   );
-  if (!nameSchema.safeParse(source).success) {
-    throw new MessagingOptionError(
+  checkOptions('createCommandEncoder', [
+    [
       'source',
       source,
-      'expected a non-empty name without control characters, at most 255 characters',
-    );
-  }
+      nameSchema.safeParse(source).success,
+      'a non-empty name without control characters, at most 255 characters',
+    ],
+  ]);
   return {
     encode(command: SagaCommand, occurredAt: Date): OutboxMessage {
       const topic = topics.commands(command.participant);

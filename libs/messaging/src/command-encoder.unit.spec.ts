@@ -1,10 +1,9 @@
-import { type SagaCommand } from '@sagaflow/core';
+import { InvalidArgumentError, type SagaCommand } from '@sagaflow/core';
 import { commandEnvelope, occurredAt, reserveCredit, thrownBy } from './__fixtures__/envelopes';
 import { createCommandEncoder } from './command-encoder';
 import { commandToEnvelope } from './command-to-envelope';
 import { decodeCommand } from './envelope-codec';
-import { MessageEncodeError } from './message-encode-error';
-import { MessagingOptionError } from './messaging-option-error';
+import { MessageEncodeError } from './errors';
 import { createTopicNames } from './topic-names';
 
 const releaseCredit: SagaCommand = {
@@ -87,7 +86,7 @@ describe('createCommandEncoder', () => {
   it('refuses a command whose participant cannot name a topic', () => {
     expect(() =>
       encoder.encode({ ...reserveCredit, participant: 'payment service' }, occurredAt),
-    ).toThrow(MessagingOptionError);
+    ).toThrow(InvalidArgumentError);
   });
 
   it('refuses a command it cannot encode', () => {
@@ -102,10 +101,10 @@ describe('createCommandEncoder', () => {
 
   it('validates its options at construction', () => {
     expect(() => createCommandEncoder({ topics, source: '' })).toThrow(
-      "source '' is invalid: expected a non-empty name without control characters, at most 255 characters",
+      'createCommandEncoder: invalid options: source="" (expected a non-empty name without control characters, at most 255 characters)',
     );
     expect(() => createCommandEncoder({ topics, source: 'orchestrator', maxBytes: -5 })).toThrow(
-      'maxBytes -5 is invalid: expected a positive integer',
+      'resolveCodecOptions: invalid options: maxBytes=-5 (expected an integer > 0)',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { SagaflowError } from '@sagaflow/core';
+import { checkOptions, SagaflowError } from '@sagaflow/core';
 import {
   type DeadLetterReason,
   type DeadLetterRecord,
@@ -7,7 +7,6 @@ import {
 import { isMessagingId } from './envelope-fields';
 import { isoTimestamp } from './iso-timestamp';
 import { MessageHeader } from './message-headers';
-import { MessagingOptionError } from './messaging-option-error';
 import { utf8ByteLength } from './utf8-byte-length';
 
 /** 512 KiB: leaves room for the rest of the record under the 1 MiB message limit. */
@@ -54,7 +53,7 @@ export interface DeadLetterOptions {
  * saga ids from the error's context or else from the Sagaflow headers, value cut to fit.
  *
  * @throws {@link MessageEncodeError} when `failedAt` is an invalid date.
- * @throws {@link MessagingOptionError} when `options.maxValueBytes` is invalid.
+ * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) when `options.maxValueBytes` is invalid.
  *
  * @example
  * ```ts
@@ -71,9 +70,14 @@ export function createDeadLetterRecord(
   options: DeadLetterOptions = {},
 ): DeadLetterRecord {
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES;
-  if (!Number.isSafeInteger(maxValueBytes) || maxValueBytes < 2) {
-    throw new MessagingOptionError('maxValueBytes', maxValueBytes, 'expected an integer ≥ 2');
-  }
+  checkOptions('createDeadLetterRecord', [
+    [
+      'maxValueBytes',
+      maxValueBytes,
+      Number.isSafeInteger(maxValueBytes) && maxValueBytes >= 2,
+      'an integer ≥ 2',
+    ],
+  ]);
   const failedAt = isoTimestamp(input.failedAt, 'failedAt');
   const value = input.value === null ? null : fitValue(input.value, maxValueBytes);
   const context = input.error instanceof SagaflowError ? input.error.context : {};

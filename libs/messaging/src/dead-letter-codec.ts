@@ -1,12 +1,12 @@
+import { formatIssues } from '@sagaflow/core';
+
 import { type CodecOptions, resolveCodecOptions } from './codec-options';
 import {
   type DeadLetterRecord,
   DEAD_LETTER_SCHEMA_VERSION,
   deadLetterRecordSchema,
 } from './dead-letter-record';
-import { formatIssues } from './format-issues';
-import { MessageDecodeError, MessageDecodeErrorCode } from './message-decode-error';
-import { MessageEncodeError } from './message-encode-error';
+import { MessageDecodeError, MessageDecodeErrorCode, MessageEncodeError } from './errors';
 import { parseJsonObject } from './parse-json-object';
 import { utf8ByteLength } from './utf8-byte-length';
 

@@ -10,10 +10,8 @@ import {
 import { decodeDeadLetter, encodeDeadLetter } from './dead-letter-codec';
 import { type DeadLetterRecord } from './dead-letter-record';
 import { decodeCommand, encodeEnvelope } from './envelope-codec';
-import { MessageDecodeErrorCode } from './message-decode-error';
-import { MessageEncodeError } from './message-encode-error';
+import { MessageDecodeErrorCode, MessageEncodeError } from './errors';
 import { envelopeHeaders } from './message-headers';
-import { MessagingOptionError } from './messaging-option-error';
 import { utf8ByteLength } from './utf8-byte-length';
 
 const failedAt = new Date('2024-05-01T12:00:02.000Z');
@@ -160,7 +158,7 @@ describe('dead letters', () => {
 
   it('validates its options and the failure time', () => {
     expect(() => createDeadLetterRecord(consumed('{}', 'x'), { maxValueBytes: 1 })).toThrow(
-      new MessagingOptionError('maxValueBytes', 1, 'expected an integer ≥ 2'),
+      'createDeadLetterRecord: invalid options: maxValueBytes=1 (expected an integer ≥ 2)',
     );
     expect(
       thrownBy(() => createDeadLetterRecord({ ...consumed('{}', 'x'), failedAt: new Date(NaN) })),

@@ -4,7 +4,7 @@ import { unicodeText } from './__fixtures__/unicode-text';
 import { type CommandEnvelope } from './command-envelope';
 import { type Envelope } from './envelope';
 import { decodeCommand, decodeEnvelope, decodeReply, encodeEnvelope } from './envelope-codec';
-import { MessageDecodeErrorCode } from './message-decode-error';
+import { MessageDecodeErrorCode } from './errors';
 import { type ReplyEnvelope } from './reply-envelope';
 
 const id = fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/);

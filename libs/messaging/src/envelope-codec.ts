@@ -1,13 +1,11 @@
-import { type ErrorContext } from '@sagaflow/core';
+import { type ErrorContext, formatIssues } from '@sagaflow/core';
 import { type z } from 'zod';
 import { type CodecOptions, resolveCodecOptions } from './codec-options';
 import { type CommandEnvelope } from './command-envelope';
 import { type Envelope, envelopeSchema, isCommandEnvelope, isReplyEnvelope } from './envelope';
 import { SUPPORTED_ENVELOPE_SCHEMA_VERSIONS } from './envelope-base';
-import { formatIssues } from './format-issues';
+import { MessageDecodeError, MessageDecodeErrorCode, MessageEncodeError } from './errors';
 import { jsonStructureIssue } from './json-structure';
-import { MessageDecodeError, MessageDecodeErrorCode } from './message-decode-error';
-import { MessageEncodeError } from './message-encode-error';
 import { parseJsonObject } from './parse-json-object';
 import { readableIds } from './readable-ids';
 import { type ReplyEnvelope } from './reply-envelope';
@@ -29,7 +27,7 @@ export type DecodeResult<E extends Envelope = Envelope> =
  *
  * @throws {@link MessageEncodeError} when the envelope is invalid or its encoding is
  * larger than `options.maxBytes`.
- * @throws {@link MessagingOptionError} when `options` are invalid.
+ * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) when `options` are invalid.
  *
  * @example
  * ```ts
@@ -65,7 +63,7 @@ export function encodeEnvelope(envelope: Envelope, options?: CodecOptions): stri
  * `MESSAGE_INVALID`, `MESSAGE_SCHEMA_UNSUPPORTED`, `MESSAGE_TOO_LARGE`) and whatever ids
  * could be read.
  *
- * @throws {@link MessagingOptionError} only when `options` are invalid.
+ * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) only when `options` are invalid.
  *
  * @example
  * ```ts

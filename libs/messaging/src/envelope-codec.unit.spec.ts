@@ -1,4 +1,4 @@
-import { type JsonObject, SagaflowError } from '@sagaflow/core';
+import { type JsonObject, MAX_REPORTED_ISSUES, SagaflowError } from '@sagaflow/core';
 import {
   commandEnvelope,
   compensationEnvelope,
@@ -16,10 +16,7 @@ import {
   decodeReply,
   encodeEnvelope,
 } from './envelope-codec';
-import { MAX_REPORTED_ISSUES } from './format-issues';
-import { MessageDecodeError, MessageDecodeErrorCode } from './message-decode-error';
-import { MessageEncodeError } from './message-encode-error';
-import { MessagingOptionError } from './messaging-option-error';
+import { MessageDecodeError, MessageDecodeErrorCode, MessageEncodeError } from './errors';
 
 function decodeError(result: DecodeResult): MessageDecodeError {
   if (result.ok) throw new Error(`expected a decode error, got ${JSON.stringify(result)}`);
@@ -348,10 +345,10 @@ describe('envelope codec', () => {
 
     it('refuse an invalid size limit, naming the field and the value', () => {
       expect(() => decodeEnvelope('{}', { maxBytes: 0 })).toThrow(
-        new MessagingOptionError('maxBytes', 0, 'expected a positive integer'),
+        'resolveCodecOptions: invalid options: maxBytes=0 (expected an integer > 0)',
       );
       expect(() => encodeEnvelope(commandEnvelope, { maxBytes: 1.5 })).toThrow(
-        'maxBytes 1.5 is invalid: expected a positive integer',
+        'resolveCodecOptions: invalid options: maxBytes=1.5 (expected an integer > 0)',
       );
     });
   });

@@ -23,9 +23,7 @@ export {
 export { MAX_JSON_DEPTH } from './json-structure';
 export * from './codec-options';
 export * from './envelope-codec';
-export * from './message-decode-error';
-export * from './message-encode-error';
-export * from './messaging-option-error';
+export * from './errors';
 export * from './message-headers';
 export * from './topic-names';
 export * from './command-to-envelope';

@@ -1,4 +1,4 @@
-import { MessageEncodeError } from './message-encode-error';
+import { MessageEncodeError } from './errors';
 
 /**
  * `date` as an ISO-8601 UTC timestamp.

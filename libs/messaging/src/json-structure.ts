@@ -1,4 +1,4 @@
-import { formatPath } from './format-issues';
+import { formatPath } from '@sagaflow/core';
 
 /**
  * Deepest nesting of objects and arrays a message may have. Schema validation recurses, so

@@ -1,10 +1,10 @@
 import { type ErrorContext } from '@sagaflow/core';
-import { jsonStructureIssue } from './json-structure';
 import {
   MessageDecodeError,
   MessageDecodeErrorCode,
   type MessageDecodeErrorOptions,
-} from './message-decode-error';
+} from './errors';
+import { jsonStructureIssue } from './json-structure';
 import { readableIds } from './readable-ids';
 import { utf8ByteLength } from './utf8-byte-length';
 

@@ -10,7 +10,7 @@ import {
 } from './__fixtures__/envelopes';
 import { createCommandEncoder } from './command-encoder';
 import { decodeCommand, decodeReply } from './envelope-codec';
-import { MessageEncodeError } from './message-encode-error';
+import { MessageEncodeError } from './errors';
 import { failureReply, successReply } from './reply-builders';
 import { replyMessageId } from './reply-message-id';
 import { replyToInput } from './reply-to-input';

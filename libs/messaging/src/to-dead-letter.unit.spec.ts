@@ -3,8 +3,8 @@ import { type DeadLetter } from '@sagaflow/core';
 import { commandEnvelope } from './__fixtures__/envelopes';
 import { createDeadLetterRecord } from './create-dead-letter-record';
 import { encodeEnvelope } from './envelope-codec';
+import { MessageDecodeError, MessageDecodeErrorCode } from './errors';
 import { envelopeHeaders } from './message-headers';
-import { MessageDecodeError, MessageDecodeErrorCode } from './message-decode-error';
 import { toDeadLetter } from './to-dead-letter';
 
 describe('toDeadLetter', () => {

@@ -1,5 +1,6 @@
+import { checkOptions } from '@sagaflow/core';
+
 import { ID_PATTERN } from './envelope-fields';
-import { MessagingOptionError } from './messaging-option-error';
 
 /** Kafka's longest topic name. */
 export const MAX_TOPIC_NAME_LENGTH = 249;
@@ -37,7 +38,7 @@ export interface TopicNames {
   /**
    * The command topic of a participant.
    *
-   * @throws {@link MessagingOptionError} when the participant name is empty, has
+   * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) when the participant name is empty, has
    * characters outside `[A-Za-z0-9._-]` or makes the topic name longer than 249.
    */
   readonly commands: (participant: string) => string;
@@ -51,7 +52,7 @@ export interface TopicNames {
  * Applies the defaults of {@link TopicNamesOptions}, validates them and returns the topic
  * names.
  *
- * @throws {@link MessagingOptionError} when the prefix is invalid.
+ * @throws `InvalidArgumentError` (`OPTIONS_INVALID`) when the prefix is invalid.
  *
  * @example
  * ```ts
@@ -63,34 +64,29 @@ export interface TopicNames {
  */
 export function createTopicNames(options: TopicNamesOptions = {}): TopicNames {
   const prefix = options.prefix ?? DEFAULT_TOPIC_PREFIX;
-  if (!LEGAL_CHARACTERS.test(prefix)) {
-    throw new MessagingOptionError('prefix', prefix, 'only characters [A-Za-z0-9._-] are allowed');
-  }
-  const longestFixedTopic = Math.max(REPLIES_TOPIC.length, DEAD_LETTERS_TOPIC.length);
-  if (prefix.length + longestFixedTopic > MAX_TOPIC_NAME_LENGTH) {
-    throw new MessagingOptionError(
-      'prefix',
-      prefix,
-      `at most ${MAX_TOPIC_NAME_LENGTH - longestFixedTopic} characters are allowed`,
-    );
-  }
+  const longestPrefix =
+    MAX_TOPIC_NAME_LENGTH - Math.max(REPLIES_TOPIC.length, DEAD_LETTERS_TOPIC.length);
+  checkOptions('createTopicNames', [
+    ['prefix', prefix, LEGAL_CHARACTERS.test(prefix), 'characters [A-Za-z0-9._-] only'],
+    ['prefix', prefix, prefix.length <= longestPrefix, `at most ${longestPrefix} characters`],
+  ]);
+  const longestParticipant = MAX_TOPIC_NAME_LENGTH - prefix.length - COMMANDS_SUFFIX.length;
   const commands = (participant: string): string => {
-    if (!ID_PATTERN.test(participant)) {
-      throw new MessagingOptionError(
+    checkOptions('topics.commands', [
+      [
         'participant',
         participant,
-        'expected a non-empty name of characters [A-Za-z0-9._-]',
-      );
-    }
-    const topic = `${prefix}${participant}${COMMANDS_SUFFIX}`;
-    if (topic.length > MAX_TOPIC_NAME_LENGTH) {
-      throw new MessagingOptionError(
+        ID_PATTERN.test(participant),
+        'a non-empty name of characters [A-Za-z0-9._-]',
+      ],
+      [
         'participant',
         participant,
-        `its command topic '${topic}' is longer than ${MAX_TOPIC_NAME_LENGTH} characters`,
-      );
-    }
-    return topic;
+        participant.length <= longestParticipant,
+        `at most ${longestParticipant} characters, for a command topic of at most ${MAX_TOPIC_NAME_LENGTH}`,
+      ],
+    ]);
+    return `${prefix}${participant}${COMMANDS_SUFFIX}`;
   };
   const replies = `${prefix}${REPLIES_TOPIC}`;
   const deadLetters = `${prefix}${DEAD_LETTERS_TOPIC}`;

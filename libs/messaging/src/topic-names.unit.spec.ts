@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from '@sagaflow/core';
+
 import { thrownBy } from './__fixtures__/envelopes';
-import { MessagingOptionError } from './messaging-option-error';
 import { createTopicNames, DEFAULT_TOPIC_PREFIX, MAX_TOPIC_NAME_LENGTH } from './topic-names';
 
 describe('topic names', () => {
@@ -39,12 +40,12 @@ describe('topic names', () => {
   it.each(['sagaflow/', 'saga flow.', 'sägaflow.', 'a:b'])('rejects the prefix %j', (prefix) => {
     const error = thrownBy(() => createTopicNames({ prefix }));
 
-    expect(error).toBeInstanceOf(MessagingOptionError);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error).toMatchObject({
-      code: 'MESSAGING_OPTION_INVALID',
+      code: 'OPTIONS_INVALID',
       field: 'prefix',
-      value: prefix,
-      message: `prefix '${prefix}' is invalid: only characters [A-Za-z0-9._-] are allowed`,
+      value: JSON.stringify(prefix),
+      message: `createTopicNames: invalid options: prefix=${JSON.stringify(prefix)} (expected characters [A-Za-z0-9._-] only)`,
     });
   });
 
@@ -53,7 +54,7 @@ describe('topic names', () => {
 
     expect(createTopicNames({ prefix: longest }).deadLetters).toHaveLength(MAX_TOPIC_NAME_LENGTH);
     expect(() => createTopicNames({ prefix: `${longest}p` })).toThrow(
-      /^prefix 'p+' is invalid: at most 237 characters are allowed$/,
+      /^createTopicNames: invalid options: prefix="p+\.\.\. \(expected at most 237 characters\)$/,
     );
   });
 
@@ -64,10 +65,10 @@ describe('topic names', () => {
 
       expect(thrownBy(() => topics.commands(participant))).toMatchObject({
         field: 'participant',
-        value: participant,
-        message: `participant '${participant}' is invalid: expected a non-empty name of characters [A-Za-z0-9._-]`,
+        value: JSON.stringify(participant),
+        message: `topics.commands: invalid options: participant=${JSON.stringify(participant)} (expected a non-empty name of characters [A-Za-z0-9._-])`,
       });
-      expect(() => topics.all(['order-service', participant])).toThrow(MessagingOptionError);
+      expect(() => topics.all(['order-service', participant])).toThrow(InvalidArgumentError);
     },
   );
 
@@ -77,7 +78,7 @@ describe('topic names', () => {
 
     expect(topics.commands(longest)).toHaveLength(MAX_TOPIC_NAME_LENGTH);
     expect(() => topics.commands(`${longest}x`)).toThrow(
-      /^participant 'x+' is invalid: its command topic 'sagaflow\.x+\.commands' is longer than 249 characters$/,
+      /^topics\.commands: invalid options: participant="x+\.\.\. \(expected at most 231 characters, for a command topic of at most 249\)$/,
     );
   });
 });

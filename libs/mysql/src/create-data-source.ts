@@ -1,10 +1,5 @@
-import {
-  checkOptions,
-  isNonEmptyString,
-  isPositiveInteger,
-  MYSQL_DRIVERS,
-  type MysqlDriver,
-} from '@sagaflow/config';
+import { MYSQL_DRIVERS, type MysqlDriver } from '@sagaflow/config';
+import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/core';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 
 import { type MysqlTlsOptions } from './mysql-tls';
@@ -64,7 +59,7 @@ const IDENTIFIER = /^[A-Za-z0-9_]{1,64}$/;
 
 /**
  * Applies the defaults of {@link MysqlDataSourceOptions} and validates them; throws
- * `OptionsError` naming every bad field and its value.
+ * `InvalidArgumentError` naming every bad field and its value.
  */
 export function resolveDataSourceOptions(
   options: MysqlDataSourceOptions,

@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { DataSource, QueryFailedError } from 'typeorm';
 
 import { createDataSource, resolveDataSourceOptions } from './create-data-source';
@@ -49,7 +49,7 @@ describe('createDataSource', () => {
         poolSize: 0,
         multipleStatements: 'yes' as unknown as boolean,
       });
-    expect(bad).toThrow(OptionsError);
+    expect(bad).toThrow(InvalidArgumentError);
     expect(bad).toThrow(
       'createDataSource: invalid options: type="postgres" (expected one of mariadb, mysql); ' +
         'port=0 (expected an integer from 1 to 65535); password=[REDACTED] (expected a string); ' +

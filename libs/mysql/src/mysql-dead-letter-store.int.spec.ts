@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import { type DeadLetter } from '@sagaflow/core';
+import { type DeadLetter, DeadLetterNotFoundError } from '@sagaflow/core';
 import { deadLetterStoreContract } from '@sagaflow/core/testing';
 
 import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
-import { DeadLetterNotFoundError } from './dead-letter-not-found-error';
 import { MySqlDeadLetterStore } from './mysql-dead-letter-store';
 
 const run = randomBytes(4).toString('hex');

@@ -1,7 +1,10 @@
-import { checkOptions } from '@sagaflow/config';
 import {
+  checkDate,
+  checkInteger,
+  checkOptions,
   type Clock,
   type DeadLetter,
+  DeadLetterNotFoundError,
   type DeadLetterQuery,
   type DeadLetterStore,
   type StoredDeadLetter,
@@ -9,8 +12,6 @@ import {
 } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
-import { checkDate, checkInteger } from './argument-checks';
-import { DeadLetterNotFoundError } from './dead-letter-not-found-error';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { affectedRows, toIso, toIsoOrNull, truncate } from './sql-values';
 

@@ -13,7 +13,6 @@ import {
   stateOf,
 } from './__fixtures__/sample-sagas';
 import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
-import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
 import { type AppendCommitted, MySqlEventStore } from './mysql-event-store';
 import { MySqlInbox } from './mysql-inbox';
 
@@ -251,7 +250,7 @@ describe.each(modes)('MySqlEventStore, %s', (mode, source) => {
 
     await expect(
       store.append(firstAppend(stateOf(second, 1), [outboxMessage(`${first}-m1`, second)])),
-    ).rejects.toBeInstanceOf(DuplicateOutboxMessageError);
+    ).rejects.toMatchObject({ name: 'ConflictError', code: 'OUTBOX_MESSAGE_DUPLICATE' });
 
     await expect(store.readStream(second)).resolves.toEqual([]);
     await expect(store.loadState(second)).resolves.toBeNull();

@@ -1,13 +1,14 @@
-import { checkOptions, isNonNegativeInteger } from '@sagaflow/config';
 import {
   type AppendRequest,
   checkAppendBatch,
   checkAppendRequest,
+  checkOptions,
   type Clock,
   ConcurrencyError,
   DuplicateBusinessKeyError,
   type EventStore,
   InvalidArgumentError,
+  isNonNegativeInteger,
   type Logger,
   noopLogger,
   type OutboxMessage,

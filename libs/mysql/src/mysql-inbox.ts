@@ -1,17 +1,19 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
 import {
+  checkDate,
+  checkInteger,
+  checkOptions,
   type Clock,
   type Direction,
   type EventProcessStatus,
   type Inbox,
   type InboxMessage,
   type InboxRecord,
+  isPositiveInteger,
   type ReceiveResult,
   systemClock,
 } from '@sagaflow/core';
 import { type DataSource, type EntityManager } from 'typeorm';
 
-import { checkDate, checkInteger } from './argument-checks';
 import { EventProcessEntity, type EventProcessRow } from './entities/event-process-entity';
 import { insertOrDuplicate } from './insert-or-duplicate';
 import { type InboxStep, stepFromEnvelope } from './inbox-step';

@@ -1,8 +1,14 @@
-import { checkOptions } from '@sagaflow/config';
-import { type Clock, type Outbox, type OutboxRecord, systemClock } from '@sagaflow/core';
+import {
+  checkDate,
+  checkInteger,
+  checkOptions,
+  type Clock,
+  type Outbox,
+  type OutboxRecord,
+  systemClock,
+} from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
-import { checkDate, checkInteger } from './argument-checks';
 import { affectedRows, toIso, toNumber } from './sql-values';
 
 /** Options of {@link MySqlOutbox}. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { ConfigError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 /** The TLS settings of `mysqlEnv` (`config.mysql.ssl`). */
 export interface MysqlTlsSettings {
@@ -19,7 +19,7 @@ export interface MysqlTlsOptions {
 /**
  * Turns the environment's MySQL TLS settings into `createDataSource`'s `ssl`: undefined
  * when off; else a verified TLS connection, trusting the system's CAs or those of `caFile`
- * (read here). Throws `ConfigError` naming `SAGAFLOW_MYSQL_SSL_CA_FILE` when it cannot be
+ * (read here). Throws `InvalidArgumentError` naming `SAGAFLOW_MYSQL_SSL_CA_FILE` when it cannot be
  * read.
  *
  * @example
@@ -33,12 +33,15 @@ export function mysqlTls(settings: MysqlTlsSettings): MysqlTlsOptions | undefine
   try {
     return { ca: readFileSync(settings.caFile, 'utf8'), rejectUnauthorized: true };
   } catch {
-    throw new ConfigError([
-      {
-        variable: 'SAGAFLOW_MYSQL_SSL_CA_FILE',
-        value: JSON.stringify(settings.caFile),
-        expected: 'a readable PEM file',
-      },
-    ]);
+    throw new InvalidArgumentError({
+      code: 'CONFIG_INVALID',
+      issues: [
+        {
+          field: 'SAGAFLOW_MYSQL_SSL_CA_FILE',
+          value: JSON.stringify(settings.caFile),
+          expected: 'a readable PEM file',
+        },
+      ],
+    });
   }
 }

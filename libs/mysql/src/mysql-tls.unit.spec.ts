@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { createDataSource } from './create-data-source';
 import { mysqlTls } from './mysql-tls';
@@ -17,7 +17,9 @@ describe('mysqlTls', () => {
   });
 
   it('names an unreadable CA file', () => {
-    expect(() => mysqlTls({ enabled: true, caFile: '/nonexistent/ca.pem' })).toThrow(ConfigError);
+    expect(() => mysqlTls({ enabled: true, caFile: '/nonexistent/ca.pem' })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => mysqlTls({ enabled: true, caFile: '/nonexistent/ca.pem' })).toThrow(
       'SAGAFLOW_MYSQL_SSL_CA_FILE="/nonexistent/ca.pem": expected a readable PEM file',
     );

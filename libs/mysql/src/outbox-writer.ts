@@ -1,8 +1,13 @@
-import { checkOptions } from '@sagaflow/config';
-import { InvalidArgumentError, type Clock, type OutboxMessage, systemClock } from '@sagaflow/core';
+import {
+  checkOptions,
+  type Clock,
+  ConflictError,
+  InvalidArgumentError,
+  type OutboxMessage,
+  systemClock,
+} from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 
-import { DuplicateOutboxMessageError } from './duplicate-outbox-message-error';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { outboxShardOf } from './outbox-shard';
 import { runStatements, type SqlStatement } from './sql-statement';
@@ -21,7 +26,7 @@ export interface OutboxWriterOptions {
 export interface OutboxWriteOptions {
   /**
    * What a message whose id is already in the outbox does: `'throw'` fails the write with
-   * {@link DuplicateOutboxMessageError} (the caller's transaction must roll back);
+   * a `ConflictError` (`OUTBOX_MESSAGE_DUPLICATE`; the caller's transaction must roll back);
    * `'skip'` leaves the stored message as it is and writes the others — for messages with
    * deterministic ids that a retried piece of work writes again (a participant's reply to a
    * command it answered before). An id twice in `messages` throws either way.
@@ -71,12 +76,12 @@ export class OutboxWriter {
 
   /**
    * Inserts the messages, in order (their `seq` follows it). With `onDuplicate: 'throw'`
-   * (the default) an id already in the outbox, or twice in `messages`, throws
-   * {@link DuplicateOutboxMessageError} and the caller's transaction must roll back; with
-   * `'skip'` the ids already in the outbox are left as they are and reported in `skipped`.
-   * Either way the common case — no id stored yet — costs one multi-row INSERT per chunk and
-   * no lookup: a key conflict rolls back only its own statement, and `'skip'` then inserts
-   * that chunk's rows one by one.
+   * (the default) an id already in the outbox, or twice in `messages`, throws a
+   * `ConflictError` (`OUTBOX_MESSAGE_DUPLICATE`) and the caller's transaction must roll
+   * back; with `'skip'` the ids already in the outbox are left as they are and reported in
+   * `skipped`. Either way the common case — no id stored yet — costs one multi-row INSERT
+   * per chunk and no lookup: a key conflict rolls back only its own statement, and `'skip'`
+   * then inserts that chunk's rows one by one.
    *
    * @throws InvalidArgumentError for an unknown `onDuplicate`.
    */
@@ -95,7 +100,7 @@ export class OutboxWriter {
     }
     if (messages.length === 0) return { written: [], skipped: [] };
     const ids = messages.map((m) => m.id);
-    if (new Set(ids).size !== ids.length) throw new DuplicateOutboxMessageError(ids);
+    if (new Set(ids).size !== ids.length) throw duplicateMessageError(ids);
     const createdAt = this.#clock.now();
     const skipped: string[] = [];
     for (const chunk of chunksOf(messages)) {
@@ -121,19 +126,36 @@ export class OutboxWriter {
   /**
    * The statements of a {@link write} with `onDuplicate: 'throw'`, for a caller that runs a
    * transaction's statements together: an id already in the outbox makes its statement throw
-   * {@link DuplicateOutboxMessageError}.
+   * a `ConflictError` (`OUTBOX_MESSAGE_DUPLICATE`).
    *
-   * @throws DuplicateOutboxMessageError at once for an id twice in `messages`.
+   * @throws ConflictError (`OUTBOX_MESSAGE_DUPLICATE`) at once for an id twice in `messages`.
    */
   inserts(messages: readonly OutboxMessage[]): SqlStatement[] {
     const ids = messages.map((m) => m.id);
-    if (new Set(ids).size !== ids.length) throw new DuplicateOutboxMessageError(ids);
+    if (new Set(ids).size !== ids.length) throw duplicateMessageError(ids);
     const createdAt = this.#clock.now();
     return chunksOf(messages).map((chunk) => ({
       ...insertRows(chunk, createdAt),
-      onDuplicate: (cause) => new DuplicateOutboxMessageError(ids, { cause }),
+      onDuplicate: (cause) => duplicateMessageError(ids, cause),
     }));
   }
+}
+
+/**
+ * An outbox message id is already in the outbox (or twice in one write): the outbox's
+ * unique key on `message_id` rejected the write, and the transaction writing it must roll
+ * back. Terminal: message ids are deterministic, so the same write fails again.
+ */
+function duplicateMessageError(messageIds: readonly string[], cause?: unknown): ConflictError {
+  const shown = `${messageIds.slice(0, 10).join(', ')}${messageIds.length > 10 ? ', …' : ''}`;
+  return new ConflictError(
+    'OUTBOX_MESSAGE_DUPLICATE',
+    `an outbox message id is already taken (one of: ${shown})`,
+    {
+      ...(cause === undefined ? {} : { cause }),
+      context: messageIds[0] === undefined ? {} : { messageId: messageIds[0] },
+    },
+  );
 }
 
 function chunksOf(messages: readonly OutboxMessage[]): OutboxMessage[][] {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError, TransientError } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
 import { createDataSource } from './create-data-source';
 import { orchestratorEntities } from './entities/sagaflow-entities';
-import { MigrationLockTimeoutError } from './migration-lock-timeout-error';
 import { orchestratorMigrations } from './migrations/sagaflow-migrations';
 import { migrationLockName, runMigrationsExclusively } from './run-migrations-exclusively';
 
@@ -81,11 +80,11 @@ describe('runMigrationsExclusively', () => {
     await holder.query('SELECT GET_LOCK(?, 10)', [migrationLockName(database)]);
 
     const refused = runMigrationsExclusively(waiter, { waitSeconds: 1 });
-    await expect(refused).rejects.toBeInstanceOf(MigrationLockTimeoutError);
+    await expect(refused).rejects.toBeInstanceOf(TransientError);
     await expect(refused).rejects.toMatchObject({
       code: 'MIGRATION_LOCK_TIMEOUT',
       retryable: true,
-      lockName: migrationLockName(database),
+      context: { lockName: migrationLockName(database) },
     });
 
     await holder.query('SELECT RELEASE_LOCK(?)', [migrationLockName(database)]);
@@ -101,10 +100,10 @@ describe('runMigrationsExclusively', () => {
 
     await expect(
       runMigrationsExclusively(waiter, { lockName, waitSeconds: 1 }),
-    ).rejects.toMatchObject({ lockName });
+    ).rejects.toMatchObject({ context: { lockName } });
     await holder.query('SELECT RELEASE_LOCK(?)', [lockName]);
     await expect(runMigrationsExclusively(waiter, { waitSeconds: 0 })).rejects.toBeInstanceOf(
-      OptionsError,
+      InvalidArgumentError,
     );
     await expect(runMigrationsExclusively(waiter, { lockName: 'x'.repeat(65) })).rejects.toThrow(
       'lockName=',

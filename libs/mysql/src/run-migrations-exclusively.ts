@@ -1,7 +1,5 @@
-import { checkOptions, isNonEmptyString, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, isNonEmptyString, isPositiveInteger, TransientError } from '@sagaflow/core';
 import { type DataSource, MigrationExecutor } from 'typeorm';
-
-import { MigrationLockTimeoutError } from './migration-lock-timeout-error';
 
 /** MySQL limits user lock names to 64 characters. */
 const MAX_LOCK_NAME_LENGTH = 64;
@@ -36,8 +34,9 @@ export function migrationLockName(database: string): string {
  * the migrations applied and do nothing. The lock and the migrations share one connection,
  * so a pool of one connection is enough. Returns the names of the migrations applied.
  *
- * @throws MigrationLockTimeoutError when the lock is not free within `waitSeconds`.
- * @throws OptionsError for a bad option, or a data source without a database name.
+ * @throws TransientError (`MIGRATION_LOCK_TIMEOUT`, retryable) when the lock is not free
+ * within `waitSeconds`: start again later.
+ * @throws InvalidArgumentError for a bad option, or a data source without a database name.
  *
  * @example
  * ```ts
@@ -70,7 +69,13 @@ export async function runMigrationsExclusively(
       lockName,
       waitSeconds,
     ])) as readonly { readonly acquired: number | string | null }[];
-    if (Number(rows[0]?.acquired) !== 1) throw new MigrationLockTimeoutError(lockName, waitSeconds);
+    if (Number(rows[0]?.acquired) !== 1) {
+      throw new TransientError(
+        'MIGRATION_LOCK_TIMEOUT',
+        `the migration lock '${lockName}' was not free within ${waitSeconds} s`,
+        { context: { lockName } },
+      );
+    }
     try {
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';

@@ -1,7 +1,11 @@
-import { InvalidArgumentError, type SagaEvent, type StoredSagaEvent } from '@sagaflow/core';
+import {
+  checkInteger,
+  InvalidArgumentError,
+  type SagaEvent,
+  type StoredSagaEvent,
+} from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
-import { checkInteger } from './argument-checks';
 import { toIso } from './sql-values';
 
 /** A saga event with its place in the global order of `saga_event` and its saga's type. */

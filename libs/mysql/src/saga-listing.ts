@@ -1,6 +1,11 @@
-import { InvalidArgumentError, SAGA_STATUSES, type SagaStatus } from '@sagaflow/core';
+import {
+  checkDate,
+  checkInteger,
+  InvalidArgumentError,
+  SAGA_STATUSES,
+  type SagaStatus,
+} from '@sagaflow/core';
 
-import { checkDate, checkInteger } from './argument-checks';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 /** The time column a listing is ordered by. */

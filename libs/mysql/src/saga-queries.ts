@@ -1,4 +1,6 @@
 import {
+  checkDate,
+  checkInteger,
   InvalidArgumentError,
   SAGA_STATUSES,
   type SagaState,
@@ -6,7 +8,6 @@ import {
 } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
-import { checkDate, checkInteger } from './argument-checks';
 import {
   type DurationClassCount,
   durationClassSql,

@@ -1,5 +1,7 @@
-import { checkOptions } from '@sagaflow/config';
 import {
+  checkDate,
+  checkInteger,
+  checkOptions,
   type Clock,
   type Direction,
   InvalidArgumentError,
@@ -8,7 +10,6 @@ import {
 } from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 
-import { checkDate, checkInteger } from './argument-checks';
 import { StepResultEntity } from './entities/step-result-entity';
 import { insertOrDuplicate, type InsertOutcome } from './insert-or-duplicate';
 import { affectedRows, toIso } from './sql-values';

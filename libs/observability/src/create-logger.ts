@@ -1,13 +1,11 @@
-import { systemClock } from '@sagaflow/core';
-import type { LogFields } from '@sagaflow/core';
 import {
   checkOptions,
   isNonEmptyString,
-  isLogLevel,
   isSecretName,
-  LOG_LEVELS,
-  type LogLevel,
-} from '@sagaflow/config';
+  type LogFields,
+  systemClock,
+} from '@sagaflow/core';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from '@sagaflow/config';
 import * as winston from 'winston';
 
 import { LineTransport, MESSAGE } from './line-transport';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 
-import { type Logger, SagaflowError } from '@sagaflow/core';
-import { OptionsError, type LogLevel } from '@sagaflow/config';
+import { InvalidArgumentError, type Logger, SagaflowError } from '@sagaflow/core';
+import { type LogLevel } from '@sagaflow/config';
 
 import { createLogger, type LoggerOptions } from './create-logger';
 
@@ -90,7 +90,9 @@ describe('createLogger', () => {
   });
 
   it('rejects bad options naming the field and the value', () => {
-    expect(() => createLogger({ service: 's', level: 'loud' as LogLevel })).toThrow(OptionsError);
+    expect(() => createLogger({ service: 's', level: 'loud' as LogLevel })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => createLogger({ service: 's', level: 'loud' as LogLevel })).toThrow(
       'createLogger: invalid options: level="loud" (expected one of silent, error, warn, info, debug)',
     );

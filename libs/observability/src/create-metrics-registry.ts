@@ -1,4 +1,4 @@
-import { checkOptions } from '@sagaflow/config';
+import { checkOptions } from '@sagaflow/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Prefix of every Sagaflow metric name. */

@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { Counter } from 'prom-client';
 
 import { createMetricsRegistry } from './create-metrics-registry';
@@ -31,7 +31,7 @@ describe('createMetricsRegistry', () => {
   });
 
   it('rejects a bad prefix or label name', () => {
-    expect(() => createMetricsRegistry({ prefix: 'saga-flow' })).toThrow(OptionsError);
+    expect(() => createMetricsRegistry({ prefix: 'saga-flow' })).toThrow(InvalidArgumentError);
     expect(() => createMetricsRegistry({ prefix: 'saga-flow' })).toThrow('prefix="saga-flow"');
     expect(() => createMetricsRegistry({ defaultLabels: { 'bad-label': 'x' } })).toThrow(
       'defaultLabels={"bad-label":"x"}',

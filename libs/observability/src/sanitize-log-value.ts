@@ -1,4 +1,4 @@
-import { isSecretName, REDACTED, redactUrlCredentials } from '@sagaflow/config';
+import { isSecretName, REDACTED, redactUrlCredentials } from '@sagaflow/core';
 
 /** Deepest nesting written to a log line; deeper values become `[Truncated]`. */
 const MAX_DEPTH = 8;

@@ -1,9 +1,16 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { describeError, type Logger, SagaflowError } from '@sagaflow/core';
+import {
+  describeError,
+  formatIssues,
+  type Logger,
+  type RequestPart,
+  RequestValidationError,
+  SagaflowError,
+} from '@sagaflow/core';
 import { z } from 'zod';
 
-import { RequestBodyError, type RequestPart, RequestValidationError } from './errors';
+import { RequestBodyError } from './errors';
 import { type ParticipantAdmin } from './participant-admin';
 
 /** Largest admin request body read, in bytes: bodies are `{ actor, force? }`. */
@@ -200,12 +207,7 @@ function decodeSegment(segment: string): string {
 function parse<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new RequestValidationError(
-    part,
-    result.error.issues.map(
-      (issue) => `${[part, ...issue.path.map((key) => String(key))].join('.')}: ${issue.message}`,
-    ),
-  );
+  throw new RequestValidationError(part, formatIssues(result.error.issues, part));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { checkOptions } from '@sagaflow/config';
-import { type JsonObject, type ParticipantContract } from '@sagaflow/core';
+import { checkOptions, type JsonObject, type ParticipantContract } from '@sagaflow/core';
 import { type input, type output, type ZodType } from 'zod';
 
 import { type CommandContext } from './command-context';
@@ -65,7 +64,7 @@ export type ContractHandlers<TContract extends ParticipantContract> = {
  * validated with its command's payload schema at run time, as {@link commandHandler} does
  * (a mismatch is the business failure `INVALID_PAYLOAD`).
  *
- * @throws OptionsError when `handlers` is not one function per command of the contract
+ * @throws InvalidArgumentError when `handlers` is not one function per command of the contract
  * (from JavaScript, or past a cast).
  *
  * @example

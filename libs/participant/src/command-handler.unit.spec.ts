@@ -1,5 +1,10 @@
-import { BusinessError, defineParticipant, type Logger, noopLogger } from '@sagaflow/core';
-import { OptionsError } from '@sagaflow/config';
+import {
+  BusinessError,
+  defineParticipant,
+  InvalidArgumentError,
+  type Logger,
+  noopLogger,
+} from '@sagaflow/core';
 import { type EntityManager } from 'typeorm';
 import { z } from 'zod';
 
@@ -88,7 +93,7 @@ describe('implementParticipant', () => {
     const extra = { ...handlers, CaptureCredit: () => ({}) } as typeof handlers;
     const expected =
       'implementParticipant: invalid options: handlers=["ReserveCredit"] (expected one function per command of payment-service: ReserveCredit, ReleaseCredit)';
-    expect(() => implementParticipant(paymentService, partial)).toThrow(OptionsError);
+    expect(() => implementParticipant(paymentService, partial)).toThrow(InvalidArgumentError);
     expect(() => implementParticipant(paymentService, partial)).toThrow(expected);
     expect(() => implementParticipant(paymentService, extra)).toThrow(/handlers=\[/);
   });

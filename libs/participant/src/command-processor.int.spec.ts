@@ -1,4 +1,4 @@
-import { type InboxMessage, noopLogger } from '@sagaflow/core';
+import { type InboxMessage, noopLogger, TransientError } from '@sagaflow/core';
 import {
   type CommandEnvelope,
   encodeEnvelope,
@@ -16,7 +16,7 @@ import {
 import { type HandlerRuns, testHandlers } from './__fixtures__/test-handlers';
 import { commandHandler, type CommandHandlers } from './command-handler';
 import { type BatchLeft, CommandProcessor } from './command-processor';
-import { ForwardPendingError, HandlerFailedError } from './errors';
+import { HandlerFailedError } from './errors';
 import { ParticipantMonitor } from './participant-monitor';
 
 let env: ParticipantTestEnv;
@@ -683,7 +683,9 @@ describe('CommandProcessor.answerFailedRun', () => {
 
   it('writes nothing for a waiting compensation on its final run, nor for an undecodable record', async () => {
     const { command, message } = await failedInBatch('Release', 'compensation');
-    const waiting = new ForwardPendingError({ sagaId: command.sagaId, step: command.step });
+    const waiting = new TransientError('FORWARD_PENDING', 'the forward command is pending', {
+      context: { sagaId: command.sagaId, step: command.step },
+    });
 
     const answered = await answering.answerFailedRun(message, waiting, {
       attempt: 1,

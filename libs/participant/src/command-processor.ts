@@ -3,12 +3,15 @@ import {
   type Clock,
   type Direction,
   type ErrorContext,
+  formatIssues,
   type InboxMessage,
   type InboxRecord,
   type JsonObject,
   type Logger,
   type OutboxMessage,
   type ReplyFailure,
+  SagaflowError,
+  TransientError,
 } from '@sagaflow/core';
 import {
   type CommandEnvelope,
@@ -35,7 +38,7 @@ import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type CommandContext } from './command-context';
 import { type CommandHandler, type CommandHandlers } from './command-handler';
-import { ForwardPendingError, HandlerFailedError, StepResultRaceError } from './errors';
+import { HandlerFailedError } from './errors';
 import { type CommandOutcome } from './participant-metrics';
 import { type ParticipantMonitor } from './participant-monitor';
 import { type StoredReply, storedPayload } from './stored-reply';
@@ -80,6 +83,10 @@ const SAVEPOINT = 'sagaflow_command';
 const DEADLOCK_RETRIES = 5;
 /** A step result taken yet gone when read back (purged in between) runs again this many times. */
 const RACE_RETRIES = 3;
+/** The code of that race: retryable, it only escapes when it repeats more than the retries. */
+const STEP_RESULT_RACE = 'STEP_RESULT_RACE';
+/** A compensation whose forward command is still RECEIVED or PROCESSING here waits: retryable. */
+const FORWARD_PENDING = 'FORWARD_PENDING';
 
 const OPPOSITE: Readonly<Record<Direction, Direction>> = {
   forward: 'compensation',
@@ -99,7 +106,7 @@ const OPPOSITE: Readonly<Record<Direction, Direction>> = {
  * - forward: if the step was compensated already, the command is refused
  *   (`ALREADY_COMPENSATED`); else the handler runs and its result is stored;
  * - compensation: while the forward command of the step is still
- *   RECEIVED or PROCESSING the compensation waits (a retryable {@link ForwardPendingError};
+ *   RECEIVED or PROCESSING the compensation waits (a retryable `FORWARD_PENDING`;
  *   on the pool's last run it is left FAILED without a reply: waiting is no failure);
  *   if the forward never applied, the compensation is recorded and answered success without
  *   running the handler (nothing to undo) — which also makes a late forward refuse;
@@ -193,7 +200,14 @@ export class CommandProcessor {
     });
     if (inserted.duplicate) {
       const stored = await this.#stepResults.find(manager, key, { lock: true });
-      if (stored === null) throw new StepResultRaceError(context);
+      if (stored === null) {
+        // Taken, yet purged before it could be read back: the transaction runs again.
+        throw new TransientError(
+          STEP_RESULT_RACE,
+          `the result of step '${command.step}' was recorded but could not be read back`,
+          { context },
+        );
+      }
       log.info('step already answered: replying with the stored result', {
         storedBy: stored.messageId,
       });
@@ -212,7 +226,13 @@ export class CommandProcessor {
       direction === 'compensation' &&
       (await inbox.pendingForwardExists(manager, consumer, command.sagaId, command.step))
     ) {
-      throw new ForwardPendingError(context);
+      // The worker pool runs commands concurrently, so a compensation can arrive while its
+      // forward command is still RECEIVED or PROCESSING here: it waits for that outcome.
+      throw new TransientError(
+        FORWARD_PENDING,
+        `the forward command of step '${command.step}' is still being processed; the compensation waits for it`,
+        { context },
+      );
     }
 
     // A locking read: it waits for a concurrent transaction of the other direction and sees
@@ -252,9 +272,7 @@ export class CommandProcessor {
   ): Promise<JsonObject> {
     const parsed = handler.schema.safeParse(command.payload);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
-      );
+      const issues = formatIssues(parsed.error.issues);
       throw new BusinessError(
         'INVALID_PAYLOAD',
         `payload of '${command.messageType}' is invalid: ${issues.join('; ')}`,
@@ -489,7 +507,7 @@ export class CommandProcessor {
       log.warn('command failed; it will be retried', { error, attempt: run.attempt });
       throw error;
     }
-    if (error instanceof ForwardPendingError) {
+    if (error instanceof SagaflowError && error.code === FORWARD_PENDING) {
       // Waiting is no failure: a failure reply would count against the compensation's
       // budget and could park the saga although nothing failed. Without a reply, the
       // orchestrator's timeout sends the compensation again (a new attempt, a new record),
@@ -578,7 +596,8 @@ export class CommandProcessor {
           this.#o.dataSource.transaction('READ COMMITTED', work),
         );
       } catch (error) {
-        if (!(error instanceof StepResultRaceError) || race > RACE_RETRIES) throw error;
+        const raced = error instanceof SagaflowError && error.code === STEP_RESULT_RACE;
+        if (!raced || race > RACE_RETRIES) throw error;
       }
     }
   }

@@ -1,19 +1,19 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { type Clock, type InboxRecord, type Logger, type StoredDeadLetter } from '@sagaflow/core';
-import { type RecordSender, replayDeadLetter } from '@sagaflow/kafka';
 import {
+  type Clock,
+  DeadLetterAlreadyReplayedError,
   DeadLetterNotFoundError,
-  type MySqlDeadLetterStore,
-  type MySqlInbox,
-} from '@sagaflow/mysql';
+  FailedRecordNotFoundError,
+  type InboxRecord,
+  type Logger,
+  type StoredDeadLetter,
+  TransientError,
+} from '@sagaflow/core';
+import { type RecordSender, replayDeadLetter } from '@sagaflow/kafka';
+import { type MySqlDeadLetterStore, type MySqlInbox } from '@sagaflow/mysql';
 
 import { serveAdminRequest } from './admin-routes';
-import {
-  DeadLetterAlreadyReplayedError,
-  FailedRecordNotFoundError,
-  ParticipantNotRunningError,
-} from './errors';
 
 /** Filters of {@link ParticipantAdmin.listDeadLetters}; newest first. */
 export interface DeadLetterListQuery {
@@ -134,9 +134,9 @@ export class ParticipantAdmin {
    * consumer decodes it again: once the cause is fixed (a handler deployed for its
    * command, say) it is processed like any command.
    *
-   * @throws ParticipantNotRunningError while the participant is stopped.
+   * @throws TransientError (`PARTICIPANT_NOT_RUNNING`) while the participant is stopped.
    * @throws DeadLetterNotFoundError, `DeadLetterAlreadyReplayedError` (replayed before and
-   * `force` not set), `DeadLetterNotReplayableError` (its value was truncated).
+   * `force` not set), a `ConflictError` `DEAD_LETTER_NOT_REPLAYABLE` (its value was truncated).
    */
   async replayDeadLetter(
     id: string,
@@ -178,7 +178,7 @@ export class ParticipantAdmin {
    * it sent (the orchestrator acted on it); what the handler does now is recorded in
    * `step_result` and answers the step's next attempt.
    *
-   * @throws ParticipantNotRunningError while the participant is stopped.
+   * @throws TransientError (`PARTICIPANT_NOT_RUNNING`) while the participant is stopped.
    * @throws FailedRecordNotFoundError when this participant has no FAILED record with that
    * key. Should the queueing fail after the move, its error is thrown and the recovery job
    * queues the record (RECEIVED) once its lease has passed.
@@ -218,7 +218,14 @@ export class ParticipantAdmin {
 
   #running(action: string): AdminRuntime {
     const runtime = this.#deps.runtime();
-    if (runtime === null) throw new ParticipantNotRunningError(this.#deps.name, action);
+    if (runtime === null) {
+      // The admin routes answer 503: it works once the participant is started.
+      throw new TransientError(
+        'PARTICIPANT_NOT_RUNNING',
+        `participant '${this.#deps.name}' is not running: cannot ${action}`,
+        { context: { participant: this.#deps.name } },
+      );
+    }
     return runtime;
   }
 }

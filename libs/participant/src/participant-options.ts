@@ -1,15 +1,13 @@
 import { hostname } from 'node:os';
 
+import { redisCredentialChecks } from '@sagaflow/config';
 import {
   checkOptions,
+  type Clock,
+  COMMAND_NAME_PATTERN,
   hasMethods,
   isNonEmptyString,
   isPositiveInteger,
-  redisCredentialChecks,
-} from '@sagaflow/config';
-import {
-  type Clock,
-  COMMAND_NAME_PATTERN,
   type Logger,
   NAME_PATTERN,
   noopLogger,
@@ -226,7 +224,7 @@ const isOptionalPositive = (value: unknown): boolean =>
 
 /**
  * Applies the defaults of {@link ParticipantOptions} and validates them.
- * @throws OptionsError naming every bad field and its value.
+ * @throws InvalidArgumentError naming every bad field and its value.
  */
 export function resolveParticipantOptions(options: ParticipantOptions): ResolvedParticipantOptions {
   const name = options.name;

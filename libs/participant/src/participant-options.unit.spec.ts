@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { createTopicNames } from '@sagaflow/messaging';
 import { type Kafka } from 'kafkajs';
 import { type DataSource } from 'typeorm';
@@ -75,7 +75,7 @@ describe('resolveParticipantOptions', () => {
         ...options,
         redis: { url: 'redis://:url-pw@127.0.0.1:6379', password: 'option-pw' },
       });
-    expect(repeated).toThrow(OptionsError);
+    expect(repeated).toThrow(InvalidArgumentError);
     expect(repeated).toThrow('redis.password=[REDACTED]');
     expect(repeated).not.toThrow(/url-pw|option-pw/);
   });
@@ -98,7 +98,7 @@ describe('resolveParticipantOptions', () => {
       retentionMs: 59_999,
       purgeIntervalMs: 0,
     };
-    expect(() => resolveParticipantOptions(bad)).toThrow(OptionsError);
+    expect(() => resolveParticipantOptions(bad)).toThrow(InvalidArgumentError);
     expect(() => resolveParticipantOptions(bad)).toThrow(
       /createParticipant: invalid options: name="Payment Service" \(expected a participant name matching .*\); handlers=\[\] \(expected at least one commandHandler/,
     );

@@ -1,4 +1,4 @@
-import { checkOptions, isAscendingPositiveList, isNonEmptyString } from '@sagaflow/config';
+import { checkOptions, isAscendingPositiveList, isNonEmptyString } from '@sagaflow/core';
 import { type MetricsRegistry } from '@sagaflow/observability';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -56,7 +56,7 @@ const OTHER = 'OTHER';
  * Call it once per registry and participant name: prom-client refuses a second metric of
  * the same name on one registry.
  *
- * @throws OptionsError when an option is invalid.
+ * @throws InvalidArgumentError when an option is invalid.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
 
 import { createParticipantPrometheusMetrics } from './participant-prometheus-metrics';
@@ -171,7 +171,7 @@ describe('createParticipantPrometheusMetrics', () => {
     );
     const fresh = createMetricsRegistry({ defaultMetrics: false });
     expect(() => createParticipantPrometheusMetrics(fresh, { participant: ' ' })).toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
     expect(() =>
       createParticipantPrometheusMetrics(fresh, {

@@ -442,7 +442,7 @@ export class Participant {
 }
 
 /**
- * Creates a participant from its options (validated here: an `OptionsError` names every
+ * Creates a participant from its options (validated here: an `InvalidArgumentError` names every
  * bad field and its value). Nothing connects before {@link Participant.start}.
  *
  * @example

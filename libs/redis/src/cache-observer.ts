@@ -1,6 +1,6 @@
 import { describeError, type Logger } from '@sagaflow/core';
 
-import { type RedisCacheError } from './redis-cache-error';
+import { type RedisCacheError } from './errors';
 
 /** Which cache an observation is about. */
 export type CacheName = 'saga-state' | 'event-process';

@@ -10,7 +10,7 @@ import {
 } from '@sagaflow/core';
 
 import { type CacheObserver, notify } from './cache-observer';
-import { RedisCacheError } from './redis-cache-error';
+import { RedisCacheError } from './errors';
 import {
   type EventProcessCacheEntry,
   type EventProcessRef,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import type { Redis } from 'ioredis';
 
 import { createRedis } from './create-redis';
@@ -48,7 +48,7 @@ describe('createRedis against the local Redis', () => {
   });
 
   it('rejects bad options naming the field and value', () => {
-    expect(() => createRedis({ url: 'http://127.0.0.1:6379' })).toThrow(OptionsError);
+    expect(() => createRedis({ url: 'http://127.0.0.1:6379' })).toThrow(InvalidArgumentError);
     expect(() => createRedis({ url: 'redis://u:pw@127.0.0.1:6379/x' })).toThrow(
       'url="redis://u:[REDACTED]@127.0.0.1:6379/x"',
     );

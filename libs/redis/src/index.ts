@@ -5,12 +5,11 @@
 export * from './create-redis';
 export * from './redis-security';
 export * from './close-redis';
-export * from './redis-cache-error';
+export * from './errors';
 export type * from './cache-observer';
 export * from './redis-saga-state-cache';
 export * from './redis-event-process-cache';
 export * from './cached-inbox';
 export type * from './reconciliation-sources';
 export type * from './reconciliation-report';
-export * from './reconciliation-error';
 export * from './reconciler';

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 
 import { deleteKeys, randomSuffix, sagaState } from './__fixtures__/redis-test-support';
 import { createRedis } from './create-redis';
-import { ReconciliationError } from './reconciliation-error';
+import { ReconciliationError } from './errors';
 import { type SagaStateSource, type SagaVersion } from './reconciliation-sources';
 import { Reconciler } from './reconciler';
 import { RedisEventProcessCache } from './redis-event-process-cache';

@@ -1,8 +1,9 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
 import {
-  describeError,
+  checkOptions,
   type Clock,
+  describeError,
   type InboxRecord,
+  isPositiveInteger,
   type Logger,
   noopLogger,
   type SagaState,
@@ -10,8 +11,7 @@ import {
   systemClock,
 } from '@sagaflow/core';
 
-import { ReconciliationError } from './reconciliation-error';
-import { RedisCacheError } from './redis-cache-error';
+import { ReconciliationError, RedisCacheError } from './errors';
 import { type ReconciliationReport } from './reconciliation-report';
 import { type InboxSource, type SagaStateSource, type SagaVersion } from './reconciliation-sources';
 import {
@@ -325,7 +325,7 @@ function describeItem(item: unknown): object {
 
 /**
  * Applies the defaults of {@link ReconcilerOptions} and validates them.
- * @throws OptionsError naming every bad field.
+ * @throws InvalidArgumentError naming every bad field.
  */
 function resolveReconcilerOptions(options: ReconcilerOptions): Resolved {
   const resolved = {

@@ -1,9 +1,8 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { type EventProcessStatus } from '@sagaflow/core';
+import { checkOptions, type EventProcessStatus, isPositiveInteger } from '@sagaflow/core';
 import type { Redis } from 'ioredis';
 
+import { RedisCacheError } from './errors';
 import { LuaScript } from './lua-script';
-import { RedisCacheError } from './redis-cache-error';
 import { eventProcessKey, parseEventProcessKey, scanPattern } from './redis-keys';
 
 /** Which EventProcess record: the inbox's primary key. */

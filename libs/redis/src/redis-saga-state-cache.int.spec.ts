@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 import { deleteKeys, randomSuffix, sagaState } from './__fixtures__/redis-test-support';
 import { createRedis } from './create-redis';
-import { RedisCacheError } from './redis-cache-error';
+import { RedisCacheError } from './errors';
 import { RedisSagaStateCache } from './redis-saga-state-cache';
 
 const suffix = randomSuffix();

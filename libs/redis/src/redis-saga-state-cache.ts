@@ -1,10 +1,16 @@
-import { checkOptions, isPositiveInteger } from '@sagaflow/config';
-import { type Logger, noopLogger, type SagaState, type SagaStateCache } from '@sagaflow/core';
+import {
+  checkOptions,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+  type SagaState,
+  type SagaStateCache,
+} from '@sagaflow/core';
 import type { Redis } from 'ioredis';
 
 import { type CacheObserver, notify } from './cache-observer';
+import { RedisCacheError } from './errors';
 import { LuaScript } from './lua-script';
-import { RedisCacheError } from './redis-cache-error';
 import { sagaStateKey } from './redis-keys';
 
 /** Options of {@link RedisSagaStateCache}. */

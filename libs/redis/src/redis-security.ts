@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions } from 'node:tls';
 
-import { ConfigError, type ConfigIssue, REDACTED } from '@sagaflow/config';
+import { type FieldIssue, InvalidArgumentError, REDACTED } from '@sagaflow/core';
 
 /** The Redis section of `redisEnv` (`config.redis`): the URL, credentials and TLS. */
 export interface RedisSecuritySettings {
@@ -27,7 +27,7 @@ export interface RedisSecurityOptions {
  * URL), and TLS when `SAGAFLOW_REDIS_TLS` is on or the URL is `rediss://`, verifying the
  * server's certificate against the system's CAs or those of the CA file (read here).
  *
- * Throws `ConfigError` naming the variables when the CA file cannot be read, when it is
+ * Throws `InvalidArgumentError` naming the variables when the CA file cannot be read, when it is
  * given without TLS, when a user name has no password, or when the URL carries credentials
  * too (one place only, so that none is silently ignored); the password is never part of a
  * message.
@@ -43,12 +43,12 @@ export function redisSecurity(settings: RedisSecuritySettings): RedisSecurityOpt
   const { username, password, tls } = settings;
   const inUrl = hasUrlCredentials(settings.url);
   const tlsOn = tls.enabled || settings.url.startsWith('rediss://');
-  const issues: ConfigIssue[] = [];
+  const issues: FieldIssue[] = [];
   let tlsOptions: ConnectionOptions | undefined = tlsOn ? {} : undefined;
   if (tls.caFile !== '') {
     if (!tlsOn) {
       issues.push({
-        variable: 'SAGAFLOW_REDIS_TLS_CA_FILE',
+        field: 'SAGAFLOW_REDIS_TLS_CA_FILE',
         value: JSON.stringify(tls.caFile),
         expected: 'unset unless SAGAFLOW_REDIS_TLS is true or SAGAFLOW_REDIS_URL is rediss://',
       });
@@ -57,7 +57,7 @@ export function redisSecurity(settings: RedisSecuritySettings): RedisSecurityOpt
         tlsOptions = { ca: [readFileSync(tls.caFile, 'utf8')] };
       } catch {
         issues.push({
-          variable: 'SAGAFLOW_REDIS_TLS_CA_FILE',
+          field: 'SAGAFLOW_REDIS_TLS_CA_FILE',
           value: JSON.stringify(tls.caFile),
           expected: 'a readable PEM file',
         });
@@ -71,7 +71,7 @@ export function redisSecurity(settings: RedisSecuritySettings): RedisSecurityOpt
   ] as const) {
     if (value !== null && inUrl) {
       issues.push({
-        variable,
+        field: variable,
         value,
         expected: 'unset when SAGAFLOW_REDIS_URL carries credentials (one place only)',
       });
@@ -79,12 +79,12 @@ export function redisSecurity(settings: RedisSecuritySettings): RedisSecurityOpt
   }
   if (username !== '' && password === '' && !inUrl) {
     issues.push({
-      variable: 'SAGAFLOW_REDIS_PASSWORD',
+      field: 'SAGAFLOW_REDIS_PASSWORD',
       value: '(unset)',
       expected: 'a value when SAGAFLOW_REDIS_USERNAME is set',
     });
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw new InvalidArgumentError({ code: 'CONFIG_INVALID', issues });
   return {
     ...(username === '' ? {} : { username }),
     ...(password === '' ? {} : { password }),

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError, OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { createRedis } from './create-redis';
 import { redisSecurity, type RedisSecuritySettings } from './redis-security';
@@ -49,7 +49,7 @@ describe('redisSecurity', () => {
   it('names an unreadable CA file, and a CA file without TLS', () => {
     const unreadable = () =>
       redisSecurity({ ...plain, tls: { enabled: true, caFile: '/nonexistent/ca.pem' } });
-    expect(unreadable).toThrow(ConfigError);
+    expect(unreadable).toThrow(InvalidArgumentError);
     expect(unreadable).toThrow(
       'SAGAFLOW_REDIS_TLS_CA_FILE="/nonexistent/ca.pem": expected a readable PEM file',
     );
@@ -84,7 +84,7 @@ describe('redisSecurity', () => {
 
 describe('createRedis credential options', () => {
   it('refuses a user without a password and credentials repeated in the URL, masking the password', () => {
-    expect(() => createRedis({ username: 'svc' })).toThrow(OptionsError);
+    expect(() => createRedis({ username: 'svc' })).toThrow(InvalidArgumentError);
     expect(() => createRedis({ username: 'svc' })).toThrow(
       'password=[REDACTED] (expected a non-empty string (required with a username)',
     );

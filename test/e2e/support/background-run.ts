@@ -1,4 +1,4 @@
-import { runSagas, type SagaRunProgress, type SagaRunResult } from '@sagaflow/examples/demo';
+import { runSagas, type SagaRunProgress, type SagaRunResult } from '@sagaflow/stack';
 
 import { waitFor } from './wait-for';
 

@@ -11,7 +11,7 @@ import {
   type ConsistencyCheck,
   type PlaceOrderOutcome,
   type Stack,
-} from '@sagaflow/examples/demo';
+} from '@sagaflow/stack';
 
 import { type StackDatabases } from './stack-databases';
 

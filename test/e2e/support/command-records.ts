@@ -1,6 +1,6 @@
 import { createKafka } from '@sagaflow/kafka';
 import { MessageHeader } from '@sagaflow/messaging';
-import { type Stack } from '@sagaflow/examples/demo';
+import { type Stack } from '@sagaflow/stack';
 import { type IHeaders, logLevel } from 'kafkajs';
 
 import { waitFor } from './wait-for';

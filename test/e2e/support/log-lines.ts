@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { type Stack, type StackProcessName } from '@sagaflow/examples/demo';
+import { type Stack, type StackProcessName } from '@sagaflow/stack';
 
 /** The fields of every line a stack process logged with this `message`, oldest first. */
 export function logLines(

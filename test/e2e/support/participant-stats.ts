@@ -1,4 +1,4 @@
-import { type Stack, type StackProcessName } from '@sagaflow/examples/demo';
+import { type Stack, type StackProcessName } from '@sagaflow/stack';
 
 /** A participant's counters, as its `GET /stats` answers them. */
 export interface ParticipantStats {

@@ -1,9 +1,4 @@
-import {
-  type Stack,
-  StackDatabase,
-  STACK_PROCESSES,
-  type StackProcessName,
-} from '@sagaflow/examples/demo';
+import { type Stack, StackDatabase, STACK_PROCESSES, type StackProcessName } from '@sagaflow/stack';
 
 /** An open connection to each database of a stack. */
 export type StackDatabases = Readonly<Record<StackProcessName, StackDatabase>> & {

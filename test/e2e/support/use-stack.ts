@@ -1,4 +1,4 @@
-import { type Stack, type StackOptions, startStack } from '@sagaflow/examples/demo';
+import { type Stack, type StackOptions, startStack } from '@sagaflow/stack';
 
 import { openStackDatabases, type StackDatabases } from './stack-databases';
 

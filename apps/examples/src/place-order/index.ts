@@ -11,7 +11,7 @@ export * from './place-order-env';
  * named by `SAGAFLOW_SAGAS_MODULE` (`@sagaflow/examples/sagas`): the place-order saga with
  * the options of `SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS`, `SAGAFLOW_PLACE_ORDER_MAX_ATTEMPTS`
  * and `SAGAFLOW_PLACE_ORDER_RETRY_DELAY_MS` (see {@link loadPlaceOrderSagaOptions}), read
- * when the module loads. A bad value makes the module fail to load with a `ConfigError`
+ * when the module loads. A bad value makes the module fail to load with an `InvalidArgumentError`
  * naming the variable, which the orchestrator reports at start-up.
  */
 export const definitions: AnySagaDefinition[] = [

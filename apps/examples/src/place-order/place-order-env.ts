@@ -34,7 +34,8 @@ const placeOrderEnv = {
  * Reads the place-order saga's options (`placeOrderSaga(options)`) from
  * `SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS`, `SAGAFLOW_PLACE_ORDER_MAX_ATTEMPTS` and
  * `SAGAFLOW_PLACE_ORDER_RETRY_DELAY_MS`; an unset or blank variable takes the saga's
- * default. Throws `ConfigError` naming every bad variable, its value and the expected form.
+ * default. Throws an `InvalidArgumentError` naming every bad variable, its value and the
+ * expected form.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { ConfigError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { loadPlaceOrderSagaOptions } from './place-order-env';
 import { placeOrderSaga } from './place-order.saga';
@@ -34,7 +34,7 @@ describe('loadPlaceOrderSagaOptions', () => {
         SAGAFLOW_PLACE_ORDER_RETRY_DELAY_MS: '60000',
       });
 
-    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(InvalidArgumentError);
     expect(read).toThrow(
       [
         'invalid configuration (3 variables):',

@@ -1,9 +1,8 @@
-import { OptionsError } from '@sagaflow/config';
-import { type Logger } from '@sagaflow/core';
+import { checkOptions, type Logger } from '@sagaflow/core';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import { type ApiRole, ApiTokenVerifier, roleAllows } from './api-tokens';
-import { AccessDeniedError, UnauthenticatedError } from './errors/access-errors';
+import { AccessDeniedError, UnauthenticatedError } from './errors';
 import { type ResolvedHttpApiOptions } from './http-api-options';
 
 /** Who may use a route: anyone (`public`), or a token of at least this role. */
@@ -93,12 +92,13 @@ export function registerAuthentication(
     const access = route.config?.access;
     if (!ACCESS_VALUES.includes(access)) {
       const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
-      throw new OptionsError('createHttpApi', [
-        {
-          field: `route ${methods} ${route.url}: config.access`,
-          value: String(access),
-          expected: "'public', 'viewer', 'operator' or 'admin'",
-        },
+      checkOptions('createHttpApi', [
+        [
+          `route ${methods} ${route.url}: config.access`,
+          access,
+          false,
+          "'public', 'viewer', 'operator' or 'admin'",
+        ],
       ]);
     }
   });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { SagaflowError } from '@sagaflow/core';
+import { describeError, NotFoundError } from '@sagaflow/core';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { registerAuthentication } from './authentication';
-import { refusalError, RequestRefusedError } from './errors/admission-errors';
-import { RouteNotFoundError } from './errors/route-not-found-error';
 import { toErrorResponse } from './error-response';
+import { refusalError, RequestRefusedError } from './errors';
 import { type HttpApiDeps, resolveHttpApiDeps } from './http-api-deps';
 import { type HttpApiOptions, resolveHttpApiOptions } from './http-api-options';
 import { registerHttpMetrics } from './http-metrics';
@@ -74,7 +73,7 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  *
  * Routes are added when the instance gets ready (`listen`, `inject` or `ready`).
  *
- * @throws OptionsError when an option or a port is invalid.
+ * @throws InvalidArgumentError when an option or a port is invalid.
  *
  * @example
  * ```ts
@@ -117,7 +116,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
       method: request.method,
       url: request.url,
       statusCode,
-      error: describeError(error),
+      error: describeError(error, { stack: true }),
     };
     // A refusal (starting, overloaded) is expected: counted in metrics, not an error.
     if (statusCode >= 500 && !(error instanceof RequestRefusedError)) {
@@ -148,8 +147,9 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
     sendError(error, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? request.url;
     sendError(
-      new RouteNotFoundError(request.method, request.url.split('?', 1)[0] ?? request.url),
+      new NotFoundError('ROUTE_NOT_FOUND', `no route for ${request.method} ${path}`),
       request,
       reply,
     );
@@ -183,21 +183,4 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
     done();
   });
   return app;
-}
-
-/** An error as a log field: name, code and message, plus the stack for unexpected ones. */
-function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof SagaflowError) {
-    return { name: error.name, code: error.code, message: error.message, context: error.context };
-  }
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return {
-      name: error.name,
-      ...(typeof code === 'string' ? { code } : {}),
-      message: error.message,
-      stack: error.stack ?? null,
-    };
-  }
-  return { value: String(error) };
 }

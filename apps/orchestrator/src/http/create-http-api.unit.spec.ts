@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { createHttpApi } from './create-http-api';
 import { type HttpApiDeps } from './http-api-deps';
@@ -179,7 +179,7 @@ describe('createHttpApi', () => {
           'readyCheckTimeoutMs=0 (expected an integer from 10 to 60000); ' +
           'requestIdHeader="X Id" (expected a lower-case header name)',
       );
-      expect(() => createHttpApi(deps(), { quietPaths: ['health'] })).toThrow(OptionsError);
+      expect(() => createHttpApi(deps(), { quietPaths: ['health'] })).toThrow(InvalidArgumentError);
     });
 
     it('rejects a port without its methods, naming it', () => {

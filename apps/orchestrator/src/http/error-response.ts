@@ -1,12 +1,13 @@
-import { InvalidSagaInputError, SagaflowError } from '@sagaflow/core';
+import { InvalidSagaInputError, RequestValidationError, SagaflowError } from '@sagaflow/core';
 
-import { AccessDeniedError, RateLimitedError, UnauthenticatedError } from './errors/access-errors';
 import {
+  AccessDeniedError,
+  RateLimitedError,
   RequestRefusedError,
   SagaStartRefusedError,
   StreamLimitReachedError,
-} from './errors/admission-errors';
-import { RequestValidationError } from './errors/request-validation-error';
+  UnauthenticatedError,
+} from './errors';
 
 /** The body of every error response. */
 export interface ErrorBody {

@@ -1,14 +1,13 @@
-import { OptionsError } from '@sagaflow/config';
 import {
   ConcurrencyError,
+  DeadLetterAlreadyReplayedError,
   IllegalSagaActionError,
   InvalidArgumentError,
   TimerSchedulingError,
 } from '@sagaflow/core';
 
 import { toErrorResponse } from './error-response';
-import { refusalError } from './errors/admission-errors';
-import { DeadLetterAlreadyReplayedError } from './errors/dead-letter-already-replayed-error';
+import { refusalError } from './errors';
 
 describe('toErrorResponse', () => {
   it('maps Sagaflow error codes to their status', () => {
@@ -79,9 +78,11 @@ describe('toErrorResponse', () => {
   });
 
   it('answers 500 without the message for terminal errors the API does not know', () => {
-    const error = new OptionsError('createKafka', [
-      { field: 'brokers', value: '"secret-host:9092"', expected: 'host:port' },
-    ]);
+    const error = new InvalidArgumentError({
+      code: 'OPTIONS_INVALID',
+      component: 'createKafka',
+      issues: [{ field: 'brokers', value: '"secret-host:9092"', expected: 'host:port' }],
+    });
     const response = toErrorResponse(error, 'req-7');
     expect(response.statusCode).toBe(500);
     expect(JSON.stringify(response.body)).not.toContain('secret-host');

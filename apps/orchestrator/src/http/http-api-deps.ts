@@ -1,8 +1,9 @@
-import { checkOptions, hasMethods } from '@sagaflow/config';
 import {
+  checkOptions,
   type Clock,
   type DeadLetterStore,
   type DefinitionRegistry,
+  hasMethods,
   type Logger,
   type SagaEngine,
   systemClock,
@@ -102,7 +103,7 @@ const admitAll: AdmissionPort = {
  * Checks that every port has its methods (a wiring mistake fails at start-up, not at the
  * first request) and applies the defaults.
  *
- * @throws OptionsError naming each port that lacks a method.
+ * @throws InvalidArgumentError naming each port that lacks a method.
  */
 export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
   const ports: readonly (readonly [string, unknown, readonly string[]])[] = [

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 
-import { checkOptions, isNonNegativeInteger, isPositiveInteger } from '@sagaflow/config';
+import { checkOptions, isNonNegativeInteger, isPositiveInteger } from '@sagaflow/core';
 
 import { type ApiToken, apiTokenProblems } from './api-tokens';
 
@@ -153,12 +153,12 @@ export const MAX_STUCK_AFTER_MS = 30 * 86_400_000;
 /**
  * Applies the defaults of {@link HttpApiOptions} and validates every field.
  *
- * @throws OptionsError naming each bad field and its value.
+ * @throws InvalidArgumentError naming each bad field and its value.
  *
  * @example
  * ```ts
  * resolveHttpApiOptions({ bodyLimitBytes: 10 });
- * // OptionsError: createHttpApi: invalid options: bodyLimitBytes=10 (expected an integer from 1024 to 67108864)
+ * // InvalidArgumentError: createHttpApi: invalid options: bodyLimitBytes=10 (expected an integer from 1024 to 67108864)
  * ```
  */
 export function resolveHttpApiOptions(options: HttpApiOptions = {}): ResolvedHttpApiOptions {

@@ -1,6 +1,5 @@
+import { formatIssues, type RequestPart, RequestValidationError } from '@sagaflow/core';
 import { type z } from 'zod';
-
-import { type RequestPart, RequestValidationError } from './errors/request-validation-error';
 
 /**
  * Validates one part of a request with a zod schema and returns the parsed value.
@@ -19,10 +18,5 @@ export function parseRequest<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new RequestValidationError(
-    part,
-    result.error.issues.map(
-      (issue) => `${[part, ...issue.path.map((key) => String(key))].join('.')}: ${issue.message}`,
-    ),
-  );
+  throw new RequestValidationError(part, formatIssues(result.error.issues, part));
 }

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import { type Authentication, isWriteMethod } from './authentication';
-import { RateLimitedError } from './errors/access-errors';
+import { RateLimitedError } from './errors';
 
 /** The window the write limit counts in. */
 const WINDOW_MS = 60_000;

@@ -1,5 +1,12 @@
-import { checkOptions, isAscendingPositiveList, isPositiveInteger } from '@sagaflow/config';
-import { type Clock, type Logger, noopLogger, systemClock } from '@sagaflow/core';
+import {
+  checkOptions,
+  type Clock,
+  isAscendingPositiveList,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+  systemClock,
+} from '@sagaflow/core';
 
 /** Seconds: sagas take from milliseconds (all in-process) to hours (long timeouts, retries). */
 export const SAGA_DURATION_BUCKETS_SECONDS: readonly number[] = [
@@ -139,7 +146,7 @@ const MAX_GAUGE_READ_TIMEOUT_MS = 60_000;
 /**
  * Applies the defaults of {@link OrchestratorMetricsOptions} and validates every field.
  *
- * @throws OptionsError naming each bad field and its value.
+ * @throws InvalidArgumentError naming each bad field and its value.
  */
 export function resolveOrchestratorMetricsOptions(
   options: OrchestratorMetricsOptions = {},

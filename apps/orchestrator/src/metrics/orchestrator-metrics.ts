@@ -472,7 +472,7 @@ export class OrchestratorMetrics {
  * Creates the orchestrator's metrics on `metricsRegistry` (from `createMetricsRegistry`).
  * Call it once per registry: prom-client refuses a second metric of the same name.
  *
- * @throws OptionsError when an option is invalid.
+ * @throws InvalidArgumentError when an option is invalid.
  *
  * @example
  * ```ts

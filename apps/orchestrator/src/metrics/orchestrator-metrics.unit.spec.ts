@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { RecordingLogger } from '@sagaflow/core/testing';
 import { createMetricsRegistry } from '@sagaflow/observability';
 
@@ -277,7 +277,7 @@ describe('createOrchestratorMetrics', () => {
     const metricsRegistry = createMetricsRegistry({ defaultMetrics: false });
     expect(() =>
       createOrchestratorMetrics(metricsRegistry, { sagaDurationBuckets: [5, 1] }),
-    ).toThrow(OptionsError);
+    ).toThrow(InvalidArgumentError);
     expect(() => createOrchestratorMetrics(metricsRegistry, { sagaDurationBuckets: [] })).toThrow(
       'sagaDurationBuckets=[]',
     );

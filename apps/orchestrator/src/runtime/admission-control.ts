@@ -1,5 +1,11 @@
-import { checkOptions, isNonNegativeInteger, isPositiveInteger } from '@sagaflow/config';
-import { describeError, type Logger, noopLogger } from '@sagaflow/core';
+import {
+  checkOptions,
+  describeError,
+  isNonNegativeInteger,
+  isPositiveInteger,
+  type Logger,
+  noopLogger,
+} from '@sagaflow/core';
 
 import {
   type AdmissionDecision,
@@ -134,7 +140,7 @@ export class AdmissionControl implements AdmissionPort {
   #counting: Promise<Backlog | null> | null = null;
   #countFailing = false;
 
-  /** @throws OptionsError naming each bad option. */
+  /** @throws InvalidArgumentError naming each bad option. */
   constructor(options: AdmissionControlOptions) {
     this.#options = resolveAdmissionControlOptions(options);
   }

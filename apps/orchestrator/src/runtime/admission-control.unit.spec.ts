@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { RecordingLogger } from '@sagaflow/core/testing';
 
 import {
@@ -180,7 +180,7 @@ describe('AdmissionControl', () => {
           refreshIntervalMs: 5,
           retryAfterSeconds: 0,
         }),
-    ).toThrow(OptionsError);
+    ).toThrow(InvalidArgumentError);
     expect(
       () =>
         new AdmissionControl({

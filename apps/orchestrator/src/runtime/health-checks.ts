@@ -1,5 +1,6 @@
+import { TransientError } from '@sagaflow/core';
+
 import { type HealthCheck } from '../http/ports/health-check';
-import { ConsumerNotRunningError } from './consumer-not-running-error';
 
 /** What {@link createHealthChecks} pings. */
 export interface HealthCheckTargets {
@@ -43,7 +44,15 @@ export function createHealthChecks(targets: HealthCheckTargets): HealthCheck[] {
         const state = targets.consumerState();
         return state === 'running'
           ? Promise.resolve()
-          : Promise.reject(new ConsumerNotRunningError(state));
+          : Promise.reject(
+              // Still joining its group, or stopped for good: not ready although Kafka
+              // answers. A join completes, and a restart recovers a crashed consumer.
+              new TransientError(
+                'CONSUMER_NOT_RUNNING',
+                `the replies consumer is ${state}, not consuming`,
+                { context: { state } },
+              ),
+            );
       },
     },
     {

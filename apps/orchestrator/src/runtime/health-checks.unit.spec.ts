@@ -1,5 +1,6 @@
+import { TransientError } from '@sagaflow/core';
+
 import { runHealthChecks } from '../http/run-health-checks';
-import { ConsumerNotRunningError } from './consumer-not-running-error';
 import { createHealthChecks } from './health-checks';
 
 function checks(options: { consumerState: string; redisDown?: boolean }) {
@@ -37,8 +38,8 @@ describe('createHealthChecks', () => {
       const { run } = checks({ consumerState: state });
 
       const error: unknown = await run('consumer').catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConsumerNotRunningError);
-      expect(error).toMatchObject({ state, code: 'CONSUMER_NOT_RUNNING' });
+      expect(error).toBeInstanceOf(TransientError);
+      expect(error).toMatchObject({ context: { state }, code: 'CONSUMER_NOT_RUNNING' });
     },
   );
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 
 import { type AnySagaDefinition } from '@sagaflow/core';
 
-import { SagasModuleError } from './sagas-module-error';
+import { SagasModuleError } from './errors';
 
 /** Longest description of a found value in an error message. */
 const MAX_SHOWN = 80;

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { paymentSaga } from './__fixtures__/payment-saga';
+import { SagasModuleError } from './errors';
 import { definitionsFromModule, loadSagasModule } from './load-sagas-module';
-import { SagasModuleError } from './sagas-module-error';
 
 /** Jest's own module loader, so the TypeScript fixture is transformed like any spec import. */
 const jestImport = (url: string): Promise<unknown> =>

@@ -1,12 +1,13 @@
+import { INSTANCE_ID_PATTERN } from '@sagaflow/config';
 import {
+  type AnySagaDefinition,
   checkOptions,
   hasMethods,
-  INSTANCE_ID_PATTERN,
   isNonNegativeInteger,
   isPositiveInteger,
+  type Logger,
   type OptionCheck,
-} from '@sagaflow/config';
-import { type AnySagaDefinition, type Logger } from '@sagaflow/core';
+} from '@sagaflow/core';
 import { createLogger, createMetricsRegistry, type MetricsRegistry } from '@sagaflow/observability';
 
 import { type OrchestratorConfig } from '../config';
@@ -57,12 +58,12 @@ const CONFIG_SECTIONS = ['http', 'api', 'kafka', 'mysql', 'redis', 'topics', 'ad
 /**
  * Applies the defaults of {@link OrchestratorOptions} and validates them.
  *
- * @throws OptionsError naming every bad field and its value.
+ * @throws InvalidArgumentError naming every bad field and its value.
  *
  * @example
  * ```ts
  * resolveOrchestratorOptions({ config, definitions: [] });
- * // OptionsError: createOrchestrator: invalid options: definitions=[] (expected a non-empty list of saga definitions)
+ * // InvalidArgumentError: createOrchestrator: invalid options: definitions=[] (expected a non-empty list of saga definitions)
  * ```
  */
 export function resolveOrchestratorOptions(

@@ -1,4 +1,5 @@
-import { INSTANCE_ID_PATTERN, OptionsError } from '@sagaflow/config';
+import { INSTANCE_ID_PATTERN } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 import { RecordingLogger } from '@sagaflow/core/testing';
 import { createMetricsRegistry } from '@sagaflow/observability';
 
@@ -55,7 +56,7 @@ describe('resolveOrchestratorOptions', () => {
         instanceId: 'pod 7',
       } as unknown as OrchestratorOptions);
 
-    expect(resolve).toThrow(OptionsError);
+    expect(resolve).toThrow(InvalidArgumentError);
     expect(resolve).toThrow(/config=.*expected an OrchestratorConfig/);
     expect(resolve).toThrow(/definitions=\[\] \(expected a non-empty list of saga definitions\)/);
     expect(resolve).toThrow(/instanceId="pod 7" \(expected 1 to 128 characters/);

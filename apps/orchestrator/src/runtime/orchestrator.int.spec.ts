@@ -16,7 +16,6 @@ import { hashApiToken, newApiToken } from '../http/api-tokens';
 import { paymentSaga, type Scenario } from './__fixtures__/payment-saga';
 import { startWalletParticipant, type WalletParticipant } from './__fixtures__/wallet-participant';
 import { createOrchestrator, type Orchestrator } from './orchestrator';
-import { OrchestratorStoppedError } from './orchestrator-stopped-error';
 import { queuePrefixFor } from './queue-prefix';
 
 const suffix = randomUUID().slice(0, 8);
@@ -766,7 +765,10 @@ describe('the life cycle of an orchestrator', () => {
     await idle.stop();
     await idle.stop();
 
-    await expect(idle.start()).rejects.toBeInstanceOf(OrchestratorStoppedError);
+    await expect(idle.start()).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'ORCHESTRATOR_STOPPED',
+    });
     expect(idle.address()).toBeNull();
   });
 

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 
 import {
+  ConflictError,
   DefinitionRegistry,
   describeError,
   type Logger,
@@ -63,12 +64,11 @@ import {
   type OrchestratorMetrics,
 } from '../metrics/orchestrator-metrics';
 import { AdmissionControl } from './admission-control';
+import { OrchestratorStopError } from './errors';
 import { createFailedInbox } from './failed-inbox';
 import { createHealthChecks } from './health-checks';
 import { levelLogger } from './level-logger';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
-import { OrchestratorStopError } from './orchestrator-stop-error';
-import { OrchestratorStoppedError } from './orchestrator-stopped-error';
 import { participantsOf } from './participants-of';
 import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';
@@ -101,6 +101,9 @@ export interface Orchestrator {
    * group, and starts the maintenance jobs. Resolves once all of it runs — `GET /ready`
    * answers 200 from then on. On a failure, what was started is stopped again and the error
    * is rethrown.
+   *
+   * @throws ConflictError (`ORCHESTRATOR_STOPPED`) once `stop()` was called: create a new
+   * orchestrator instead.
    */
   start(): Promise<void>;
   /**
@@ -597,7 +600,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const start = (): Promise<void> => {
     if (starting !== null) return starting;
-    if (stopping !== null) return Promise.reject(new OrchestratorStoppedError());
+    if (stopping !== null) {
+      return Promise.reject(
+        new ConflictError(
+          'ORCHESTRATOR_STOPPED',
+          'this orchestrator was stopped and cannot start again; create a new one',
+        ),
+      );
+    }
     running = run();
     starting = running.catch(async (error: unknown) => {
       log.error('orchestrator failed to start; stopping what was started', {

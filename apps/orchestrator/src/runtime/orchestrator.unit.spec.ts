@@ -1,5 +1,4 @@
-import { DefinitionError } from '@sagaflow/core';
-import { OptionsError } from '@sagaflow/config';
+import { DefinitionError, InvalidArgumentError } from '@sagaflow/core';
 
 import { loadOrchestratorConfig } from '../config';
 import { paymentSaga } from './__fixtures__/payment-saga';
@@ -16,7 +15,7 @@ describe('createOrchestrator', () => {
 
   it('refuses invalid options, naming them', () => {
     expect(() => createOrchestrator({ config, definitions: [], instanceId: 'a:b' })).toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
   });
 });

@@ -1,8 +1,11 @@
-import { type InboxRecord, type SagaEngine, UnknownSagaTypeError } from '@sagaflow/core';
+import {
+  type InboxRecord,
+  type SagaEngine,
+  TransientError,
+  UnknownSagaTypeError,
+} from '@sagaflow/core';
 import { type EventProcessHandler } from '@sagaflow/jobs';
 import { decodeReply, replyToInput } from '@sagaflow/messaging';
-
-import { SagaDefinitionUnavailableError } from './saga-definition-unavailable-error';
 
 /**
  * The worker pool's handler for the orchestrator's EventProcess records: decodes the
@@ -13,8 +16,9 @@ import { SagaDefinitionUnavailableError } from './saga-definition-unavailable-er
  * (`MessageDecodeError`) or names no saga (`SagaNotFoundError`) is terminal — the record
  * is marked FAILED and logged; a lost optimistic lock or a database hiccup is retried. A
  * saga whose definition version this instance lacks (`UnknownSagaTypeError`, a rolling
- * deploy) is retried too, as a {@link SagaDefinitionUnavailableError} — another instance
- * may know the version — and FAILED only once the pool's attempts are exhausted.
+ * deploy) is retried too, as a retryable `SAGA_DEFINITION_UNAVAILABLE` — another instance
+ * may know the version — and FAILED only once the pool's attempts are exhausted, for an
+ * operator to retry once every instance runs the version.
  *
  * @example
  * ```ts
@@ -33,10 +37,19 @@ export function createReplyHandler(engine: Pick<SagaEngine, 'handleReply'>): Eve
       });
     } catch (error: unknown) {
       if (!(error instanceof UnknownSagaTypeError)) throw error;
-      throw new SagaDefinitionUnavailableError(reply.sagaType, reply.sagaVersion, {
-        cause: error,
-        context: { sagaId: reply.sagaId, step: reply.step, messageId: reply.messageId },
-      });
+      throw new TransientError(
+        'SAGA_DEFINITION_UNAVAILABLE',
+        `saga definition '${reply.sagaType}' version ${reply.sagaVersion} is not registered on this instance; another instance may have it`,
+        {
+          cause: error,
+          context: {
+            sagaId: reply.sagaId,
+            step: reply.step,
+            messageId: reply.messageId,
+            sagaType: reply.sagaType,
+          },
+        },
+      );
     }
   };
 }

@@ -4,6 +4,7 @@ import {
   type InboxRecord,
   SagaEngine,
   SagaNotFoundError,
+  TransientError,
   UnknownSagaTypeError,
 } from '@sagaflow/core';
 import { isRetryableError } from '@sagaflow/jobs';
@@ -25,7 +26,6 @@ import { z } from 'zod';
 
 import { paymentSaga } from './__fixtures__/payment-saga';
 import { createReplyHandler } from './reply-handler';
-import { SagaDefinitionUnavailableError } from './saga-definition-unavailable-error';
 
 const CONSUMER = 'orchestrator';
 /** The worker pool's first run of a job. */
@@ -146,7 +146,7 @@ describe('createReplyHandler', () => {
 
     const outcome = newer(record, RUN);
 
-    await expect(outcome).rejects.toBeInstanceOf(SagaDefinitionUnavailableError);
+    await expect(outcome).rejects.toBeInstanceOf(TransientError);
     const error: unknown = await outcome.catch((e: unknown) => e);
     expect(isRetryableError(error)).toBe(true);
     expect(error).toMatchObject({

@@ -28,7 +28,7 @@ export interface SagaCountsCacheOptions {
 export class SagaCountsCache implements Pick<SagaQueryPort, 'counts'> {
   readonly #cache: SingleFlightCache<SagaCounts>;
 
-  /** @throws OptionsError naming each bad option. */
+  /** @throws InvalidArgumentError naming each bad option. */
   constructor(source: Pick<SagaQueryPort, 'counts'>, options: SagaCountsCacheOptions = {}) {
     this.#cache = new SingleFlightCache({ read: () => source.counts(), ...options });
   }

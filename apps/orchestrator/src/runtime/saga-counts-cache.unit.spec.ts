@@ -1,5 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
-import { SAGA_STATUSES, type SagaStatus } from '@sagaflow/core';
+import { InvalidArgumentError, SAGA_STATUSES, type SagaStatus } from '@sagaflow/core';
 
 import { type SagaCounts, type SagaQueryPort } from '../http/ports/saga-query-port';
 import { SagaCountsCache } from './saga-counts-cache';
@@ -59,7 +58,7 @@ describe('SagaCountsCache', () => {
 
   it('rejects a bad ttlMs naming it', () => {
     expect(() => new SagaCountsCache(new InMemorySagaCounts(), { ttlMs: -5 })).toThrow(
-      OptionsError,
+      InvalidArgumentError,
     );
   });
 });

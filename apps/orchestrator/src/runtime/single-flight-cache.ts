@@ -1,4 +1,4 @@
-import { checkOptions, isNonNegativeInteger } from '@sagaflow/config';
+import { checkOptions, isNonNegativeInteger } from '@sagaflow/core';
 
 /** Options of {@link SingleFlightCache}. */
 export interface SingleFlightCacheOptions<T> {
@@ -34,7 +34,7 @@ export class SingleFlightCache<T> {
   #cached: { readonly value: T; readonly atMs: number } | null = null;
   #reading: Promise<T> | null = null;
 
-  /** @throws OptionsError naming each bad option. */
+  /** @throws InvalidArgumentError naming each bad option. */
   constructor(options: SingleFlightCacheOptions<T>) {
     this.#read = options.read;
     this.#ttlMs = options.ttlMs ?? 5000;

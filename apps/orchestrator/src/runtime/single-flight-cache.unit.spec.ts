@@ -1,4 +1,4 @@
-import { OptionsError } from '@sagaflow/config';
+import { InvalidArgumentError } from '@sagaflow/core';
 
 import { SingleFlightCache } from './single-flight-cache';
 
@@ -67,7 +67,7 @@ describe('SingleFlightCache', () => {
     await expect(cache.get()).resolves.toBe(2);
 
     const read = () => Promise.resolve(0);
-    expect(() => new SingleFlightCache({ read, ttlMs: -1 })).toThrow(OptionsError);
+    expect(() => new SingleFlightCache({ read, ttlMs: -1 })).toThrow(InvalidArgumentError);
     expect(() => new SingleFlightCache({ read, ttlMs: 1.5 })).toThrow('ttlMs=1.5');
   });
 });

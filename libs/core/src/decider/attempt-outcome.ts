@@ -1,12 +1,12 @@
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../definition/retry-policy';
 import { type StepDefinition } from '../definition/saga-definition';
+import { formatIssues } from '../errors/describe';
 import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
 import { SagaStatus } from '../model/saga-status';
 import { type StepFailure } from '../model/step-failure';
 import { advanceCompensation, startCompensation } from './compensation';
 import { compensationOf, type DecisionBuilder } from './decision-builder';
-import { formatIssues } from './format-issues';
 import { continueAfterSuccess } from './forward-progress';
 import { timerId } from './saga-ids';
 

@@ -3,6 +3,7 @@ import {
   type AnySagaDefinition,
   type StepDefinition,
 } from '../definition/saga-definition';
+import { formatIssues } from '../errors/describe';
 import { DefinitionError } from '../errors/errors';
 import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
@@ -10,7 +11,6 @@ import { type SagaCommand } from '../model/saga-command';
 import { type IgnoreReason, type SagaEvent } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 import { evolve } from './evolve';
-import { formatIssues } from './format-issues';
 import { toJsonObject } from './json-object';
 import { type SagaDecision } from './saga-decision';
 import { commandMessageId } from './saga-ids';

@@ -1,6 +1,6 @@
 import { InvalidSagaInputError } from '../errors/errors';
 import { type AnySagaDefinition } from '../definition/saga-definition';
-import { formatIssues } from './format-issues';
+import { formatIssues } from '../errors/describe';
 import { DecisionBuilder } from './decision-builder';
 import { dispatchNode } from './forward-progress';
 import { toJsonObject } from './json-object';

@@ -1,7 +1,7 @@
 import { type ZodType } from 'zod';
+import { describeValue } from '../errors/describe';
 import { DefinitionError } from '../errors/errors';
 import { commandNameProblem, nameProblem } from './definition-names';
-import { describeValue } from './describe-value';
 
 /**
  * One command as a participant's contract declares it (a value of `defineParticipant`'s

@@ -42,7 +42,7 @@ describe('defineParticipant', () => {
           `invalid participant contract "Payment Service": participant name "Payment Service" must match /^[a-z][a-z0-9-]{0,62}$/`,
           'command name "reserve-credit" must match /^[A-Za-z][A-Za-z0-9]{0,62}$/',
           "command 'Hold' has an unknown field 'retries'",
-          "command 'Hold': payload must be a zod schema (got an object)",
+          "command 'Hold': payload must be a zod schema (got {})",
           `command 'Hold': compensation must name another command of the contract (got "Hold")`,
           `command 'Release': reply must be a zod schema (got "ok")`,
           `command 'Release': compensation must name another command of the contract (got "Nothing")`,
@@ -50,7 +50,7 @@ describe('defineParticipant', () => {
       ),
     );
     expect(() => defineParticipant('payment-service', {})).toThrow(
-      /the commands must be an object with at least one command \(got an object\)/,
+      /the commands must be an object with at least one command \(got \{\}\)/,
     );
   });
 });

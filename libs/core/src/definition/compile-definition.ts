@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { DefinitionError } from '../errors/errors';
+import { describeValue } from '../errors/describe';
 import { commandNameProblem, nameProblem } from './definition-names';
-import { describeValue } from './describe-value';
 import {
   DEFAULT_COMPENSATION_RETRY_POLICY,
   DEFAULT_RETRIABLE_RETRY_POLICY,

@@ -199,7 +199,7 @@ describe('build() rejects a definition that breaks the rules', () => {
       "step 'pay': retry.multiplier must be a finite number >= 1 (got NaN)",
     );
     expectProblems(() => retried(null), 'shop', "step 'pay': retry must be an object (got null)");
-    expectProblems(() => retried([]), 'shop', "step 'pay': retry must be an object (got an array)");
+    expectProblems(() => retried([]), 'shop', "step 'pay': retry must be an object (got [])");
   });
 
   it('rejects invalid timeouts', () => {
@@ -320,7 +320,7 @@ describe('build() rejects a definition that breaks the rules', () => {
           .build(),
       'shop',
       'version must be a positive integer (got 0)',
-      'input must be a zod schema (got an object)',
+      'input must be a zod schema (got {"parse":1})',
       'description must be a string (got 7)',
     );
     expectProblems(
@@ -394,7 +394,7 @@ describe('build() rejects a definition that breaks the rules', () => {
       'shop',
       "parallel group 'solo' needs at least 2 branches (has 1)",
       `step 'pay': payload builder must be a function (got "payload")`,
-      "step 'pay': the onReply schema must be a zod schema (got an object)",
+      "step 'pay': the onReply schema must be a zod schema (got {})",
       `step 'pay': the onReply map must be a function (got "map")`,
       "step 'pay': compensation payload builder must be a function (got 3)",
     );

@@ -1,5 +1,5 @@
+import { describeValue } from '../errors/describe';
 import { type JsonObject } from '../model/json';
-import { describeValue } from './describe-value';
 import { type StepKind } from './saga-definition';
 import {
   CONTRACT_REPLY,

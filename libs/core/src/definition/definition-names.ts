@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value';
+import { describeValue } from '../errors/describe';
 
 /** Saga, step, group and participant names: lower-case kebab-case, 1–63 characters. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;

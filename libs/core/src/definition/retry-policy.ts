@@ -1,4 +1,4 @@
-import { describeValue } from './describe-value';
+import { describeValue } from '../errors/describe';
 
 /**
  * How a step (or its compensation) is retried after a technical failure, a timeout or an

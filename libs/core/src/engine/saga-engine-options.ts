@@ -1,4 +1,6 @@
 import { type DefinitionRegistry } from '../definition/definition-registry';
+import { checkInteger, checkPort } from '../errors/validation';
+import { InvalidArgumentError } from '../errors/errors';
 import { type Clock } from '../ports/clock';
 import { type CommandEncoder } from '../ports/command-encoder';
 import { type EventStore } from '../ports/event-store';
@@ -6,8 +8,6 @@ import { type IdGenerator } from '../ports/id-generator';
 import { type Logger, noopLogger } from '../ports/logger';
 import { type SagaStateCache } from '../ports/saga-state-cache';
 import { type Scheduler } from '../ports/scheduler';
-import { checkInteger, checkPort } from './argument-checks';
-import { InvalidArgumentError } from './invalid-argument-error';
 import { type SagaObserver } from './saga-observer';
 
 /** What a {@link SagaEngine} runs on. */

@@ -3,21 +3,22 @@ import { foldEvents } from '../decider/evolve';
 import { isInputIgnored, type SagaDecision } from '../decider/saga-decision';
 import { type Redelivery, type SagaInput } from '../decider/saga-input';
 import { type AnySagaDefinition } from '../definition/saga-definition';
-import { describeError } from '../errors/describe-error';
 import {
   ConcurrencyError,
+  describeError,
   DuplicateBusinessKeyError,
+  InvalidArgumentError,
   SagaNotFoundError,
   SagaVersionMovedError,
+  TimerSchedulingError,
 } from '../errors/errors';
+import { checkId, checkInteger } from '../errors/validation';
 import { type OperatorActionName } from '../model/saga-event';
 import { type ReplyInput } from '../model/reply-input';
 import { type SagaState } from '../model/saga-state';
 import { type SagaTimer } from '../model/saga-timer';
 import { type AppendRequest, type StoredSagaEvent, type StreamRange } from '../ports/event-store';
 import { type Logger, type LogFields } from '../ports/logger';
-import { checkId, checkInteger } from './argument-checks';
-import { InvalidArgumentError } from './invalid-argument-error';
 import {
   type ResolvedSagaEngineOptions,
   resolveSagaEngineOptions,
@@ -25,7 +26,6 @@ import {
 } from './saga-engine-options';
 import { type SagaInputKind, type SagaObserver } from './saga-observer';
 import { BatchTimers } from './batch-timers';
-import { TimerSchedulingError } from './timer-scheduling-error';
 
 /** A request to start a saga. */
 export interface StartSagaRequest {

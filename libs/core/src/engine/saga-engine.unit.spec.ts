@@ -4,9 +4,11 @@ import { DefinitionRegistry } from '../definition/definition-registry';
 import {
   ConcurrencyError,
   IllegalSagaActionError,
+  InvalidArgumentError,
   InvalidSagaInputError,
   SagaNotFoundError,
   SagaVersionMovedError,
+  TimerSchedulingError,
   UnknownSagaTypeError,
 } from '../errors/errors';
 import { InMemoryCommandEncoder } from '../in-memory/in-memory-command-encoder';
@@ -20,7 +22,6 @@ import { type EventStore } from '../ports/event-store';
 import { type SagaStateCache } from '../ports/saga-state-cache';
 import { type Scheduler } from '../ports/scheduler';
 import { RecordingLogger } from '../testing/recording-logger';
-import { InvalidArgumentError } from './invalid-argument-error';
 import { SagaEngine } from './saga-engine';
 import { type SagaEngineOptions } from './saga-engine-options';
 import {
@@ -28,7 +29,6 @@ import {
   type ConflictObservation,
   type DecisionObservation,
 } from './saga-observer';
-import { TimerSchedulingError } from './timer-scheduling-error';
 
 const orderInput = z.object({ orderId: z.string(), amount: z.number() });
 

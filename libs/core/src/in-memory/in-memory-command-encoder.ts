@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { InvalidArgumentError } from '../errors/errors';
 import { type SagaCommand } from '../model/saga-command';
 import { type CommandEncoder } from '../ports/command-encoder';
 import { type OutboxMessage } from '../ports/outbox';

@@ -1,5 +1,5 @@
-import { checkInteger, checkTime } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { checkInteger, checkTime } from '../errors/validation';
+import { InvalidArgumentError } from '../errors/errors';
 import {
   type DeadLetter,
   type DeadLetterQuery,

@@ -1,5 +1,5 @@
 import { type DeadLetter } from '../ports/dead-letter-store';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { InvalidArgumentError } from '../errors/errors';
 import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store';
 
 const letter: DeadLetter = {

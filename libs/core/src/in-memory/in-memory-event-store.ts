@@ -1,5 +1,5 @@
-import { checkPort } from '../engine/argument-checks';
 import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
+import { checkPort } from '../errors/validation';
 import { type SagaState } from '../model/saga-state';
 import { type Clock } from '../ports/clock';
 import { checkAppendBatch, checkAppendRequest } from '../ports/check-append-request';

@@ -1,5 +1,5 @@
 import { sampleStarted, sampleState } from '../testing/contract-samples';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { InvalidArgumentError } from '../errors/errors';
 import { type Clock } from '../ports/clock';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { InMemoryInbox } from './in-memory-inbox';

@@ -1,4 +1,4 @@
-import { checkInteger, checkPort, checkTime } from '../engine/argument-checks';
+import { checkInteger, checkPort, checkTime } from '../errors/validation';
 import { type Clock } from '../ports/clock';
 import {
   type EventProcessStatus,

@@ -1,5 +1,5 @@
-import { checkInteger, checkPort, checkTime } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { checkInteger, checkPort, checkTime } from '../errors/validation';
+import { InvalidArgumentError } from '../errors/errors';
 import { type Clock } from '../ports/clock';
 import { type Outbox, type OutboxMessage, type OutboxRecord } from '../ports/outbox';
 import { cloneJson } from './clone-json';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { InvalidArgumentError } from '../errors/errors';
 import { InMemoryOutbox } from './in-memory-outbox';
 import { ManualClock } from './manual-clock';
 

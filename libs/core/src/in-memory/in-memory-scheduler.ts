@@ -1,4 +1,4 @@
-import { checkId, checkTime } from '../engine/argument-checks';
+import { checkId, checkTime } from '../errors/validation';
 import { type SagaTimer } from '../model/saga-timer';
 import { type Scheduler } from '../ports/scheduler';
 import { cloneJson } from './clone-json';

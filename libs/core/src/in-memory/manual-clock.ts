@@ -1,5 +1,5 @@
-import { checkFiniteNumber, checkTime } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { checkFiniteNumber, checkTime } from '../errors/validation';
+import { InvalidArgumentError } from '../errors/errors';
 import { type Clock } from '../ports/clock';
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { InvalidArgumentError } from '../errors/errors';
 import { ManualClock } from './manual-clock';
 
 describe('ManualClock', () => {

@@ -1,4 +1,4 @@
-import { checkId, checkInteger } from '../engine/argument-checks';
+import { checkId, checkInteger } from '../errors/validation';
 import { type IdGenerator } from '../ports/id-generator';
 
 /** Options of {@link SequentialIdGenerator}. */

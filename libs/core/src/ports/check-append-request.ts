@@ -1,5 +1,5 @@
-import { checkInteger } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { checkInteger } from '../errors/validation';
+import { InvalidArgumentError } from '../errors/errors';
 import { type AppendRequest } from './event-store';
 
 /**

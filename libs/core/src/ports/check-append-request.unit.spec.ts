@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { InvalidArgumentError } from '../errors/errors';
 import { sampleState, sampleSucceeded } from '../testing/contract-samples';
 import { checkAppendBatch, checkAppendRequest } from './check-append-request';
 import { type AppendRequest } from './event-store';

@@ -1,4 +1,4 @@
-import { checkId, checkInteger } from '../engine/argument-checks';
+import { checkId, checkInteger } from '../errors/validation';
 
 /** Options every contract suite accepts. */
 export interface ContractSuiteOptions {

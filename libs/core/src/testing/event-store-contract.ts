@@ -1,5 +1,8 @@
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
-import { ConcurrencyError, DuplicateBusinessKeyError } from '../errors/errors';
+import {
+  ConcurrencyError,
+  DuplicateBusinessKeyError,
+  InvalidArgumentError,
+} from '../errors/errors';
 import { type SagaEvent } from '../model/saga-event';
 import { type AppendRequest, type EventStore } from '../ports/event-store';
 import { type Inbox } from '../ports/inbox';

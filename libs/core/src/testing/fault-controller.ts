@@ -1,5 +1,5 @@
-import { checkFiniteNumber, checkInteger } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { checkFiniteNumber, checkInteger } from '../errors/validation';
+import { InvalidArgumentError } from '../errors/errors';
 
 /** A failure the test kit makes a participant reply with, instead of running its handler. */
 export interface InjectedFailure {

@@ -1,10 +1,9 @@
 import { DefinitionRegistry } from '../definition/definition-registry';
 import { type AnySagaDefinition, type SagaDefinition } from '../definition/saga-definition';
-import { checkInteger, checkTime } from '../engine/argument-checks';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
 import { SagaEngine, type StartSagaResult } from '../engine/saga-engine';
 import { type SagaObserver } from '../engine/saga-observer';
-import { BusinessError, SagaNotFoundError } from '../errors/errors';
+import { BusinessError, InvalidArgumentError, SagaNotFoundError } from '../errors/errors';
+import { checkInteger, checkTime } from '../errors/validation';
 import { InMemoryCommandEncoder } from '../in-memory/in-memory-command-encoder';
 import { InMemoryEventStore } from '../in-memory/in-memory-event-store';
 import { InMemorySagaStateCache } from '../in-memory/in-memory-saga-state-cache';

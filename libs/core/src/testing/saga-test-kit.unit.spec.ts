@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineSaga } from '../definition/define-saga';
-import { BusinessError, SagaNotFoundError } from '../errors/errors';
-import { InvalidArgumentError } from '../engine/invalid-argument-error';
+import { BusinessError, InvalidArgumentError, SagaNotFoundError } from '../errors/errors';
 import { type ParticipantHandlers } from './participant-handler';
 import { createSagaTestKit, type SagaTestKitOptions } from './saga-test-kit';
 

@@ -1,4 +1,4 @@
-import { checkInteger } from '../engine/argument-checks';
+import { checkInteger } from '../errors/validation';
 import { type SagaTimer } from '../model/saga-timer';
 import { type Scheduler } from '../ports/scheduler';
 import {

@@ -1,4 +1,4 @@
-import { checkInteger } from '../engine/argument-checks';
+import { checkInteger } from '../errors/validation';
 
 /**
  * A small deterministic pseudo-random generator (mulberry32): the same seed gives the same

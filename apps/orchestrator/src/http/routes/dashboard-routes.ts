@@ -2,22 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 import fastifyStatic from '@fastify/static';
-import { SagaflowError } from '@sagaflow/core';
+import { NotFoundError } from '@sagaflow/core';
 import { type FastifyReply, type RouteShorthandOptions } from 'fastify';
 
 import { type RegisterRoutes } from '../route-context';
-
-/** `/ui` has no dashboard build to serve. The API answers 404. Terminal. */
-export class DashboardNotBuiltError extends SagaflowError {
-  readonly code = 'DASHBOARD_NOT_BUILT';
-  readonly retryable = false;
-
-  constructor() {
-    super(
-      'the dashboard is not built: its folder (SAGAFLOW_DASHBOARD_DIR, by default apps/dashboard/dist) has no index.html; build it with `npx nx run @sagaflow/dashboard:build`',
-    );
-  }
-}
 
 const ONE_YEAR_MS = 365 * 86_400_000;
 /** The page itself: always revalidated (ETag), so that a new build is picked up at once. */
@@ -53,7 +41,10 @@ export const registerDashboardRoutes: RegisterRoutes = (app, { deps, options }) 
       warned = true;
       deps.logger.warn('the dashboard is not built: /ui answers 404', { dashboardDir: root });
     }
-    throw new DashboardNotBuiltError();
+    throw new NotFoundError(
+      'DASHBOARD_NOT_BUILT',
+      'the dashboard is not built: its folder (SAGAFLOW_DASHBOARD_DIR, by default apps/dashboard/dist) has no index.html; build it with `npx nx run @sagaflow/dashboard:build`',
+    );
   };
 
   const entry: RouteShorthandOptions = {

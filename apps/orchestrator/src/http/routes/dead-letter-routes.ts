@@ -1,9 +1,11 @@
-import { type DeadLetterQuery } from '@sagaflow/core';
+import {
+  DeadLetterAlreadyReplayedError,
+  DeadLetterNotFoundError,
+  type DeadLetterQuery,
+} from '@sagaflow/core';
 import { type RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
-import { DeadLetterAlreadyReplayedError } from '../errors/dead-letter-already-replayed-error';
-import { DeadLetterNotFoundError } from '../errors/dead-letter-not-found-error';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
 import { limitSchema, noActorSchema, reasonSchema, sagaIdSchema } from '../request-schemas';

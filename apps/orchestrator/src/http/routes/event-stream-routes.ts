@@ -4,7 +4,7 @@ import { type Socket } from 'node:net';
 import { describeError } from '@sagaflow/core';
 import { z } from 'zod';
 
-import { ServiceStoppingError, StreamLimitReachedError } from '../errors/admission-errors';
+import { ServiceStoppingError, StreamLimitReachedError } from '../errors';
 import {
   EventStreamConnection,
   type EventStreamFilter,

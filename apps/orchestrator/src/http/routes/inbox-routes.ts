@@ -1,7 +1,7 @@
+import { FailedRecordNotFoundError } from '@sagaflow/core';
 import { type RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
-import { FailedRecordNotFoundError } from '../errors/failed-record-not-found-error';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
 import { limitSchema, noActorSchema, reasonSchema, tokenSchema } from '../request-schemas';

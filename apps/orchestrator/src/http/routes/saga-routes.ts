@@ -3,8 +3,8 @@ import { type RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 
 import { committedState } from '../committed-state';
+import { refusalError } from '../errors';
 import { MAX_STUCK_AFTER_MS } from '../http-api-options';
-import { refusalError } from '../errors/admission-errors';
 import { parseRequest } from '../parse-request';
 import { requestLogger } from '../request-logging';
 import {
