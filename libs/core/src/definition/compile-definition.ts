@@ -1,13 +1,13 @@
 import { z, type ZodType } from 'zod';
 import { DefinitionError } from '../errors/errors';
 import { describeValue } from '../errors/describe';
+import { isPositiveInteger } from '../errors/validation';
 import { commandNameProblem, nameProblem } from './definition-names';
 import {
   DEFAULT_COMPENSATION_RETRY_POLICY,
   DEFAULT_RETRIABLE_RETRY_POLICY,
   DEFAULT_RETRY_POLICY,
   durationTooLong,
-  isPositiveInteger,
   resolveRetryPolicy,
   type ResolvedRetryPolicy,
 } from './retry-policy';

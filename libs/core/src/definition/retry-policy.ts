@@ -1,4 +1,5 @@
 import { describeValue } from '../errors/describe';
+import { isPositiveInteger } from '../errors/validation';
 
 /**
  * How a step (or its compensation) is retried after a technical failure, a timeout or an
@@ -162,11 +163,6 @@ export function durationTooLong(label: string, value: unknown): string | null {
   return isPositiveInteger(value) && value > MAX_DURATION_MS
     ? `${label} must be at most ${MAX_DURATION_MS} ms (365 days) (got ${value})`
     : null;
-}
-
-/** True for a finite integer > 0: delays and timeouts are whole milliseconds. */
-export function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
 /**
