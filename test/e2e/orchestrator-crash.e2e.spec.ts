@@ -22,7 +22,7 @@ const fixture = useStack(
         // 10 s, 0.5–4 s apart), so none is parked.
         SAGAFLOW_PLACE_ORDER_STEP_TIMEOUT_MS: '10000',
         // Replies the killed process was applying are picked up again after this lease.
-        SAGAFLOW_INBOX_LEASE_MS: '3000',
+        SAGAFLOW_EVENT_PROCESS_LEASE_MS: '3000',
         SAGAFLOW_RECONCILIATION_INTERVAL_MS: '3000',
         SAGAFLOW_WORKER_CONCURRENCY: '16',
       },

@@ -40,7 +40,7 @@ const fixture = useStack(
     // Work lost with Redis (queued jobs, timers, schedules) comes back from MySQL after
     // these short leases and intervals instead of the production minutes.
     commonEnv: {
-      SAGAFLOW_INBOX_LEASE_MS: '3000',
+      SAGAFLOW_EVENT_PROCESS_LEASE_MS: '3000',
       SAGAFLOW_RECOVERY_INTERVAL_MS: '2000',
       SAGAFLOW_RECONCILIATION_INTERVAL_MS: '2000',
       SAGAFLOW_WORKER_CONCURRENCY: '16',

@@ -117,7 +117,7 @@ export function OverviewPage(props: { readonly search: URLSearchParams }): React
             </span>
             <Link to="/dead-letters?replayed=false">Dead letters not replayed</Link>
           </li>
-          <li className="tile" data-testid="failed-inbox">
+          <li className="tile" data-testid="failed-event-process">
             <span className="tile-count">{stats.data?.eventProcess?.failed ?? '–'}</span>
             <span>FAILED EventProcess records</span>
           </li>

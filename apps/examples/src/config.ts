@@ -4,7 +4,7 @@ import {
   type EnvOutput,
   envVar,
   httpEnv,
-  inboxLeaseEnv,
+  eventProcessLeaseEnv,
   instanceIdEnv,
   kafkaEnv,
   logLevelEnv,
@@ -46,11 +46,11 @@ function serviceEnv(serviceName: ExampleServiceName) {
     /** `SAGAFLOW_WORKER_CONCURRENCY`: command handlers run at once, 1–256. @defaultValue `4` */
     workerConcurrency: workerConcurrencyEnv(),
     /**
-     * `SAGAFLOW_INBOX_LEASE_MS`: how long a command being processed is leased to its worker;
+     * `SAGAFLOW_EVENT_PROCESS_LEASE_MS`: how long a command being processed is leased to its worker;
      * a RECEIVED or PROCESSING record older than this is queued again by the recovery job.
      * Longer than a handler ever takes, 1000–3600000. @defaultValue `60000`
      */
-    inboxLeaseMs: inboxLeaseEnv({ leaseMs: 60_000 }),
+    eventProcessLeaseMs: eventProcessLeaseEnv({ leaseMs: 60_000 }),
     /**
      * `SAGAFLOW_RECOVERY_INTERVAL_MS`: how often stale commands are queued again and the
      * EventProcess cache is repaired, 1000–86400000. @defaultValue `30000`

@@ -37,7 +37,7 @@ describe('loadServiceConfig', () => {
       },
       topics: { prefix: 'sagaflow.', partitions: 3 },
       workerConcurrency: 4,
-      inboxLeaseMs: 60_000,
+      eventProcessLeaseMs: 60_000,
       recoveryIntervalMs: 30_000,
       handlerAttempts: 5,
       instanceId: null,
@@ -50,7 +50,7 @@ describe('loadServiceConfig', () => {
       SAGAFLOW_MYSQL_PASSWORD: 'pw',
       SAGAFLOW_KAFKA_CLIENT_ID: 'payments-1',
       SAGAFLOW_WORKER_CONCURRENCY: '2',
-      SAGAFLOW_INBOX_LEASE_MS: '5000',
+      SAGAFLOW_EVENT_PROCESS_LEASE_MS: '5000',
       SAGAFLOW_RECOVERY_INTERVAL_MS: '2000',
       SAGAFLOW_HANDLER_ATTEMPTS: '3',
       SAGAFLOW_INSTANCE_ID: 'payments-0',
@@ -60,7 +60,7 @@ describe('loadServiceConfig', () => {
     expect(config.kafka.clientId).toBe('payments-1');
     expect(config).toMatchObject({
       workerConcurrency: 2,
-      inboxLeaseMs: 5000,
+      eventProcessLeaseMs: 5000,
       recoveryIntervalMs: 2000,
       handlerAttempts: 3,
       instanceId: 'payments-0',
@@ -83,7 +83,7 @@ describe('loadServiceConfig', () => {
   });
 
   it.each([
-    ['SAGAFLOW_INBOX_LEASE_MS', '500', 'an integer from 1000 to 3600000'],
+    ['SAGAFLOW_EVENT_PROCESS_LEASE_MS', '500', 'an integer from 1000 to 3600000'],
     ['SAGAFLOW_RECOVERY_INTERVAL_MS', '30s', 'an integer from 1000 to 86400000'],
     ['SAGAFLOW_HANDLER_ATTEMPTS', '0', 'an integer from 1 to 100'],
     ['SAGAFLOW_INSTANCE_ID', 'pod:1', '1 to 128 characters [A-Za-z0-9._-]'],

@@ -255,8 +255,8 @@ describe('example services', () => {
     const { url } = running('inventory-service');
 
     const deadLetters = await fetch(`${url}/dead-letters?limit=5`);
-    const failed = await fetch(`${url}/inbox/failed`);
-    const retry = await fetch(`${url}/inbox/failed/inventory-service/m-1/retry`, {
+    const failed = await fetch(`${url}/event-process/failed`);
+    const retry = await fetch(`${url}/event-process/failed/inventory-service/m-1/retry`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({}),

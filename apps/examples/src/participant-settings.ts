@@ -15,7 +15,7 @@ export type ParticipantSettings = Pick<
 
 /**
  * What `createParticipant` gets from a service's `SAGAFLOW_*` configuration: worker
- * concurrency, handler attempts, the inbox lease, the recovery interval, the topics'
+ * concurrency, handler attempts, the EventProcess lease, the recovery interval, the topics'
  * partitions and, when set, the instance id (else the participant's default, the host
  * name).
  *
@@ -28,7 +28,7 @@ export function participantSettings(config: ServiceConfig): ParticipantSettings 
   return {
     concurrency: config.workerConcurrency,
     maxHandlerAttempts: config.handlerAttempts,
-    leaseMs: config.inboxLeaseMs,
+    leaseMs: config.eventProcessLeaseMs,
     recoveryIntervalMs: config.recoveryIntervalMs,
     topicPartitions: config.topics.partitions,
     ...(config.instanceId === null ? {} : { instanceId: config.instanceId }),

@@ -16,7 +16,7 @@ describe('participantSettings', () => {
     const config = loadServiceConfig('inventory-service', {
       SAGAFLOW_WORKER_CONCURRENCY: '8',
       SAGAFLOW_HANDLER_ATTEMPTS: '2',
-      SAGAFLOW_INBOX_LEASE_MS: '5000',
+      SAGAFLOW_EVENT_PROCESS_LEASE_MS: '5000',
       SAGAFLOW_RECOVERY_INTERVAL_MS: '1000',
       SAGAFLOW_TOPIC_PARTITIONS: '6',
       SAGAFLOW_INSTANCE_ID: 'inventory-1',

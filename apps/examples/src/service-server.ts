@@ -34,8 +34,8 @@ export interface ServiceServer {
  * - `GET /metrics` — the Prometheus exposition of `metrics`, public (as the orchestrator's
  *   is by default);
  * - the admin routes of `participant.admin`: `GET /dead-letters`, `GET /dead-letters/:id`,
- *   `POST /dead-letters/:id/replay`, `GET /inbox/failed`,
- *   `POST /inbox/failed/:consumer/:messageId/retry`.
+ *   `POST /dead-letters/:id/replay`, `GET /event-process/failed`,
+ *   `POST /event-process/failed/:consumer/:messageId/retry`.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import {
   envText,
   envVar,
   httpEnv,
-  inboxLeaseEnv,
+  eventProcessLeaseEnv,
   instanceIdEnv,
   kafkaEnv,
   logLevelEnv,
@@ -264,14 +264,14 @@ const orchestratorEnv = {
     envInteger({ default: 1000, min: 10, max: 60_000 }),
   ),
   /**
-   * `SAGAFLOW_INBOX_LEASE_MS`: how long a claimed EventProcess record (a reply being applied)
+   * `SAGAFLOW_EVENT_PROCESS_LEASE_MS`: how long a claimed EventProcess record (a reply being applied)
    * is kept from other workers, and how long a RECEIVED or PROCESSING record must sit
    * untouched to count as abandoned (recovery and reconciliation requeue it), 1000–3600000.
    * Applying a reply takes milliseconds; should a slow run overlap another anyway, the
    * optimistic lock and the decider's reply deduplication make the second change nothing.
    * @defaultValue `15000`
    */
-  inboxLeaseMs: inboxLeaseEnv({ leaseMs: 15_000 }),
+  eventProcessLeaseMs: eventProcessLeaseEnv({ leaseMs: 15_000 }),
   /**
    * `SAGAFLOW_RECONCILIATION_INTERVAL_MS`: how often the cache is compared with MySQL,
    * 1000–86400000. @defaultValue `60000`

@@ -12,6 +12,11 @@ export interface EnvVar<T> {
   readonly kind: 'env-var';
   readonly name: string;
   readonly parser: EnvParser<T>;
+  /**
+   * The variable's name before it was renamed: {@link readEnv} refuses an environment that
+   * still sets it, naming the new one, rather than ignore the setting.
+   */
+  readonly formerName?: string;
 }
 
 /**
@@ -36,8 +41,12 @@ export type EnvOutput<S> =
  * readEnv(schema, { SAGAFLOW_HTTP_PORT: '9000' }).http.port; // 9000
  * ```
  */
-export function envVar<T>(name: string, parser: EnvParser<T>): EnvVar<T> {
-  return { kind: 'env-var', name, parser };
+export function envVar<T>(
+  name: string,
+  parser: EnvParser<T>,
+  renamed: { readonly formerName?: string } = {},
+): EnvVar<T> {
+  return { kind: 'env-var', name, parser, ...renamed };
 }
 
 /** True when a schema node is a variable rather than a nested group. */

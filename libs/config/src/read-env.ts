@@ -9,7 +9,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * Reads a typed configuration from an environment. Pure: the caller passes the
  * environment (apps pass `process.env`), so tests pass plain objects.
  *
- * Every variable is parsed; if any fails, one `InvalidArgumentError` (`CONFIG_INVALID`)
+ * Every variable is parsed, and a variable set under its former name is refused; if any fails, one `InvalidArgumentError` (`CONFIG_INVALID`)
  * lists them all, each with its value (secrets masked, URL credentials removed) and the
  * expected form.
  *
@@ -46,6 +46,13 @@ function readGroup(
       }
       out[key] = readGroup(node, env, issues);
       continue;
+    }
+    if (node.formerName !== undefined && env[node.formerName] !== undefined) {
+      issues.push({
+        field: node.formerName,
+        value: describeValue(env[node.formerName], node.formerName),
+        expected: `unset: it was renamed ${node.name}`,
+      });
     }
     const raw = env[node.name];
     const result = node.parser.safeParse(raw);

@@ -64,6 +64,23 @@ describe('readEnv', () => {
     expect(error.message).toMatch(/^invalid configuration \(2 variables\):/);
   });
 
+  it('refuses a variable set under its former name, naming the new one', () => {
+    const schema = {
+      leaseMs: envVar('APP_LEASE_MS', envInteger({ default: 5000 }), {
+        formerName: 'APP_OLD_LEASE_MS',
+      }),
+    };
+    const error = configError(() => readEnv(schema, { APP_OLD_LEASE_MS: '9000' }));
+    expect(error.issues).toEqual([
+      {
+        field: 'APP_OLD_LEASE_MS',
+        value: '"9000"',
+        expected: 'unset: it was renamed APP_LEASE_MS',
+      },
+    ]);
+    expect(readEnv(schema, { APP_LEASE_MS: '9000' })).toEqual({ leaseMs: 9000 });
+  });
+
   it('reports a missing required variable as unset', () => {
     const error = configError(() => readEnv({ id: envVar('APP_ID', envText()) }, {}));
     expect(error.message).toContain('APP_ID=(unset): expected a non-empty string (required)');

@@ -8,7 +8,7 @@ import { mysqlEnv } from './mysql-env';
 import { readEnv } from './read-env';
 import { redisEnv } from './redis-env';
 import { topicsEnv } from './topics-env';
-import { inboxLeaseEnv, workerConcurrencyEnv } from './worker-env';
+import { eventProcessLeaseEnv, workerConcurrencyEnv } from './worker-env';
 
 const schema = {
   kafka: kafkaEnv({ clientId: 'sagaflow-test' }),
@@ -19,7 +19,7 @@ const schema = {
   logLevel: logLevelEnv(),
   instanceId: instanceIdEnv(),
   workerConcurrency: workerConcurrencyEnv(),
-  inboxLeaseMs: inboxLeaseEnv({ leaseMs: 20_000 }),
+  eventProcessLeaseMs: eventProcessLeaseEnv({ leaseMs: 20_000 }),
 };
 
 describe('shared configuration fragments', () => {
@@ -53,7 +53,7 @@ describe('shared configuration fragments', () => {
       logLevel: 'info',
       instanceId: null,
       workerConcurrency: 4,
-      inboxLeaseMs: 20_000,
+      eventProcessLeaseMs: 20_000,
     });
   });
 
@@ -88,7 +88,7 @@ describe('shared configuration fragments', () => {
       SAGAFLOW_LOG_LEVEL: 'debug',
       SAGAFLOW_INSTANCE_ID: 'pod-7',
       SAGAFLOW_WORKER_CONCURRENCY: '16',
-      SAGAFLOW_INBOX_LEASE_MS: '30000',
+      SAGAFLOW_EVENT_PROCESS_LEASE_MS: '30000',
     });
     expect(config).toEqual({
       kafka: {
@@ -119,7 +119,7 @@ describe('shared configuration fragments', () => {
       logLevel: 'debug',
       instanceId: 'pod-7',
       workerConcurrency: 16,
-      inboxLeaseMs: 30_000,
+      eventProcessLeaseMs: 30_000,
     });
   });
 
@@ -153,7 +153,7 @@ describe('shared configuration fragments', () => {
     ['SAGAFLOW_LOG_LEVEL', 'verbose', 'one of silent, error, warn, info, debug'],
     ['SAGAFLOW_INSTANCE_ID', 'pod 7', '1 to 128 characters [A-Za-z0-9._-]'],
     ['SAGAFLOW_WORKER_CONCURRENCY', '0', 'an integer from 1 to 256'],
-    ['SAGAFLOW_INBOX_LEASE_MS', '999', 'an integer from 1000 to 3600000'],
+    ['SAGAFLOW_EVENT_PROCESS_LEASE_MS', '999', 'an integer from 1000 to 3600000'],
   ])('reject %s=%s naming the variable, the value and the form', (variable, value, form) => {
     expect(() => readEnv(schema, { [variable]: value })).toThrow(InvalidArgumentError);
     expect(() => readEnv(schema, { [variable]: value })).toThrow(

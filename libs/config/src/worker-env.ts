@@ -1,8 +1,8 @@
 import { envInteger } from './env-parsers';
 import { type EnvVar, envVar } from './env-var';
 
-/** Per-service defaults of {@link inboxLeaseEnv}. */
-export interface InboxLeaseEnvDefaults {
+/** Per-service defaults of {@link eventProcessLeaseEnv}. */
+export interface EventProcessLeaseEnvDefaults {
   /** The service's lease in ms: longer than its handlers ever take. */
   readonly leaseMs: number;
 }
@@ -21,19 +21,20 @@ export function workerConcurrencyEnv(): EnvVar<number> {
 }
 
 /**
- * `SAGAFLOW_INBOX_LEASE_MS`: how long a claimed EventProcess record is kept from other
+ * `SAGAFLOW_EVENT_PROCESS_LEASE_MS`: how long a claimed EventProcess record is kept from other
  * workers, and how long a RECEIVED or PROCESSING record must sit untouched to count as
  * abandoned (recovery requeues it), 1000–3600000.
  *
  * @defaultValue the service's lease
  * @example
  * ```ts
- * readEnv({ inboxLeaseMs: inboxLeaseEnv({ leaseMs: 60_000 }) }, process.env).inboxLeaseMs; // 60000
+ * readEnv({ eventProcessLeaseMs: eventProcessLeaseEnv({ leaseMs: 60_000 }) }, process.env).eventProcessLeaseMs; // 60000
  * ```
  */
-export function inboxLeaseEnv(defaults: InboxLeaseEnvDefaults): EnvVar<number> {
+export function eventProcessLeaseEnv(defaults: EventProcessLeaseEnvDefaults): EnvVar<number> {
   return envVar(
-    'SAGAFLOW_INBOX_LEASE_MS',
+    'SAGAFLOW_EVENT_PROCESS_LEASE_MS',
     envInteger({ default: defaults.leaseMs, min: 1000, max: 3_600_000 }),
+    { formerName: 'SAGAFLOW_INBOX_LEASE_MS' },
   );
 }

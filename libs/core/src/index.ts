@@ -17,7 +17,7 @@ export type * from './model/saga-state';
 export type * from './ports/event-store';
 export { checkAppendBatch, checkAppendRequest } from './ports/check-append-request';
 export type * from './ports/outbox';
-export type * from './ports/inbox';
+export type * from './ports/event-process-store';
 export type * from './ports/scheduler';
 export type * from './ports/saga-state-cache';
 export * from './ports/clock';

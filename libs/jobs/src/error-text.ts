@@ -1,4 +1,4 @@
-/** The text stored as an inbox record's last error: `<code>: <message>` when coded. */
+/** The text stored as an EventProcess record's last error: `<code>: <message>` when coded. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

@@ -1,9 +1,10 @@
 import {
   checkOptions,
   type Clock,
+  type EventProcessRef,
   hasMethods,
-  type Inbox,
-  type InboxRecord,
+  type EventProcessStore,
+  type EventProcessRecord,
   isPositiveInteger,
   type Logger,
   noopLogger,
@@ -33,13 +34,10 @@ export interface EventProcessRun {
  * participant in its handler's transaction). Throwing leaves the record PROCESSING, to be
  * retried — or marked FAILED on the `final` run or for a terminal error.
  */
-export type EventProcessHandler = (record: InboxRecord, run: EventProcessRun) => Promise<unknown>;
-
-/** A message to process: the inbox record's key. */
-export interface EventProcessMessage {
-  readonly consumer: string;
-  readonly messageId: string;
-}
+export type EventProcessHandler = (
+  record: EventProcessRecord,
+  run: EventProcessRun,
+) => Promise<unknown>;
 
 /**
  * Hooks for metrics. A hook that throws is logged and changes nothing. `onJobLost`: a job
@@ -74,8 +72,8 @@ export interface EventProcessObserver extends LostJobObserver {
 
 /** Options of {@link EventProcessWorkerPool}. */
 export interface EventProcessWorkerPoolOptions extends QueueSetup {
-  /** The inbox the records are claimed from and failed in (the `CachedInbox` in production). */
-  readonly inbox: Pick<Inbox, 'claim' | 'fail'>;
+  /** The EventProcess table the records are claimed from and failed in (the `CachedEventProcessStore` in production). */
+  readonly eventProcess: Pick<EventProcessStore, 'claim' | 'fail'>;
   /**
    * One handler per consumer name (`[A-Za-z0-9._-]`); each consumer gets the queue
    * `<queuePrefix>ep-<consumer>` and a worker.
@@ -90,7 +88,7 @@ export interface EventProcessWorkerPoolOptions extends QueueSetup {
   readonly maxAttempts?: number;
   /**
    * Delay before the first retry, in ms; it doubles each time. Keep the sum of the delays
-   * well below the reconciler's `staleInboxAfterMs`. @defaultValue `200`
+   * well below the reconciler's `staleEventProcessAfterMs`. @defaultValue `200`
    */
   readonly backoffMs?: number;
   /**
@@ -105,10 +103,10 @@ export interface EventProcessWorkerPoolOptions extends QueueSetup {
   readonly keepFailed?: number;
   /**
    * Called after a handler succeeded (the record is DONE), e.g. to cache the status:
-   * `(r) => cachedInbox.rememberDone(r.consumer, r.messageId)`. A failure is logged only.
+   * `(r) => cachedEventProcess.rememberDone(r.consumer, r.messageId)`. A failure is logged only.
    * @defaultValue none
    */
-  readonly afterHandled?: (record: InboxRecord) => Promise<unknown>;
+  readonly afterHandled?: (record: EventProcessRecord) => Promise<unknown>;
   /**
    * Called when claiming a record failed on its job's last run (the database refused the
    * claim every time), after the pool marked the record FAILED: the owner of the record can
@@ -117,7 +115,7 @@ export interface EventProcessWorkerPoolOptions extends QueueSetup {
    * record, untouched, comes back through the reconciler's requeue.
    * @defaultValue none
    */
-  readonly onClaimFailed?: (message: EventProcessMessage, error: unknown) => Promise<unknown>;
+  readonly onClaimFailed?: (message: EventProcessRef, error: unknown) => Promise<unknown>;
   /**
    * Whether a handler error is worth a retry.
    * @defaultValue `isRetryableError`: the error's `retryable` flag, else true
@@ -134,7 +132,7 @@ export interface EventProcessWorkerPoolOptions extends QueueSetup {
 /** {@link EventProcessWorkerPoolOptions} with defaults applied and every field checked. */
 export interface ResolvedEventProcessWorkerPoolOptions {
   readonly setup: ResolvedQueueSetup;
-  readonly inbox: Pick<Inbox, 'claim' | 'fail'>;
+  readonly eventProcess: Pick<EventProcessStore, 'claim' | 'fail'>;
   readonly handlers: readonly (readonly [consumer: string, handler: EventProcessHandler])[];
   readonly concurrency: number;
   /** Attempts, back-off and retention of every job. */
@@ -144,9 +142,8 @@ export interface ResolvedEventProcessWorkerPoolOptions {
   readonly maxAttempts: number;
   /** Delay before the first retry, in ms. */
   readonly backoffMs: number;
-  readonly afterHandled: ((record: InboxRecord) => Promise<unknown>) | null;
-  readonly onClaimFailed:
-    ((message: EventProcessMessage, error: unknown) => Promise<unknown>) | null;
+  readonly afterHandled: ((record: EventProcessRecord) => Promise<unknown>) | null;
+  readonly onClaimFailed: ((message: EventProcessRef, error: unknown) => Promise<unknown>) | null;
   readonly isRetryable: (error: unknown) => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -172,7 +169,12 @@ export function resolveEventProcessWorkerPoolOptions(
   const keepFailed = options.keepFailed ?? 1000;
   checkOptions('EventProcessWorkerPool', [
     ...checks,
-    ['inbox', '[inbox]', hasMethods(options.inbox, ['claim', 'fail']), 'an Inbox'],
+    [
+      'eventProcess',
+      '[eventProcess]',
+      hasMethods(options.eventProcess, ['claim', 'fail']),
+      'an EventProcessStore',
+    ],
     [
       'handlers',
       handlers.map(([name]) => name),
@@ -195,7 +197,7 @@ export function resolveEventProcessWorkerPoolOptions(
   ]);
   return {
     setup,
-    inbox: options.inbox,
+    eventProcess: options.eventProcess,
     handlers,
     concurrency,
     jobOptions: {

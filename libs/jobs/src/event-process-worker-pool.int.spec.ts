@@ -1,12 +1,13 @@
 import {
   type Clock,
-  type Inbox,
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessRef,
+  type EventProcessStore,
+  type EventProcessMessage,
+  type EventProcessRecord,
   InvalidArgumentError,
   systemClock,
 } from '@sagaflow/core';
-import { InMemoryInbox, ManualClock } from '@sagaflow/core/testing';
+import { InMemoryEventProcessStore, ManualClock } from '@sagaflow/core/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -23,7 +24,6 @@ import {
 import { createQueueConnection } from './create-queue-connection';
 import { EventProcessWorkerPool } from './event-process-worker-pool';
 import {
-  type EventProcessMessage,
   type EventProcessRun,
   type EventProcessWorkerPoolOptions,
 } from './event-process-worker-pool-options';
@@ -41,21 +41,23 @@ afterAll(async () => {
 });
 
 /**
- * A pool on queues of the test's own over an in-memory inbox. The handler does what
+ * A pool on queues of the test's own over an in-memory EventProcess table. The handler does what
  * `behaviour` says for each run and, on success, marks the record DONE like a real
  * handler's transaction; `calls` counts the runs per message id.
  */
 async function pool(
-  behaviour: (record: InboxRecord, run: number) => Error | null,
+  behaviour: (record: EventProcessRecord, run: number) => Error | null,
   options: Partial<EventProcessWorkerPoolOptions> & {
     clock?: Clock;
-    /** What the pool claims from and fails in, over the test's inbox. @defaultValue it */
-    poolInbox?: (inbox: InMemoryInbox) => Pick<Inbox, 'claim' | 'fail'>;
+    /** What the pool claims from and fails in, over the test's EventProcess table. @defaultValue it */
+    poolEventProcess?: (
+      eventProcess: InMemoryEventProcessStore,
+    ) => Pick<EventProcessStore, 'claim' | 'fail'>;
   } = {},
 ) {
-  const { poolInbox, ...poolOptions } = options;
+  const { poolEventProcess, ...poolOptions } = options;
   const clock = options.clock ?? systemClock;
-  const inbox = new InMemoryInbox({ clock });
+  const eventProcess = new InMemoryEventProcessStore({ clock });
   const calls = new Map<string, number>();
   /** What each run was told, per message id. */
   const runs = new Map<string, EventProcessRun[]>();
@@ -64,7 +66,7 @@ async function pool(
     connection,
     queuePrefix: `t-${randomSuffix()}-`,
     bullPrefix: TEST_BULL_PREFIX,
-    inbox: poolInbox === undefined ? inbox : poolInbox(inbox),
+    eventProcess: poolEventProcess === undefined ? eventProcess : poolEventProcess(eventProcess),
     backoffMs: 20,
     observer: {
       onProcessed: ({ outcome }) => outcomes.push(outcome),
@@ -77,14 +79,14 @@ async function pool(
         runs.set(record.messageId, [...(runs.get(record.messageId) ?? []), run]);
         const error = behaviour(record, run.attempt);
         if (error !== null) throw error;
-        await inbox.complete(record.consumer, record.messageId);
+        await eventProcess.complete(record.consumer, record.messageId);
       },
     },
   });
   await workers.start();
   const queueName = workers.queueName(CONSUMER);
   return {
-    inbox,
+    eventProcess,
     workers,
     calls,
     runs,
@@ -92,7 +94,7 @@ async function pool(
     queueName,
     /** Receives the messages and queues the accepted ones, as the consumer's sink does. */
     receive: async (labels: readonly string[]) => {
-      const { accepted } = await inbox.receive(labels.map(message));
+      const { accepted } = await eventProcess.receive(labels.map(message));
       return accepted;
     },
     idle: () =>
@@ -100,7 +102,8 @@ async function pool(
         const counts = await jobCounts(connection, queueName);
         return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
       }),
-    status: async (label: string) => (await inbox.get(CONSUMER, message(label).messageId))?.status,
+    status: async (label: string) =>
+      (await eventProcess.get(CONSUMER, message(label).messageId))?.status,
     teardown: async () => {
       await workers.close();
       await obliterate(connection, [queueName]);
@@ -108,7 +111,7 @@ async function pool(
   };
 }
 
-function message(label: string): InboxMessage {
+function message(label: string): EventProcessMessage {
   return {
     consumer: CONSUMER,
     messageId: `m-${label}`,
@@ -151,7 +154,7 @@ describe('EventProcessWorkerPool', () => {
 
       expect(p.calls.get('m-flaky')).toBe(2);
       // The retry re-claimed the record it leased on its first run (lease 60 s).
-      await expect(p.inbox.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({ attempts: 2 });
+      await expect(p.eventProcess.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({ attempts: 2 });
       expect(p.outcomes).toEqual(['retried', 'done']);
     } finally {
       await p.teardown();
@@ -167,7 +170,7 @@ describe('EventProcessWorkerPool', () => {
         return (await jobState(connection, p.queueName, jobId)) === 'failed';
       });
 
-      await expect(p.inbox.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
         status: 'FAILED',
         attempts: 1,
         lastError: 'TEST_FATAL: payload makes no sense',
@@ -190,7 +193,7 @@ describe('EventProcessWorkerPool', () => {
         { attempt: 2, final: false },
         { attempt: 3, final: true },
       ]);
-      await expect(p.inbox.get(CONSUMER, 'm-exhausted')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-exhausted')).resolves.toMatchObject({
         lastError: 'Error: ECONNRESET',
       });
       expect(p.outcomes).toEqual(['retried', 'retried', 'failed']);
@@ -212,13 +215,13 @@ describe('EventProcessWorkerPool', () => {
   });
 
   it('marks the record FAILED when even the last claim fails, and lets its owner answer for it', async () => {
-    const answered: { message: EventProcessMessage; error: string }[] = [];
+    const answered: { message: EventProcessRef; error: string }[] = [];
     const p = await pool(() => null, {
       maxAttempts: 2,
       // The database refuses every claim (a lock wait timeout, say); failing still works.
-      poolInbox: (inbox) => ({
+      poolEventProcess: (eventProcess) => ({
         claim: () => Promise.reject(new Error('ER_LOCK_WAIT_TIMEOUT')),
-        fail: (consumer, messageId, error) => inbox.fail(consumer, messageId, error),
+        fail: (consumer, messageId, error) => eventProcess.fail(consumer, messageId, error),
       }),
       onClaimFailed: (message, error) => {
         answered.push({ message, error: error instanceof Error ? error.message : String(error) });
@@ -233,7 +236,7 @@ describe('EventProcessWorkerPool', () => {
       );
       await waitUntil('the owner to answer', () => Promise.resolve(answered.length === 1));
 
-      await expect(p.inbox.get(CONSUMER, 'm-unclaimable')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-unclaimable')).resolves.toMatchObject({
         status: 'FAILED',
         lastError: 'claim failed: Error: ER_LOCK_WAIT_TIMEOUT',
       });
@@ -251,10 +254,10 @@ describe('EventProcessWorkerPool', () => {
   });
 
   it('leaves the record as it was when the last claim and the FAILED mark both fail', async () => {
-    const answered: EventProcessMessage[] = [];
+    const answered: EventProcessRef[] = [];
     const p = await pool(() => null, {
       maxAttempts: 1,
-      poolInbox: () => ({
+      poolEventProcess: () => ({
         claim: () => Promise.reject(new Error('connection lost')),
         fail: () => Promise.reject(new Error('connection lost')),
       }),
@@ -284,17 +287,17 @@ describe('EventProcessWorkerPool', () => {
     const p = await pool(() => null, {
       clock,
       maxAttempts: 1,
-      poolInbox: (inbox) => ({
+      poolEventProcess: (eventProcess) => ({
         claim: (consumer, messageId, leaseExpiredBefore) =>
           claimsFail
             ? Promise.reject(new Error('ER_LOCK_WAIT_TIMEOUT'))
-            : inbox.claim(consumer, messageId, leaseExpiredBefore),
-        fail: (consumer, messageId, error) => inbox.fail(consumer, messageId, error),
+            : eventProcess.claim(consumer, messageId, leaseExpiredBefore),
+        fail: (consumer, messageId, error) => eventProcess.fail(consumer, messageId, error),
       }),
     });
     try {
       await p.receive(['requeued']);
-      const received = await p.inbox.get(CONSUMER, 'm-requeued');
+      const received = await p.eventProcess.get(CONSUMER, 'm-requeued');
       if (received === null) throw new Error('no record');
       clock.advance(1000);
       await p.workers.requeue([received]);
@@ -304,7 +307,7 @@ describe('EventProcessWorkerPool', () => {
       // Retried by an operator: no claim ever succeeded, so its attempts are still 0; only
       // its updatedAt tells this requeue from the first, which BullMQ keeps as failed.
       claimsFail = false;
-      const failed = await p.inbox.get(CONSUMER, 'm-requeued');
+      const failed = await p.eventProcess.get(CONSUMER, 'm-requeued');
       expect(failed).toMatchObject({ attempts: 0, updatedAt: '2030-01-01T00:00:01.000Z' });
       await p.workers.requeue(failed === null ? [] : [failed]);
       await waitUntil('the record DONE', async () => (await p.status('requeued')) === 'DONE');
@@ -321,7 +324,7 @@ describe('EventProcessWorkerPool', () => {
     try {
       const [stuck] = await p.receive(['stuck']);
       // Another worker claimed it and died before finishing.
-      await p.inbox.claim(CONSUMER, 'm-stuck', clock.now());
+      await p.eventProcess.claim(CONSUMER, 'm-stuck', clock.now());
       await p.workers.enqueue(stuck === undefined ? [] : [stuck]);
       await waitUntil('the job to end', async () => {
         const state = await jobState(
@@ -336,11 +339,11 @@ describe('EventProcessWorkerPool', () => {
 
       clock.advance(30_001);
       // What the reconciler does with stale records.
-      await p.workers.requeue(await p.inbox.findStale(clock.now(), 10));
+      await p.workers.requeue(await p.eventProcess.findStale(clock.now(), 10));
       await waitUntil('the record DONE', async () => (await p.status('stuck')) === 'DONE');
 
       expect(p.calls.get('m-stuck')).toBe(1);
-      await expect(p.inbox.get(CONSUMER, 'm-stuck')).resolves.toMatchObject({ attempts: 2 });
+      await expect(p.eventProcess.get(CONSUMER, 'm-stuck')).resolves.toMatchObject({ attempts: 2 });
     } finally {
       await p.teardown();
     }
@@ -356,7 +359,7 @@ describe('EventProcessWorkerPool', () => {
         () =>
           new EventProcessWorkerPool({
             connection,
-            inbox: p.inbox,
+            eventProcess: p.eventProcess,
             handlers: { 'bad:name': () => Promise.resolve() },
           }),
       ).toThrow('handlers=["bad:name"]');
@@ -364,7 +367,7 @@ describe('EventProcessWorkerPool', () => {
         () =>
           new EventProcessWorkerPool({
             connection,
-            inbox: p.inbox,
+            eventProcess: p.eventProcess,
             handlers: { ok: () => Promise.resolve() },
             leaseMs: 0,
           }),
@@ -377,7 +380,7 @@ describe('EventProcessWorkerPool', () => {
 
 describe('EventProcessWorkerPool.process', () => {
   /** Three messages for each of three sagas, interleaved as a Kafka batch would bring them. */
-  function batch(): InboxMessage[] {
+  function batch(): EventProcessMessage[] {
     return [1, 2, 3].flatMap((n) =>
       ['a', 'b', 'c'].map((saga) => ({ ...message(`${saga}${n}`), sagaId: `s-${saga}` })),
     );
@@ -390,7 +393,7 @@ describe('EventProcessWorkerPool.process', () => {
     const bySaga = new Map<string, number>();
     let maxRunning = 0;
     let maxInOneSaga = 0;
-    const handled: InboxRecord[] = [];
+    const handled: EventProcessRecord[] = [];
     const p = await pool(
       (record) => {
         started.push(record.messageId);
@@ -412,11 +415,13 @@ describe('EventProcessWorkerPool.process', () => {
     );
     try {
       const messages = batch();
-      const { accepted } = await p.inbox.receive(messages);
+      const { accepted } = await p.eventProcess.receive(messages);
       await p.workers.process(accepted);
 
       // Done when `process` resolves: no waiting for a worker.
-      const records = await Promise.all(messages.map((m) => p.inbox.get(CONSUMER, m.messageId)));
+      const records = await Promise.all(
+        messages.map((m) => p.eventProcess.get(CONSUMER, m.messageId)),
+      );
       // DONE by the handler, never claimed: marking DONE counts the in-process run.
       expect(records.map((r) => [r?.status, r?.attempts])).toEqual(Array(9).fill(['DONE', 1]));
       expect([...p.calls.values()]).toEqual(Array(9).fill(1));
@@ -462,7 +467,7 @@ describe('EventProcessWorkerPool.process', () => {
         return (await jobState(connection, p.queueName, jobId)) === 'completed';
       });
 
-      await expect(p.inbox.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({
         status: 'DONE',
         // The failed in-process run was recorded by a claim, the job claimed it again.
         attempts: 2,
@@ -500,7 +505,7 @@ describe('EventProcessWorkerPool.process', () => {
     try {
       await p.workers.process(await p.receive(['fatal', 'fine']));
 
-      await expect(p.inbox.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
         status: 'FAILED',
         attempts: 1,
         lastError: 'TEST_FATAL: payload makes no sense',
@@ -548,13 +553,13 @@ describe('EventProcessWorkerPool.retryFailed', () => {
     let calls = new Map<string, number>();
     const p = await pool(() => null, {
       ...options,
-      poolInbox: (inbox) => ({
+      poolEventProcess: (eventProcess) => ({
         claim: async (consumer, messageId, leaseExpiredBefore) => {
-          const claimed = await inbox.claim(consumer, messageId, leaseExpiredBefore);
+          const claimed = await eventProcess.claim(consumer, messageId, leaseExpiredBefore);
           claims.push([messageId, claimed?.attempts ?? null, calls.get(messageId) ?? 0]);
           return claimed;
         },
-        fail: (consumer, messageId, error) => inbox.fail(consumer, messageId, error),
+        fail: (consumer, messageId, error) => eventProcess.fail(consumer, messageId, error),
       }),
     });
     calls = p.calls;
@@ -581,7 +586,7 @@ describe('EventProcessWorkerPool.retryFailed', () => {
   it('claims a retryable failure as its first attempt and retries it, with the held-back message of its saga, after the back-off', async () => {
     const p = await claimLoggingPool();
     try {
-      const [failed, held, other] = await p.inbox
+      const [failed, held, other] = await p.eventProcess
         .receive([
           { ...message('flaky'), sagaId: 's-1' },
           { ...message('held'), sagaId: 's-1' },
@@ -606,11 +611,11 @@ describe('EventProcessWorkerPool.retryFailed', () => {
         ['m-flaky', 2, 0],
       ]);
       expect(p.claims.filter(([id]) => id === 'm-held')).toEqual([['m-held', 1, 0]]);
-      await expect(p.inbox.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-flaky')).resolves.toMatchObject({
         status: 'DONE',
         attempts: 2,
       });
-      await expect(p.inbox.get(CONSUMER, 'm-held')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-held')).resolves.toMatchObject({
         status: 'DONE',
         attempts: 1,
       });
@@ -646,7 +651,7 @@ describe('EventProcessWorkerPool.retryFailed', () => {
         { message: failed, error: new FatalError('payload makes no sense') },
       ]);
 
-      await expect(p.inbox.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-fatal')).resolves.toMatchObject({
         status: 'FAILED',
         attempts: 1,
         lastError: 'TEST_FATAL: payload makes no sense',
@@ -672,7 +677,7 @@ describe('EventProcessWorkerPool.retryFailed', () => {
 
       await p.workers.retryFailed([{ message: failed, error: new Error('ECONNRESET') }]);
 
-      await expect(p.inbox.get(CONSUMER, 'm-once')).resolves.toMatchObject({
+      await expect(p.eventProcess.get(CONSUMER, 'm-once')).resolves.toMatchObject({
         status: 'FAILED',
         attempts: 1,
         lastError: 'Error: ECONNRESET',
@@ -690,7 +695,7 @@ describe('EventProcessWorkerPool.retryFailed', () => {
     try {
       const [failed] = await p.receive(['settled']);
       if (failed === undefined) throw new Error('not received');
-      await p.inbox.complete(CONSUMER, 'm-settled');
+      await p.eventProcess.complete(CONSUMER, 'm-settled');
 
       await p.workers.retryFailed([{ message: failed, error: new FlakyError('deadlock') }]);
 

@@ -1,7 +1,8 @@
 import {
   describeError,
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessRef,
+  type EventProcessMessage,
+  type EventProcessRecord,
   InvalidArgumentError,
   type Logger,
   TransientError,
@@ -11,7 +12,6 @@ import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import { errorText } from './error-text';
 import {
   type EventProcessHandler,
-  type EventProcessMessage,
   type EventProcessObserver,
   type EventProcessWorkerPoolOptions,
   type ResolvedEventProcessWorkerPoolOptions,
@@ -24,7 +24,7 @@ import { runWorker } from './run-worker';
 import { runInSagaOrder } from './saga-ordered-runs';
 
 /** A job's data: the record's key and, on a retry, the lease the previous run took. */
-interface EventProcessJobData extends EventProcessMessage {
+interface EventProcessJobData extends EventProcessRef {
   /** `updatedAt` of the record as the previous run claimed it. */
   readonly leaseOf?: string;
   /** The record's first run was in-process ({@link EventProcessWorkerPool.process}): the job's runs come after it. */
@@ -33,7 +33,7 @@ interface EventProcessJobData extends EventProcessMessage {
 
 /** A message {@link EventProcessWorkerPool.process} hands to the queue. */
 interface QueuedRetry {
-  readonly message: InboxMessage;
+  readonly message: EventProcessMessage;
   /** The lease its failed in-process run took, for the job to take back. */
   readonly leaseOf: string | undefined;
   /** False for a message held back behind its saga's failed one: it has not run yet. */
@@ -48,28 +48,28 @@ interface Consumer {
 }
 
 /**
- * The asynchronous EventProcess pipeline after the inbox.
+ * The asynchronous EventProcess pipeline after the EventProcess table.
  *
  * New records run in this process at once ({@link process}): in order per saga, up to
  * `concurrency` at a time, with no queue hop — the consumer awaits them before it commits
  * its offsets, so a crash meanwhile redelivers the batch. A record whose first run fails is
- * handed to BullMQ: one queue and worker per consumer retry it with back-off. A job claims its record (`inbox.claim` with a lease); a record that is not
+ * handed to BullMQ: one queue and worker per consumer retry it with back-off. A job claims its record (`eventProcess.claim` with a lease); a record that is not
  * claimable (DONE, or leased by another run) is skipped, which makes duplicate jobs
  * harmless. The handler marks the record DONE in its own transaction. A retryable failure
  * is retried with exponential back-off; a terminal one, or the last attempt, marks the
- * record FAILED (`inbox.fail`) for an operator.
+ * record FAILED (`eventProcess.fail`) for an operator.
  *
  * Recovery: the reconciler hands stale RECEIVED / PROCESSING records to {@link requeue}.
  *
  * @example
  * ```ts
  * const pool = new EventProcessWorkerPool({
- *   connection, queuePrefix: 'sagaflow-orchestrator-', inbox: cachedInbox,
+ *   connection, queuePrefix: 'sagaflow-orchestrator-', eventProcess: cachedEventProcess,
  *   handlers: { orchestrator: (record) => applyReply(record) },
- *   afterHandled: (r) => cachedInbox.rememberDone(r.consumer, r.messageId),
+ *   afterHandled: (r) => cachedEventProcess.rememberDone(r.consumer, r.messageId),
  * });
  * await pool.start();
- * const { accepted, duplicates } = await cachedInbox.receive(batch);
+ * const { accepted, duplicates } = await cachedEventProcess.receive(batch);
  * await pool.process(accepted);
  * await pool.enqueue(duplicates);
  * ```
@@ -130,7 +130,7 @@ export class EventProcessWorkerPool {
   }
 
   /**
-   * Runs new records (those `inbox.receive` accepted, still RECEIVED) in this process now:
+   * Runs new records (those `eventProcess.receive` accepted, still RECEIVED) in this process now:
    * in order per saga, up to `concurrency` at a time, without claiming them (no other run
    * knows of them yet; the handler's transaction marks them DONE and counts the run as an
    * attempt). Resolves once each one is DONE, FAILED (a terminal error, or `maxAttempts`
@@ -143,7 +143,7 @@ export class EventProcessWorkerPool {
    *   its retry (Redis down): the caller leaves its batch uncommitted, and Kafka delivers it
    *   again.
    */
-  async process(messages: readonly InboxMessage[]): Promise<void> {
+  async process(messages: readonly EventProcessMessage[]): Promise<void> {
     for (const message of messages) this.#consumer(message.consumer);
     // A saga whose message is to be retried keeps its later messages for after it.
     const waiting = new Set<string>();
@@ -172,8 +172,8 @@ export class EventProcessWorkerPool {
    * @throws TransientError (`JOB_QUEUE_FAILED`) when the retries cannot be queued (Redis down).
    */
   async retryFailed(
-    failures: readonly { readonly message: InboxMessage; readonly error: unknown }[],
-    heldBack: readonly InboxMessage[] = [],
+    failures: readonly { readonly message: EventProcessMessage; readonly error: unknown }[],
+    heldBack: readonly EventProcessMessage[] = [],
   ): Promise<void> {
     for (const { message } of [...failures, ...heldBack.map((m) => ({ message: m }))]) {
       this.#consumer(message.consumer);
@@ -198,12 +198,12 @@ export class EventProcessWorkerPool {
   }
 
   /**
-   * Queues new records (those `inbox.receive` accepted), one `addBulk` per consumer. A
+   * Queues new records (those `eventProcess.receive` accepted), one `addBulk` per consumer. A
    * message already queued, running or recently done is not queued again.
    * @throws InvalidArgumentError for a consumer without a handler (nothing is queued).
    * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
-  enqueue(messages: readonly EventProcessMessage[]): Promise<void> {
+  enqueue(messages: readonly EventProcessRef[]): Promise<void> {
     return this.#add(messages, (m) => ({
       opts: { jobId: eventProcessJobId(m.consumer, m.messageId) },
     }));
@@ -219,7 +219,7 @@ export class EventProcessWorkerPool {
    * @throws TransientError (`JOB_QUEUE_FAILED`) when Redis fails.
    */
   requeue(
-    records: readonly (EventProcessMessage & {
+    records: readonly (EventProcessRef & {
       readonly attempts: number;
       readonly updatedAt?: string;
     })[],
@@ -236,7 +236,7 @@ export class EventProcessWorkerPool {
   }
 
   /** Queues one job per message (its data and options from `job`), one `addBulk` per consumer. */
-  async #add<M extends EventProcessMessage>(
+  async #add<M extends EventProcessRef>(
     messages: readonly M[],
     job: (message: M) => {
       readonly data?: Partial<EventProcessJobData>;
@@ -293,14 +293,14 @@ export class EventProcessWorkerPool {
    * The first run of a new record, in this process. Returns what to queue for a retry, or
    * null when the record is settled (DONE, FAILED, or taken over by another run).
    */
-  async #processNow(message: InboxMessage): Promise<QueuedRetry | null> {
+  async #processNow(message: EventProcessMessage): Promise<QueuedRetry | null> {
     const { clock, maxAttempts } = this.#options;
     const consumer = this.#consumer(message.consumer);
     const startedMs = performance.now();
     const now = clock.now();
     // The stored record is RECEIVED; the handler sees it as this run holds it. Its
     // transaction marks it DONE (or FAILED), counting this run as its first attempt.
-    const record: InboxRecord = {
+    const record: EventProcessRecord = {
       ...message,
       status: 'PROCESSING',
       attempts: 1,
@@ -361,12 +361,12 @@ export class EventProcessWorkerPool {
    */
   async #afterFailedRun(
     consumer: Consumer,
-    message: InboxMessage,
+    message: EventProcessMessage,
     error: unknown,
     startedMs: number,
     log: Logger,
   ): Promise<QueuedRetry | null> {
-    const { clock, isRetryable, inbox, maxAttempts, leaseMs } = this.#options;
+    const { clock, isRetryable, eventProcess, maxAttempts, leaseMs } = this.#options;
     const now = clock.now();
     const final = maxAttempts === 1;
     const retryable = isRetryable(error) && !final;
@@ -383,7 +383,7 @@ export class EventProcessWorkerPool {
       // The claim records the failed run as an attempt; the queued retry takes its lease
       // back. A record another run took meanwhile (or settled) is left to it.
       try {
-        const claimed = await inbox.claim(
+        const claimed = await eventProcess.claim(
           consumer.name,
           message.messageId,
           new Date(now.getTime() - leaseMs),
@@ -402,8 +402,8 @@ export class EventProcessWorkerPool {
     });
     try {
       // The claim counts the run as an attempt (a RECEIVED or FAILED record is claimable).
-      await inbox.claim(consumer.name, message.messageId, new Date(now.getTime() - leaseMs));
-      await inbox.fail(consumer.name, message.messageId, errorText(error));
+      await eventProcess.claim(consumer.name, message.messageId, new Date(now.getTime() - leaseMs));
+      await eventProcess.fail(consumer.name, message.messageId, errorText(error));
     } catch (failError: unknown) {
       log.error('could not mark the record FAILED; the reconciler requeues it', {
         error: describeError(failError),
@@ -412,7 +412,7 @@ export class EventProcessWorkerPool {
     return null;
   }
 
-  async #afterHandled(record: InboxRecord, log: Logger): Promise<void> {
+  async #afterHandled(record: EventProcessRecord, log: Logger): Promise<void> {
     if (this.#options.afterHandled === null) return;
     await this.#options.afterHandled(record).catch((error: unknown) => {
       log.warn('afterHandled failed; the record is DONE regardless', {
@@ -422,7 +422,7 @@ export class EventProcessWorkerPool {
   }
 
   async #process(consumer: Consumer, job: Job<EventProcessJobData>): Promise<void> {
-    const { inbox, clock, leaseMs } = this.#options;
+    const { eventProcess, clock, leaseMs } = this.#options;
     const { messageId, leaseOf } = job.data;
     const startedMs = performance.now();
     const attempt = runOf(job);
@@ -432,9 +432,9 @@ export class EventProcessWorkerPool {
     const expired = clock.now().getTime() - leaseMs;
     const cutoff = leaseOf === undefined ? expired : Math.max(expired, Date.parse(leaseOf) + 1);
     const final = isLastAttempt(job);
-    let record: InboxRecord | null;
+    let record: EventProcessRecord | null;
     try {
-      record = await inbox.claim(consumer.name, messageId, new Date(cutoff));
+      record = await eventProcess.claim(consumer.name, messageId, new Date(cutoff));
     } catch (error: unknown) {
       if (final) return this.#claimFailed(consumer, messageId, error, attempt, startedMs, log);
       // The record stays as it was; the retry, or the reconciler's requeue, claims it later.
@@ -483,7 +483,11 @@ export class EventProcessWorkerPool {
       error: describeError(error),
     });
     try {
-      await this.#options.inbox.fail(consumer.name, messageId, `claim failed: ${errorText(error)}`);
+      await this.#options.eventProcess.fail(
+        consumer.name,
+        messageId,
+        `claim failed: ${errorText(error)}`,
+      );
     } catch (failError: unknown) {
       log.error('could not mark the record FAILED either; the reconciler requeues it', {
         error: describeError(failError),
@@ -511,7 +515,7 @@ export class EventProcessWorkerPool {
   async #handlerFailed(
     consumer: Consumer,
     job: Job<EventProcessJobData>,
-    record: InboxRecord,
+    record: EventProcessRecord,
     error: unknown,
     startedMs: number,
     log: Logger,
@@ -538,7 +542,7 @@ export class EventProcessWorkerPool {
       sagaId: record.sagaId,
       error: describeError(error),
     });
-    await this.#options.inbox.fail(consumer.name, record.messageId, errorText(error));
+    await this.#options.eventProcess.fail(consumer.name, record.messageId, errorText(error));
     throw retryable ? error : unrecoverable(error);
   }
 

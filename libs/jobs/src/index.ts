@@ -12,7 +12,6 @@ export * from './event-process-worker-pool';
 export { runInSagaOrder } from './saga-ordered-runs';
 export type {
   EventProcessHandler,
-  EventProcessMessage,
   EventProcessRun,
   EventProcessObserver,
   EventProcessWorkerPoolOptions,

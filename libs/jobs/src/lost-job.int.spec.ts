@@ -1,5 +1,5 @@
-import { type InboxMessage, type SagaTimer } from '@sagaflow/core';
-import { InMemoryInbox, RecordingLogger } from '@sagaflow/core/testing';
+import { type EventProcessMessage, type SagaTimer } from '@sagaflow/core';
+import { InMemoryEventProcessStore, RecordingLogger } from '@sagaflow/core/testing';
 import type { Redis } from 'ioredis';
 
 import {
@@ -46,7 +46,7 @@ function missingKeyLines(logger: RecordingLogger) {
   };
 }
 
-function message(label: string): InboxMessage {
+function message(label: string): EventProcessMessage {
   return {
     consumer: CONSUMER,
     messageId: `m-${label}`,
@@ -72,39 +72,39 @@ describe('a job lost with its Redis keys while it runs', () => {
   it('EventProcessWorkerPool: reported once at warn and counted, and the pool goes on processing', async () => {
     const logger = new RecordingLogger();
     const lost: LostJob[] = [];
-    const inbox = new InMemoryInbox({ clock: { now: () => new Date() } });
+    const eventProcess = new InMemoryEventProcessStore({ clock: { now: () => new Date() } });
     const held = gate();
     const started: string[] = [];
     const pool = new EventProcessWorkerPool({
       connection,
       queuePrefix: `t-${randomSuffix()}-`,
       bullPrefix: TEST_BULL_PREFIX,
-      inbox,
+      eventProcess,
       logger,
       observer: { onJobLost: (job) => lost.push(job) },
       handlers: {
         [CONSUMER]: async (record) => {
           started.push(record.messageId);
           if (record.messageId === 'm-held') await held.wait;
-          await inbox.complete(record.consumer, record.messageId);
+          await eventProcess.complete(record.consumer, record.messageId);
         },
       },
     });
     try {
       await pool.start();
-      await pool.enqueue((await inbox.receive([message('held')])).accepted);
+      await pool.enqueue((await eventProcess.receive([message('held')])).accepted);
       await waitUntil('the held job to run', () => started.includes('m-held'));
 
       await connection.flushdb();
       held.open();
       await waitUntil('the lost job reported', () => lost.length > 0);
 
-      await pool.enqueue((await inbox.receive([message('after')])).accepted);
+      await pool.enqueue((await eventProcess.receive([message('after')])).accepted);
       await waitUntil(
         'the record queued after the flush DONE',
-        async () => (await inbox.get(CONSUMER, 'm-after'))?.status === 'DONE',
+        async () => (await eventProcess.get(CONSUMER, 'm-after'))?.status === 'DONE',
       );
-      expect((await inbox.get(CONSUMER, 'm-held'))?.status).toBe('DONE');
+      expect((await eventProcess.get(CONSUMER, 'm-held'))?.status).toBe('DONE');
       expect(lost).toEqual([
         {
           queue: pool.queueName(CONSUMER),

@@ -1,13 +1,13 @@
-import { type Direction, type InboxMessage } from '@sagaflow/core';
+import { type Direction, type EventProcessMessage } from '@sagaflow/core';
 import { type Envelope } from '@sagaflow/messaging';
 
 /**
- * A decoded, accepted message handed to an `InboxConsumer`'s sink: the EventProcess
- * (inbox) fields — assignable to `InboxMessage`, so it can go to `Inbox.receive` as is —
- * with the step and direction read from the envelope (`MySqlInbox` stores them without
+ * A decoded, accepted message handed to an `EventProcessConsumer`'s sink: the EventProcess
+ * fields — assignable to `EventProcessMessage`, so it can go to `eventProcess.receive` as is —
+ * with the step and direction read from the envelope (`MySqlEventProcessStore` stores them without
  * parsing the payload again), plus the envelope and where the record came from.
  */
-export interface ConsumedMessage extends InboxMessage {
+export interface ConsumedMessage extends EventProcessMessage {
   /** The envelope's step. */
   readonly step: string;
   /** `forward` for a command, `compensation` for a compensation, null for a reply. */
@@ -20,9 +20,9 @@ export interface ConsumedMessage extends InboxMessage {
 }
 
 /**
- * Makes a consumed batch durable — typically `Inbox.receive` (the EventProcess insert that
+ * Makes a consumed batch durable — typically `eventProcess.receive` (the EventProcess insert that
  * drops duplicates) followed by enqueueing the accepted messages. Must resolve only once
  * they are durable: the offsets are committed right after. Must tolerate messages it has
  * seen before (redelivery after a failure or a crash).
  */
-export type InboxSink = (messages: readonly ConsumedMessage[]) => Promise<void>;
+export type EventProcessSink = (messages: readonly ConsumedMessage[]) => Promise<void>;

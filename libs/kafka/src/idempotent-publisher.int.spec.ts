@@ -98,7 +98,7 @@ describe('IdempotentPublisher over a real broker', () => {
     expect(r.stats.published).toBe(31);
 
     // No transactions: what the failed passes appended is there for every reader (the
-    // consumers' inbox drops the duplicates). Each pass sent the whole batch, in order.
+    // consumers' EventProcess table drops the duplicates). Each pass sent the whole batch, in order.
     const visible = await env.readTopic(main);
     const passes = visible.length / 30;
     expect(Number.isInteger(passes)).toBe(true);

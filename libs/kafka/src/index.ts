@@ -16,5 +16,5 @@ export * from './transactional-publisher';
 export * from './outbox-relay';
 export * from './accept-decision';
 export type * from './consumed-message';
-export * from './inbox-consumer';
+export * from './event-process-consumer';
 export * from './replay-dead-letter';

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@sagaflow/core';
 import { InMemoryDeadLetterStore } from '@sagaflow/core/testing';
 import { Kafka } from 'kafkajs';
 
-import { InboxConsumer } from './inbox-consumer';
+import { EventProcessConsumer } from './event-process-consumer';
 import { TransactionalPublisher } from './transactional-publisher';
 
 // Constructing either class does not connect: no broker is needed here.
@@ -26,7 +26,7 @@ describe('options validation', () => {
     ).toBe('svc-relay-1');
   });
 
-  it('InboxConsumer names each bad option and accepts a valid set', () => {
+  it('EventProcessConsumer names each bad option and accepts a valid set', () => {
     const deadLetters = {
       store: new InMemoryDeadLetterStore(),
       topic: 'dl',
@@ -35,7 +35,7 @@ describe('options validation', () => {
     const sink = (): Promise<void> => Promise.resolve();
     expect(
       () =>
-        new InboxConsumer({
+        new EventProcessConsumer({
           kafka,
           consumerName: 'bad name',
           topics: [],
@@ -47,7 +47,7 @@ describe('options validation', () => {
     ).toThrow(
       /consumerName="bad name".*topics=\[\].*deadLetters\.topic="bad topic".*heartbeatIntervalMs=6000/,
     );
-    const consumer = new InboxConsumer({
+    const consumer = new EventProcessConsumer({
       kafka,
       consumerName: 'svc',
       topics: ['a', 'b'],

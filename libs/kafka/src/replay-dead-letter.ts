@@ -5,7 +5,7 @@ import { type RecordSender } from './kafka-record';
 /**
  * Re-publishes a dead letter's original record — key, value and headers as consumed — to
  * its source topic, outside any transaction; the consumer then decodes it again (after a
- * fix was deployed, say). Duplicates are harmless: the consumer's inbox drops a message id
+ * fix was deployed, say). Duplicates are harmless: the consumer's EventProcess table drops a message id
  * it already processed. Marking the entry replayed (`DeadLetterStore.markReplayed`) is the
  * caller's job, after this resolves.
  *

@@ -170,7 +170,7 @@ describe('command → envelope → reply → input, through Kafka-shaped message
     });
   });
 
-  it('gives a re-sent reply the same message, so the inbox sees a duplicate', () => {
+  it('gives a re-sent reply the same message, so the EventProcess table sees a duplicate', () => {
     const topics = createTopicNames();
     const first = replyToOutboxMessage(successReply(commandEnvelope, {}, meta), topics);
     const again = replyToOutboxMessage(successReply(commandEnvelope, {}, meta), topics);

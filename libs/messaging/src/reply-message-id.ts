@@ -1,7 +1,7 @@
 /**
  * The id of the reply to a command: `<commandMessageId>.r`. Deterministic on purpose: a
  * participant that answers a redelivered command again produces the same reply id, and
- * the orchestrator's inbox discards the duplicate.
+ * the orchestrator's EventProcess table discards the duplicate.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * TypeORM data source, entities, migrations, event store, outbox, EventProcess inbox.
+ * TypeORM data source, entities, migrations, event store, outbox, EventProcess table.
  */
 export * from './create-data-source';
 export * from './mysql-tls';
@@ -30,8 +30,8 @@ export * from './outbox-writer';
 export * from './mysql-event-store';
 export * from './mysql-outbox';
 export * from './purge-finished';
-export * from './inbox-step';
-export * from './mysql-inbox';
+export * from './event-process-step';
+export * from './mysql-event-process-store';
 export * from './mysql-dead-letter-store';
 export * from './saga-queries';
 export * from './saga-event-feed-queries';

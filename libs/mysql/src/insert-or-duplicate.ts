@@ -9,7 +9,7 @@ export type InsertOutcome =
 
 /**
  * Inserts one row and reports a primary/unique key conflict as `{ duplicate: true }`
- * instead of an error — the dedupe step of the EventProcess inbox. Any other error is
+ * instead of an error — the dedupe step of the EventProcess table. Any other error is
  * thrown. Inside a transaction the conflict rolls back only this statement (MySQL and
  * MariaDB), so the transaction may go on.
  *

@@ -4,7 +4,7 @@ import { type SqlStatement } from './sql-statement';
 
 /**
  * Marks EventProcess records of one consumer DONE inside the caller's transaction, so a
- * record turns DONE with the work it stands for (`MySqlInbox.completeIn`, the `processed`
+ * record turns DONE with the work it stands for (`MySqlEventProcessStore.completeIn`, the `processed`
  * marks of event store appends). A record DONE already stays as it is.
  */
 export async function markEventProcessDone(

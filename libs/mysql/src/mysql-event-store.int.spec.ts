@@ -14,7 +14,7 @@ import {
 } from './__fixtures__/sample-sagas';
 import { createTestDatabase, type TestDatabase } from './__fixtures__/test-database';
 import { type AppendCommitted, MySqlEventStore } from './mysql-event-store';
-import { MySqlInbox } from './mysql-inbox';
+import { MySqlEventProcessStore } from './mysql-event-process-store';
 
 const run = randomBytes(4).toString('hex');
 let db: TestDatabase;
@@ -42,7 +42,7 @@ for (const [mode, source] of modes) {
     () =>
       Promise.resolve({
         store: new MySqlEventStore(source()),
-        inbox: new MySqlInbox(db.dataSource),
+        eventProcess: new MySqlEventProcessStore(db.dataSource),
         outboxMessages: (key: string) => outboxMessages(db.dataSource, key),
       }),
     { runId: `es-${run}-${mode === modes[0]?.[0] ? 'a' : 'b'}`, testTimeoutMs: 20_000 },
@@ -313,7 +313,7 @@ describe('MySqlEventStore on connections that take several statements', () => {
     const store = new MySqlEventStore(oneTrip);
     const id = `es-${run}-trips`;
     const mark = { consumer: `es-${run}-trips-consumer`, messageId: `${id}-reply` };
-    await new MySqlInbox(db.dataSource).receive([
+    await new MySqlEventProcessStore(db.dataSource).receive([
       { ...mark, sagaId: id, messageType: 'Reply', payload: '{}', step: 'a', direction: 'forward' },
     ]);
     const sent = recordQueries(oneTrip);
@@ -329,9 +329,9 @@ describe('MySqlEventStore on connections that take several statements', () => {
     );
     expect(sent[1]).toBe('COMMIT');
     await expect(store.readStream(id)).resolves.toHaveLength(1);
-    expect((await new MySqlInbox(db.dataSource).get(mark.consumer, mark.messageId))?.status).toBe(
-      'DONE',
-    );
+    expect(
+      (await new MySqlEventProcessStore(db.dataSource).get(mark.consumer, mark.messageId))?.status,
+    ).toBe('DONE');
   });
 
   it('runs a collision again statement by statement to name it, and commits nothing', async () => {

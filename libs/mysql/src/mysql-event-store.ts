@@ -34,7 +34,7 @@ import { chunkRows, toIso, truncate } from './sql-values';
 export interface MySqlEventStoreOptions {
   /**
    * Stamps `recorded_at` of the events, `created_at` of the outbox rows and `updated_at`
-   * of the `processed` inbox mark.
+   * of the `processed` EventProcess mark.
    * @defaultValue the system clock
    */
   readonly clock?: Clock;
@@ -100,7 +100,7 @@ class BusinessKeyConflict extends Error {}
  *
  * One append is one transaction: the events (seq `expectedVersion + 1 …`), the projection
  * (inserted on the first append, else updated only if its version is `expectedVersion`),
- * the outbox rows and the `processed` inbox mark. Optimistic concurrency rests on unique
+ * the outbox rows and the `processed` EventProcess mark. Optimistic concurrency rests on unique
  * keys, not locks held across a decision: a second writer at the same version collides
  * on `UNIQUE (saga_id, seq)` (or finds the projection's version moved) and gets a
  * `ConcurrencyError`; a second saga with the same business key collides on

@@ -59,7 +59,7 @@ const ON_DUPLICATE = ['skip', 'throw'] as const;
  * await dataSource.transaction(async (manager) => {
  *   await reserveCredit(manager, payload);
  *   await writer.write(manager, [replyMessage], { onDuplicate: 'skip' });
- *   await inbox.completeIn(manager, consumer, command.messageId);
+ *   await eventProcess.completeIn(manager, consumer, command.messageId);
  * });
  * relay.wake();
  * ```

@@ -1,6 +1,6 @@
 /**
  * One table's bounded delete: removes at most `limit` finished rows and resolves how many
- * went (`MySqlOutbox.deletePublishedBefore`, `MySqlInbox.deleteDoneBefore`,
+ * went (`MySqlOutbox.deletePublishedBefore`, `MySqlEventProcessStore.deleteDoneBefore`,
  * `StepResults.deleteBefore`, with the cut-off bound).
  */
 export type PurgeBatch = (limit: number) => Promise<number>;
@@ -22,7 +22,7 @@ const MAX_BATCHES = 100;
  * const before = new Date(Date.now() - 7 * 86_400_000);
  * const deleted = await purgeFinished({
  *   outbox: (limit) => outbox.deletePublishedBefore(before, limit),
- *   event_process: (limit) => inbox.deleteDoneBefore(before, limit),
+ *   event_process: (limit) => eventProcess.deleteDoneBefore(before, limit),
  * });
  * // { outbox: 1200, event_process: 2400 }
  * ```

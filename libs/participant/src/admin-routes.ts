@@ -118,7 +118,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
-    path: ['inbox', 'failed'],
+    path: ['event-process', 'failed'],
     async handle(admin, request) {
       const { limit, cursor } = parse(failedQuerySchema, request.query, 'query');
       const page = await admin.listFailed({ limit, ...(cursor === undefined ? {} : { cursor }) });
@@ -127,7 +127,7 @@ const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
-    path: ['inbox', 'failed', ':consumer', ':messageId', 'retry'],
+    path: ['event-process', 'failed', ':consumer', ':messageId', 'retry'],
     async handle(admin, request) {
       const { consumer, messageId } = parse(recordParamsSchema, request.params, 'params');
       const body = parse(retryBodySchema, await request.body(), 'body');

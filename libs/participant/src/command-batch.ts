@@ -1,7 +1,7 @@
-import { type InboxMessage } from '@sagaflow/core';
+import { type EventProcessMessage } from '@sagaflow/core';
 import { type Envelope } from '@sagaflow/messaging';
 import { type EventProcessWorkerPool } from '@sagaflow/jobs';
-import { type CachedInbox } from '@sagaflow/redis';
+import { type CachedEventProcessStore } from '@sagaflow/redis';
 
 import { type CommandProcessor } from './command-processor';
 
@@ -9,7 +9,7 @@ import { type CommandProcessor } from './command-processor';
 export interface CommandBatchDeps {
   readonly processor: Pick<CommandProcessor, 'processBatch' | 'answerFailedRun'>;
   readonly pool: Pick<EventProcessWorkerPool, 'process' | 'retryFailed'>;
-  readonly inbox: Pick<CachedInbox, 'rememberAllDone'>;
+  readonly eventProcess: Pick<CachedEventProcessStore, 'rememberAllDone'>;
   /** Runs a record gets at most (`maxHandlerAttempts`): the batch's run is the first. */
   readonly maxAttempts: number;
 }
@@ -25,24 +25,24 @@ export interface CommandBatchDeps {
  *
  * @example
  * ```ts
- * const { accepted } = await inbox.receive(messages);
- * await applyCommandBatch(accepted, { processor, pool, inbox, maxAttempts: 5 });
+ * const { accepted } = await eventProcess.receive(messages);
+ * await applyCommandBatch(accepted, { processor, pool, eventProcess, maxAttempts: 5 });
  * ```
  */
 export async function applyCommandBatch(
-  messages: readonly (InboxMessage & { readonly envelope?: Envelope })[],
+  messages: readonly (EventProcessMessage & { readonly envelope?: Envelope })[],
   deps: CommandBatchDeps,
 ): Promise<void> {
   if (messages.length === 0) return;
-  const { processor, pool, inbox } = deps;
+  const { processor, pool, eventProcess } = deps;
   const left = await processor.processBatch(messages);
   const leftIndexes = new Set(left.map((l) => l.index));
   const answered = messages.filter((_, index) => !leftIndexes.has(index));
-  if (answered.length > 0) await inbox.rememberAllDone(answered);
+  if (answered.length > 0) await eventProcess.rememberAllDone(answered);
 
-  const failures: { message: InboxMessage; error: unknown }[] = [];
-  const heldBack: InboxMessage[] = [];
-  const notRun: InboxMessage[] = [];
+  const failures: { message: EventProcessMessage; error: unknown }[] = [];
+  const heldBack: EventProcessMessage[] = [];
+  const notRun: EventProcessMessage[] = [];
   const run = { attempt: 1, final: deps.maxAttempts === 1 };
   for (const entry of left) {
     const message = messages[entry.index];

@@ -1,10 +1,10 @@
-import { type InboxMessage } from '@sagaflow/core';
+import { type EventProcessMessage } from '@sagaflow/core';
 import { type EventProcessRun } from '@sagaflow/jobs';
 
 import { applyCommandBatch, type CommandBatchDeps } from './command-batch';
 import { type BatchLeft } from './command-processor';
 
-function message(n: number, sagaId = `s-${n}`): InboxMessage {
+function message(n: number, sagaId = `s-${n}`): EventProcessMessage {
   return {
     consumer: 'payment-service',
     messageId: `m-${n}`,
@@ -19,38 +19,40 @@ function answered(error: unknown): { readonly answered: unknown } {
   return { answered: error };
 }
 
-/** Fakes of the processor, pool and inbox that record what they were asked, in order. */
+/** Fakes of the processor, pool and EventProcess table that record what they were asked, in order. */
 function fakes(left: readonly BatchLeft[], maxAttempts = 5) {
   const calls: string[] = [];
-  const processBatch = jest.fn((records: readonly InboxMessage[]) => {
+  const processBatch = jest.fn((records: readonly EventProcessMessage[]) => {
     calls.push(`processBatch:${records.length}`);
     return Promise.resolve(left);
   });
-  const answerFailedRun = jest.fn((record: InboxMessage, error: unknown, _run: EventProcessRun) => {
-    calls.push(`answerFailedRun:${record.messageId}`);
-    return Promise.resolve<unknown>(answered(error));
-  });
+  const answerFailedRun = jest.fn(
+    (record: EventProcessMessage, error: unknown, _run: EventProcessRun) => {
+      calls.push(`answerFailedRun:${record.messageId}`);
+      return Promise.resolve<unknown>(answered(error));
+    },
+  );
   const retryFailed = jest.fn(
     (
-      _failures: readonly { readonly message: InboxMessage; readonly error: unknown }[],
-      _heldBack?: readonly InboxMessage[],
+      _failures: readonly { readonly message: EventProcessMessage; readonly error: unknown }[],
+      _heldBack?: readonly EventProcessMessage[],
     ) => {
       calls.push('retryFailed');
       return Promise.resolve();
     },
   );
-  const process = jest.fn((_messages: readonly InboxMessage[]) => {
+  const process = jest.fn((_messages: readonly EventProcessMessage[]) => {
     calls.push('process');
     return Promise.resolve();
   });
-  const rememberAllDone = jest.fn((_records: readonly InboxMessage[]) => {
+  const rememberAllDone = jest.fn((_records: readonly EventProcessMessage[]) => {
     calls.push('rememberAllDone');
     return Promise.resolve();
   });
   const deps: CommandBatchDeps = {
     processor: { processBatch, answerFailedRun },
     pool: { process, retryFailed },
-    inbox: { rememberAllDone },
+    eventProcess: { rememberAllDone },
     maxAttempts,
   };
   return { deps, calls, processBatch, answerFailedRun, retryFailed, process, rememberAllDone };

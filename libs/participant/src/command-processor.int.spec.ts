@@ -1,11 +1,11 @@
-import { type InboxMessage, noopLogger, TransientError } from '@sagaflow/core';
+import { type EventProcessMessage, noopLogger, TransientError } from '@sagaflow/core';
 import {
   type CommandEnvelope,
   encodeEnvelope,
   MessageEncodeError,
   replyMessageId,
 } from '@sagaflow/messaging';
-import { MySqlInbox } from '@sagaflow/mysql';
+import { MySqlEventProcessStore } from '@sagaflow/mysql';
 import { z } from 'zod';
 
 import {
@@ -31,7 +31,7 @@ beforeAll(async () => {
   processor = new CommandProcessor({
     consumer: env.name,
     dataSource: env.dataSource,
-    inbox: new MySqlInbox(env.dataSource),
+    eventProcess: new MySqlEventProcessStore(env.dataSource),
     topics: env.topics,
     handlers: testHandlers(new Map()),
     clock: { now: () => new Date() },
@@ -55,7 +55,7 @@ async function recorded(status: 'FAILED' | 'DONE' | 'RECEIVED') {
     messageType: 'Reserve',
     payload: { account: 'a-1', amount: 5 },
   });
-  await env.recordInbox(command, {
+  await env.recordEventProcess(command, {
     status,
     lastError: status === 'FAILED' ? 'claim failed: Error: ER_LOCK_WAIT_TIMEOUT' : null,
   });
@@ -91,7 +91,7 @@ describe('CommandProcessor.answerUnclaimed', () => {
         }) as unknown,
       }),
     ]);
-    const row = await env.inboxRow(command.messageId);
+    const row = await env.eventProcessRow(command.messageId);
     expect(row?.status).toBe('FAILED');
     expect(row?.last_error).toContain('could not be claimed');
     expect(commits).toBe(commitsBefore + 1);
@@ -172,7 +172,7 @@ describe('CommandProcessor.processBatch', () => {
     batch = new CommandProcessor({
       consumer: env.name,
       dataSource: env.dataSource,
-      inbox: new MySqlInbox(env.dataSource),
+      eventProcess: new MySqlEventProcessStore(env.dataSource),
       topics: env.topics,
       handlers: batchHandlers(runs),
       clock: { now: () => new Date() },
@@ -193,7 +193,7 @@ describe('CommandProcessor.processBatch', () => {
     return { sagaId, account };
   }
 
-  function inboxMessage(command: CommandEnvelope): InboxMessage {
+  function eventProcessMessage(command: CommandEnvelope): EventProcessMessage {
     return {
       consumer: env.name,
       messageId: command.messageId,
@@ -203,10 +203,10 @@ describe('CommandProcessor.processBatch', () => {
     };
   }
 
-  /** A command whose EventProcess record is RECEIVED, as `inbox.receive` leaves it. */
+  /** A command whose EventProcess record is RECEIVED, as `eventProcess.receive` leaves it. */
   async function received(spec: TestCommand): Promise<CommandEnvelope> {
     const command = env.command(spec);
-    await env.recordInbox(command, { status: 'RECEIVED' });
+    await env.recordEventProcess(command, { status: 'RECEIVED' });
     return command;
   }
 
@@ -224,7 +224,7 @@ describe('CommandProcessor.processBatch', () => {
   async function statuses(commands: readonly CommandEnvelope[]) {
     return Promise.all(
       commands.map(async (c) => {
-        const row = await env.inboxRow(c.messageId);
+        const row = await env.eventProcessRow(c.messageId);
         return [row?.status, row?.attempts];
       }),
     );
@@ -241,7 +241,7 @@ describe('CommandProcessor.processBatch', () => {
       messageType: 'Reserve',
       payload: { account: d.account, amount: 5 },
     });
-    expect(await batch.processBatch([inboxMessage(d1)])).toEqual([]);
+    expect(await batch.processBatch([eventProcessMessage(d1)])).toEqual([]);
 
     const a1 = await received({
       sagaId: a.sagaId,
@@ -276,7 +276,7 @@ describe('CommandProcessor.processBatch', () => {
       messageType: 'Reserve',
       payload: { account: a.account, amount: 20 },
     });
-    const undecodable: InboxMessage = {
+    const undecodable: EventProcessMessage = {
       consumer: env.name,
       messageId: `u-${env.suffix}-${sagas}`,
       sagaId: `u-${env.suffix}-${sagas}`,
@@ -287,13 +287,13 @@ describe('CommandProcessor.processBatch', () => {
     const statsBefore = batchMonitor.stats;
 
     const left = await batch.processBatch([
-      inboxMessage(a1), // 0: applied
-      inboxMessage(c1), // 1: technical failure
-      inboxMessage(b1), // 2: business failure
-      inboxMessage(c2), // 3: behind saga C's failure
-      inboxMessage(d2), // 4: stored
+      eventProcessMessage(a1), // 0: applied
+      eventProcessMessage(c1), // 1: technical failure
+      eventProcessMessage(b1), // 2: business failure
+      eventProcessMessage(c2), // 3: behind saga C's failure
+      eventProcessMessage(d2), // 4: stored
       undecodable, // 5
-      inboxMessage(a2), // 6: applied after another saga's failure
+      eventProcessMessage(a2), // 6: applied after another saga's failure
     ]);
 
     expect(left).toStrictEqual<BatchLeft[]>([
@@ -441,7 +441,11 @@ describe('CommandProcessor.processBatch', () => {
     });
     const commitsBefore = batchCommits;
 
-    const left = await batch.processBatch([inboxMessage(a1), inboxMessage(g1), inboxMessage(e1)]);
+    const left = await batch.processBatch([
+      eventProcessMessage(a1),
+      eventProcessMessage(g1),
+      eventProcessMessage(e1),
+    ]);
 
     expect(left).toStrictEqual<BatchLeft[]>([
       { index: 1, outcome: 'failed', error: expect.any(MessageEncodeError) as unknown },
@@ -466,7 +470,7 @@ describe('CommandProcessor.processBatch', () => {
     // What the pool's caller does next: the terminal error is answered with a technical failure.
     const [garbled] = left;
     const answered = await batch.answerFailedRun(
-      inboxMessage(g1),
+      eventProcessMessage(g1),
       garbled?.outcome === 'failed' ? garbled.error : null,
       {
         attempt: 1,
@@ -485,7 +489,7 @@ describe('CommandProcessor.processBatch', () => {
         }) as unknown,
       }),
     ]);
-    expect((await env.inboxRow(g1.messageId))?.status).toBe('FAILED');
+    expect((await env.eventProcessRow(g1.messageId))?.status).toBe('FAILED');
   });
 
   it('leaves every command, writing nothing, when the transaction itself fails', async () => {
@@ -513,10 +517,10 @@ describe('CommandProcessor.processBatch', () => {
     const statsBefore = batchMonitor.stats;
 
     const left = await batch.processBatch([
-      inboxMessage(a1),
-      inboxMessage(b1),
-      inboxMessage(x1),
-      inboxMessage(e1),
+      eventProcessMessage(a1),
+      eventProcessMessage(b1),
+      eventProcessMessage(x1),
+      eventProcessMessage(e1),
     ]);
 
     expect(left).toStrictEqual<BatchLeft[]>([
@@ -540,7 +544,7 @@ describe('CommandProcessor.processBatch', () => {
 
     // The pool dropped the dead connection: the next batch runs (E's command, run one by one
     // or in a batch, commits).
-    expect(await batch.processBatch([inboxMessage(e1)])).toEqual([]);
+    expect(await batch.processBatch([eventProcessMessage(e1)])).toEqual([]);
     expect(await env.accountState(e.account)).toEqual({ balance: 85, reservations: 1 });
   });
 
@@ -563,7 +567,7 @@ describe('CommandProcessor.answerFailedRun', () => {
     answering = new CommandProcessor({
       consumer: env.name,
       dataSource: env.dataSource,
-      inbox: new MySqlInbox(env.dataSource),
+      eventProcess: new MySqlEventProcessStore(env.dataSource),
       topics: env.topics,
       handlers: testHandlers(runs),
       clock: { now: () => new Date() },
@@ -583,8 +587,8 @@ describe('CommandProcessor.answerFailedRun', () => {
       payload: messageType === 'Release' ? { account: 'a-1' } : {},
       ...(direction === undefined ? {} : { direction }),
     });
-    await env.recordInbox(failing, { status: 'RECEIVED' });
-    const message: InboxMessage = {
+    await env.recordEventProcess(failing, { status: 'RECEIVED' });
+    const message: EventProcessMessage = {
       consumer: env.name,
       messageId: failing.messageId,
       sagaId: failing.sagaId,
@@ -607,7 +611,7 @@ describe('CommandProcessor.answerFailedRun', () => {
 
     expect(answered).toBe(error);
     expect(await repliesTo(command.sagaId)).toEqual([]);
-    expect(await env.inboxRow(command.messageId)).toEqual({
+    expect(await env.eventProcessRow(command.messageId)).toEqual({
       status: 'RECEIVED',
       attempts: 0,
       last_error: null,
@@ -647,7 +651,7 @@ describe('CommandProcessor.answerFailedRun', () => {
         },
       }),
     ]);
-    expect(await env.inboxRow(command.messageId)).toEqual({
+    expect(await env.eventProcessRow(command.messageId)).toEqual({
       status: 'FAILED',
       attempts: 0,
       last_error: 'Explode failed: TEST_FATAL: the payload makes no sense',
@@ -678,7 +682,7 @@ describe('CommandProcessor.answerFailedRun', () => {
         },
       }),
     ]);
-    expect((await env.inboxRow(command.messageId))?.status).toBe('FAILED');
+    expect((await env.eventProcessRow(command.messageId))?.status).toBe('FAILED');
   });
 
   it('writes nothing for a waiting compensation on its final run, nor for an undecodable record', async () => {

@@ -3,9 +3,10 @@ import {
   type Clock,
   type Direction,
   type ErrorContext,
+  type EventProcessRef,
   formatIssues,
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessMessage,
+  type EventProcessRecord,
   type JsonObject,
   type Logger,
   type OutboxMessage,
@@ -26,9 +27,9 @@ import {
   successReply,
   type TopicNames,
 } from '@sagaflow/messaging';
-import { type EventProcessMessage, type EventProcessRun, isRetryableError } from '@sagaflow/jobs';
+import { type EventProcessRun, isRetryableError } from '@sagaflow/jobs';
 import {
-  type MySqlInbox,
+  type MySqlEventProcessStore,
   OutboxWriter,
   retryOnDeadlock,
   type StepResultKey,
@@ -48,8 +49,8 @@ export interface CommandProcessorOptions {
   /** The participant's name: the EventProcess consumer and the replies' `source`. */
   readonly consumer: string;
   readonly dataSource: DataSource;
-  /** The MySQL inbox itself: its `…In(manager)` methods write in the handler's transaction. */
-  readonly inbox: MySqlInbox;
+  /** The MySQL EventProcess table itself: its `…In(manager)` methods write in the handler's transaction. */
+  readonly eventProcess: MySqlEventProcessStore;
   readonly topics: TopicNames;
   readonly handlers: CommandHandlers;
   readonly clock: Clock;
@@ -140,7 +141,7 @@ export class CommandProcessor {
   /**
    * Processes the record on the worker pool's `run`; resolves once its reply is committed.
    */
-  async process(record: InboxRecord, run: EventProcessRun): Promise<CommandOutcome> {
+  async process(record: EventProcessRecord, run: EventProcessRun): Promise<CommandOutcome> {
     const decoded = decodeCommand(record.payload);
     // The consumer decoded the record before storing it: only a row changed by hand gets
     // here. The error is terminal, so the pool marks the record FAILED.
@@ -187,7 +188,7 @@ export class CommandProcessor {
     log: Logger,
     answer: Answer,
   ): Promise<CommandOutcome> {
-    const { consumer, inbox } = this.#o;
+    const { consumer, eventProcess } = this.#o;
     const key: StepResultKey = { consumer, sagaId: command.sagaId, step: command.step, direction };
 
     // The row goes in first: its primary key serialises concurrent attempts of the step, and
@@ -224,7 +225,7 @@ export class CommandProcessor {
     }
     if (
       direction === 'compensation' &&
-      (await inbox.pendingForwardExists(manager, consumer, command.sagaId, command.step))
+      (await eventProcess.pendingForwardExists(manager, consumer, command.sagaId, command.step))
     ) {
       // The worker pool runs commands concurrently, so a compensation can arrive while its
       // forward command is still RECEIVED or PROCESSING here: it waits for that outcome.
@@ -309,7 +310,7 @@ export class CommandProcessor {
    * of its saga in the batch are not run (`heldBack`), so a saga's order holds.
    */
   async processBatch(
-    records: readonly (InboxMessage & { readonly envelope?: Envelope })[],
+    records: readonly (EventProcessMessage & { readonly envelope?: Envelope })[],
   ): Promise<readonly BatchLeft[]> {
     const started = performance.now();
     const settled: {
@@ -337,7 +338,7 @@ export class CommandProcessor {
             left.push({ index, outcome: 'held-back' });
             continue;
           }
-          // The consumer decoded it already; a record read back from the inbox is decoded here.
+          // The consumer decoded it already; a record read back from the EventProcess table is decoded here.
           const decoded: DecodeResult<CommandEnvelope> =
             record.envelope !== undefined && isCommandEnvelope(record.envelope)
               ? { ok: true, envelope: record.envelope }
@@ -374,7 +375,7 @@ export class CommandProcessor {
         }
         if (replies.length === 0) return;
         published = await this.#writeAll(manager, replies);
-        await this.#o.inbox.completeIn(manager, this.#o.consumer, answered);
+        await this.#o.eventProcess.completeIn(manager, this.#o.consumer, answered);
       });
     } catch (error: unknown) {
       this.#o.logger.debug('batch transaction failed; the commands run one by one', {
@@ -425,7 +426,7 @@ export class CommandProcessor {
    * FAILED). Returns the error to hand to the worker pool (`retryFailed`).
    */
   async answerFailedRun(
-    record: InboxMessage,
+    record: EventProcessMessage,
     error: unknown,
     run: EventProcessRun,
   ): Promise<unknown> {
@@ -456,10 +457,10 @@ export class CommandProcessor {
    * is written when the record is missing, not FAILED (another run finished it) or not a
    * command; when its reply exists already, that reply stands.
    */
-  async answerUnclaimed(message: EventProcessMessage, claimError: unknown): Promise<void> {
-    const { consumer, inbox, monitor } = this.#o;
+  async answerUnclaimed(message: EventProcessRef, claimError: unknown): Promise<void> {
+    const { consumer, eventProcess, monitor } = this.#o;
     const started = performance.now();
-    const record = await inbox.get(message.consumer, message.messageId);
+    const record = await eventProcess.get(message.consumer, message.messageId);
     if (record?.status !== 'FAILED') return;
     const decoded = decodeCommand(record.payload);
     if (!decoded.ok) return;
@@ -469,7 +470,7 @@ export class CommandProcessor {
     const failure: ReplyFailure = { kind: 'technical', code: 'CLAIM_FAILED', message: text };
     const written = await this.#transaction(async (manager) => {
       const sent = await this.#write(manager, failureReply(command, failure, this.#meta()));
-      await inbox.failIn(manager, consumer, command.messageId, text);
+      await eventProcess.failIn(manager, consumer, command.messageId, text);
       return sent;
     });
     if (written === null) return;
@@ -524,7 +525,7 @@ export class CommandProcessor {
     const failure: ReplyFailure = { kind: 'technical', code: 'HANDLER_FAILED', message };
     const written = await this.#transaction(async (manager) => {
       const sent = await this.#write(manager, failureReply(command, failure, this.#meta()));
-      await this.#o.inbox.failIn(manager, consumer, command.messageId, message);
+      await this.#o.eventProcess.failIn(manager, consumer, command.messageId, message);
       return sent;
     });
     if (written !== null) this.#o.onCommitted([written]);
@@ -548,7 +549,7 @@ export class CommandProcessor {
    */
   async #answerNow(manager: EntityManager, reply: ReplyEnvelope): Promise<OutboxMessage[]> {
     const written = await this.#write(manager, reply);
-    await this.#o.inbox.completeIn(manager, this.#o.consumer, reply.replyTo.messageId);
+    await this.#o.eventProcess.completeIn(manager, this.#o.consumer, reply.replyTo.messageId);
     return written === null ? [] : [written];
   }
 

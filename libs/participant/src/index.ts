@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * The participant SDK: `createParticipant` runs a service's typed command handlers with
- * effectively-once semantics over Kafka, MySQL (EventProcess inbox, step results, outbox),
+ * effectively-once semantics over Kafka, MySQL (EventProcess table, step results, outbox),
  * Redis and BullMQ.
  */
 export type * from './command-context';

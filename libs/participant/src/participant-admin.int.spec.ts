@@ -85,11 +85,11 @@ describe("a participant's admin routes", () => {
     });
     await env.send(command);
     await env.eventually(
-      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.eventProcessRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
 
-    const listed = await call('GET', '/inbox/failed?limit=10');
+    const listed = await call('GET', '/event-process/failed?limit=10');
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual({
       items: [
@@ -105,18 +105,18 @@ describe("a participant's admin routes", () => {
       nextCursor: null,
     });
 
-    const path = `/inbox/failed/${env.name}/${encodeURIComponent(command.messageId)}/retry`;
+    const path = `/event-process/failed/${env.name}/${encodeURIComponent(command.messageId)}/retry`;
     const retried = await call('POST', path, { actor: 'alice' });
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ messageId: command.messageId, status: 'RECEIVED' });
 
     await env.eventually(
-      async () => (await env.inboxRow(command.messageId))?.status === 'DONE',
+      async () => (await env.eventProcessRow(command.messageId))?.status === 'DONE',
       'the retried record DONE',
     );
     expect(runs.get(`Reserve:${sagaId}`)).toBe(MAX_ATTEMPTS + 1);
     await expect(env.accountState(account)).resolves.toEqual({ balance: 70, reservations: 1 });
-    await expect(call('GET', '/inbox/failed')).resolves.toEqual({
+    await expect(call('GET', '/event-process/failed')).resolves.toEqual({
       status: 200,
       body: { items: [], nextCursor: null },
     });
@@ -127,7 +127,9 @@ describe("a participant's admin routes", () => {
       body: { error: { code: 'FAILED_RECORD_NOT_FOUND' } },
     });
     await expect(
-      call('POST', `/inbox/failed/orchestrator/${command.messageId}/retry`, { actor: 'alice' }),
+      call('POST', `/event-process/failed/orchestrator/${command.messageId}/retry`, {
+        actor: 'alice',
+      }),
     ).resolves.toMatchObject({ status: 404, body: { error: { code: 'FAILED_RECORD_NOT_FOUND' } } });
     await expect(call('POST', path, { actor: ' ' })).resolves.toEqual({
       status: 400,
@@ -139,7 +141,7 @@ describe("a participant's admin routes", () => {
         },
       },
     });
-    await expect(call('GET', '/inbox/failed?cursor=nonsense')).resolves.toMatchObject({
+    await expect(call('GET', '/event-process/failed?cursor=nonsense')).resolves.toMatchObject({
       status: 400,
       body: { error: { code: 'ARGUMENT_INVALID' } },
     });
@@ -215,10 +217,10 @@ describe("a participant's admin routes", () => {
       outcome: 'success',
       payload: { arrived: 'mars' },
     });
-    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({ status: 'DONE' });
+    await expect(env.eventProcessRow(command.messageId)).resolves.toMatchObject({ status: 'DONE' });
     expect(teleported).toEqual([command.messageId]);
 
-    // Replayed already: refused without force; with it, the inbox drops the duplicate.
+    // Replayed already: refused without force; with it, the EventProcess table drops the duplicate.
     await expect(
       call('POST', `/dead-letters/${id}/replay`, { actor: 'bob' }),
     ).resolves.toMatchObject({

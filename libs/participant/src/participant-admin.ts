@@ -5,13 +5,13 @@ import {
   DeadLetterAlreadyReplayedError,
   DeadLetterNotFoundError,
   FailedRecordNotFoundError,
-  type InboxRecord,
+  type EventProcessRecord,
   type Logger,
   type StoredDeadLetter,
   TransientError,
 } from '@sagaflow/core';
 import { type RecordSender, replayDeadLetter } from '@sagaflow/kafka';
-import { type MySqlDeadLetterStore, type MySqlInbox } from '@sagaflow/mysql';
+import { type MySqlDeadLetterStore, type MySqlEventProcessStore } from '@sagaflow/mysql';
 
 import { serveAdminRequest } from './admin-routes';
 
@@ -44,7 +44,7 @@ export interface FailedRecordQuery {
 
 /** One page of FAILED EventProcess records, most recently updated first. */
 export interface FailedRecordPage {
-  readonly items: readonly InboxRecord[];
+  readonly items: readonly EventProcessRecord[];
   /** Pass it as `cursor` to read the next page; null on the last page. */
   readonly nextCursor: string | null;
 }
@@ -54,7 +54,7 @@ export interface AdminRuntime {
   /** Publishes outside any transaction: the reply relay's publisher. */
   readonly sender: RecordSender;
   /** Queues records for the worker pool: the pool's `requeue`. */
-  readonly requeue: (records: readonly InboxRecord[]) => Promise<void>;
+  readonly requeue: (records: readonly EventProcessRecord[]) => Promise<void>;
 }
 
 /** What {@link ParticipantAdmin} works on; the participant builds it. */
@@ -64,7 +64,7 @@ export interface ParticipantAdminDeps {
   /** Its command topic, where its dead letters came from. */
   readonly commandTopic: string;
   readonly deadLetters: Pick<MySqlDeadLetterStore, 'get' | 'list' | 'markReplayed'>;
-  readonly inbox: Pick<MySqlInbox, 'listFailed' | 'retryFailed'>;
+  readonly eventProcess: Pick<MySqlEventProcessStore, 'listFailed' | 'retryFailed'>;
   /** The running participant's parts, or null while it is stopped. */
   readonly runtime: () => AdminRuntime | null;
   readonly clock: Clock;
@@ -76,12 +76,12 @@ export interface ParticipantAdminDeps {
  * replayed to its command topic once what made them fail is fixed) and its FAILED
  * EventProcess records (listed, and retried on its worker pool). Listing reads the
  * participant's database and works while it is stopped; replaying and retrying need it
- * running. Both are safe to repeat: the inbox drops a command it already recorded, and a
+ * running. Both are safe to repeat: the EventProcess table drops a command it already recorded, and a
  * step that applied answers from `step_result`.
  *
  * {@link handle} serves the same operations over HTTP, with the orchestrator's routes:
  * `GET /dead-letters`, `GET /dead-letters/:id`, `POST /dead-letters/:id/replay`,
- * `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry`.
+ * `GET /event-process/failed`, `POST /event-process/failed/:consumer/:messageId/retry`.
  *
  * @example
  * ```ts
@@ -148,7 +148,7 @@ export class ParticipantAdmin {
       throw new DeadLetterAlreadyReplayedError(id, deadLetter.replayedAt, deadLetter.replayedBy);
     }
     // Published first, stamped second: a crash in between leaves it unstamped, and a second
-    // replay is harmless (the inbox drops a duplicate).
+    // replay is harmless (the EventProcess table drops a duplicate).
     await replayDeadLetter(deadLetter, runtime.sender);
     await this.#deps.deadLetters.markReplayed(id, request.actor, this.#deps.clock.now());
     this.#deps.logger.info('dead letter replayed', {
@@ -165,7 +165,7 @@ export class ParticipantAdmin {
 
   /** This participant's FAILED EventProcess records, most recently updated first. */
   listFailed(query: FailedRecordQuery): Promise<FailedRecordPage> {
-    return this.#deps.inbox.listFailed({
+    return this.#deps.eventProcess.listFailed({
       limit: query.limit,
       consumer: this.#deps.name,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
@@ -187,10 +187,12 @@ export class ParticipantAdmin {
     consumer: string,
     messageId: string,
     request: { readonly actor: string },
-  ): Promise<InboxRecord> {
+  ): Promise<EventProcessRecord> {
     const runtime = this.#running('retry a FAILED record');
     const record =
-      consumer === this.#deps.name ? await this.#deps.inbox.retryFailed(consumer, messageId) : null;
+      consumer === this.#deps.name
+        ? await this.#deps.eventProcess.retryFailed(consumer, messageId)
+        : null;
     if (record === null) throw new FailedRecordNotFoundError(consumer, messageId);
     await runtime.requeue([record]);
     this.#deps.logger.info('failed EventProcess record retried', {

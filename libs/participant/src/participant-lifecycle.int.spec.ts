@@ -75,7 +75,10 @@ describe('participant life cycle', () => {
       payload: { account, amount: 7 },
     });
     // As if consumed and recorded, and then Redis lost the job (a flush): the row alone.
-    await env.recordInbox(command, { status: 'RECEIVED', at: new Date(Date.now() - 10_000) });
+    await env.recordEventProcess(command, {
+      status: 'RECEIVED',
+      at: new Date(Date.now() - 10_000),
+    });
 
     await participant.recoverNow();
     await env.awaitReplies(sagaId, 1, 'the reply');

@@ -16,7 +16,7 @@ export type CommandOutcome =
 
 /** Why a command was a duplicate. */
 export type DuplicateReason =
-  /** The same message again (same message id): dropped by the EventProcess inbox. */
+  /** The same message again (same message id): dropped by the EventProcess table. */
   | 'redelivered'
   /** A new attempt of a step that had applied: answered from the stored reply. */
   | 'step-applied';
@@ -60,7 +60,7 @@ export interface ParticipantStats {
   readonly handled: number;
   /** Handler runs that committed. */
   readonly applied: number;
-  /** Redelivered messages dropped by the inbox. */
+  /** Redelivered messages dropped by the EventProcess table. */
   readonly redelivered: number;
   /** New attempts of applied steps answered from the stored reply. */
   readonly stepDuplicates: number;

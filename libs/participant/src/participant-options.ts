@@ -69,7 +69,7 @@ const CONSUMER_DEFAULTS = {
 } as const;
 
 /**
- * Timings of the command consumer (see `InboxConsumer` in `@sagaflow/kafka`). The session
+ * Timings of the command consumer (see `EventProcessConsumer` in `@sagaflow/kafka`). The session
  * timeout is how long the partitions of a crashed participant wait before another member
  * (or the restarted one: kafkajs has no static membership) takes them over, so it is kept
  * short, as the orchestrator's is.
@@ -152,7 +152,7 @@ export interface ParticipantOptions {
    */
   readonly instanceId?: string;
   /**
-   * How often the recovery job runs, in ms: it queues stale inbox records again and repairs
+   * How often the recovery job runs, in ms: it queues stale EventProcess records again and repairs
    * the EventProcess cache against MySQL. @defaultValue `30000`
    */
   readonly recoveryIntervalMs?: number;
@@ -181,7 +181,7 @@ export interface ParticipantOptions {
   readonly logger?: Logger;
   /** Metrics hooks. @defaultValue none */
   readonly metrics?: ParticipantMetrics;
-  /** Stamps replies, inbox and outbox rows. @defaultValue the system clock */
+  /** Stamps replies, EventProcess table and outbox rows. @defaultValue the system clock */
   readonly clock?: Clock;
 }
 

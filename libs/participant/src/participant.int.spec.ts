@@ -67,7 +67,7 @@ describe('participant', () => {
       }),
     ]);
     await expect(env.accountState(account)).resolves.toEqual({ balance: 70, reservations: 1 });
-    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({
+    await expect(env.eventProcessRow(command.messageId)).resolves.toMatchObject({
       status: 'DONE',
       attempts: 1,
     });
@@ -118,7 +118,7 @@ describe('participant', () => {
       payload: { account, amount: 20 },
     });
     // A crash between the record's insert and its job: RECEIVED, and no job for it.
-    await env.recordInbox(command, { status: 'RECEIVED' });
+    await env.recordEventProcess(command, { status: 'RECEIVED' });
     await env.send(command);
     // Answered by the redelivery itself, well before the recovery job (every 30 s, for
     // records stale for a while) would queue it.
@@ -189,7 +189,7 @@ describe('participant', () => {
       payload: {},
     });
     await expect(env.accountState(account)).resolves.toEqual({ balance: 10, reservations: 0 });
-    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({ status: 'DONE' });
+    await expect(env.eventProcessRow(command.messageId)).resolves.toMatchObject({ status: 'DONE' });
     const stored = await env.dataSource.query<unknown[]>(
       'SELECT 1 FROM step_result WHERE saga_id = ?',
       [sagaId],
@@ -231,7 +231,7 @@ describe('participant', () => {
     expect(runs.get(`Reserve:${sagaId}`)).toBe(3);
     expect(participant.stats.retries).toBe(retriesBefore + 2);
     await expect(env.accountState(account)).resolves.toEqual({ balance: 60, reservations: 1 });
-    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({
+    await expect(env.eventProcessRow(command.messageId)).resolves.toMatchObject({
       status: 'DONE',
       attempts: 3,
     });
@@ -254,10 +254,10 @@ describe('participant', () => {
     );
     expect(runs.get(`Explode:${sagaId}`)).toBe(4);
     await env.eventually(
-      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.eventProcessRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
-    await expect(env.inboxRow(command.messageId)).resolves.toMatchObject({
+    await expect(env.eventProcessRow(command.messageId)).resolves.toMatchObject({
       attempts: 4,
       last_error: expect.stringContaining('the explosives went off') as unknown,
     });
@@ -273,7 +273,7 @@ describe('participant', () => {
     });
     await env.send(command);
     await env.eventually(
-      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.eventProcessRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
     await env.awaitReplies(sagaId, 1, 'the failure reply');
@@ -285,7 +285,7 @@ describe('participant', () => {
     );
     await participant.recoverNow();
     await env.eventually(
-      async () => (await env.inboxRow(command.messageId))?.status === 'DONE',
+      async () => (await env.eventProcessRow(command.messageId))?.status === 'DONE',
       'the record DONE',
     );
 
@@ -322,7 +322,7 @@ describe('participant', () => {
     });
     expect(runs.get(`Garble:${sagaId}`)).toBe(1);
     await env.eventually(
-      async () => (await env.inboxRow(command.messageId))?.status === 'FAILED',
+      async () => (await env.eventProcessRow(command.messageId))?.status === 'FAILED',
       'the FAILED record',
     );
     const stored = await env.dataSource.query<unknown[]>(

@@ -4,20 +4,20 @@ import {
   acceptOnly,
   ensureTopics,
   retryWithBackoff,
-  InboxConsumer,
+  EventProcessConsumer,
   OutboxRelay,
   createRelayPublisher,
   type RelayPublisher,
 } from '@sagaflow/kafka';
 import {
   MySqlDeadLetterStore,
-  MySqlInbox,
+  MySqlEventProcessStore,
   MySqlOutbox,
   purgeFinished,
   StepResults,
 } from '@sagaflow/mysql';
 import {
-  CachedInbox,
+  CachedEventProcessStore,
   closeRedis,
   createRedis,
   Reconciler,
@@ -38,7 +38,7 @@ import {
 
 /** What a started participant runs; built by `start()`, torn down by `stop()`. */
 interface Runtime {
-  readonly consumer: InboxConsumer;
+  readonly consumer: EventProcessConsumer;
   readonly publisher: RelayPublisher;
   readonly relay: OutboxRelay;
   readonly pool: EventProcessWorkerPool;
@@ -49,17 +49,17 @@ interface Runtime {
 }
 
 /** The recurring tasks a participant registers on its maintenance queue. */
-const RECOVERY_TASK = 'recover-inbox';
+const RECOVERY_TASK = 'recover-event-process';
 const PURGE_TASK = 'purge';
 /** Longest wait for a Redis `QUIT` at stop before the connection is dropped. */
 const REDIS_QUIT_TIMEOUT_MS = 2_000;
 
 /**
- * A participant service's runtime: consumes its command topic into the EventProcess inbox,
+ * A participant service's runtime: consumes its command topic into the EventProcess table,
  * processes the commands with typed handlers on a BullMQ worker pool — each in one MySQL
  * transaction with its reply in the outbox — and relays the replies to Kafka.
  *
- * - **Effectively once**: a redelivered command is dropped by the inbox (primary key on
+ * - **Effectively once**: a redelivered command is dropped by the EventProcess table (primary key on
  *   `(consumer, messageId)`, cached in Redis); a new attempt of a step that applied is
  *   answered from `step_result` without running the handler again; concurrent attempts
  *   are serialised by `step_result`'s primary key. For as long as those rows are kept:
@@ -67,7 +67,7 @@ const REDIS_QUIT_TIMEOUT_MS = 2_000;
  * - **Never applied after its compensation**: a compensation of a step that never applied
  *   answers success without running the handler, and the forward command is refused
  *   (`ALREADY_COMPENSATED`) if it arrives later.
- * - **Nothing lost**: offsets are committed only once the inbox rows are durable; a record
+ * - **Nothing lost**: offsets are committed only once the EventProcess rows are durable; a record
  *   whose job was lost (a crash, a Redis flush) is queued again by the recovery job after
  *   `leaseMs`; replies wait in the outbox until Kafka has them.
  *
@@ -77,7 +77,7 @@ export class Participant {
   readonly #o: ResolvedParticipantOptions;
   readonly #monitor: ParticipantMonitor;
   readonly #logger: Logger;
-  readonly #inbox: MySqlInbox;
+  readonly #eventProcess: MySqlEventProcessStore;
   readonly #deadLetters: MySqlDeadLetterStore;
   readonly #stepResults: StepResults;
   readonly #admin: ParticipantAdmin;
@@ -88,14 +88,14 @@ export class Participant {
     this.#o = resolveParticipantOptions(options);
     this.#logger = this.#o.logger.child({ participant: this.#o.name });
     this.#monitor = new ParticipantMonitor(this.#o.metrics, this.#logger);
-    this.#inbox = new MySqlInbox(this.#o.dataSource, { clock: this.#o.clock });
+    this.#eventProcess = new MySqlEventProcessStore(this.#o.dataSource, { clock: this.#o.clock });
     this.#deadLetters = new MySqlDeadLetterStore(this.#o.dataSource, { clock: this.#o.clock });
     this.#stepResults = new StepResults({ clock: this.#o.clock });
     this.#admin = new ParticipantAdmin({
       name: this.#o.name,
       commandTopic: this.#o.topics.commands(this.#o.name),
       deadLetters: this.#deadLetters,
-      inbox: this.#inbox,
+      eventProcess: this.#eventProcess,
       runtime: () => {
         const runtime = this.#runtime;
         return runtime === null
@@ -194,7 +194,7 @@ export class Participant {
   }
 
   /**
-   * Runs the recovery task now (queue stale inbox records again, repair the EventProcess
+   * Runs the recovery task now (queue stale EventProcess records again, repair the EventProcess
    * cache) instead of waiting for its schedule; for tests and admin tools.
    * @throws InvalidArgumentError when not running.
    */
@@ -230,7 +230,9 @@ export class Participant {
       opened.push(['queue connection', () => closeRedis(connection, REDIS_QUIT_TIMEOUT_MS)]);
 
       const statuses = new RedisEventProcessCache(redis);
-      const inbox = new CachedInbox(this.#inbox, statuses, { logger: log });
+      const eventProcess = new CachedEventProcessStore(this.#eventProcess, statuses, {
+        logger: log,
+      });
 
       const publisher = createRelayPublisher({
         kafka: o.kafka,
@@ -258,7 +260,7 @@ export class Participant {
       const processor = new CommandProcessor({
         consumer: o.name,
         dataSource: o.dataSource,
-        inbox: this.#inbox,
+        eventProcess: this.#eventProcess,
         topics: o.topics,
         handlers: o.handlers,
         clock: o.clock,
@@ -277,13 +279,13 @@ export class Participant {
       };
       const pool = new EventProcessWorkerPool({
         ...queues,
-        inbox,
+        eventProcess,
         handlers: { [o.name]: (record, run) => processor.process(record, run) },
         concurrency: o.concurrency,
         maxAttempts: o.maxHandlerAttempts,
         backoffMs: o.handlerBackoffMs,
         leaseMs: o.leaseMs,
-        afterHandled: (record) => inbox.rememberDone(record.consumer, record.messageId),
+        afterHandled: (record) => eventProcess.rememberDone(record.consumer, record.messageId),
         // The record is FAILED: still tell the orchestrator, rather than let it time out.
         onClaimFailed: (message, error) => processor.answerUnclaimed(message, error),
         clock: o.clock,
@@ -296,12 +298,12 @@ export class Participant {
       const reconciler = new Reconciler({
         eventProcessCache: statuses,
         // The database may hold other consumers' records: this participant requeues its own.
-        inboxSource: {
-          findStale: (olderThan, limit) => this.#inbox.findStale(olderThan, limit, o.name),
-          get: (consumer, messageId) => this.#inbox.get(consumer, messageId),
+        eventProcessSource: {
+          findStale: (olderThan, limit) => this.#eventProcess.findStale(olderThan, limit, o.name),
+          get: (consumer, messageId) => this.#eventProcess.get(consumer, messageId),
         },
         requeue: (records) => pool.requeue(records),
-        staleInboxAfterMs: o.leaseMs,
+        staleEventProcessAfterMs: o.leaseMs,
         clock: o.clock,
         logger: log,
       });
@@ -311,7 +313,7 @@ export class Participant {
       opened.push(['recurring jobs', () => recurring.close()]);
       await recurring.start();
 
-      const consumer = new InboxConsumer({
+      const consumer = new EventProcessConsumer({
         kafka: o.kafka,
         consumerName: o.name,
         groupId: o.groupId,
@@ -322,8 +324,8 @@ export class Participant {
           messageTypes: Object.keys(o.handlers),
         }),
         sink: async (messages) => {
-          // Each message carries its step and direction: the inbox stores them as they are.
-          const { accepted, duplicates } = await inbox.receive(messages);
+          // Each message carries its step and direction: the EventProcess table stores them as they are.
+          const { accepted, duplicates } = await eventProcess.receive(messages);
           this.#monitor.duplicate('redelivered', duplicates.length);
           if (duplicates.length > 0) {
             log.info('redelivered commands dropped', {
@@ -339,7 +341,7 @@ export class Participant {
           await applyCommandBatch(accepted, {
             processor,
             pool,
-            inbox,
+            eventProcess,
             maxAttempts: o.maxHandlerAttempts,
           });
           if (duplicates.length > 0) await pool.enqueue(duplicates);
@@ -407,7 +409,7 @@ export class Participant {
     const before = new Date(clock.now().getTime() - retentionMs);
     const deleted = await purgeFinished({
       outbox: (limit) => outbox.deletePublishedBefore(before, limit),
-      event_process: (limit) => this.#inbox.deleteDoneBefore(before, limit, name),
+      event_process: (limit) => this.#eventProcess.deleteDoneBefore(before, limit, name),
       step_result: (limit) =>
         this.#stepResults.deleteBefore(dataSource.manager, before, limit, name),
     });

@@ -26,7 +26,7 @@ export interface CacheObserver {
     readonly operation: string;
     readonly error: RedisCacheError;
   }): void;
-  /** Messages `CachedInbox.receive` dropped as duplicates without asking the inner inbox. */
+  /** Messages `CachedEventProcessStore.receive` dropped as duplicates without asking the inner EventProcess table. */
   onDuplicatesDropped?(observation: { readonly consumer: string; readonly count: number }): void;
 }
 

@@ -9,7 +9,7 @@ export * from './errors';
 export type * from './cache-observer';
 export * from './redis-saga-state-cache';
 export * from './redis-event-process-cache';
-export * from './cached-inbox';
+export * from './cached-event-process-store';
 export type * from './reconciliation-sources';
 export type * from './reconciliation-report';
 export * from './reconciler';

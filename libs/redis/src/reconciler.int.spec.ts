@@ -1,10 +1,14 @@
 import {
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessMessage,
+  type EventProcessRecord,
   type SagaState,
   type SagaTimer,
 } from '@sagaflow/core';
-import { InMemoryInbox, InMemorySagaStateCache, ManualClock } from '@sagaflow/core/testing';
+import {
+  InMemoryEventProcessStore,
+  InMemorySagaStateCache,
+  ManualClock,
+} from '@sagaflow/core/testing';
 import type { Redis } from 'ioredis';
 
 import { deleteKeys, randomSuffix, sagaState } from './__fixtures__/redis-test-support';
@@ -83,7 +87,7 @@ function timer(sagaId: string, n: number): SagaTimer {
   };
 }
 
-function message(consumer: string, label: string): InboxMessage {
+function message(consumer: string, label: string): EventProcessMessage {
   return { consumer, messageId: `m-${label}`, sagaId: 's-1', messageType: 'reply', payload: '{}' };
 }
 
@@ -94,7 +98,7 @@ describe('Reconciler', () => {
     const sagas = new InMemorySagaSource();
     const stateCache = new RedisSagaStateCache(redis, { keyPrefix });
     const epCache = new RedisEventProcessCache(redis, { keyPrefix });
-    const inbox = new InMemoryInbox({ clock });
+    const eventProcess = new InMemoryEventProcessStore({ clock });
     const id = (label: string) => `${suffix}-${label}`;
 
     // Saga states: MySQL's truth, and a cache that drifted from it.
@@ -122,11 +126,11 @@ describe('Reconciler', () => {
     const consumer = id('orchestrator');
     const [done, received, processing, ghost] = ['done', 'received', 'processing', 'ghost'].map(
       (label) => message(consumer, label),
-    ) as [InboxMessage, InboxMessage, InboxMessage, InboxMessage];
-    await inbox.receive([done, received, processing]);
-    await inbox.claim(consumer, done.messageId, clock.now());
-    await inbox.claim(consumer, processing.messageId, clock.now());
-    await inbox.complete(consumer, done.messageId);
+    ) as [EventProcessMessage, EventProcessMessage, EventProcessMessage, EventProcessMessage];
+    await eventProcess.receive([done, received, processing]);
+    await eventProcess.claim(consumer, done.messageId, clock.now());
+    await eventProcess.claim(consumer, processing.messageId, clock.now());
+    await eventProcess.complete(consumer, done.messageId);
     await epCache.setMany([
       { ...done, status: 'PROCESSING' }, // the handler's DONE never reached the cache
       { ...received, status: 'RECEIVED' },
@@ -135,7 +139,7 @@ describe('Reconciler', () => {
     ]);
     clock.set(T0);
 
-    const requeued: InboxRecord[] = [];
+    const requeued: EventProcessRecord[] = [];
     const rearmed: SagaState[] = [];
     const reconciler = new Reconciler({
       stateCache,
@@ -145,14 +149,14 @@ describe('Reconciler', () => {
         return Promise.resolve();
       },
       eventProcessCache: epCache,
-      inboxSource: inbox,
+      eventProcessSource: eventProcess,
       requeue: (records) => {
         requeued.push(...records);
         return Promise.resolve();
       },
       clock,
       sagaWindowMs: 2 * MINUTE,
-      staleInboxAfterMs: MINUTE,
+      staleEventProcessAfterMs: MINUTE,
       rearmAfterMs: 2 * MINUTE,
     });
 
@@ -160,7 +164,7 @@ describe('Reconciler', () => {
 
     expect(report).toEqual({
       sagaRepairs: 4,
-      inboxRepairs: 2,
+      eventProcessRepairs: 2,
       requeued: 2,
       timersRearmed: 2,
       failures: 0,
@@ -185,7 +189,7 @@ describe('Reconciler', () => {
     // again until they move (here nothing processes them).
     await expect(reconciler.run()).resolves.toMatchObject({
       sagaRepairs: 0,
-      inboxRepairs: 0,
+      eventProcessRepairs: 0,
       requeued: 2,
       timersRearmed: 2,
     });
@@ -194,7 +198,7 @@ describe('Reconciler', () => {
   it('resumes the EventProcess scan where the previous pass stopped', async () => {
     const keyPrefix = 'r2:';
     const epCache = new RedisEventProcessCache(redis, { keyPrefix });
-    const inbox = new InMemoryInbox({ clock: new ManualClock(T0) });
+    const eventProcess = new InMemoryEventProcessStore({ clock: new ManualClock(T0) });
     const entries = Array.from({ length: 300 }, (_, i) => ({
       ...message('c', `${suffix}-${i}`),
       status: 'RECEIVED' as const,
@@ -202,14 +206,14 @@ describe('Reconciler', () => {
     await epCache.setMany(entries); // none of them is in MySQL
     const reconciler = new Reconciler({
       eventProcessCache: epCache,
-      inboxSource: inbox,
-      maxInboxChecks: 100,
+      eventProcessSource: eventProcess,
+      maxEventProcessChecks: 100,
       scanCount: 50,
     });
 
     const repairs: number[] = [];
     while (repairs.reduce((a, b) => a + b, 0) < entries.length && repairs.length < 10) {
-      repairs.push((await reconciler.run()).inboxRepairs);
+      repairs.push((await reconciler.run()).eventProcessRepairs);
     }
 
     expect(repairs[0]).toBeLessThan(entries.length);
@@ -221,8 +225,8 @@ describe('Reconciler', () => {
     const broken = createRedis({ keyPrefix: clientPrefix });
     broken.disconnect();
     const clock = new ManualClock(T0);
-    const inbox = new InMemoryInbox({ clock });
-    await inbox.receive([message('c', `${suffix}-late`)]);
+    const eventProcess = new InMemoryEventProcessStore({ clock });
+    await eventProcess.receive([message('c', `${suffix}-late`)]);
     clock.advance(5 * MINUTE);
     const sagas = new InMemorySagaSource();
     sagas.put(sagaState(`${suffix}-recent`, 1, { updatedAt: T0 }));
@@ -231,7 +235,7 @@ describe('Reconciler', () => {
       stateCache: new RedisSagaStateCache(broken),
       sagaSource: sagas,
       eventProcessCache: new RedisEventProcessCache(broken),
-      inboxSource: inbox,
+      eventProcessSource: eventProcess,
       requeue: () => Promise.resolve(),
       clock,
       observer: { onReconciled: (report) => reported.push(report.failures) },
@@ -243,7 +247,7 @@ describe('Reconciler', () => {
     expect((error as ReconciliationError).retryable).toBe(true);
     expect((error as ReconciliationError).report).toMatchObject({
       sagaRepairs: 0,
-      inboxRepairs: 0,
+      eventProcessRepairs: 0,
       requeued: 1,
       failures: 2,
     });
@@ -259,7 +263,7 @@ describe('Reconciler', () => {
       () =>
         new Reconciler({
           requeue: () => Promise.resolve(),
-          inboxSource: new InMemoryInbox({ clock: new ManualClock(T0) }),
+          eventProcessSource: new InMemoryEventProcessStore({ clock: new ManualClock(T0) }),
           scanCount: 0,
         }),
     ).toThrow('scanCount=0');

@@ -2,7 +2,7 @@ import {
   checkOptions,
   type Clock,
   describeError,
-  type InboxRecord,
+  type EventProcessRecord,
   isPositiveInteger,
   type Logger,
   noopLogger,
@@ -13,7 +13,11 @@ import {
 
 import { ReconciliationError, RedisCacheError } from './errors';
 import { type ReconciliationReport } from './reconciliation-report';
-import { type InboxSource, type SagaStateSource, type SagaVersion } from './reconciliation-sources';
+import {
+  type EventProcessSource,
+  type SagaStateSource,
+  type SagaVersion,
+} from './reconciliation-sources';
 import {
   type RedisEventProcessCache,
   type ScannedEventProcessEntry,
@@ -40,18 +44,18 @@ export interface ReconcilerOptions {
    * Redis); needs `sagaSource`. @defaultValue none: timers are not re-armed
    */
   readonly rearm?: (state: SagaState) => Promise<void>;
-  /** The EventProcess status cache to repair; needs `inboxSource`. @defaultValue none */
+  /** The EventProcess status cache to repair; needs `eventProcessSource`. @defaultValue none */
   readonly eventProcessCache?: RedisEventProcessCache;
   /**
-   * EventProcess records as MySQL has them: the MySQL inbox itself, not the cached one.
+   * EventProcess records as MySQL has them: the MySQL EventProcess table itself, not the cached one.
    * Needed by `eventProcessCache` and `requeue`. @defaultValue none
    */
-  readonly inboxSource?: InboxSource;
+  readonly eventProcessSource?: EventProcessSource;
   /**
    * Hands stale RECEIVED / PROCESSING records back to the worker pool: the pool's
-   * `requeue`; needs `inboxSource`. @defaultValue none: stale records are not requeued
+   * `requeue`; needs `eventProcessSource`. @defaultValue none: stale records are not requeued
    */
-  readonly requeue?: (records: readonly InboxRecord[]) => Promise<void>;
+  readonly requeue?: (records: readonly EventProcessRecord[]) => Promise<void>;
   /**
    * Sagas updated this recently get their cache entry checked. Keep it below the state
    * cache's TTL, or expired entries are counted as repairs.
@@ -64,7 +68,7 @@ export interface ReconcilerOptions {
    * Most cached EventProcess entries checked per pass; the scan resumes where the previous
    * pass stopped, so successive passes go round the whole cache. @defaultValue `1000`
    */
-  readonly maxInboxChecks?: number;
+  readonly maxEventProcessChecks?: number;
   /** The `COUNT` hint of each `SCAN` step. @defaultValue `100` */
   readonly scanCount?: number;
   /**
@@ -72,7 +76,7 @@ export interface ReconcilerOptions {
    * least the worker pool's lease, or records still being processed are requeued (the
    * claim's lease makes that harmless, but wasteful). @defaultValue `60_000`
    */
-  readonly staleInboxAfterMs?: number;
+  readonly staleEventProcessAfterMs?: number;
   /** Most records requeued per pass. @defaultValue `1000` */
   readonly maxRequeue?: number;
   /** Active sagas not updated for this long get their timers re-armed. @defaultValue `60_000` */
@@ -94,9 +98,9 @@ type Resolved = Required<
     ReconcilerOptions,
     | 'sagaWindowMs'
     | 'maxSagaChecks'
-    | 'maxInboxChecks'
+    | 'maxEventProcessChecks'
     | 'scanCount'
-    | 'staleInboxAfterMs'
+    | 'staleEventProcessAfterMs'
     | 'maxRequeue'
     | 'rearmAfterMs'
     | 'maxRearm'
@@ -108,7 +112,7 @@ type Resolved = Required<
 > &
   Pick<
     ReconcilerOptions,
-    'stateCache' | 'sagaSource' | 'rearm' | 'eventProcessCache' | 'inboxSource' | 'requeue'
+    'stateCache' | 'sagaSource' | 'rearm' | 'eventProcessCache' | 'eventProcessSource' | 'requeue'
   >;
 
 /**
@@ -130,7 +134,7 @@ type Resolved = Required<
  * ```ts
  * const reconciler = new Reconciler({
  *   stateCache, sagaSource, rearm: (state) => engine.rearmTimers(state),
- *   eventProcessCache, inboxSource: mySqlInbox, requeue: (records) => pool.requeue(records),
+ *   eventProcessCache, eventProcessSource: mySqlEventProcess, requeue: (records) => pool.requeue(records),
  *   logger, observer: { onReconciled: (report) => repairs.inc(report.sagaRepairs) },
  * });
  * recurringJobs.register('reconcile', 30_000, () => reconciler.run());
@@ -153,14 +157,14 @@ export class Reconciler {
     const sagaRepairs = await this.#part('saga-state', failures, () =>
       this.#repairSagaStates(now, failures),
     );
-    const inboxRepairs = await this.#part('event-process', failures, () =>
+    const eventProcessRepairs = await this.#part('event-process', failures, () =>
       this.#repairEventProcesses(failures),
     );
     const requeued = await this.#part('requeue', failures, () => this.#requeueStale(now));
     const timersRearmed = await this.#part('rearm', failures, () => this.#rearmIdle(now, failures));
     const report: ReconciliationReport = {
       sagaRepairs,
-      inboxRepairs,
+      eventProcessRepairs,
       requeued,
       timersRearmed,
       failures: failures.length,
@@ -228,8 +232,9 @@ export class Reconciler {
   }
 
   async #repairEventProcesses(failures: unknown[]): Promise<number> {
-    const { eventProcessCache, inboxSource, maxInboxChecks, scanCount } = this.#options;
-    if (eventProcessCache === undefined || inboxSource === undefined) return 0;
+    const { eventProcessCache, eventProcessSource, maxEventProcessChecks, scanCount } =
+      this.#options;
+    if (eventProcessCache === undefined || eventProcessSource === undefined) return 0;
     let checked = 0;
     let repairs = 0;
     do {
@@ -237,15 +242,15 @@ export class Reconciler {
       this.#scanCursor = cursor;
       checked += entries.length;
       repairs += await this.#each('event-process', entries, failures, (entry) =>
-        this.#repairEventProcess(eventProcessCache, inboxSource, entry),
+        this.#repairEventProcess(eventProcessCache, eventProcessSource, entry),
       );
-    } while (this.#scanCursor !== '0' && checked < maxInboxChecks);
+    } while (this.#scanCursor !== '0' && checked < maxEventProcessChecks);
     return repairs;
   }
 
   async #repairEventProcess(
     cache: RedisEventProcessCache,
-    source: InboxSource,
+    source: EventProcessSource,
     entry: ScannedEventProcessEntry,
   ): Promise<number> {
     if (entry.value === null) return 0;
@@ -256,9 +261,12 @@ export class Reconciler {
   }
 
   async #requeueStale(now: number): Promise<number> {
-    const { inboxSource, requeue, staleInboxAfterMs, maxRequeue } = this.#options;
-    if (inboxSource === undefined || requeue === undefined) return 0;
-    const stale = await inboxSource.findStale(new Date(now - staleInboxAfterMs), maxRequeue);
+    const { eventProcessSource, requeue, staleEventProcessAfterMs, maxRequeue } = this.#options;
+    if (eventProcessSource === undefined || requeue === undefined) return 0;
+    const stale = await eventProcessSource.findStale(
+      new Date(now - staleEventProcessAfterMs),
+      maxRequeue,
+    );
     if (stale.length > 0) await requeue(stale);
     return stale.length;
   }
@@ -332,9 +340,9 @@ function resolveReconcilerOptions(options: ReconcilerOptions): Resolved {
     ...options,
     sagaWindowMs: options.sagaWindowMs ?? 600_000,
     maxSagaChecks: options.maxSagaChecks ?? 1000,
-    maxInboxChecks: options.maxInboxChecks ?? 1000,
+    maxEventProcessChecks: options.maxEventProcessChecks ?? 1000,
     scanCount: options.scanCount ?? 100,
-    staleInboxAfterMs: options.staleInboxAfterMs ?? 60_000,
+    staleEventProcessAfterMs: options.staleEventProcessAfterMs ?? 60_000,
     maxRequeue: options.maxRequeue ?? 1000,
     rearmAfterMs: options.rearmAfterMs ?? 60_000,
     maxRearm: options.maxRearm ?? 1000,
@@ -343,13 +351,13 @@ function resolveReconcilerOptions(options: ReconcilerOptions): Resolved {
     logger: options.logger ?? noopLogger,
     observer: options.observer ?? {},
   };
-  const { sagaSource, inboxSource } = options;
+  const { sagaSource, eventProcessSource } = options;
   const positive = [
     'sagaWindowMs',
     'maxSagaChecks',
-    'maxInboxChecks',
+    'maxEventProcessChecks',
     'scanCount',
-    'staleInboxAfterMs',
+    'staleEventProcessAfterMs',
     'maxRequeue',
     'rearmAfterMs',
     'maxRearm',
@@ -375,14 +383,14 @@ function resolveReconcilerOptions(options: ReconcilerOptions): Resolved {
     [
       'eventProcessCache',
       '[RedisEventProcessCache]',
-      options.eventProcessCache === undefined || inboxSource !== undefined,
-      'given together with inboxSource',
+      options.eventProcessCache === undefined || eventProcessSource !== undefined,
+      'given together with eventProcessSource',
     ],
     [
       'requeue',
       '[function]',
-      options.requeue === undefined || inboxSource !== undefined,
-      'given together with inboxSource',
+      options.requeue === undefined || eventProcessSource !== undefined,
+      'given together with eventProcessSource',
     ],
     [
       'options',

@@ -3,8 +3,8 @@ export interface ReconciliationReport {
   /** Cached saga states overwritten with MySQL's, filled in, or deleted. */
   readonly sagaRepairs: number;
   /** Cached EventProcess statuses set to MySQL's, or deleted. */
-  readonly inboxRepairs: number;
-  /** Stale RECEIVED / PROCESSING inbox records handed to `requeue`. */
+  readonly eventProcessRepairs: number;
+  /** Stale RECEIVED / PROCESSING EventProcess records handed to `requeue`. */
   readonly requeued: number;
   /**
    * Pending timers of idle active sagas handed to `rearm` (scheduling is idempotent per

@@ -1,4 +1,4 @@
-import { type InboxRecord, type SagaState } from '@sagaflow/core';
+import { type EventProcessRecord, type SagaState } from '@sagaflow/core';
 
 /** A saga's id and the version of its state in the source of truth. */
 export interface SagaVersion {
@@ -24,11 +24,11 @@ export interface SagaStateSource {
 
 /**
  * What the {@link Reconciler} reads about EventProcess records from the source of truth.
- * A MySQL `Inbox` satisfies it as is (never the `CachedInbox`: the reconciler compares
+ * A MySQL `EventProcessStore` satisfies it as is (never the `CachedEventProcessStore`: the reconciler compares
  * the cache with what is behind it).
  */
-export interface InboxSource {
+export interface EventProcessSource {
   /** RECEIVED and PROCESSING records not updated since `olderThan`, at most `limit`. */
-  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]>;
-  get(consumer: string, messageId: string): Promise<InboxRecord | null>;
+  findStale(olderThan: Date, limit: number): Promise<readonly EventProcessRecord[]>;
+  get(consumer: string, messageId: string): Promise<EventProcessRecord | null>;
 }

@@ -1,15 +1,14 @@
-import { checkOptions, type EventProcessStatus, isPositiveInteger } from '@sagaflow/core';
+import {
+  checkOptions,
+  type EventProcessRef,
+  type EventProcessStatus,
+  isPositiveInteger,
+} from '@sagaflow/core';
 import type { Redis } from 'ioredis';
 
 import { RedisCacheError } from './errors';
 import { LuaScript } from './lua-script';
 import { eventProcessKey, parseEventProcessKey, scanPattern } from './redis-keys';
-
-/** Which EventProcess record: the inbox's primary key. */
-export interface EventProcessRef {
-  readonly consumer: string;
-  readonly messageId: string;
-}
 
 /** A record's status, to cache. */
 export interface EventProcessCacheEntry extends EventProcessRef {
@@ -45,7 +44,7 @@ const STATUSES: ReadonlySet<string> = new Set<EventProcessStatus>([
 ]);
 
 /**
- * Sets the status unless the entry is DONE already (DONE is final in the inbox, so a late
+ * Sets the status unless the entry is DONE already (DONE is final in the EventProcess table, so a late
  * write-through of an earlier status must not hide it). KEYS[1] = key; ARGV = status, TTL.
  */
 const SET_STATUS = new LuaScript(`
@@ -73,15 +72,15 @@ return 1
 `);
 
 /**
- * EventProcess (inbox) statuses in Redis: `<keyPrefix>ep:<consumer>:<messageId>` holds
+ * EventProcess statuses in Redis: `<keyPrefix>ep:<consumer>:<messageId>` holds
  * `RECEIVED`, `PROCESSING`, `DONE` or `FAILED`. An entry only ever exists for a record
- * MySQL has (it is written after the inbox call succeeded), which makes any entry proof
+ * MySQL has (it is written after the EventProcess table call succeeded), which makes any entry proof
  * of a duplicate. Every Redis failure is thrown as a retryable {@link RedisCacheError}.
  *
  * @example
  * ```ts
  * const statuses = new RedisEventProcessCache(redis, { ttlMs: 86_400_000 });
- * const inbox = new CachedInbox(new MySqlInbox(dataSource), statuses, { logger });
+ * const eventProcess = new CachedEventProcessStore(new MySqlEventProcessStore(dataSource), statuses, { logger });
  * ```
  */
 export class RedisEventProcessCache {

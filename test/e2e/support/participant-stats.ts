@@ -4,7 +4,7 @@ import { type Stack, type StackProcessName } from '@sagaflow/stack';
 export interface ParticipantStats {
   readonly handled: number;
   readonly applied: number;
-  /** Redelivered commands the inbox dropped (duplicates). */
+  /** Redelivered commands the EventProcess table dropped (duplicates). */
   readonly redelivered: number;
   readonly stepDuplicates: number;
   readonly businessFailures: number;

@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * What an API token may do, from least to most: `viewer` reads (every `GET` but the
  * probes), `operator` also starts sagas and takes every admin action (retry, abort,
- * resolve, replay, inbox retry), `admin` may do everything.
+ * resolve, replay, EventProcess retry), `admin` may do everything.
  */
 export const API_ROLES = ['viewer', 'operator', 'admin'] as const;
 

@@ -31,8 +31,8 @@ const ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /dead-letters': 'viewer',
   'GET /dead-letters/:id': 'viewer',
   'POST /dead-letters/:id/replay': 'operator',
-  'GET /inbox/failed': 'viewer',
-  'POST /inbox/failed/:consumer/:messageId/retry': 'operator',
+  'GET /event-process/failed': 'viewer',
+  'POST /event-process/failed/:consumer/:messageId/retry': 'operator',
   'GET /health': 'public',
   'GET /ready': 'public',
   'GET /metrics': 'public',
@@ -89,11 +89,14 @@ const SAMPLES: Readonly<Record<string, { request: InjectOptions; status: number 
     },
     status: 200,
   },
-  'GET /inbox/failed': { request: { method: 'GET', url: '/inbox/failed' }, status: 200 },
-  'POST /inbox/failed/:consumer/:messageId/retry': {
+  'GET /event-process/failed': {
+    request: { method: 'GET', url: '/event-process/failed' },
+    status: 200,
+  },
+  'POST /event-process/failed/:consumer/:messageId/retry': {
     request: {
       method: 'POST',
-      url: '/inbox/failed/orchestrator/r-1/retry',
+      url: '/event-process/failed/orchestrator/r-1/retry',
       payload: { reason: 'saga version deployed' },
     },
     status: 202,
@@ -130,7 +133,7 @@ async function seeded(options: HttpApiOptions = {}): Promise<HttpApiFixture> {
   const fixture = createHttpApiFixture({ options });
   await fixture.kit.start('transfer', { from: 'alice', to: 'bob', amount: 30 });
   await fixture.deadLetters.record(sampleDeadLetter({ offset: '1' }));
-  await fixture.inbox.receive([
+  await fixture.eventProcess.receive([
     {
       consumer: 'orchestrator',
       messageId: 'r-1',
@@ -139,8 +142,8 @@ async function seeded(options: HttpApiOptions = {}): Promise<HttpApiFixture> {
       payload: '{}',
     },
   ]);
-  await fixture.inbox.claim('orchestrator', 'r-1', new Date(0));
-  await fixture.inbox.fail('orchestrator', 'r-1', 'boom');
+  await fixture.eventProcess.claim('orchestrator', 'r-1', new Date(0));
+  await fixture.eventProcess.fail('orchestrator', 'r-1', 'boom');
   return fixture;
 }
 
@@ -209,7 +212,7 @@ describe('authentication and roles', () => {
       }
       expect(fixture.kit.eventStore.sagaIds()).toEqual(['saga-1']);
       expect(fixture.replay.published).toEqual([]);
-      expect(fixture.failedInbox.requeued).toEqual([]);
+      expect(fixture.failedEventProcess.requeued).toEqual([]);
     },
   );
 
@@ -225,7 +228,7 @@ describe('authentication and roles', () => {
     expect(fixture.kit.eventStore.sagaIds()).toEqual(['saga-1']);
     expect(fixture.kit.state('saga-1').status).toBe('RUNNING');
     expect(fixture.replay.published).toEqual([]);
-    expect(fixture.failedInbox.requeued).toEqual([]);
+    expect(fixture.failedEventProcess.requeued).toEqual([]);
   });
 
   it.each(ROUTES)(
@@ -393,11 +396,11 @@ describe('write rate limit', () => {
     await fixture.inject(sampleOf('POST /sagas').request, 'ops-ann');
     await fixture.inject(sampleOf('POST /dead-letters/:id/replay').request, 'ops-ann');
     const third = await fixture.inject(
-      sampleOf('POST /inbox/failed/:consumer/:messageId/retry').request,
+      sampleOf('POST /event-process/failed/:consumer/:messageId/retry').request,
       'ops-ann',
     );
     expect(third.statusCode).toBe(429);
-    expect(fixture.failedInbox.requeued).toEqual([]);
+    expect(fixture.failedEventProcess.requeued).toEqual([]);
 
     for (let i = 0; i < 3 * LIMIT; i += 1) {
       expect((await fixture.inject({ method: 'GET', url: '/sagas' }, 'ops-ann')).statusCode).toBe(

@@ -17,7 +17,7 @@ import { registerDeadLetterRoutes } from './routes/dead-letter-routes';
 import { registerDefinitionRoutes } from './routes/definition-routes';
 import { registerEventStreamRoutes } from './routes/event-stream-routes';
 import { registerHealthRoutes } from './routes/health-routes';
-import { registerInboxRoutes } from './routes/inbox-routes';
+import { registerEventProcessRoutes } from './routes/event-process-routes';
 import { registerMetricsRoutes } from './routes/metrics-routes';
 import { registerOpenApiRoutes } from './routes/openapi-routes';
 import { registerSagaActionRoutes } from './routes/saga-action-routes';
@@ -46,7 +46,7 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * | `GET /definitions`, `/definitions/:name/:version/graph` | definitions and their graphs |
  * | `GET /stats` | counts, latency percentiles, throughput |
  * | `GET /dead-letters`, `/dead-letters/:id`, `POST /dead-letters/:id/replay` | dead letters |
- * | `GET /inbox/failed`, `POST /inbox/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
+ * | `GET /event-process/failed`, `POST /event-process/failed/:consumer/:messageId/retry` | FAILED EventProcess records; retry one |
  * | `GET /health`, `/ready`, `/metrics` | liveness, readiness, Prometheus |
  * | `GET /openapi.json` | the OpenAPI 3.1 document of these routes (public) |
  * | `GET /whoami` | the request's token: its name and role |
@@ -78,7 +78,7 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics
  * @example
  * ```ts
  * const http = createHttpApi(
- *   { engine, definitions, sagas, deadLetters, deadLetterReplay, failedInbox, healthChecks,
+ *   { engine, definitions, sagas, deadLetters, deadLetterReplay, failedEventProcess, healthChecks,
  *     metrics: metricsRegistry.registry, logger },
  *   { apiTokens: [{ name: 'ops', role: 'operator', sha256: hashApiToken(opsToken) }] },
  * );
@@ -171,7 +171,7 @@ export function createHttpApi(deps: HttpApiDeps, options: HttpApiOptions = {}): 
       registerDefinitionRoutes,
       registerStatsRoutes,
       registerDeadLetterRoutes,
-      registerInboxRoutes,
+      registerEventProcessRoutes,
       registerHealthRoutes,
       registerMetricsRoutes,
       registerOpenApiRoutes,

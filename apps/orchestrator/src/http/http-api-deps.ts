@@ -12,7 +12,7 @@ import {
 import { type HttpRequestMetrics } from './http-metrics';
 import { type AdmissionPort } from './ports/admission-port';
 import { type DeadLetterReplayPort } from './ports/dead-letter-replay-port';
-import { type FailedInboxPort } from './ports/failed-inbox-port';
+import { type FailedEventProcessPort } from './ports/failed-event-process-port';
 import { type HealthCheck } from './ports/health-check';
 import { type OutboxBacklogPort } from './ports/outbox-backlog-port';
 import { type SagaEventFeedPort } from './ports/saga-event-feed-port';
@@ -51,7 +51,7 @@ export interface HttpApiDeps {
   /** Re-publishes a dead letter. */
   readonly deadLetterReplay: DeadLetterReplayPort;
   /** FAILED EventProcess records: listed, counted, retried. */
-  readonly failedInbox: FailedInboxPort;
+  readonly failedEventProcess: FailedEventProcessPort;
   /** The saga events in their global order: what `GET /events/stream` polls. */
   readonly events: SagaEventFeedPort;
   /**
@@ -112,7 +112,7 @@ export function resolveHttpApiDeps(deps: HttpApiDeps): ResolvedHttpApiDeps {
     ['sagas', deps.sagas, ['list', 'counts', 'stats', 'timeline']],
     ['deadLetters', deps.deadLetters, ['get', 'list', 'markReplayed']],
     ['deadLetterReplay', deps.deadLetterReplay, ['replay']],
-    ['failedInbox', deps.failedInbox, ['listFailed', 'retry']],
+    ['failedEventProcess', deps.failedEventProcess, ['listFailed', 'retry']],
     ['events', deps.events, ['readAfter', 'lastId']],
     ['metrics', deps.metrics, ['metrics']],
     ['logger', deps.logger, ['debug', 'info', 'warn', 'error', 'child']],

@@ -20,7 +20,7 @@ export interface ReconciliationRepairs {
   /** Cached saga states overwritten, filled in or deleted. */
   readonly sagaRepairs: number;
   /** Cached EventProcess statuses corrected or deleted. */
-  readonly inboxRepairs: number;
+  readonly eventProcessRepairs: number;
   /** Stale RECEIVED / PROCESSING records enqueued again. */
   readonly requeued: number;
   /** Pending timers of idle sagas scheduled again. */
@@ -34,7 +34,7 @@ export interface ReconciliationRepairs {
 /** The repair kinds of {@link ReconciliationRepairs}, as `kind` label values. */
 const REPAIR_KINDS = {
   sagaRepairs: 'saga_state',
-  inboxRepairs: 'event_process',
+  eventProcessRepairs: 'event_process',
   requeued: 'requeued',
   timersRearmed: 'timers_rearmed',
 } as const satisfies Record<string, string>;

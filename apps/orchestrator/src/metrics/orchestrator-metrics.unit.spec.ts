@@ -80,7 +80,7 @@ describe('createOrchestratorMetrics', () => {
     metrics.recordPurged('event_process', 0);
     metrics.recordReconciliation({
       sagaRepairs: 2,
-      inboxRepairs: 0,
+      eventProcessRepairs: 0,
       requeued: 1,
       timersRearmed: -1,
       failures: 1,

@@ -123,7 +123,7 @@ export function decideAdmission(
  * ```ts
  * const admission = new AdmissionControl({
  *   readBacklog: async () => ({
- *     pendingReplies: await inbox.countPending('orchestrator'),
+ *     pendingReplies: await eventProcess.countPending('orchestrator'),
  *     inFlightSagas: await queries.countActive(),
  *   }),
  *   maxPendingReplies: config.admission.maxPendingReplies,

@@ -7,7 +7,7 @@ export interface HealthCheckTargets {
   /** The Kafka admin client (not connected yet while the instance starts: then down). */
   readonly kafka: { describeCluster(): Promise<unknown> };
   /**
-   * The replies consumer's state (`InboxConsumer.state`): ready only when `running` — not
+   * The replies consumer's state (`EventProcessConsumer.state`): ready only when `running` — not
    * while `joining` its group, nor `stopped` or `crashed`.
    */
   readonly consumerState: () => string;

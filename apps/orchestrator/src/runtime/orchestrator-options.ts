@@ -183,9 +183,9 @@ function runtimeNumberChecks(config: OrchestratorConfig): OptionCheck[] {
       'an integer ≥ 1',
     ],
     [
-      'config.inboxLeaseMs',
-      config.inboxLeaseMs,
-      isPositiveInteger(config.inboxLeaseMs),
+      'config.eventProcessLeaseMs',
+      config.eventProcessLeaseMs,
+      isPositiveInteger(config.eventProcessLeaseMs),
       'an integer ≥ 1',
     ],
     [

@@ -77,7 +77,7 @@ describe('resolveOrchestratorOptions', () => {
         config: {
           ...config,
           workerConcurrency: 0,
-          inboxLeaseMs: -1,
+          eventProcessLeaseMs: -1,
           retentionMs: -604_800_000,
           purgeIntervalMs: 0,
           topics: { ...config.topics, partitions: 1.5 },
@@ -89,7 +89,7 @@ describe('resolveOrchestratorOptions', () => {
       });
 
     expect(resolve).toThrow(/config\.workerConcurrency=0 \(expected an integer ≥ 1\)/);
-    expect(resolve).toThrow(/config\.inboxLeaseMs=-1/);
+    expect(resolve).toThrow(/config\.eventProcessLeaseMs=-1/);
     expect(resolve).toThrow(/config\.retentionMs=-604800000/);
     expect(resolve).toThrow(/config\.purgeIntervalMs=0/);
     expect(resolve).toThrow(/config\.topics\.partitions=1\.5/);

@@ -374,7 +374,7 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     expect(await failedGauge()).toBe(before + 1);
 
     const retryOf = (messageId: string, body: unknown = { reason: 'the saga is restored' }) =>
-      api(`/inbox/failed/${config.serviceName}/${messageId}/retry`, body);
+      api(`/event-process/failed/${config.serviceName}/${messageId}/retry`, body);
     expect((await retryOf(orphan.messageId, {})).status).toBe(400);
     const retried = await retryOf(orphan.messageId);
 

@@ -22,7 +22,7 @@ import {
   createRelayPublisher,
   ensureTopics,
   retryWithBackoff,
-  InboxConsumer,
+  EventProcessConsumer,
   kafkaSecurity,
   OutboxRelay,
   readConsumerLag,
@@ -33,7 +33,7 @@ import {
   createDataSource,
   MySqlDeadLetterStore,
   MySqlEventStore,
-  MySqlInbox,
+  MySqlEventProcessStore,
   MySqlOutbox,
   mysqlTls,
   orchestratorEntities,
@@ -45,7 +45,7 @@ import {
 } from '@sagaflow/mysql';
 import { kafkaLogCreator } from '@sagaflow/observability';
 import {
-  CachedInbox,
+  CachedEventProcessStore,
   type CacheObserver,
   closeRedis,
   createRedis,
@@ -65,7 +65,7 @@ import {
 } from '../metrics/orchestrator-metrics';
 import { AdmissionControl } from './admission-control';
 import { OrchestratorStopError } from './errors';
-import { createFailedInbox } from './failed-inbox';
+import { createFailedEventProcess } from './failed-event-process';
 import { createHealthChecks } from './health-checks';
 import { levelLogger } from './level-logger';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
@@ -131,7 +131,7 @@ export interface Orchestrator {
 
 /**
  * Wires the orchestrator service around core's `SagaEngine`: the MySQL event store,
- * outbox, inbox and dead-letter table; the outbox relay and the replies consumer on Kafka;
+ * outbox, EventProcess table and dead-letter table; the outbox relay and the replies consumer on Kafka;
  * the Redis caches; the BullMQ timers, EventProcess worker pool and maintenance jobs
  * (reconciliation, the purge of finished rows); the HTTP API and its readiness checks; the
  * metrics.
@@ -184,7 +184,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   const eventStore = new MySqlEventStore(dataSource, { clock, logger });
   const outbox = new MySqlOutbox(dataSource, { clock });
-  const mySqlInbox = new MySqlInbox(dataSource, { clock });
+  const mySqlEventProcess = new MySqlEventProcessStore(dataSource, { clock });
   const deadLetters = new MySqlDeadLetterStore(dataSource, { clock });
   const queries = new SagaQueries(dataSource);
   // One count of the sagas by type and status per few seconds, whoever reads it.
@@ -193,7 +193,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const admission = new AdmissionControl({
     readBacklog: async () => {
       const [pendingReplies, inFlightSagas] = await Promise.all([
-        mySqlInbox.countPending(serviceName),
+        mySqlEventProcess.countPending(serviceName),
         queries.countActive(),
       ]);
       return { pendingReplies, inFlightSagas };
@@ -207,7 +207,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   const metrics = createOrchestratorMetrics(registry, {
     outboxPending: () => outbox.pendingCount(),
-    eventProcessFailed: () => mySqlInbox.countFailed(),
+    eventProcessFailed: () => mySqlEventProcess.countFailed(),
     // The count admission control keeps: a scrape adds no query of its own.
     eventProcessPending: async () => (await admission.backlog())?.pendingReplies ?? Number.NaN,
     sagasInFlight: async () => (await admission.backlog())?.inFlightSagas ?? Number.NaN,
@@ -288,7 +288,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
   const stateCache = new RedisSagaStateCache(redis, { observer: cacheObserver, logger });
   const eventProcessCache = new RedisEventProcessCache(redis);
-  const inbox = new CachedInbox(mySqlInbox, eventProcessCache, { logger, observer: cacheObserver });
+  const eventProcess = new CachedEventProcessStore(mySqlEventProcess, eventProcessCache, {
+    logger,
+    observer: cacheObserver,
+  });
 
   const queuedTimers = new BullTimerScheduler({ ...queues, clock, logger });
   const scheduler =
@@ -318,11 +321,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   const pool = new EventProcessWorkerPool({
     ...queues,
-    inbox,
+    eventProcess,
     handlers: { [serviceName]: createReplyHandler(engine) },
     concurrency: config.workerConcurrency,
-    leaseMs: config.inboxLeaseMs,
-    afterHandled: (record) => inbox.rememberDone(record.consumer, record.messageId),
+    leaseMs: config.eventProcessLeaseMs,
+    afterHandled: (record) => eventProcess.rememberDone(record.consumer, record.messageId),
     clock,
     logger,
   });
@@ -330,18 +333,18 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const applyReplies = createReplyBatch({
     engine,
     processOneByOne: (messages) => pool.process(messages),
-    rememberDone: (records) => inbox.rememberAllDone(records),
+    rememberDone: (records) => eventProcess.rememberAllDone(records),
     logger,
   });
 
-  const consumer = new InboxConsumer({
+  const consumer = new EventProcessConsumer({
     kafka,
     consumerName: serviceName,
     groupId: repliesGroupId,
     topics: [topics.replies],
     accept: acceptOnly({ kinds: ['reply'] }),
     sink: async (messages) => {
-      const { accepted, duplicates } = await inbox.receive(messages);
+      const { accepted, duplicates } = await eventProcess.receive(messages);
       metrics.recordDuplicates(serviceName, duplicates.length);
       if (duplicates.length > 0) {
         log.debug('duplicate replies discarded', {
@@ -384,9 +387,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     sagaSource: createSagaStateSource({ queries, store: eventStore }),
     rearm: (state) => engine.rearmTimers(state),
     eventProcessCache,
-    inboxSource: mySqlInbox,
+    eventProcessSource: mySqlEventProcess,
     requeue: (records) => pool.requeue(records),
-    staleInboxAfterMs: config.inboxLeaseMs,
+    staleEventProcessAfterMs: config.eventProcessLeaseMs,
     clock,
     logger,
     observer: {
@@ -402,7 +405,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const before = new Date(clock.now().getTime() - config.retentionMs);
       const deleted = await purgeFinished({
         outbox: (limit) => outbox.deletePublishedBefore(before, limit),
-        event_process: (limit) => mySqlInbox.deleteDoneBefore(before, limit),
+        event_process: (limit) => mySqlEventProcess.deleteDoneBefore(before, limit),
       });
       for (const [table, count] of Object.entries(deleted)) metrics.recordPurged(table, count);
       if (deleted.outbox + deleted.event_process > 0) {
@@ -424,8 +427,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       },
       deadLetters,
       deadLetterReplay: { replay: (entry) => replayDeadLetter(entry, publisher) },
-      failedInbox: createFailedInbox({
-        inbox: mySqlInbox,
+      failedEventProcess: createFailedEventProcess({
+        eventProcess: mySqlEventProcess,
         requeue: (records) => pool.requeue(records),
         consumer: serviceName,
       }),
@@ -520,10 +523,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const recovery = await recoverInFlight({
       sagas: queries,
       rearm: (state) => engine.rearmTimers(state),
-      inbox: mySqlInbox,
+      eventProcess: mySqlEventProcess,
       requeue: (records) => pool.requeue(records),
       now: clock.now(),
-      leaseMs: config.inboxLeaseMs,
+      leaseMs: config.eventProcessLeaseMs,
       logger: log,
     });
     log.info('recovery done', { outboxPending, ...recovery });

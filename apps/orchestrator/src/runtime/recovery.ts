@@ -1,7 +1,7 @@
 import {
   describeError,
-  type Inbox,
-  type InboxRecord,
+  type EventProcessStore,
+  type EventProcessRecord,
   type Logger,
   type SagaState,
 } from '@sagaflow/core';
@@ -13,10 +13,10 @@ export interface RecoveryDeps {
   readonly sagas: Pick<SagaQueries, 'listActive'>;
   /** Schedules a saga's pending timers again: the engine's `rearmTimers` (idempotent). */
   readonly rearm: (state: SagaState) => Promise<void>;
-  /** The MySQL inbox (not the cached one): MySQL knows which records are stale. */
-  readonly inbox: Pick<Inbox, 'findStale'>;
+  /** The MySQL EventProcess table (not the cached one): MySQL knows which records are stale. */
+  readonly eventProcess: Pick<EventProcessStore, 'findStale'>;
   /** Hands stale records back to the worker pool: the pool's `requeue`. */
-  readonly requeue: (records: readonly InboxRecord[]) => Promise<void>;
+  readonly requeue: (records: readonly EventProcessRecord[]) => Promise<void>;
   /** The instant recovery looks from: sagas changed before it, leases expired by it. */
   readonly now: Date;
   /** A RECEIVED or PROCESSING record not updated for this long has lost its worker. */
@@ -33,7 +33,7 @@ export interface RecoveryReport {
   /** Sagas whose timers could not be scheduled; reconciliation re-arms them later. */
   readonly rearmFailures: number;
   /** Stale RECEIVED / PROCESSING records handed back to the worker pool. */
-  readonly inboxRequeued: number;
+  readonly eventProcessRequeued: number;
 }
 
 /** Active sagas read per query. */
@@ -55,7 +55,7 @@ const MAX_REQUEUE = 1000;
  *
  * @example
  * ```ts
- * const report = await recoverInFlight({ sagas, rearm, inbox, requeue, now, leaseMs, logger });
+ * const report = await recoverInFlight({ sagas, rearm, eventProcess, requeue, now, leaseMs, logger });
  * ```
  */
 export async function recoverInFlight(deps: RecoveryDeps): Promise<RecoveryReport> {
@@ -91,10 +91,10 @@ export async function recoverInFlight(deps: RecoveryDeps): Promise<RecoveryRepor
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
 
-  const stale = await deps.inbox.findStale(
+  const stale = await deps.eventProcess.findStale(
     new Date(deps.now.getTime() - deps.leaseMs),
     MAX_REQUEUE,
   );
   if (stale.length > 0) await deps.requeue(stale);
-  return { sagasRearmed, timersRearmed, rearmFailures, inboxRequeued: stale.length };
+  return { sagasRearmed, timersRearmed, rearmFailures, eventProcessRequeued: stale.length };
 }

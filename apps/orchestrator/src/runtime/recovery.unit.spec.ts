@@ -1,4 +1,4 @@
-import { type InboxRecord, type SagaState, type SagaTimer } from '@sagaflow/core';
+import { type EventProcessRecord, type SagaState, type SagaTimer } from '@sagaflow/core';
 import { RecordingLogger } from '@sagaflow/core/testing';
 import { type ActiveSagaQuery } from '@sagaflow/mysql';
 
@@ -25,7 +25,7 @@ function saga(sagaId: string, timers: number): SagaState {
   } as unknown as SagaState;
 }
 
-function record(messageId: string): InboxRecord {
+function record(messageId: string): EventProcessRecord {
   return {
     consumer: 'orchestrator',
     messageId,
@@ -65,7 +65,7 @@ describe('recoverInFlight', () => {
         scheduled.push(...state.pendingTimers);
         return Promise.resolve();
       },
-      inbox: { findStale: () => Promise.resolve([]) },
+      eventProcess: { findStale: () => Promise.resolve([]) },
       requeue: () => Promise.resolve(),
       now: NOW,
       leaseMs: 15_000,
@@ -76,7 +76,7 @@ describe('recoverInFlight', () => {
       sagasRearmed: 4,
       timersRearmed: 5,
       rearmFailures: 0,
-      inboxRequeued: 0,
+      eventProcessRequeued: 0,
     });
     expect(scheduled.map((t) => t.timerId).sort()).toEqual([
       'a.step.f.1.timeout',
@@ -94,7 +94,7 @@ describe('recoverInFlight', () => {
       sagas: pagedSagas([saga('a', 1), saga('b', 1)]),
       rearm: (state) =>
         state.sagaId === 'a' ? Promise.reject(new Error('redis down')) : Promise.resolve(),
-      inbox: { findStale: () => Promise.resolve([]) },
+      eventProcess: { findStale: () => Promise.resolve([]) },
       requeue: () => Promise.resolve(),
       now: NOW,
       leaseMs: 15_000,
@@ -107,13 +107,13 @@ describe('recoverInFlight', () => {
   });
 
   it('hands the records whose lease expired back to the worker pool', async () => {
-    const requeued: InboxRecord[] = [];
+    const requeued: EventProcessRecord[] = [];
     let staleBefore: Date | null = null;
 
     const report = await recoverInFlight({
       sagas: pagedSagas([]),
       rearm: () => Promise.resolve(),
-      inbox: {
+      eventProcess: {
         findStale: (olderThan) => {
           staleBefore = olderThan;
           return Promise.resolve([record('m-1'), record('m-2')]);
@@ -128,7 +128,7 @@ describe('recoverInFlight', () => {
       logger: new RecordingLogger(),
     });
 
-    expect(report.inboxRequeued).toBe(2);
+    expect(report.eventProcessRequeued).toBe(2);
     expect(requeued.map((r) => r.messageId)).toEqual(['m-1', 'm-2']);
     expect(staleBefore).toEqual(new Date('2030-01-01T00:09:45.000Z'));
   });

@@ -1,4 +1,9 @@
-import { describeError, type InboxMessage, type Logger, type SagaEngine } from '@sagaflow/core';
+import {
+  describeError,
+  type EventProcessMessage,
+  type Logger,
+  type SagaEngine,
+} from '@sagaflow/core';
 import { type ConsumedMessage } from '@sagaflow/kafka';
 import { isReplyEnvelope, type ReplyEnvelope, replyToInput } from '@sagaflow/messaging';
 
@@ -9,8 +14,8 @@ export interface ReplyBatchDeps {
    * Runs the replies the batch left one by one, with retries: the worker pool's
    * `process`, whose handler is `createReplyHandler(engine)`.
    */
-  readonly processOneByOne: (messages: readonly InboxMessage[]) => Promise<void>;
-  /** Caches the DONE status of the replies applied (`CachedInbox.rememberAllDone`). */
+  readonly processOneByOne: (messages: readonly EventProcessMessage[]) => Promise<void>;
+  /** Caches the DONE status of the replies applied (`CachedEventProcessStore.rememberAllDone`). */
   readonly rememberDone: (
     records: readonly { readonly consumer: string; readonly messageId: string }[],
   ) => Promise<void>;
@@ -27,8 +32,8 @@ export interface ReplyBatchDeps {
  * @example
  * ```ts
  * const applyReplies = createReplyBatch({ engine, processOneByOne: (m) => pool.process(m),
- *   rememberDone: (r) => inbox.rememberAllDone(r), logger });
- * const { accepted } = await inbox.receive(messages);
+ *   rememberDone: (r) => eventProcess.rememberAllDone(r), logger });
+ * const { accepted } = await eventProcess.receive(messages);
  * await applyReplies(accepted);
  * ```
  */

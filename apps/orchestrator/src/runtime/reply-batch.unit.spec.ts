@@ -1,7 +1,7 @@
 import {
   DefinitionRegistry,
   type HandleReplyOptions,
-  type InboxMessage,
+  type EventProcessMessage,
   type ReplyInput,
   SagaEngine,
 } from '@sagaflow/core';
@@ -65,7 +65,7 @@ function success(sagaId: string, step = 'reserve'): ReplyEnvelope {
   );
 }
 
-/** The message as the inbox consumer hands it to the sink, with its decoded envelope. */
+/** The message as the EventProcess consumer hands it to the sink, with its decoded envelope. */
 function consumed(envelope: Envelope, offset: number): ConsumedMessage {
   return {
     consumer: CONSUMER,
@@ -104,7 +104,7 @@ function setup(outcome: readonly number[] | Error = []) {
         return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome);
       },
     },
-    processOneByOne: (messages: readonly InboxMessage[]) => {
+    processOneByOne: (messages: readonly EventProcessMessage[]) => {
       oneByOne.push(messages.map((m) => m.messageId));
       return Promise.resolve();
     },
@@ -276,7 +276,7 @@ describe('createReplyBatch', () => {
       ),
     ];
     const messages = replies.map((r, i) => consumed(r, i));
-    await store.inbox.receive(messages);
+    await store.eventProcess.receive(messages);
     const remembered: string[] = [];
     const oneByOne: string[] = [];
     const apply = createReplyBatch({
@@ -299,7 +299,7 @@ describe('createReplyBatch', () => {
     for (const sagaId of ['saga-1', 'saga-2']) {
       expect(store.state(sagaId)?.steps.reserve?.status).toBe('SUCCEEDED');
     }
-    expect(store.inbox.records().map((r) => [r.sagaId, r.status])).toEqual([
+    expect(store.eventProcess.records().map((r) => [r.sagaId, r.status])).toEqual([
       ['saga-1', 'DONE'],
       ['saga-2', 'DONE'],
       ['saga-unknown', 'RECEIVED'],

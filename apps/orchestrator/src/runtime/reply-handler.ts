@@ -1,5 +1,5 @@
 import {
-  type InboxRecord,
+  type EventProcessRecord,
   type SagaEngine,
   TransientError,
   UnknownSagaTypeError,
@@ -22,11 +22,11 @@ import { decodeReply, replyToInput } from '@sagaflow/messaging';
  *
  * @example
  * ```ts
- * new EventProcessWorkerPool({ ...queues, inbox, handlers: { orchestrator: createReplyHandler(engine) } });
+ * new EventProcessWorkerPool({ ...queues, eventProcess, handlers: { orchestrator: createReplyHandler(engine) } });
  * ```
  */
 export function createReplyHandler(engine: Pick<SagaEngine, 'handleReply'>): EventProcessHandler {
-  return async (record: InboxRecord) => {
+  return async (record: EventProcessRecord) => {
     const decoded = decodeReply(record.payload);
     // The consumer decoded it before storing it: only a codec change can make it fail now.
     if (!decoded.ok) throw decoded.error;

@@ -1,7 +1,7 @@
 import {
   defineSaga,
   DefinitionRegistry,
-  type InboxRecord,
+  type EventProcessRecord,
   SagaEngine,
   SagaNotFoundError,
   TransientError,
@@ -59,11 +59,11 @@ async function received(
   messageId: string,
   sagaId: string,
   payload: string,
-): Promise<InboxRecord> {
-  await store.inbox.receive([
+): Promise<EventProcessRecord> {
+  await store.eventProcess.receive([
     { consumer: CONSUMER, messageId, sagaId, messageType: 'Reserve', payload },
   ]);
-  const record = await store.inbox.claim(CONSUMER, messageId, new Date(0));
+  const record = await store.eventProcess.claim(CONSUMER, messageId, new Date(0));
   if (record === null) throw new Error('the record could not be claimed');
   return record;
 }
@@ -90,7 +90,7 @@ describe('createReplyHandler', () => {
     const state = await engine.getState(sagaId);
     expect(state?.steps.reserve?.status).toBe('SUCCEEDED');
     expect(state?.data).toMatchObject({ reservationId: 'r-1' });
-    expect((await store.inbox.get(CONSUMER, reply.messageId))?.status).toBe('DONE');
+    expect((await store.eventProcess.get(CONSUMER, reply.messageId))?.status).toBe('DONE');
   });
 
   it('fails for good on a payload that no longer decodes', async () => {
@@ -119,7 +119,7 @@ describe('createReplyHandler', () => {
 
     await expect(outcome).rejects.toBeInstanceOf(SagaNotFoundError);
     await expect(outcome).rejects.toMatchObject({ retryable: false });
-    expect((await store.inbox.get(CONSUMER, 'm-2'))?.status).toBe('PROCESSING');
+    expect((await store.eventProcess.get(CONSUMER, 'm-2'))?.status).toBe('PROCESSING');
   });
 
   it('retries a reply to a saga whose definition version this instance lacks', async () => {
@@ -155,7 +155,7 @@ describe('createReplyHandler', () => {
       context: { sagaId, sagaType: 'payment', messageId: reply.messageId, step: 'reserve' },
     });
     // Nothing applied: the retry (on this instance or another) still has it to do.
-    expect((await store.inbox.get(CONSUMER, reply.messageId))?.status).toBe('PROCESSING');
+    expect((await store.eventProcess.get(CONSUMER, reply.messageId))?.status).toBe('PROCESSING');
     expect((await engine.getState(sagaId))?.steps.reserve?.status).not.toBe('SUCCEEDED');
 
     await createReplyHandler(engine)(record, RUN);

@@ -8,7 +8,7 @@ function directionCode(direction: Direction): string {
 
 /**
  * The deterministic message id of a command: `<sagaId>.<step>.<f|c>.<attempt>`. The same
- * attempt always gets the same id, so the outbox and the participants' inbox discard a
+ * attempt always gets the same id, so the outbox and the participants' EventProcess table discard a
  * command emitted twice.
  *
  * @example

@@ -14,7 +14,7 @@ import { type SagaObserver } from './saga-observer';
 export interface SagaEngineOptions {
   /** The definitions sagas start on (latest version) and continue on (their own version). */
   readonly definitions: DefinitionRegistry;
-  /** The source of truth: events, state projection, outbox and inbox marks. */
+  /** The source of truth: events, state projection, outbox and EventProcess marks. */
   readonly eventStore: EventStore;
   /** Durable timers: step timeouts and retry back-offs. */
   readonly scheduler: Scheduler;

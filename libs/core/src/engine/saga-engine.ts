@@ -80,7 +80,7 @@ export interface OperatorAction {
 
 /** Options of {@link SagaEngine.handleReply}. */
 export interface HandleReplyOptions {
-  /** The inbox (EventProcess) record of the reply, marked DONE in the same transaction. */
+  /** The EventProcess record of the reply, marked DONE in the same transaction. */
   readonly processed?: { readonly consumer: string; readonly messageId: string };
 }
 
@@ -98,7 +98,7 @@ interface BatchSaga {
  * The application service that runs sagas: for every input (start, reply, timer, operator
  * action, an operator's redelivery of a message) it loads the saga's state, asks the pure
  * decider what to do, and commits the events, the state projection, the outbox messages
- * and the inbox mark in one append guarded by the optimistic lock. Then it refreshes the cache and sets the timers.
+ * and the EventProcess mark in one append guarded by the optimistic lock. Then it refreshes the cache and sets the timers.
  *
  * The event store decides: the cache is only read first, and a state it held stale loses
  * the optimistic lock, which makes the engine reload from the store and decide again.
@@ -435,7 +435,7 @@ export class SagaEngine {
     }
   }
 
-  /** Appends the decision: events, state, outbox messages and the inbox mark together. */
+  /** Appends the decision: events, state, outbox messages and the EventProcess mark together. */
   async #commit(
     before: SagaState | null,
     decision: SagaDecision,

@@ -266,11 +266,11 @@ describe('SagaEngine', () => {
   });
 
   describe('inputs', () => {
-    it('a reply advances the saga, marks its inbox record DONE and cancels the step timeout', async () => {
+    it('a reply advances the saga, marks its EventProcess record DONE and cancels the step timeout', async () => {
       const { engine, store, scheduler } = setup();
       const { sagaId } = await engine.start({ sagaType: 'order', input });
       const reply = reserved(sagaId);
-      await store.inbox.receive([
+      await store.eventProcess.receive([
         { consumer: 'orch', messageId: reply.replyId, sagaId, messageType: 'reply', payload: '{}' },
       ]);
 
@@ -281,7 +281,7 @@ describe('SagaEngine', () => {
       expect(state.data).toMatchObject({ reservationId: 'res-1' });
       expect(state.steps.approve?.status).toBe('RUNNING');
       expect(store.state(sagaId)).toEqual(state);
-      expect((await store.inbox.get('orch', reply.replyId))?.status).toBe('DONE');
+      expect((await store.eventProcess.get('orch', reply.replyId))?.status).toBe('DONE');
       expect(outboxCommands(store).map((c) => c.messageId)).toEqual([
         `${sagaId}.reserve.f.1`,
         `${sagaId}.approve.f.1`,
@@ -895,9 +895,9 @@ describe('SagaEngine', () => {
       };
     }
 
-    /** The replies as handleReplies takes them, each with its inbox record received. */
+    /** The replies as handleReplies takes them, each with its EventProcess record received. */
     async function batchOf(store: InMemoryEventStore, replies: readonly ReplyInput[]) {
-      await store.inbox.receive(
+      await store.eventProcess.receive(
         replies.map((r) => ({
           consumer: CONSUMER,
           messageId: r.replyId,
@@ -918,7 +918,7 @@ describe('SagaEngine', () => {
         stream: store.stream(sagaId),
         state: store.state(sagaId),
         commands: outboxCommands(store).filter((c) => c.sagaId === sagaId),
-        inbox: store.inbox.records().filter((r) => r.sagaId === sagaId),
+        eventProcess: store.eventProcess.records().filter((r) => r.sagaId === sagaId),
       };
     }
 
@@ -981,7 +981,7 @@ describe('SagaEngine', () => {
       expect(batch.scheduler.pending()).toEqual(single.scheduler.pending());
     });
 
-    it('marks the processed inbox record of every reply DONE', async () => {
+    it('marks the processed EventProcess record of every reply DONE', async () => {
       const { engine, store } = setup();
       await engine.start({ sagaType: 'order', input, sagaId: 'a' });
       const replies = [reserved('a'), succeeded('a', 'approve')];
@@ -989,7 +989,7 @@ describe('SagaEngine', () => {
 
       await engine.handleReplies(entries);
 
-      expect(store.inbox.records().map((r) => [r.messageId, r.status, r.attempts])).toEqual([
+      expect(store.eventProcess.records().map((r) => [r.messageId, r.status, r.attempts])).toEqual([
         ['a-reply-1', 'DONE', 1],
         ['a-approve-ok', 'DONE', 1],
       ]);
@@ -1005,8 +1005,10 @@ describe('SagaEngine', () => {
       expect(base.store.state('a')?.steps.reserve?.status).toBe('SUCCEEDED');
       expect(base.store.state('b')?.steps.reserve?.status).toBe('SUCCEEDED');
       expect(base.store.sagaIds()).toEqual(['a', 'b']);
-      expect((await base.store.inbox.get(CONSUMER, 'ghost-reply-1'))?.status).toBe('RECEIVED');
-      expect((await base.store.inbox.get(CONSUMER, 'a-reply-1'))?.status).toBe('DONE');
+      expect((await base.store.eventProcess.get(CONSUMER, 'ghost-reply-1'))?.status).toBe(
+        'RECEIVED',
+      );
+      expect((await base.store.eventProcess.get(CONSUMER, 'a-reply-1'))?.status).toBe('DONE');
     });
 
     it('returns the indexes of a saga whose definition version it lacks and applies the others', async () => {
@@ -1074,7 +1076,7 @@ describe('SagaEngine', () => {
         await expect(engine.handleReplies(entries)).resolves.toEqual([0, 1, 2]);
 
         expect(['a', 'b'].map((sagaId) => written(base.store, sagaId))).toEqual(before);
-        expect(base.store.inbox.records().map((r) => r.status)).toEqual([
+        expect(base.store.eventProcess.records().map((r) => r.status)).toEqual([
           'RECEIVED',
           'RECEIVED',
           'RECEIVED',
@@ -1111,7 +1113,7 @@ describe('SagaEngine', () => {
         type: 'InputIgnored',
         reason: 'duplicate',
       });
-      expect(base.store.inbox.records().map((r) => r.status)).toEqual(['DONE', 'DONE']);
+      expect(base.store.eventProcess.records().map((r) => r.status)).toEqual(['DONE', 'DONE']);
     });
 
     it('a timer set by one reply and cleared by the next in the batch never reaches the scheduler', async () => {

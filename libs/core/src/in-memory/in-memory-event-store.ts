@@ -11,12 +11,12 @@ import {
 } from '../ports/event-store';
 import { cloneJson } from './clone-json';
 import { promiseOf } from './promise-of';
-import { InMemoryInbox } from './in-memory-inbox';
+import { InMemoryEventProcessStore } from './in-memory-event-process-store';
 import { InMemoryOutbox } from './in-memory-outbox';
 
 /** Options of {@link InMemoryEventStore}. */
 export interface InMemoryEventStoreOptions {
-  /** Stamps `recordedAt` (and the outbox and inbox it creates). Required: core never reads the wall clock. */
+  /** Stamps `recordedAt` (and the outbox and EventProcess table it creates). Required: core never reads the wall clock. */
   readonly clock: Clock;
   /**
    * Where appended outbox messages land.
@@ -25,13 +25,13 @@ export interface InMemoryEventStoreOptions {
   readonly outbox?: InMemoryOutbox;
   /**
    * Where the `processed` mark of an append lands.
-   * @defaultValue a new {@link InMemoryInbox} on the same clock
+   * @defaultValue a new {@link InMemoryEventProcessStore} on the same clock
    */
-  readonly inbox?: InMemoryInbox;
+  readonly eventProcess?: InMemoryEventProcessStore;
 }
 
 /**
- * The event store in memory, with the transactional outbox and the inbox it writes to:
+ * The event store in memory, with the transactional outbox and the EventProcess table it writes to:
  * an append writes events, state projection, outbox messages and the `processed` mark in
  * one synchronous step, so it is all or nothing, and two concurrent appends at one
  * expected version cannot both succeed.
@@ -46,8 +46,8 @@ export interface InMemoryEventStoreOptions {
 export class InMemoryEventStore implements EventStore {
   /** The outbox appends write to. */
   readonly outbox: InMemoryOutbox;
-  /** The inbox appends mark `processed` in. */
-  readonly inbox: InMemoryInbox;
+  /** The EventProcess table appends mark `processed` in. */
+  readonly eventProcess: InMemoryEventProcessStore;
   readonly #clock: Clock;
   readonly #streams = new Map<string, StoredSagaEvent[]>();
   readonly #states = new Map<string, SagaState>();
@@ -57,7 +57,8 @@ export class InMemoryEventStore implements EventStore {
   constructor(options: InMemoryEventStoreOptions) {
     this.#clock = checkPort('clock', options.clock, ['now']);
     this.outbox = options.outbox ?? new InMemoryOutbox({ clock: this.#clock });
-    this.inbox = options.inbox ?? new InMemoryInbox({ clock: this.#clock });
+    this.eventProcess =
+      options.eventProcess ?? new InMemoryEventProcessStore({ clock: this.#clock });
   }
 
   append(request: AppendRequest): Promise<void> {
@@ -131,7 +132,8 @@ export class InMemoryEventStore implements EventStore {
 
     // Nothing below can throw: the append is all or nothing.
     this.outbox.enqueue(outbox);
-    if (processed !== undefined) this.inbox.markDone(processed.consumer, processed.messageId);
+    if (processed !== undefined)
+      this.eventProcess.markDone(processed.consumer, processed.messageId);
     const recordedAt = this.#clock.now().toISOString();
     const stored = events.map((event, index) => ({
       sagaId,

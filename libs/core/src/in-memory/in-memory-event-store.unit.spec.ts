@@ -2,7 +2,7 @@ import { sampleStarted, sampleState } from '../testing/contract-samples';
 import { InvalidArgumentError } from '../errors/errors';
 import { type Clock } from '../ports/clock';
 import { InMemoryEventStore } from './in-memory-event-store';
-import { InMemoryInbox } from './in-memory-inbox';
+import { InMemoryEventProcessStore } from './in-memory-event-process-store';
 import { InMemoryOutbox } from './in-memory-outbox';
 import { ManualClock } from './manual-clock';
 
@@ -17,11 +17,11 @@ describe('InMemoryEventStore', () => {
     outbox: [],
   };
 
-  it('writes into the outbox and inbox it is given', async () => {
+  it('writes into the outbox and EventProcess table it is given', async () => {
     const outbox = new InMemoryOutbox({ clock });
-    const inbox = new InMemoryInbox({ clock });
-    const store = new InMemoryEventStore({ clock, outbox, inbox });
-    await inbox.receive([
+    const eventProcess = new InMemoryEventProcessStore({ clock });
+    const store = new InMemoryEventStore({ clock, outbox, eventProcess });
+    await eventProcess.receive([
       { consumer: 'c', messageId: 'r1', sagaId: 's1', messageType: 'reply', payload: '{}' },
     ]);
     await store.append({
@@ -30,15 +30,15 @@ describe('InMemoryEventStore', () => {
       processed: { consumer: 'c', messageId: 'r1' },
     });
     expect(outbox.records().map((r) => r.id)).toEqual(['m1']);
-    expect((await inbox.get('c', 'r1'))?.status).toBe('DONE');
+    expect((await eventProcess.get('c', 'r1'))?.status).toBe('DONE');
     expect(store.sagaIds()).toEqual(['s1']);
     expect(store.stream('s1')[0]?.recordedAt).toBe('2030-01-01T00:00:00.000Z');
   });
 
-  it('a processed mark for a message the inbox never received changes nothing', async () => {
+  it('a processed mark for a message the EventProcess table never received changes nothing', async () => {
     const store = new InMemoryEventStore({ clock });
     await store.append({ ...request, processed: { consumer: 'c', messageId: 'unknown' } });
-    expect(store.inbox.records()).toEqual([]);
+    expect(store.eventProcess.records()).toEqual([]);
   });
 
   it('copies what it stores: mutating the request or a result changes no history', async () => {

@@ -28,7 +28,7 @@ export interface AppendRequest {
   /** Messages to publish, written in the same transaction (the transactional outbox). */
   readonly outbox: readonly OutboxMessage[];
   /**
-   * The inbox (EventProcess) record of the message that caused this decision, marked
+   * The EventProcess record of the message that caused this decision, marked
    * DONE in the same transaction, so a crash cannot leave it processed-but-not-done.
    */
   readonly processed?: { readonly consumer: string; readonly messageId: string };

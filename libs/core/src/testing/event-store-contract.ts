@@ -5,7 +5,7 @@ import {
 } from '../errors/errors';
 import { type SagaEvent } from '../model/saga-event';
 import { type AppendRequest, type EventStore } from '../ports/event-store';
-import { type Inbox } from '../ports/inbox';
+import { type EventProcessStore } from '../ports/event-process-store';
 import { type OutboxMessage } from '../ports/outbox';
 import {
   type ContractFixture,
@@ -28,10 +28,10 @@ export interface EventStoreContractFixture extends ContractFixture {
   /** The implementation under test. */
   readonly store: EventStore;
   /**
-   * The inbox the store's `processed` mark updates. The suite records a message in it
+   * The EventProcess table the store's `processed` mark updates. The suite records a message in it
    * (`receive`) before appending with `processed`, then reads its status (`get`).
    */
-  readonly inbox: Inbox;
+  readonly eventProcess: EventProcessStore;
   /**
    * Every outbox message with this key that the store wrote, published or not, in
    * insertion order, as `OutboxMessage`s (`id`, `topic`, `key`, `headers`, `value` only).
@@ -54,7 +54,7 @@ export type EventStoreContractFactory = () => Promise<EventStoreContractFixture>
  *   const dataSource = await openTestDataSource();
  *   return {
  *     store: new MySqlEventStore(dataSource),
- *     inbox: new MySqlInbox(dataSource),
+ *     eventProcess: new MySqlEventProcessStore(dataSource),
  *     outboxMessages: (key) => readOutboxRows(dataSource, key),
  *     teardown: () => dataSource.destroy(),
  *   };
@@ -91,7 +91,9 @@ export function eventStoreContract(
       await expect(f.store.loadState(s.sagaId)).resolves.toEqual(request.state);
       await expect(f.outboxMessages(s.sagaId)).resolves.toEqual(request.outbox);
       await expect(f.store.findByBusinessKey(s.sagaType, s.businessKey)).resolves.toBe(s.sagaId);
-      expect((await f.inbox.get(s.processed.consumer, s.processed.messageId))?.status).toBe('DONE');
+      expect((await f.eventProcess.get(s.processed.consumer, s.processed.messageId))?.status).toBe(
+        'DONE',
+      );
     });
 
     test('appendBatch writes the decisions of several sagas, chained per saga, with their marks', async (f, id) => {
@@ -139,7 +141,7 @@ export function eventStoreContract(
         id('b-m4'),
       ]);
       for (const mark of marks) {
-        await expect(f.inbox.get(mark.consumer, mark.messageId)).resolves.toMatchObject({
+        await expect(f.eventProcess.get(mark.consumer, mark.messageId)).resolves.toMatchObject({
           status: 'DONE',
         });
       }
@@ -168,7 +170,7 @@ export function eventStoreContract(
       expect(await f.store.readStream(a.sagaId)).toHaveLength(2);
       expect(await f.store.readStream(b.sagaId)).toHaveLength(3);
       expect((await f.outboxMessages(a.sagaId)).map((m) => m.id)).not.toContain(id('a-m3'));
-      expect((await f.inbox.get(mark.consumer, mark.messageId))?.status).toBe('RECEIVED');
+      expect((await f.eventProcess.get(mark.consumer, mark.messageId))?.status).toBe('RECEIVED');
     });
 
     test('appendBatch refuses an empty batch, a first append and a saga split in two', async (f, id) => {
@@ -282,7 +284,9 @@ export function eventStoreContract(
       expect((await f.store.readStream(s.sagaId)).map((e) => e.event)).toEqual(first.events);
       await expect(f.store.loadState(s.sagaId)).resolves.toEqual(first.state);
       await expect(f.outboxMessages(s.sagaId)).resolves.toEqual(first.outbox);
-      expect((await f.inbox.get(processed.consumer, processed.messageId))?.status).toBe('RECEIVED');
+      expect((await f.eventProcess.get(processed.consumer, processed.messageId))?.status).toBe(
+        'RECEIVED',
+      );
     });
 
     test('appending at a version > 0 to a saga that does not exist throws ConcurrencyError', async (f, id) => {
@@ -319,7 +323,10 @@ export function eventStoreContract(
       await expect(f.store.readStream(intruder.sagaId)).resolves.toEqual([]);
       await expect(f.store.loadState(intruder.sagaId)).resolves.toBeNull();
       await expect(f.outboxMessages(intruder.sagaId)).resolves.toEqual([]);
-      const mark = await f.inbox.get(intruder.processed.consumer, intruder.processed.messageId);
+      const mark = await f.eventProcess.get(
+        intruder.processed.consumer,
+        intruder.processed.messageId,
+      );
       expect(mark?.status).toBe('RECEIVED');
       await expect(f.store.findByBusinessKey(owner.sagaType, owner.businessKey)).resolves.toBe(
         owner.sagaId,
@@ -445,7 +452,7 @@ function newSaga(
 }
 
 async function receive(f: EventStoreContractFixture, processed: Processed, sagaId: string) {
-  const { accepted } = await f.inbox.receive([
+  const { accepted } = await f.eventProcess.receive([
     { ...processed, sagaId, messageType: 'reply', payload: '{}' },
   ]);
   expect(accepted).toHaveLength(1);
@@ -492,9 +499,12 @@ async function expectOneWinner(
   const outboxIds = (await f.outboxMessages(s.sagaId)).map((m) => m.id);
   expect(outboxIds).toContain(winner.request.outbox[0]?.id);
   expect(outboxIds).not.toContain(loser.request.outbox[0]?.id);
-  const winnerMark = await f.inbox.get(winner.processed.consumer, winner.processed.messageId);
+  const winnerMark = await f.eventProcess.get(
+    winner.processed.consumer,
+    winner.processed.messageId,
+  );
   expect(winnerMark?.status).toBe('DONE');
-  const loserMark = await f.inbox.get(loser.processed.consumer, loser.processed.messageId);
+  const loserMark = await f.eventProcess.get(loser.processed.consumer, loser.processed.messageId);
   expect(loserMark?.status).toBe('RECEIVED');
 }
 

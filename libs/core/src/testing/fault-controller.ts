@@ -53,7 +53,7 @@ export interface FaultController {
   duplicateCommands(): this;
   /**
    * Every reply arrives three times: as sent; redelivered as the same message (the
-   * orchestrator's inbox discards it); and re-sent as a new message with a new reply id,
+   * orchestrator's EventProcess table discards it); and re-sent as a new message with a new reply id,
    * as a participant re-publishing its stored reply does (the engine records it as a
    * duplicate and changes nothing).
    */

@@ -132,7 +132,7 @@ export class SagaTestKit {
   readonly engine: SagaEngine;
   /** The kit's clock; move it with {@link advanceTime}. */
   readonly clock: ManualClock;
-  /** The event store (with its outbox and inbox). */
+  /** The event store (with its outbox and EventProcess table). */
   readonly eventStore: InMemoryEventStore;
   /** The timers the engine set. */
   readonly scheduler: InMemoryScheduler;
@@ -147,7 +147,7 @@ export class SagaTestKit {
   readonly #handled: SagaCommand[] = [];
   readonly #nothingToUndo: SagaCommand[] = [];
   readonly #duplicates: DuplicateDelivery[] = [];
-  /** Participant inbox: the reply each command message got. */
+  /** Participant EventProcess table: the reply each command message got. */
   readonly #repliesByMessage = new Map<string, ReplyInput>();
   /** Participant idempotency: the success payload of each applied (saga, step, direction). */
   readonly #applied = new Map<string, JsonObject>();
@@ -370,7 +370,7 @@ export class SagaTestKit {
       return;
     }
     const { reply, command } = message;
-    const { duplicates } = await this.eventStore.inbox.receive([
+    const { duplicates } = await this.eventStore.eventProcess.receive([
       {
         consumer: ORCHESTRATOR,
         messageId: reply.replyId,
@@ -383,7 +383,7 @@ export class SagaTestKit {
       this.#duplicates.push({ kind: 'reply', command, replyId: reply.replyId });
       return;
     }
-    await this.eventStore.inbox.claim(ORCHESTRATOR, reply.replyId, this.clock.now());
+    await this.eventStore.eventProcess.claim(ORCHESTRATOR, reply.replyId, this.clock.now());
     await this.engine.handleReply(reply, {
       processed: { consumer: ORCHESTRATOR, messageId: reply.replyId },
     });

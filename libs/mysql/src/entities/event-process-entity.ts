@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 
-/** A row of `event_process`: the EventProcess (inbox) record of one consumed message. */
+/** A row of `event_process`: the EventProcess record of one consumed message. */
 export interface EventProcessRow {
   consumer: string;
   messageId: string;
@@ -21,7 +21,7 @@ export interface EventProcessRow {
   updatedAt: Date;
 }
 
-/** The EventProcess (inbox) table: duplicates are discarded by its primary key. */
+/** The EventProcess table: duplicates are discarded by its primary key. */
 export const EventProcessEntity = new EntitySchema<EventProcessRow>({
   name: 'EventProcess',
   tableName: 'event_process',

@@ -2,7 +2,7 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import { SAGAFLOW_TABLE_OPTIONS } from './sagaflow-table-options';
 
-/** Creates `event_process`, the EventProcess (inbox) table. */
+/** Creates `event_process`, the EventProcess table. */
 export class SagaflowEventProcess1767225600002 implements MigrationInterface {
   readonly name = 'SagaflowEventProcess1767225600002';
 

@@ -61,14 +61,14 @@ export const TEST_CONSUMER = {
 } as const;
 
 /** An EventProcess row as the specs check it. */
-export interface InboxRow {
+export interface EventProcessRow {
   readonly status: string;
   readonly attempts: number;
   readonly last_error: string | null;
 }
 
-/** How {@link ParticipantTestEnv.recordInbox} writes a row. */
-export interface InboxRowSpec {
+/** How {@link ParticipantTestEnv.recordEventProcess} writes a row. */
+export interface EventProcessRowSpec {
   readonly status: 'RECEIVED' | 'PROCESSING' | 'DONE' | 'FAILED';
   /** `created_at` and `updated_at`. @defaultValue the database's now */
   readonly at?: Date;
@@ -114,12 +114,12 @@ export interface ParticipantTestEnv {
   /** Waits until the saga has `count` replies; `what` names them if the wait times out. */
   awaitReplies(sagaId: string, count: number, what: string): Promise<void>;
   /** The command's EventProcess row, or undefined. */
-  inboxRow(messageId: string): Promise<InboxRow | undefined>;
+  eventProcessRow(messageId: string): Promise<EventProcessRow | undefined>;
   /**
    * Writes a forward command's EventProcess row directly, as the consumer (or a worker) left
    * it: for states a spec cannot reach through Kafka, such as a job lost with Redis.
    */
-  recordInbox(command: CommandEnvelope, row: InboxRowSpec): Promise<void>;
+  recordEventProcess(command: CommandEnvelope, row: EventProcessRowSpec): Promise<void>;
   /** Polls every 50 ms until `check` holds; fails after `timeoutMs` with the recent logs. */
   eventually(
     check: () => boolean | Promise<boolean>,
@@ -279,14 +279,14 @@ export async function createParticipantTestEnv(suite: string): Promise<Participa
     },
     replies,
     awaitReplies: (sagaId, count, what) => eventually(() => replies(sagaId).length === count, what),
-    async inboxRow(messageId) {
-      const rows = await dataSource.query<InboxRow[]>(
+    async eventProcessRow(messageId) {
+      const rows = await dataSource.query<EventProcessRow[]>(
         'SELECT status, attempts, last_error FROM event_process WHERE message_id = ?',
         [messageId],
       );
       return rows[0];
     },
-    async recordInbox(command, row) {
+    async recordEventProcess(command, row) {
       await dataSource.query(
         `INSERT INTO event_process (consumer, message_id, saga_id, message_type, payload, step,
            direction, status, attempts, last_error, created_at, updated_at)

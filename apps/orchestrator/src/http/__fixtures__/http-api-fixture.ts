@@ -2,7 +2,7 @@ import { DefinitionRegistry } from '@sagaflow/core';
 import {
   createSagaTestKit,
   InMemoryDeadLetterStore,
-  InMemoryInbox,
+  InMemoryEventProcessStore,
   RecordingLogger,
   type SagaTestKit,
 } from '@sagaflow/core/testing';
@@ -20,7 +20,7 @@ import { type HttpApiDeps } from '../http-api-deps';
 import { type HttpApiOptions } from '../http-api-options';
 import { type HealthCheck } from '../ports/health-check';
 import { InMemoryDeadLetterReplay } from './in-memory-dead-letters';
-import { InMemoryFailedInbox } from './in-memory-failed-inbox';
+import { InMemoryFailedEventProcess } from './in-memory-failed-event-process';
 import { InMemorySagaEventFeed } from './in-memory-saga-event-feed';
 import { InMemorySagaQueries } from './in-memory-saga-queries';
 import { ledger, transferSaga } from './transfer-saga';
@@ -62,10 +62,10 @@ export interface HttpApiFixture {
   readonly logger: RecordingLogger;
   readonly deadLetters: InMemoryDeadLetterStore;
   readonly replay: InMemoryDeadLetterReplay;
-  /** The inbox whose FAILED records `GET /inbox/failed` lists. */
-  readonly inbox: InMemoryInbox;
-  /** The FAILED records of {@link inbox}, and what was retried. */
-  readonly failedInbox: InMemoryFailedInbox;
+  /** The EventProcess table whose FAILED records `GET /event-process/failed` lists. */
+  readonly eventProcess: InMemoryEventProcessStore;
+  /** The FAILED records of {@link eventProcess}, and what was retried. */
+  readonly failedEventProcess: InMemoryFailedEventProcess;
   /** What `GET /events/stream` reads: record events in it. */
   readonly eventFeed: InMemorySagaEventFeed;
   readonly metrics: OrchestratorMetrics;
@@ -88,12 +88,12 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
   const metricsRegistry = createMetricsRegistry({ defaultMetrics: false });
   const logger = new RecordingLogger();
   const { participants, balances } = ledger();
-  const inbox = new InMemoryInbox({
+  const eventProcess = new InMemoryEventProcessStore({
     clock: { now: () => new Date('2030-01-01T00:00:00.000Z') },
   });
-  const failedInbox = new InMemoryFailedInbox(inbox);
+  const failedEventProcess = new InMemoryFailedEventProcess(eventProcess);
   const metrics = createOrchestratorMetrics(metricsRegistry, {
-    eventProcessFailed: () => failedInbox.countFailed(),
+    eventProcessFailed: () => failedEventProcess.countFailed(),
   });
   const kit = createSagaTestKit({
     definitions: [transferSaga],
@@ -109,7 +109,7 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
     sagas: new InMemorySagaQueries(kit.eventStore),
     deadLetters,
     deadLetterReplay: replay,
-    failedInbox,
+    failedEventProcess,
     events: eventFeed,
     ...(fixtureOptions.withoutOutbox === true ? {} : { outbox: kit.eventStore.outbox }),
     healthChecks: fixtureOptions.healthChecks ?? [],
@@ -135,8 +135,8 @@ export function createHttpApiFixture(fixtureOptions: HttpApiFixtureOptions = {})
     logger,
     deadLetters,
     replay,
-    inbox,
-    failedInbox,
+    eventProcess,
+    failedEventProcess,
     eventFeed,
     metrics,
     metricsRegistry,

@@ -134,7 +134,7 @@ export const registerDeadLetterRoutes: RegisterRoutes = (app, { deps, auth }) =>
     }
     // Published first; logged, recorded in the saga's history and stamped after: none of
     // them claims a replay that did not happen. A crash after the publish leaves the replay
-    // in the log only; replaying again is harmless (the consumer's inbox drops a duplicate)
+    // in the log only; replaying again is harmless (the consumer's EventProcess table drops a duplicate)
     // and is recorded.
     await deps.deadLetterReplay.replay(deadLetter);
     log.info('dead letter replayed', {

@@ -35,7 +35,7 @@ export interface StatsView {
   readonly sagasPerSecond: number;
   /** Durations of the sagas ended in the window (p50, p95, p99, mean, max); null when none. */
   readonly latencyMs: SagaLatency | null;
-  /** FAILED EventProcess records; null when the inbox port does not count them. */
+  /** FAILED EventProcess records; null when the EventProcess port does not count them. */
   readonly eventProcess: { readonly failed: number } | null;
   /** Unpublished outbox messages; null when no outbox port is wired. */
   readonly outbox: { readonly pending: number } | null;
@@ -197,11 +197,11 @@ async function computeTimeline(
 
 async function computeStats(deps: ResolvedHttpApiDeps, windowMinutes: number): Promise<StatsView> {
   const { from, to, view } = windowEndingNow(deps.clock, windowMinutes);
-  const { failedInbox } = deps;
+  const { failedEventProcess } = deps;
   const [counts, stats, failed, pending] = await Promise.all([
     deps.sagas.counts(),
     deps.sagas.stats({ from, to }),
-    failedInbox.countFailed === undefined ? null : failedInbox.countFailed(),
+    failedEventProcess.countFailed === undefined ? null : failedEventProcess.countFailed(),
     deps.outbox === null ? null : deps.outbox.pendingCount(),
   ]);
   return {

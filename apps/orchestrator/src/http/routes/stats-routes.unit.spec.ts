@@ -33,7 +33,7 @@ describe('GET /stats', () => {
     kit.faults('ledger', 'Refund').delayReplies(2_000);
     await kit.advanceTime(4_000);
     await kit.start('transfer', input);
-    await fixture.inbox.receive([
+    await fixture.eventProcess.receive([
       {
         consumer: 'orchestrator',
         messageId: 'r-9',
@@ -42,7 +42,7 @@ describe('GET /stats', () => {
         payload: '{}',
       },
     ]);
-    await fixture.inbox.fail('orchestrator', 'r-9', 'boom');
+    await fixture.eventProcess.fail('orchestrator', 'r-9', 'boom');
     kit.clock.advance(1_000);
 
     const view = await stats('?windowMinutes=5');
@@ -113,7 +113,7 @@ describe('GET /stats', () => {
     await fixture.app.close();
     fixture = createHttpApiFixture({
       deps: {
-        failedInbox: {
+        failedEventProcess: {
           listFailed: () => Promise.resolve({ items: [], nextCursor: null }),
           retry: () => Promise.resolve(null),
         },

@@ -3,10 +3,10 @@ import {
   eventStoreContract,
   InMemoryDeadLetterStore,
   InMemoryEventStore,
-  InMemoryInbox,
+  InMemoryEventProcessStore,
   InMemorySagaStateCache,
   InMemoryScheduler,
-  inboxContract,
+  eventProcessStoreContract,
   ManualClock,
   outboxContract,
   sagaStateCacheContract,
@@ -19,7 +19,7 @@ eventStoreContract('InMemoryEventStore', () => {
   const store = new InMemoryEventStore({ clock: new ManualClock(start) });
   return Promise.resolve({
     store,
-    inbox: store.inbox,
+    eventProcess: store.eventProcess,
     outboxMessages: (key) =>
       Promise.resolve(
         store.outbox
@@ -41,9 +41,12 @@ outboxContract('InMemoryOutbox', () => {
   });
 });
 
-inboxContract('InMemoryInbox', () => {
+eventProcessStoreContract('InMemoryEventProcessStore', () => {
   const clock = new ManualClock(start);
-  return Promise.resolve({ inbox: new InMemoryInbox({ clock }), now: () => clock.now() });
+  return Promise.resolve({
+    eventProcess: new InMemoryEventProcessStore({ clock }),
+    now: () => clock.now(),
+  });
 });
 
 schedulerContract('InMemoryScheduler', () => {

@@ -1,7 +1,7 @@
-import { type InboxRecord } from '@sagaflow/core';
+import { type EventProcessRecord } from '@sagaflow/core';
 
-/** Filters of {@link FailedInboxPort.listFailed}. */
-export interface FailedInboxQuery {
+/** Filters of {@link FailedEventProcessPort.listFailed}. */
+export interface FailedEventProcessQuery {
   /** Page size, 1–500. */
   readonly limit: number;
   /** Only this consumer's records. */
@@ -11,26 +11,26 @@ export interface FailedInboxQuery {
 }
 
 /** One page of FAILED records, most recently updated first. */
-export interface FailedInboxPage {
-  readonly items: readonly InboxRecord[];
+export interface FailedEventProcessPage {
+  readonly items: readonly EventProcessRecord[];
   /** Pass it as `cursor` to read the next page; null on the last page. */
   readonly nextCursor: string | null;
 }
 
 /**
- * The FAILED EventProcess (inbox) records operators look at and retry: messages whose
+ * The FAILED EventProcess records operators look at and retry: messages whose
  * processing failed for good (terminal error, or retries exhausted). The orchestrator
- * implements it over `MySqlInbox` of `@sagaflow/mysql` and its worker pool.
+ * implements it over `MySqlEventProcessStore` of `@sagaflow/mysql` and its worker pool.
  *
  * @example
  * ```ts
- * const { items } = await failedInbox.listFailed({ limit: 20, consumer: 'orchestrator' });
- * const record = await failedInbox.retry('orchestrator', items[0].messageId);
+ * const { items } = await failedEventProcess.listFailed({ limit: 20, consumer: 'orchestrator' });
+ * const record = await failedEventProcess.retry('orchestrator', items[0].messageId);
  * ```
  */
-export interface FailedInboxPort {
+export interface FailedEventProcessPort {
   /** FAILED records, most recently updated first. */
-  listFailed(query: FailedInboxQuery): Promise<FailedInboxPage>;
+  listFailed(query: FailedEventProcessQuery): Promise<FailedEventProcessPage>;
   /**
    * How many records are FAILED; `GET /stats` reports it when the port has it.
    * @defaultValue not reported
@@ -41,5 +41,5 @@ export interface FailedInboxPort {
    * pool. Returns the record as it is now (RECEIVED), or null when no FAILED record has
    * that key (unknown, or not FAILED: being processed or done).
    */
-  retry(consumer: string, messageId: string): Promise<InboxRecord | null>;
+  retry(consumer: string, messageId: string): Promise<EventProcessRecord | null>;
 }

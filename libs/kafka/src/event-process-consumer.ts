@@ -37,7 +37,7 @@ import {
 import { abortableSleep } from './abortable-sleep';
 import { acceptAll, type AcceptEnvelope } from './accept-decision';
 import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
-import { type ConsumedMessage, type InboxSink } from './consumed-message';
+import { type ConsumedMessage, type EventProcessSink } from './consumed-message';
 import { MessageRejectedError } from './errors';
 import { type KafkaRecord, type RecordSender } from './kafka-record';
 import { headersText, lenientText, strictText } from './record-text';
@@ -45,7 +45,7 @@ import { headersText, lenientText, strictText } from './record-text';
 /** The step of a consumed batch that failed. */
 type BatchStage = 'decode' | 'dead-letter' | 'sink';
 
-/** Where an `InboxConsumer` puts the records it cannot use. */
+/** Where an `EventProcessConsumer` puts the records it cannot use. */
 export interface DeadLetterRouting {
   /** The `dead_letter` table; idempotent per (consumer, topic, partition, offset). Required. */
   readonly store: DeadLetterStore;
@@ -56,9 +56,9 @@ export interface DeadLetterRouting {
 }
 
 /**
- * Where an {@link InboxConsumer} is in its group membership:
+ * Where an {@link EventProcessConsumer} is in its group membership:
  *
- * - `stopped`: before {@link InboxConsumer.start}, after {@link InboxConsumer.stop}, or after
+ * - `stopped`: before {@link EventProcessConsumer.start}, after {@link EventProcessConsumer.stop}, or after
  *   a start that failed;
  * - `joining`: connecting and joining the group; after a SIGKILLed member of the same group
  *   this lasts until the broker expires that member's session (`sessionTimeoutMs`), as the
@@ -68,10 +68,10 @@ export interface DeadLetterRouting {
  * - `crashed`: kafkajs gave up on the consumer (an error it does not restart from, e.g. an
  *   authorization error); nothing is consumed until the consumer is started again.
  */
-export type InboxConsumerState = 'stopped' | 'joining' | 'running' | 'crashed';
+export type EventProcessConsumerState = 'stopped' | 'joining' | 'running' | 'crashed';
 
 /** Callbacks for metrics; they must not throw (an error they throw is logged and ignored). */
-export interface InboxConsumerHooks {
+export interface EventProcessConsumerHooks {
   /** After each batch committed. */
   readonly onBatch?: (event: {
     readonly topic: string;
@@ -96,23 +96,23 @@ export interface InboxConsumerHooks {
    */
   readonly onFailure?: (error: TransientError) => void;
   /**
-   * When {@link InboxConsumer.state} changes, e.g. to log or measure how long a restarted
+   * When {@link EventProcessConsumer.state} changes, e.g. to log or measure how long a restarted
    * instance took to rejoin its group.
    */
   readonly onStateChange?: (event: {
-    readonly state: InboxConsumerState;
-    readonly previous: InboxConsumerState;
+    readonly state: EventProcessConsumerState;
+    readonly previous: EventProcessConsumerState;
     /** For `running`: how long the join that just completed took, in ms. */
     readonly joinMs: number | null;
   }) => void;
 }
 
-/** Options of {@link InboxConsumer}. */
-export interface InboxConsumerOptions {
+/** Options of {@link EventProcessConsumer}. */
+export interface EventProcessConsumerOptions {
   /** The kafkajs client, from `createKafka`. Required. */
   readonly kafka: Kafka;
   /**
-   * The EventProcess consumer name: the `consumer` of every inbox row and dead letter,
+   * The EventProcess consumer name: the `consumer` of every EventProcess row and dead letter,
    * e.g. `orchestrator` or `payment-service`. Characters `[A-Za-z0-9._-]`. Required.
    */
   readonly consumerName: string;
@@ -123,13 +123,13 @@ export interface InboxConsumerOptions {
   /** Which decoded messages the sink gets; the others become dead letters. @defaultValue `acceptAll` */
   readonly accept?: AcceptEnvelope;
   /** Makes each batch's accepted messages durable. Required. */
-  readonly sink: InboxSink;
+  readonly sink: EventProcessSink;
   /** Required. */
   readonly deadLetters: DeadLetterRouting;
   /** @defaultValue a logger that drops everything */
   readonly logger?: Logger;
   /** Metrics callbacks. @defaultValue none */
-  readonly hooks?: InboxConsumerHooks;
+  readonly hooks?: EventProcessConsumerHooks;
   /** Stamps dead letters' `failedAt`. @defaultValue the system clock */
   readonly clock?: Clock;
   /** Envelope size limit. @defaultValue `{ maxBytes: 1048576 }` */
@@ -170,7 +170,7 @@ export interface InboxConsumerOptions {
 }
 
 /** Counters since the consumer was created; redeliveries count again. */
-export interface InboxConsumerStats {
+export interface EventProcessConsumerStats {
   /** Records fetched. */
   readonly received: number;
   /** Messages handed to the sink in committed batches. */
@@ -189,10 +189,10 @@ interface ResolvedOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly accept: AcceptEnvelope;
-  readonly sink: InboxSink;
+  readonly sink: EventProcessSink;
   readonly deadLetters: DeadLetterRouting;
   readonly logger: Logger;
-  readonly hooks: InboxConsumerHooks;
+  readonly hooks: EventProcessConsumerHooks;
   readonly clock: Clock;
   readonly codec: CodecOptions;
   readonly fromBeginning: boolean;
@@ -216,7 +216,7 @@ function isTopicList(value: unknown): boolean {
   );
 }
 
-function resolveOptions(options: InboxConsumerOptions): ResolvedOptions {
+function resolveOptions(options: EventProcessConsumerOptions): ResolvedOptions {
   const o: ResolvedOptions = {
     kafka: options.kafka,
     consumerName: options.consumerName,
@@ -236,10 +236,14 @@ function resolveOptions(options: InboxConsumerOptions): ResolvedOptions {
     maxWaitTimeMs: options.maxWaitTimeMs ?? 1000,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    failureBackoff: resolveBackoff('InboxConsumer', 'failureBackoff', options.failureBackoff),
+    failureBackoff: resolveBackoff(
+      'EventProcessConsumer',
+      'failureBackoff',
+      options.failureBackoff,
+    ),
   };
   const dl = o.deadLetters as Partial<DeadLetterRouting> | undefined;
-  checkOptions('InboxConsumer', [
+  checkOptions('EventProcessConsumer', [
     ['kafka', '[object]', hasMethods(o.kafka, ['consumer']), 'a kafkajs Kafka client'],
     [
       'consumerName',
@@ -310,7 +314,7 @@ const FALLBACK_DEAD_LETTER_VALUE_BYTES = 1024;
  * pipeline for the orchestrator (replies) and participants (their commands).
  *
  * For each batch (one partition's fetched records): decode every record; records that are
- * not a valid envelope, or that {@link InboxConsumerOptions.accept} rejects, become dead
+ * not a valid envelope, or that {@link EventProcessConsumerOptions.accept} rejects, become dead
  * letters (the `dead_letter` table, then the dead-letter topic) with their reason code;
  * the others go to the sink in one call; then the offset after the batch is committed.
  * Offsets are committed only after the sink resolved, so nothing is committed that is not
@@ -321,10 +325,10 @@ const FALLBACK_DEAD_LETTER_VALUE_BYTES = 1024;
  *
  * @example
  * ```ts
- * const consumer = new InboxConsumer({
+ * const consumer = new EventProcessConsumer({
  *   kafka, consumerName: 'payment-service', topics: [topics.commands('payment-service')],
  *   accept: acceptOnly({ kinds: ['command', 'compensation'], messageTypes: ['ReserveCredit'] }),
- *   sink: async (messages) => { const { accepted } = await inbox.receive(messages); await pool.enqueue(accepted); },
+ *   sink: async (messages) => { const { accepted } = await eventProcess.receive(messages); await pool.enqueue(accepted); },
  *   deadLetters: { store: deadLetterStore, topic: topics.deadLetters, publisher },
  *   logger,
  * });
@@ -333,17 +337,17 @@ const FALLBACK_DEAD_LETTER_VALUE_BYTES = 1024;
  * await consumer.stop();
  * ```
  */
-export class InboxConsumer {
+export class EventProcessConsumer {
   readonly #options: ResolvedOptions;
   readonly #logger: Logger;
   #consumer: Consumer | undefined;
   /** The `run()` in progress (connect, subscribe, first join): `stop()` waits for it. */
   #starting: Promise<void> | null = null;
-  #state: InboxConsumerState = 'stopped';
+  #state: EventProcessConsumerState = 'stopped';
   #stop = new AbortController();
   /** Failed batches in a row, across partitions: drives the back-off. */
   #failuresInRow = 0;
-  #stats: InboxConsumerStats = {
+  #stats: EventProcessConsumerStats = {
     received: 0,
     delivered: 0,
     deadLettered: 0,
@@ -351,17 +355,17 @@ export class InboxConsumer {
     failures: 0,
   };
 
-  constructor(options: InboxConsumerOptions) {
+  constructor(options: EventProcessConsumerOptions) {
     this.#options = resolveOptions(options);
     this.#logger = this.#options.logger.child({
-      component: 'inbox-consumer',
+      component: 'event-process-consumer',
       consumer: this.#options.consumerName,
       groupId: this.#options.groupId,
     });
   }
 
   /** Counters since creation. */
-  get stats(): InboxConsumerStats {
+  get stats(): EventProcessConsumerStats {
     return this.#stats;
   }
 
@@ -373,8 +377,8 @@ export class InboxConsumer {
     return this.#state === 'joining' || this.#state === 'running';
   }
 
-  /** Where the consumer is in its group membership; see {@link InboxConsumerState}. */
-  get state(): InboxConsumerState {
+  /** Where the consumer is in its group membership; see {@link EventProcessConsumerState}. */
+  get state(): EventProcessConsumerState {
     return this.#state;
   }
 
@@ -477,7 +481,7 @@ export class InboxConsumer {
     this.#logger.info('consumer stopped', { ...this.#stats });
   }
 
-  #setState(state: InboxConsumerState, joinMs: number | null): void {
+  #setState(state: EventProcessConsumerState, joinMs: number | null): void {
     const previous = this.#state;
     if (previous === state) return;
     this.#state = state;
@@ -704,7 +708,7 @@ export class InboxConsumer {
     return created;
   }
 
-  #count(delta: Partial<InboxConsumerStats>): void {
+  #count(delta: Partial<EventProcessConsumerStats>): void {
     const s = this.#stats;
     this.#stats = {
       received: s.received + (delta.received ?? 0),
@@ -715,11 +719,11 @@ export class InboxConsumer {
     };
   }
 
-  #hook(name: keyof InboxConsumerHooks, call: () => void): void {
+  #hook(name: keyof EventProcessConsumerHooks, call: () => void): void {
     try {
       call();
     } catch (error) {
-      this.#logger.warn(`inbox consumer hook ${name} threw`, { error });
+      this.#logger.warn(`EventProcess consumer hook ${name} threw`, { error });
     }
   }
 }

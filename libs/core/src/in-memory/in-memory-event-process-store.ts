@@ -2,22 +2,22 @@ import { checkInteger, checkPort, checkTime } from '../errors/validation';
 import { type Clock } from '../ports/clock';
 import {
   type EventProcessStatus,
-  type Inbox,
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessStore,
+  type EventProcessMessage,
+  type EventProcessRecord,
   type ReceiveResult,
-} from '../ports/inbox';
+} from '../ports/event-process-store';
 import { cloneJson } from './clone-json';
 import { promiseOf } from './promise-of';
 
-/** Options of {@link InMemoryInbox}. */
-export interface InMemoryInboxOptions {
+/** Options of {@link InMemoryEventProcessStore}. */
+export interface InMemoryEventProcessStoreOptions {
   /** Stamps `createdAt` and `updatedAt`. Required: core never reads the wall clock. */
   readonly clock: Clock;
 }
 
 /**
- * The EventProcess (inbox) table in memory: a message is recorded once per
+ * The EventProcess table in memory: a message is recorded once per
  * `(consumer, messageId)`; every later copy is reported as a duplicate.
  *
  * A record's lease is its `updatedAt`: a PROCESSING record whose `updatedAt` is before
@@ -25,20 +25,20 @@ export interface InMemoryInboxOptions {
  *
  * @example
  * ```ts
- * const inbox = new InMemoryInbox({ clock });
- * const { accepted, duplicates } = await inbox.receive(batch);
- * const record = await inbox.claim('orchestrator', accepted[0].messageId, leaseCutoff);
+ * const eventProcess = new InMemoryEventProcessStore({ clock });
+ * const { accepted, duplicates } = await eventProcess.receive(batch);
+ * const record = await eventProcess.claim('orchestrator', accepted[0].messageId, leaseCutoff);
  * ```
  */
-export class InMemoryInbox implements Inbox {
+export class InMemoryEventProcessStore implements EventProcessStore {
   readonly #clock: Clock;
-  readonly #records = new Map<string, InboxRecord>();
+  readonly #records = new Map<string, EventProcessRecord>();
 
-  constructor(options: InMemoryInboxOptions) {
+  constructor(options: InMemoryEventProcessStoreOptions) {
     this.#clock = checkPort('clock', options.clock, ['now']);
   }
 
-  receive<M extends InboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
+  receive<M extends EventProcessMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
     const accepted: M[] = [];
     const duplicates: M[] = [];
     const now = this.#clock.now().toISOString();
@@ -66,7 +66,7 @@ export class InMemoryInbox implements Inbox {
     return Promise.resolve({ accepted, duplicates });
   }
 
-  get(consumer: string, messageId: string): Promise<InboxRecord | null> {
+  get(consumer: string, messageId: string): Promise<EventProcessRecord | null> {
     const record = this.#records.get(recordKey(consumer, messageId));
     return Promise.resolve(record === undefined ? null : cloneJson(record));
   }
@@ -75,7 +75,7 @@ export class InMemoryInbox implements Inbox {
     consumer: string,
     messageId: string,
     leaseExpiredBefore: Date,
-  ): Promise<InboxRecord | null> {
+  ): Promise<EventProcessRecord | null> {
     return promiseOf(() => {
       const cutoff = checkTime('leaseExpiredBefore', leaseExpiredBefore);
       const record = this.#records.get(recordKey(consumer, messageId));
@@ -99,7 +99,7 @@ export class InMemoryInbox implements Inbox {
     return Promise.resolve();
   }
 
-  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]> {
+  findStale(olderThan: Date, limit: number): Promise<readonly EventProcessRecord[]> {
     return promiseOf(() => {
       const cutoff = checkTime('olderThan', olderThan);
       checkInteger('limit', limit, 1);
@@ -124,15 +124,15 @@ export class InMemoryInbox implements Inbox {
   }
 
   /** Every record, in the order received. */
-  records(): readonly InboxRecord[] {
+  records(): readonly EventProcessRecord[] {
     return cloneJson([...this.#records.values()]);
   }
 
   #update(
-    record: InboxRecord,
-    change: Partial<Pick<InboxRecord, 'status' | 'attempts' | 'lastError'>>,
-  ): InboxRecord {
-    const updated: InboxRecord = {
+    record: EventProcessRecord,
+    change: Partial<Pick<EventProcessRecord, 'status' | 'attempts' | 'lastError'>>,
+  ): EventProcessRecord {
+    const updated: EventProcessRecord = {
       ...record,
       ...change,
       updatedAt: this.#clock.now().toISOString(),
@@ -150,7 +150,7 @@ function isInProgress(status: EventProcessStatus): boolean {
   return status === 'RECEIVED' || status === 'PROCESSING';
 }
 
-function isClaimable(record: InboxRecord, leaseCutoffMs: number): boolean {
+function isClaimable(record: EventProcessRecord, leaseCutoffMs: number): boolean {
   switch (record.status) {
     case 'RECEIVED':
     case 'FAILED':
@@ -163,6 +163,6 @@ function isClaimable(record: InboxRecord, leaseCutoffMs: number): boolean {
 }
 
 /** A RECEIVED record completed was run without a claim (in-process): that run is an attempt. */
-function ranOnce(record: InboxRecord): number {
+function ranOnce(record: EventProcessRecord): number {
   return record.status === 'RECEIVED' ? record.attempts + 1 : record.attempts;
 }

@@ -1,9 +1,10 @@
 import {
   describeError,
+  type EventProcessRef,
   type EventProcessStatus,
-  type Inbox,
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessStore,
+  type EventProcessMessage,
+  type EventProcessRecord,
   type Logger,
   noopLogger,
   type ReceiveResult,
@@ -13,12 +14,11 @@ import { type CacheObserver, notify } from './cache-observer';
 import { RedisCacheError } from './errors';
 import {
   type EventProcessCacheEntry,
-  type EventProcessRef,
   type RedisEventProcessCache,
 } from './redis-event-process-cache';
 
-/** Options of {@link CachedInbox}. */
-export interface CachedInboxOptions {
+/** Options of {@link CachedEventProcessStore}. */
+export interface CachedEventProcessStoreOptions {
   /** Where absorbed Redis failures are logged (warn). @defaultValue `noopLogger` */
   readonly logger?: Logger;
   /** Hooks for metrics: lookups, absorbed errors, duplicates dropped. @defaultValue none */
@@ -26,36 +26,40 @@ export interface CachedInboxOptions {
 }
 
 /**
- * An {@link Inbox} (MySQL in production) with its statuses cached in Redis, so redelivered
+ * An {@link EventProcessStore} (MySQL in production) with its statuses cached in Redis, so redelivered
  * messages are discarded without a database round trip.
  *
  * - `receive` drops the messages the cache knows (any status: an entry exists only for a
- *   record the inner inbox has) as duplicates, and hands the rest to the inner inbox,
+ *   record the inner EventProcess table has) as duplicates, and hands the rest to the inner EventProcess table,
  *   which decides;
  * - `claim`, `complete` and `fail` write the new status to the cache after the inner call
  *   succeeded; {@link rememberDone} does it for handlers that mark DONE in their own
  *   transaction;
- * - `get` and `findStale` go to the inner inbox.
+ * - `get` and `findStale` go to the inner EventProcess table.
  *
  * Redis is never trusted with a decision it cannot back: any Redis failure is logged,
  * counted and treated as a miss, so losing Redis loses and duplicates nothing.
  *
  * @example
  * ```ts
- * const inbox = new CachedInbox(new MySqlInbox(dataSource), new RedisEventProcessCache(redis), {
+ * const eventProcess = new CachedEventProcessStore(new MySqlEventProcessStore(dataSource), new RedisEventProcessCache(redis), {
  *   logger,
  *   observer: { onDuplicatesDropped: ({ count }) => duplicates.inc(count) },
  * });
- * const { accepted } = await inbox.receive(batch);
+ * const { accepted } = await eventProcess.receive(batch);
  * ```
  */
-export class CachedInbox implements Inbox {
-  readonly #inner: Inbox;
+export class CachedEventProcessStore implements EventProcessStore {
+  readonly #inner: EventProcessStore;
   readonly #cache: RedisEventProcessCache;
   readonly #logger: Logger;
   readonly #observer: CacheObserver;
 
-  constructor(inner: Inbox, cache: RedisEventProcessCache, options: CachedInboxOptions = {}) {
+  constructor(
+    inner: EventProcessStore,
+    cache: RedisEventProcessCache,
+    options: CachedEventProcessStoreOptions = {},
+  ) {
     this.#inner = inner;
     this.#cache = cache;
     this.#logger = options.logger ?? noopLogger;
@@ -64,9 +68,9 @@ export class CachedInbox implements Inbox {
 
   /**
    * Records the new messages. `duplicates` lists the messages the cache knew first, then
-   * those the inner inbox found.
+   * those the inner EventProcess table found.
    */
-  async receive<M extends InboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
+  async receive<M extends EventProcessMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
     const known = await this.#lookup(messages);
     const cachedDuplicates = messages.filter((_, i) => known[i] !== null);
     const unknown = messages.filter((_, i) => known[i] === null);
@@ -88,7 +92,7 @@ export class CachedInbox implements Inbox {
     };
   }
 
-  get(consumer: string, messageId: string): Promise<InboxRecord | null> {
+  get(consumer: string, messageId: string): Promise<EventProcessRecord | null> {
     return this.#inner.get(consumer, messageId);
   }
 
@@ -96,7 +100,7 @@ export class CachedInbox implements Inbox {
     consumer: string,
     messageId: string,
     leaseExpiredBefore: Date,
-  ): Promise<InboxRecord | null> {
+  ): Promise<EventProcessRecord | null> {
     const record = await this.#inner.claim(consumer, messageId, leaseExpiredBefore);
     if (record !== null) await this.#rememberOne(consumer, messageId, 'PROCESSING', 'claim');
     return record;
@@ -112,7 +116,7 @@ export class CachedInbox implements Inbox {
     await this.#rememberOne(consumer, messageId, 'FAILED', 'fail');
   }
 
-  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]> {
+  findStale(olderThan: Date, limit: number): Promise<readonly EventProcessRecord[]> {
     return this.#inner.findStale(olderThan, limit);
   }
 
@@ -134,7 +138,7 @@ export class CachedInbox implements Inbox {
   }
 
   /** The cached status of each message; all null when Redis fails. */
-  async #lookup(messages: readonly InboxMessage[]): Promise<(EventProcessStatus | null)[]> {
+  async #lookup(messages: readonly EventProcessMessage[]): Promise<(EventProcessStatus | null)[]> {
     if (messages.length === 0) return [];
     try {
       const statuses = await this.#cache.getMany(messages);
@@ -186,11 +190,14 @@ export class CachedInbox implements Inbox {
       error instanceof RedisCacheError
         ? error
         : new RedisCacheError(operation, 'EventProcess cache operation failed', { cause: error });
-    this.#logger.warn('EventProcess cache unavailable; carrying on with the inbox alone', {
-      operation,
-      records: count,
-      error: describeError(cacheError.cause ?? cacheError),
-    });
+    this.#logger.warn(
+      'EventProcess cache unavailable; carrying on with the EventProcess table alone',
+      {
+        operation,
+        records: count,
+        error: describeError(cacheError.cause ?? cacheError),
+      },
+    );
     notify(
       this.#observer,
       'onCacheError',

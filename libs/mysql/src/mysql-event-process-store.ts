@@ -5,9 +5,9 @@ import {
   type Clock,
   type Direction,
   type EventProcessStatus,
-  type Inbox,
-  type InboxMessage,
-  type InboxRecord,
+  type EventProcessStore,
+  type EventProcessMessage,
+  type EventProcessRecord,
   isPositiveInteger,
   type ReceiveResult,
   systemClock,
@@ -16,7 +16,7 @@ import { type DataSource, type EntityManager } from 'typeorm';
 
 import { EventProcessEntity, type EventProcessRow } from './entities/event-process-entity';
 import { insertOrDuplicate } from './insert-or-duplicate';
-import { type InboxStep, stepFromEnvelope } from './inbox-step';
+import { type EventProcessStep, stepFromEnvelope } from './event-process-step';
 import { isDuplicateKeyError } from './is-duplicate-key-error';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
 import { markEventProcessDone } from './mark-event-process-done';
@@ -26,19 +26,19 @@ import { affectedRows, chunkRows, toIso, toNumber, truncate } from './sql-values
  * A message to record. `step` and `direction` are optional: when absent, `stepOf` (by
  * default {@link stepFromEnvelope}) derives them from the payload.
  */
-export interface MySqlInboxMessage extends InboxMessage {
+export interface MySqlEventProcessMessage extends EventProcessMessage {
   readonly step?: string | null;
   readonly direction?: Direction | null;
 }
 
 /** An EventProcess record with the step it belongs to. */
-export interface MySqlInboxRecord extends InboxRecord {
+export interface MySqlEventProcessRecord extends EventProcessRecord {
   readonly step: string | null;
   readonly direction: Direction | null;
 }
 
-/** Options of {@link MySqlInbox}. */
-export interface MySqlInboxOptions {
+/** Options of {@link MySqlEventProcessStore}. */
+export interface MySqlEventProcessStoreOptions {
   /**
    * Stamps `created_at` and `updated_at` (the lease of a PROCESSING record).
    * @defaultValue the system clock
@@ -48,26 +48,28 @@ export interface MySqlInboxOptions {
    * Finds the step and direction of a message that does not carry them.
    * @defaultValue {@link stepFromEnvelope}
    */
-  readonly stepOf?: (message: InboxMessage) => InboxStep;
+  readonly stepOf?: (message: EventProcessMessage) => EventProcessStep;
   /**
-   * Most rows in one multi-row INSERT of {@link MySqlInbox.receive}; a larger batch is
+   * Most rows in one multi-row INSERT of {@link MySqlEventProcessStore.receive}; a larger batch is
    * written in several statements of one transaction.
    * @defaultValue `500`
    */
   readonly maxRowsPerInsert?: number;
 }
 
-/** {@link MySqlInboxOptions} with every default applied. */
-export type ResolvedMySqlInboxOptions = Required<MySqlInboxOptions>;
+/** {@link MySqlEventProcessStoreOptions} with every default applied. */
+export type ResolvedMySqlEventProcessStoreOptions = Required<MySqlEventProcessStoreOptions>;
 
-/** Applies the defaults of {@link MySqlInboxOptions} and validates them. */
-export function resolveInboxOptions(options: MySqlInboxOptions): ResolvedMySqlInboxOptions {
-  const o: ResolvedMySqlInboxOptions = {
+/** Applies the defaults of {@link MySqlEventProcessStoreOptions} and validates them. */
+export function resolveEventProcessOptions(
+  options: MySqlEventProcessStoreOptions,
+): ResolvedMySqlEventProcessStoreOptions {
+  const o: ResolvedMySqlEventProcessStoreOptions = {
     clock: options.clock ?? systemClock,
     stepOf: options.stepOf ?? stepFromEnvelope,
     maxRowsPerInsert: options.maxRowsPerInsert ?? 500,
   };
-  checkOptions('MySqlInbox', [
+  checkOptions('MySqlEventProcessStore', [
     ['clock', o.clock, typeof o.clock.now === 'function', 'a Clock with now()'],
     ['stepOf', o.stepOf, typeof o.stepOf === 'function', 'a function'],
     [
@@ -80,8 +82,8 @@ export function resolveInboxOptions(options: MySqlInboxOptions): ResolvedMySqlIn
   return o;
 }
 
-/** Filters of {@link MySqlInbox.listFailed}; newest first. */
-export interface FailedInboxQuery {
+/** Filters of {@link MySqlEventProcessStore.listFailed}; newest first. */
+export interface FailedEventProcessQuery {
   /** 1 … 1000. */
   readonly limit: number;
   readonly consumer?: string;
@@ -89,9 +91,9 @@ export interface FailedInboxQuery {
   readonly cursor?: string;
 }
 
-/** A page of {@link MySqlInbox.listFailed}. */
-export interface FailedInboxPage {
-  readonly items: readonly MySqlInboxRecord[];
+/** A page of {@link MySqlEventProcessStore.listFailed}. */
+export interface FailedEventProcessPage {
+  readonly items: readonly MySqlEventProcessRecord[];
   /** Pass it as `cursor` for the next page; null on the last page. */
   readonly nextCursor: string | null;
 }
@@ -119,7 +121,7 @@ const LAST_ERROR_LENGTH = 16_000;
 const MAX_CHARS_PER_INSERT = 4_000_000;
 
 /**
- * The EventProcess (inbox) table `event_process`, the `Inbox` port in MySQL/MariaDB.
+ * The EventProcess table `event_process`, the `EventProcessStore` port in MySQL/MariaDB.
  *
  * `receive` inserts the messages in one multi-row INSERT; when a key is taken already
  * (`ER_DUP_ENTRY`: a redelivery, or a concurrent receive that won a race) it looks up which
@@ -133,21 +135,23 @@ const MAX_CHARS_PER_INSERT = 4_000_000;
  *
  * @example
  * ```ts
- * const inbox = new MySqlInbox(dataSource);
- * const { accepted } = await inbox.receive(messages);
- * const record = await inbox.claim(consumer, accepted[0].messageId, new Date(Date.now() - leaseMs));
+ * const eventProcess = new MySqlEventProcessStore(dataSource);
+ * const { accepted } = await eventProcess.receive(messages);
+ * const record = await eventProcess.claim(consumer, accepted[0].messageId, new Date(Date.now() - leaseMs));
  * ```
  */
-export class MySqlInbox implements Inbox {
+export class MySqlEventProcessStore implements EventProcessStore {
   readonly #dataSource: DataSource;
-  readonly #options: ResolvedMySqlInboxOptions;
+  readonly #options: ResolvedMySqlEventProcessStoreOptions;
 
-  constructor(dataSource: DataSource, options: MySqlInboxOptions = {}) {
+  constructor(dataSource: DataSource, options: MySqlEventProcessStoreOptions = {}) {
     this.#dataSource = dataSource;
-    this.#options = resolveInboxOptions(options);
+    this.#options = resolveEventProcessOptions(options);
   }
 
-  async receive<M extends MySqlInboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>> {
+  async receive<M extends MySqlEventProcessMessage>(
+    messages: readonly M[],
+  ): Promise<ReceiveResult<M>> {
     if (messages.length === 0) return { accepted: [], duplicates: [] };
     const firsts = new Map<string, M>();
     for (const message of messages) {
@@ -180,7 +184,7 @@ export class MySqlInbox implements Inbox {
     return { accepted, duplicates };
   }
 
-  async get(consumer: string, messageId: string): Promise<MySqlInboxRecord | null> {
+  async get(consumer: string, messageId: string): Promise<MySqlEventProcessRecord | null> {
     return this.#get(this.#dataSource.manager, consumer, messageId);
   }
 
@@ -188,7 +192,7 @@ export class MySqlInbox implements Inbox {
     consumer: string,
     messageId: string,
     leaseExpiredBefore: Date,
-  ): Promise<MySqlInboxRecord | null> {
+  ): Promise<MySqlEventProcessRecord | null> {
     checkDate('leaseExpiredBefore', leaseExpiredBefore);
     // Two autocommit statements, no transaction around them: the UPDATE alone decides who
     // wins, and the winner's fresh lease keeps other claimers off the row while it reads it
@@ -250,7 +254,7 @@ export class MySqlInbox implements Inbox {
     olderThan: Date,
     limit: number,
     consumer?: string,
-  ): Promise<readonly MySqlInboxRecord[]> {
+  ): Promise<readonly MySqlEventProcessRecord[]> {
     checkDate('olderThan', olderThan);
     checkInteger('limit', limit, 1);
     const rows = await this.#dataSource.query<EventProcessSqlRow[]>(
@@ -322,7 +326,7 @@ export class MySqlInbox implements Inbox {
    * history. Returns the record as it is now, or null when no FAILED record has that key
    * (unknown, or not FAILED: received, being processed or done).
    */
-  async retryFailed(consumer: string, messageId: string): Promise<MySqlInboxRecord | null> {
+  async retryFailed(consumer: string, messageId: string): Promise<MySqlEventProcessRecord | null> {
     return this.#dataSource.transaction(async (manager) => {
       const result = await manager.query<unknown>(
         `UPDATE event_process SET status = 'RECEIVED', updated_at = ?
@@ -356,7 +360,7 @@ export class MySqlInbox implements Inbox {
   }
 
   /** FAILED records for operators, most recently failed first, with keyset pagination. */
-  async listFailed(query: FailedInboxQuery): Promise<FailedInboxPage> {
+  async listFailed(query: FailedEventProcessQuery): Promise<FailedEventProcessPage> {
     const limit = checkInteger('limit', query.limit, 1, 1000);
     const where = [`status = 'FAILED'`];
     const params: unknown[] = [];
@@ -394,7 +398,7 @@ export class MySqlInbox implements Inbox {
     manager: EntityManager,
     consumer: string,
     messageId: string,
-  ): Promise<MySqlInboxRecord | null> {
+  ): Promise<MySqlEventProcessRecord | null> {
     const rows = await manager.query<EventProcessSqlRow[]>(
       `SELECT ${COLUMNS} FROM event_process WHERE consumer = ? AND message_id = ?`,
       [consumer, messageId],
@@ -404,7 +408,7 @@ export class MySqlInbox implements Inbox {
   }
 
   /** The keys of `messages` already in the table. */
-  async #existingKeys(messages: readonly MySqlInboxMessage[]): Promise<Set<string>> {
+  async #existingKeys(messages: readonly MySqlEventProcessMessage[]): Promise<Set<string>> {
     const byConsumer = new Map<string, string[]>();
     for (const m of messages) {
       const ids = byConsumer.get(m.consumer) ?? [];
@@ -424,7 +428,7 @@ export class MySqlInbox implements Inbox {
    * Inserts `messages` (distinct keys) all or none, multi-row; returns their keys, or null
    * when a key was taken (then none was inserted).
    */
-  async #insertAll(messages: readonly MySqlInboxMessage[]): Promise<Set<string> | null> {
+  async #insertAll(messages: readonly MySqlEventProcessMessage[]): Promise<Set<string> | null> {
     if (messages.length === 0) return new Set();
     const now = this.#options.clock.now();
     const rows = messages.map((m) => this.#row(m, now));
@@ -450,7 +454,7 @@ export class MySqlInbox implements Inbox {
   }
 
   /** Inserts `messages` (distinct keys, looked up as absent); returns the keys it inserted. */
-  async #insert(messages: readonly MySqlInboxMessage[]): Promise<Set<string>> {
+  async #insert(messages: readonly MySqlEventProcessMessage[]): Promise<Set<string>> {
     const all = await this.#insertAll(messages);
     if (all !== null) return all;
     // A concurrent receive recorded some of them after our lookup: insert one by one; a
@@ -467,7 +471,7 @@ export class MySqlInbox implements Inbox {
     });
   }
 
-  #row(message: MySqlInboxMessage, now: Date): EventProcessRow {
+  #row(message: MySqlEventProcessMessage, now: Date): EventProcessRow {
     const derived =
       message.step === undefined || message.direction === undefined
         ? this.#options.stepOf(message)
@@ -512,7 +516,7 @@ function keyOf(consumer: string, messageId: string): string {
   return JSON.stringify([consumer, messageId]);
 }
 
-function toRecord(row: EventProcessSqlRow): MySqlInboxRecord {
+function toRecord(row: EventProcessSqlRow): MySqlEventProcessRecord {
   return {
     consumer: row.consumer,
     messageId: row.message_id,

@@ -1,20 +1,20 @@
-import { type Direction, type InboxMessage } from '@sagaflow/core';
+import { type Direction, type EventProcessMessage } from '@sagaflow/core';
 
 /** The step a consumed message belongs to, and which way it goes (commands only). */
-export interface InboxStep {
+export interface EventProcessStep {
   readonly step: string | null;
   /** `forward` or `compensation` for a command; null for a reply or when unknown. */
   readonly direction: Direction | null;
 }
 
-const UNKNOWN: InboxStep = { step: null, direction: null };
+const UNKNOWN: EventProcessStep = { step: null, direction: null };
 
 /**
  * Reads `step` and `kind` from a message's payload when it is a Sagaflow envelope
  * (`kind` `command` → `forward`, `compensation` → `compensation`); anything else gives
- * nulls. The default `stepOf` of `MySqlInbox`.
+ * nulls. The default `stepOf` of `MySqlEventProcessStore`.
  */
-export function stepFromEnvelope(message: InboxMessage): InboxStep {
+export function stepFromEnvelope(message: EventProcessMessage): EventProcessStep {
   let envelope: unknown;
   try {
     envelope = JSON.parse(message.payload);

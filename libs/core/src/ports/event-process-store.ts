@@ -1,12 +1,16 @@
-/** Life-cycle of an EventProcess (inbox) record. */
+/** Life-cycle of an EventProcess record. */
 export type EventProcessStatus = 'RECEIVED' | 'PROCESSING' | 'DONE' | 'FAILED';
 
-/** A consumed message, recorded before its offset is committed. */
-export interface InboxMessage {
-  /** The consumer that received it (a service's consumer name); part of the key. */
+/** Which EventProcess record: its primary key `(consumer, messageId)`. */
+export interface EventProcessRef {
+  /** The consumer that received the message (a service's consumer name). */
   readonly consumer: string;
-  /** The envelope's message id; `(consumer, messageId)` is the primary key. */
+  /** The envelope's message id. */
   readonly messageId: string;
+}
+
+/** A consumed message, recorded before its offset is committed. */
+export interface EventProcessMessage extends EventProcessRef {
   readonly sagaId: string;
   /** The envelope's message type, e.g. `ReserveCredit` or `reply`. */
   readonly messageType: string;
@@ -15,7 +19,7 @@ export interface InboxMessage {
 }
 
 /** An EventProcess record. */
-export interface InboxRecord extends InboxMessage {
+export interface EventProcessRecord extends EventProcessMessage {
   readonly status: EventProcessStatus;
   /** How many times processing was started. */
   readonly attempts: number;
@@ -25,10 +29,10 @@ export interface InboxRecord extends InboxMessage {
 }
 
 /**
- * What {@link Inbox.receive} did with a batch: the messages given, split — the same
+ * What {@link EventProcessStore.receive} did with a batch: the messages given, split — the same
  * objects, so what a caller carried along with them (a decoded envelope) stays at hand.
  */
-export interface ReceiveResult<M extends InboxMessage = InboxMessage> {
+export interface ReceiveResult<M extends EventProcessMessage = EventProcessMessage> {
   /** New messages, now RECEIVED. */
   readonly accepted: readonly M[];
   /** Messages already recorded (primary-key conflict): discarded. */
@@ -36,10 +40,10 @@ export interface ReceiveResult<M extends InboxMessage = InboxMessage> {
 }
 
 /**
- * The EventProcess (inbox) table: duplicates are discarded by a primary-key conflict on
+ * The EventProcess table: duplicates are discarded by a primary-key conflict on
  * `(consumer, messageId)`.
  *
- * Contract (checked by `inboxContract` in `@sagaflow/core/testing`):
+ * Contract (checked by `eventProcessStoreContract` in `@sagaflow/core/testing`):
  * - `receive` records every new message as RECEIVED and reports the rest as duplicates,
  *   including duplicates within the same batch; MySQL decides, never a cache;
  * - `claim` moves RECEIVED (or PROCESSING whose lease expired, or FAILED when retrying)
@@ -48,11 +52,15 @@ export interface ReceiveResult<M extends InboxMessage = InboxMessage> {
  * - `complete` marks DONE, `fail` marks FAILED with the error; both are idempotent;
  * - `findStale` lists RECEIVED and PROCESSING records not updated since `olderThan`.
  */
-export interface Inbox {
-  receive<M extends InboxMessage>(messages: readonly M[]): Promise<ReceiveResult<M>>;
-  get(consumer: string, messageId: string): Promise<InboxRecord | null>;
-  claim(consumer: string, messageId: string, leaseExpiredBefore: Date): Promise<InboxRecord | null>;
+export interface EventProcessStore {
+  receive<M extends EventProcessMessage>(messages: readonly M[]): Promise<ReceiveResult<M>>;
+  get(consumer: string, messageId: string): Promise<EventProcessRecord | null>;
+  claim(
+    consumer: string,
+    messageId: string,
+    leaseExpiredBefore: Date,
+  ): Promise<EventProcessRecord | null>;
   complete(consumer: string, messageId: string): Promise<void>;
   fail(consumer: string, messageId: string, error: string): Promise<void>;
-  findStale(olderThan: Date, limit: number): Promise<readonly InboxRecord[]>;
+  findStale(olderThan: Date, limit: number): Promise<readonly EventProcessRecord[]>;
 }

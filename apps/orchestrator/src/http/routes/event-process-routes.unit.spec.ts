@@ -1,4 +1,4 @@
-import { type InboxRecord, type SagaEvent } from '@sagaflow/core';
+import { type EventProcessRecord, type SagaEvent } from '@sagaflow/core';
 
 import {
   createHttpApiFixture,
@@ -6,7 +6,7 @@ import {
   type HttpApiFixture,
 } from '../__fixtures__/http-api-fixture';
 
-describe('GET /inbox/failed', () => {
+describe('GET /event-process/failed', () => {
   let fixture: HttpApiFixture;
 
   beforeEach(async () => {
@@ -18,13 +18,13 @@ describe('GET /inbox/failed', () => {
       messageType: 'reply',
       payload: '{"kind":"reply"}',
     });
-    await fixture.inbox.receive([
+    await fixture.eventProcess.receive([
       message('orchestrator', 'r-1'),
       message('orchestrator', 'r-2'),
       message('ledger', 'c-1'),
     ]);
-    await fixture.inbox.fail('orchestrator', 'r-1', 'reply schema mismatch');
-    await fixture.inbox.fail('ledger', 'c-1', 'handler crashed');
+    await fixture.eventProcess.fail('orchestrator', 'r-1', 'reply schema mismatch');
+    await fixture.eventProcess.fail('ledger', 'c-1', 'handler crashed');
   });
 
   afterEach(async () => {
@@ -32,21 +32,21 @@ describe('GET /inbox/failed', () => {
   });
 
   const failed = async (query: string) => {
-    const response = await fixture.inject({ method: 'GET', url: `/inbox/failed${query}` });
+    const response = await fixture.inject({ method: 'GET', url: `/event-process/failed${query}` });
     expect(response.statusCode).toBe(200);
-    return response.json<{ items: InboxRecord[] }>().items;
+    return response.json<{ items: EventProcessRecord[] }>().items;
   };
 
   it('pages with the cursor', async () => {
-    const response = await fixture.inject({ method: 'GET', url: '/inbox/failed?limit=1' });
-    const first = response.json<{ items: InboxRecord[]; nextCursor: string | null }>();
+    const response = await fixture.inject({ method: 'GET', url: '/event-process/failed?limit=1' });
+    const first = response.json<{ items: EventProcessRecord[]; nextCursor: string | null }>();
     expect(first.items).toHaveLength(1);
     expect(first.nextCursor).not.toBeNull();
     const second = await fixture.inject({
       method: 'GET',
-      url: `/inbox/failed?limit=1&cursor=${first.nextCursor ?? ''}`,
+      url: `/event-process/failed?limit=1&cursor=${first.nextCursor ?? ''}`,
     });
-    const page = second.json<{ items: InboxRecord[]; nextCursor: string | null }>();
+    const page = second.json<{ items: EventProcessRecord[]; nextCursor: string | null }>();
     expect(page.nextCursor).toBeNull();
     expect([...first.items, ...page.items].map((r) => r.messageId).sort()).toEqual(['c-1', 'r-1']);
   });
@@ -68,12 +68,12 @@ describe('GET /inbox/failed', () => {
   });
 
   it('answers 400 for a bad limit', async () => {
-    const response = await fixture.inject({ method: 'GET', url: '/inbox/failed?limit=-1' });
+    const response = await fixture.inject({ method: 'GET', url: '/event-process/failed?limit=-1' });
     expect(response.statusCode).toBe(400);
   });
 });
 
-describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
+describe('POST /event-process/failed/:consumer/:messageId/retry', () => {
   let fixture: HttpApiFixture;
 
   beforeEach(async () => {
@@ -85,9 +85,13 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
       messageType: 'reply',
       payload: '{"kind":"reply"}',
     });
-    await fixture.inbox.receive([message('r-1'), message('r-2')]);
-    await fixture.inbox.claim('orchestrator', 'r-1', new Date(0));
-    await fixture.inbox.fail('orchestrator', 'r-1', 'saga definition payment version 2 unknown');
+    await fixture.eventProcess.receive([message('r-1'), message('r-2')]);
+    await fixture.eventProcess.claim('orchestrator', 'r-1', new Date(0));
+    await fixture.eventProcess.fail(
+      'orchestrator',
+      'r-1',
+      'saga definition payment version 2 unknown',
+    );
   });
 
   afterEach(async () => {
@@ -100,18 +104,22 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
   const retry = (path: string, body: object | null = {}) =>
     fixture.inject({
       method: 'POST',
-      url: `/inbox/failed/${path}/retry`,
+      url: `/event-process/failed/${path}/retry`,
       ...(body === null ? {} : { payload: { reason: REASON, ...body } }),
     });
 
   /** A transfer saga, and a FAILED record of a reply to it; returns the saga id. */
   const failedReplyOfSaga = async (messageId: string): Promise<string> => {
     const { sagaId } = await fixture.kit.start('transfer', { from: 'alice', to: 'bob', amount: 5 });
-    await fixture.inbox.receive([
+    await fixture.eventProcess.receive([
       { consumer: 'orchestrator', messageId, sagaId, messageType: 'reply', payload: '{}' },
     ]);
-    await fixture.inbox.claim('orchestrator', messageId, new Date(0));
-    await fixture.inbox.fail('orchestrator', messageId, 'saga definition transfer v1 unknown');
+    await fixture.eventProcess.claim('orchestrator', messageId, new Date(0));
+    await fixture.eventProcess.fail(
+      'orchestrator',
+      messageId,
+      'saga definition transfer v1 unknown',
+    );
     return sagaId;
   };
 
@@ -119,16 +127,16 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     const response = await retry('orchestrator/r-1');
 
     expect(response.statusCode).toBe(202);
-    expect(response.json<InboxRecord>()).toMatchObject({
+    expect(response.json<EventProcessRecord>()).toMatchObject({
       consumer: 'orchestrator',
       messageId: 'r-1',
       status: 'RECEIVED',
       attempts: 1,
       lastError: 'saga definition payment version 2 unknown',
     });
-    expect(fixture.failedInbox.requeued.map((r) => r.messageId)).toEqual(['r-1']);
-    const listed = await fixture.inject({ method: 'GET', url: '/inbox/failed' });
-    expect(listed.json<{ items: InboxRecord[] }>().items).toEqual([]);
+    expect(fixture.failedEventProcess.requeued.map((r) => r.messageId)).toEqual(['r-1']);
+    const listed = await fixture.inject({ method: 'GET', url: '/event-process/failed' });
+    expect(listed.json<{ items: EventProcessRecord[] }>().items).toEqual([]);
     expect(fixture.logger.lines).toContainEqual(
       expect.objectContaining({
         level: 'info',
@@ -151,7 +159,7 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     const response = await fixture.inject(
       {
         method: 'POST',
-        url: '/inbox/failed/orchestrator/r-7/retry',
+        url: '/event-process/failed/orchestrator/r-7/retry',
         payload: { reason: ' v1 deployed everywhere ' },
       },
       'ops-bob',
@@ -178,7 +186,7 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     const response = await retry('orchestrator/r-1');
 
     expect(response.statusCode).toBe(202);
-    expect(fixture.failedInbox.requeued.map((r) => r.messageId)).toEqual(['r-1']);
+    expect(fixture.failedEventProcess.requeued.map((r) => r.messageId)).toEqual(['r-1']);
     await expect(fixture.kit.engine.getHistory('saga-1')).resolves.toEqual([]);
     expect(fixture.logger.lines).toContainEqual(
       expect.objectContaining({
@@ -207,7 +215,7 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     }
     expect((await retry('orchestrator/r-1')).statusCode).toBe(202);
     expect((await retry('orchestrator/r-1')).statusCode).toBe(404);
-    expect(fixture.failedInbox.requeued).toHaveLength(1);
+    expect(fixture.failedEventProcess.requeued).toHaveLength(1);
   });
 
   it('answers 400 without a reason, for an actor in the body or an id that cannot be one', async () => {
@@ -225,7 +233,7 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     ]) {
       const response = await fixture.inject({
         method: 'POST',
-        url: '/inbox/failed/orchestrator/r-1/retry',
+        url: '/event-process/failed/orchestrator/r-1/retry',
         ...(body === null ? {} : { payload: body }),
       });
       expect(response.statusCode).toBe(400);
@@ -233,7 +241,7 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     }
     const noReason = await fixture.inject({
       method: 'POST',
-      url: '/inbox/failed/orchestrator/r-1/retry',
+      url: '/event-process/failed/orchestrator/r-1/retry',
       payload: {},
     });
     expect(noReason.json<ErrorJson>().error.details?.issues).toEqual([
@@ -241,7 +249,7 @@ describe('POST /inbox/failed/:consumer/:messageId/retry', () => {
     ]);
     expect((await retry('orchestrator/r-1', { note: 'x' })).statusCode).toBe(400);
     expect((await retry('orchestrator/r%3A1')).statusCode).toBe(400);
-    expect(fixture.failedInbox.requeued).toEqual([]);
+    expect(fixture.failedEventProcess.requeued).toEqual([]);
     expect((await retry('orchestrator/r-1', { reason: 'x'.repeat(2000) })).statusCode).toBe(202);
   });
 });

@@ -32,10 +32,10 @@ const retryBodySchema = z.strictObject({
 });
 
 /**
- * `GET /inbox/failed?consumer=&limit=&cursor=` (`viewer`): FAILED EventProcess records (most
+ * `GET /event-process/failed?consumer=&limit=&cursor=` (`viewer`): FAILED EventProcess records (most
  * recently updated first), with their last error, for operators; `{ items, nextCursor }`.
  *
- * `POST /inbox/failed/:consumer/:messageId/retry` with `{ reason }` (`operator`; `reason`
+ * `POST /event-process/failed/:consumer/:messageId/retry` with `{ reason }` (`operator`; `reason`
  * required, 1–2000 characters once trimmed): processes a FAILED record again — back to
  * RECEIVED and queued for the worker pool — once its cause is gone (say, every instance now
  * runs the saga version its reply needs). Answers 202 with the record, 404 when no FAILED
@@ -45,14 +45,14 @@ const retryBodySchema = z.strictObject({
  * (purged) is still retried, and only the log keeps the retry (as it does when that record
  * fails: it is logged as an error, and the answer is still 202).
  */
-export const registerInboxRoutes: RegisterRoutes = (app, { deps, auth }) => {
+export const registerEventProcessRoutes: RegisterRoutes = (app, { deps, auth }) => {
   const list: RouteShorthandOptions = {
     config: {
       access: 'viewer',
       docs: {
         operationId: 'listFailedEventProcessRecords',
         summary: 'FAILED EventProcess records, most recently updated first, with their last error',
-        tags: ['inbox'],
+        tags: ['event-process'],
         query: failedQuerySchema,
         responses: {
           200: '`{ items, nextCursor }`: pass `nextCursor` as `cursor` for the next page',
@@ -60,9 +60,9 @@ export const registerInboxRoutes: RegisterRoutes = (app, { deps, auth }) => {
       },
     },
   };
-  app.get('/inbox/failed', list, async (request) => {
+  app.get('/event-process/failed', list, async (request) => {
     const { consumer, limit, cursor } = parseRequest(failedQuerySchema, request.query, 'query');
-    const { items, nextCursor } = await deps.failedInbox.listFailed({
+    const { items, nextCursor } = await deps.failedEventProcess.listFailed({
       limit,
       ...(consumer === undefined ? {} : { consumer }),
       ...(cursor === undefined ? {} : { cursor }),
@@ -76,7 +76,7 @@ export const registerInboxRoutes: RegisterRoutes = (app, { deps, auth }) => {
       docs: {
         operationId: 'retryFailedEventProcessRecord',
         summary: 'Process a FAILED EventProcess record again: back to RECEIVED, queued',
-        tags: ['inbox'],
+        tags: ['event-process'],
         params: recordParamsSchema,
         body: retryBodySchema,
         responses: {
@@ -87,7 +87,7 @@ export const registerInboxRoutes: RegisterRoutes = (app, { deps, auth }) => {
     },
   };
   app.post(
-    '/inbox/failed/:consumer/:messageId/retry',
+    '/event-process/failed/:consumer/:messageId/retry',
     retryFailedRecord,
     async (request, reply) => {
       const { consumer, messageId } = parseRequest(recordParamsSchema, request.params, 'params');
@@ -96,7 +96,7 @@ export const registerInboxRoutes: RegisterRoutes = (app, { deps, auth }) => {
       const log = requestLogger(deps.logger, request);
       // Requeued first, recorded in the saga's history after: the history never claims a
       // retry that did not happen. A crash in between leaves the retry in the log only.
-      const record = await deps.failedInbox.retry(consumer, messageId);
+      const record = await deps.failedEventProcess.retry(consumer, messageId);
       if (record === null) throw new FailedRecordNotFoundError(consumer, messageId);
       log.info('failed EventProcess record retried', {
         consumer,

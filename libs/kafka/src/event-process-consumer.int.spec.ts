@@ -1,5 +1,5 @@
-import { type Clock, type InboxMessage } from '@sagaflow/core';
-import { InMemoryDeadLetterStore, InMemoryInbox } from '@sagaflow/core/testing';
+import { type Clock, type EventProcessMessage } from '@sagaflow/core';
+import { InMemoryDeadLetterStore, InMemoryEventProcessStore } from '@sagaflow/core/testing';
 import { decodeDeadLetter, encodeEnvelope } from '@sagaflow/messaging';
 import { type Message, Partitioners, type Producer } from 'kafkajs';
 
@@ -10,18 +10,18 @@ import {
   TEST_CONSUMER_TIMINGS,
 } from './__fixtures__/kafka-test-env';
 import { acceptOnly } from './accept-decision';
-import { type ConsumedMessage, type InboxSink } from './consumed-message';
-import { InboxConsumer } from './inbox-consumer';
+import { type ConsumedMessage, type EventProcessSink } from './consumed-message';
+import { EventProcessConsumer } from './event-process-consumer';
 import { replayDeadLetter } from './replay-dead-letter';
 import { TransactionalPublisher } from './transactional-publisher';
 
 const clock: Clock = { now: () => new Date() };
 
-describe('InboxConsumer over a real broker', () => {
+describe('EventProcessConsumer over a real broker', () => {
   let env: KafkaTestEnv;
   let producer: Producer;
   let publisher: TransactionalPublisher;
-  const consumers: InboxConsumer[] = [];
+  const consumers: EventProcessConsumer[] = [];
 
   const produce = async (topic: string, messages: Message[]): Promise<void> => {
     await producer.send({ topic, messages });
@@ -32,25 +32,25 @@ describe('InboxConsumer over a real broker', () => {
     return { key, value, headers: { ...headers } };
   };
 
-  /** An inbox-backed sink, as the runtime wires it: durable once `receive` resolved. */
-  const inboxSink = (
-    inbox: InMemoryInbox,
+  /** An EventProcess table-backed sink, as the runtime wires it: durable once `receive` resolved. */
+  const eventProcessSink = (
+    eventProcess: InMemoryEventProcessStore,
     delivered: ConsumedMessage[][],
-    duplicates: InboxMessage[] = [],
-  ): InboxSink => {
+    duplicates: EventProcessMessage[] = [],
+  ): EventProcessSink => {
     return async (messages) => {
-      const result = await inbox.receive(messages);
+      const result = await eventProcess.receive(messages);
       duplicates.push(...result.duplicates);
       delivered.push([...messages]);
     };
   };
 
   const consumer = (
-    options: Partial<ConstructorParameters<typeof InboxConsumer>[0]> &
-      Pick<ConstructorParameters<typeof InboxConsumer>[0], 'topics' | 'sink' | 'groupId'>,
+    options: Partial<ConstructorParameters<typeof EventProcessConsumer>[0]> &
+      Pick<ConstructorParameters<typeof EventProcessConsumer>[0], 'topics' | 'sink' | 'groupId'>,
     deadLetters = { store: new InMemoryDeadLetterStore(), topic: 'unused' },
-  ): InboxConsumer => {
-    const c = new InboxConsumer({
+  ): EventProcessConsumer => {
+    const c = new EventProcessConsumer({
       kafka: env.kafka,
       consumerName: 'payment-service',
       deadLetters: { ...deadLetters, publisher },
@@ -102,7 +102,7 @@ describe('InboxConsumer over a real broker', () => {
     const store = new InMemoryDeadLetterStore();
     /** The dead-letter table, oldest first. */
     const entries = async () => [...(await store.list({ limit: 1000 }))].reverse();
-    const inbox = new InMemoryInbox({ clock });
+    const eventProcess = new InMemoryEventProcessStore({ clock });
     const delivered: ConsumedMessage[][] = [];
     const groupId = env.group('dead-letters');
     const c = consumer(
@@ -110,7 +110,7 @@ describe('InboxConsumer over a real broker', () => {
         groupId,
         topics: [topic],
         accept: acceptOnly({ kinds: ['command', 'compensation'], messageTypes: ['ReserveCredit'] }),
-        sink: inboxSink(inbox, delivered),
+        sink: eventProcessSink(eventProcess, delivered),
       },
       { store, topic: deadLetterTopic },
     );
@@ -135,7 +135,7 @@ describe('InboxConsumer over a real broker', () => {
       partition: 0,
       envelope: command('c1', 'saga-1'),
     });
-    expect(inbox.records().map((r) => r.messageId)).toEqual(['c1', 'c2', 'c3']);
+    expect(eventProcess.records().map((r) => r.messageId)).toEqual(['c1', 'c2', 'c3']);
 
     const expectedReasons = [
       ['1', 'MESSAGE_UNDECODABLE', 'bad-1', null],
@@ -196,7 +196,7 @@ describe('InboxConsumer over a real broker', () => {
     const [topic] = await env.createTopics(['sink-failure'], 1);
     if (topic === undefined) throw new Error('topic');
     await produce(topic, [valid(topic, 'f1'), valid(topic, 'f2'), valid(topic, 'f3')]);
-    const inbox = new InMemoryInbox({ clock });
+    const eventProcess = new InMemoryEventProcessStore({ clock });
     const attempts: string[][] = [];
     let failing = true;
     const groupId = env.group('sink-failure');
@@ -206,7 +206,7 @@ describe('InboxConsumer over a real broker', () => {
       sink: async (messages) => {
         attempts.push(messages.map((m) => m.messageId));
         if (failing) throw new Error('database unavailable');
-        await inbox.receive(messages);
+        await eventProcess.receive(messages);
       },
     });
     await c.start();
@@ -222,7 +222,7 @@ describe('InboxConsumer over a real broker', () => {
     // Every attempt carried the same batch: redelivered, not skipped.
     expect(attempts.length).toBeGreaterThanOrEqual(3);
     expect(new Set(attempts.map((a) => a.join()))).toEqual(new Set(['f1,f2,f3']));
-    expect(inbox.records().map((r) => r.messageId)).toEqual(['f1', 'f2', 'f3']);
+    expect(eventProcess.records().map((r) => r.messageId)).toEqual(['f1', 'f2', 'f3']);
     expect(c.stats).toMatchObject({ delivered: 3, batches: 1 });
   });
 
@@ -230,7 +230,7 @@ describe('InboxConsumer over a real broker', () => {
     const [topic] = await env.createTopics(['restart'], 1);
     if (topic === undefined) throw new Error('topic');
     const groupId = env.group('restart');
-    const inbox = new InMemoryInbox({ clock });
+    const eventProcess = new InMemoryEventProcessStore({ clock });
     await produce(
       topic,
       Array.from({ length: 5 }, (_, i) => valid(topic, `a${i}`)),
@@ -252,7 +252,7 @@ describe('InboxConsumer over a real broker', () => {
       sink: async (messages) => {
         entered();
         await released;
-        await inboxSink(inbox, first)(messages);
+        await eventProcessSink(eventProcess, first)(messages);
       },
     });
     await a.start();
@@ -275,7 +275,7 @@ describe('InboxConsumer over a real broker', () => {
       topics: [topic],
       failureBackoff: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
       sink: async (messages) => {
-        await inboxSink(inbox, second)(messages);
+        await eventProcessSink(eventProcess, second)(messages);
         throw new Error('crashed after the insert');
       },
     });
@@ -285,14 +285,14 @@ describe('InboxConsumer over a real broker', () => {
     expect(await env.committedOffsets(groupId, topic)).toEqual({ 0: '5' });
 
     // 3. The next member resumes at offset 5: nothing before it again, nothing lost; the
-    // inbox reports b0..b2 as duplicates.
+    // EventProcess table reports b0..b2 as duplicates.
     const third: ConsumedMessage[][] = [];
-    const duplicates: InboxMessage[] = [];
+    const duplicates: EventProcessMessage[] = [];
     const states: string[] = [];
     const c = consumer({
       groupId,
       topics: [topic],
-      sink: inboxSink(inbox, third, duplicates),
+      sink: eventProcessSink(eventProcess, third, duplicates),
       hooks: { onStateChange: ({ state }) => states.push(state) },
     });
     expect(c.state).toBe('stopped');
@@ -313,7 +313,7 @@ describe('InboxConsumer over a real broker', () => {
       ['b2', '7'],
     ]);
     expect(duplicates.map((m) => m.messageId)).toEqual(['b0', 'b1', 'b2']);
-    expect(inbox.records()).toHaveLength(8);
+    expect(eventProcess.records()).toHaveLength(8);
   });
 
   it('a stop during the join lets the join finish, then leaves the group', async () => {

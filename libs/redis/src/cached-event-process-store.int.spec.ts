@@ -1,9 +1,13 @@
-import { type InboxMessage, systemClock } from '@sagaflow/core';
-import { InMemoryInbox, inboxContract, RecordingLogger } from '@sagaflow/core/testing';
+import { type EventProcessMessage, systemClock } from '@sagaflow/core';
+import {
+  InMemoryEventProcessStore,
+  eventProcessStoreContract,
+  RecordingLogger,
+} from '@sagaflow/core/testing';
 import type { Redis } from 'ioredis';
 
 import { deleteKeys, flushableDb, randomSuffix } from './__fixtures__/redis-test-support';
-import { CachedInbox } from './cached-inbox';
+import { CachedEventProcessStore } from './cached-event-process-store';
 import { createRedis } from './create-redis';
 import { RedisEventProcessCache } from './redis-event-process-cache';
 
@@ -21,12 +25,12 @@ afterAll(async () => {
   await redis.quit();
 });
 
-inboxContract(
-  'CachedInbox(InMemoryInbox) on Redis',
+eventProcessStoreContract(
+  'CachedEventProcessStore(InMemoryEventProcessStore) on Redis',
   () =>
     Promise.resolve({
-      inbox: new CachedInbox(
-        new InMemoryInbox({ clock: systemClock }),
+      eventProcess: new CachedEventProcessStore(
+        new InMemoryEventProcessStore({ clock: systemClock }),
         new RedisEventProcessCache(redis, { keyPrefix }),
       ),
       now: () => new Date(),
@@ -34,7 +38,7 @@ inboxContract(
   { runId: `ib-${suffix}` },
 );
 
-function message(label: string): InboxMessage {
+function message(label: string): EventProcessMessage {
   return {
     consumer: `payment-service-${suffix}`,
     messageId: `${suffix}-${label}`,
@@ -44,21 +48,21 @@ function message(label: string): InboxMessage {
   };
 }
 
-describe('CachedInbox', () => {
-  it('drops messages the cache knows without handing them to the inner inbox', async () => {
+describe('CachedEventProcessStore', () => {
+  it('drops messages the cache knows without handing them to the inner EventProcess table', async () => {
     const cache = new RedisEventProcessCache(redis, { keyPrefix });
-    const inner = new InMemoryInbox({ clock: systemClock });
+    const inner = new InMemoryEventProcessStore({ clock: systemClock });
     const dropped: { consumer: string; count: number }[] = [];
-    const inbox = new CachedInbox(inner, cache, {
+    const eventProcess = new CachedEventProcessStore(inner, cache, {
       observer: { onDuplicatesDropped: (o) => dropped.push({ ...o }) },
     });
     const [known, fresh] = [message('known'), message('fresh')];
     await cache.setMany([{ ...known, status: 'DONE' }]);
 
-    const result = await inbox.receive([known, fresh, known]);
+    const result = await eventProcess.receive([known, fresh, known]);
 
     expect(result).toEqual({ accepted: [fresh], duplicates: [known, known] });
-    // The inner inbox (MySQL in production) never saw the known message.
+    // The inner EventProcess table (MySQL in production) never saw the known message.
     await expect(inner.get(known.consumer, known.messageId)).resolves.toBeNull();
     expect(inner.records().map((r) => r.messageId)).toEqual([fresh.messageId]);
     expect(dropped).toEqual([{ consumer: known.consumer, count: 2 }]);
@@ -66,46 +70,54 @@ describe('CachedInbox', () => {
 
   it('writes status changes through to the cache; DONE is never replaced', async () => {
     const cache = new RedisEventProcessCache(redis, { keyPrefix });
-    const inbox = new CachedInbox(new InMemoryInbox({ clock: systemClock }), cache);
+    const eventProcess = new CachedEventProcessStore(
+      new InMemoryEventProcessStore({ clock: systemClock }),
+      cache,
+    );
     const [m, n] = [message('w1'), message('w2')];
     const status = async () => cache.getMany([m, n]);
 
-    await inbox.receive([m, n]);
+    await eventProcess.receive([m, n]);
     expect(await status()).toEqual(['RECEIVED', 'RECEIVED']);
-    await inbox.claim(m.consumer, m.messageId, LONG_AGO);
-    await inbox.claim(n.consumer, n.messageId, LONG_AGO);
+    await eventProcess.claim(m.consumer, m.messageId, LONG_AGO);
+    await eventProcess.claim(n.consumer, n.messageId, LONG_AGO);
     expect(await status()).toEqual(['PROCESSING', 'PROCESSING']);
-    await inbox.complete(m.consumer, m.messageId);
-    await inbox.fail(n.consumer, n.messageId, 'boom');
+    await eventProcess.complete(m.consumer, m.messageId);
+    await eventProcess.fail(n.consumer, n.messageId, 'boom');
     expect(await status()).toEqual(['DONE', 'FAILED']);
 
-    // A late failure of a DONE record changes neither the inbox nor the cache.
-    await inbox.fail(m.consumer, m.messageId, 'late');
+    // A late failure of a DONE record changes neither the EventProcess table nor the cache.
+    await eventProcess.fail(m.consumer, m.messageId, 'late');
     expect(await status()).toEqual(['DONE', 'FAILED']);
-    await expect(inbox.get(m.consumer, m.messageId)).resolves.toMatchObject({ status: 'DONE' });
+    await expect(eventProcess.get(m.consumer, m.messageId)).resolves.toMatchObject({
+      status: 'DONE',
+    });
 
     const o = message('w3');
-    await inbox.receive([o]);
-    await inbox.rememberDone(o.consumer, o.messageId);
+    await eventProcess.receive([o]);
+    await eventProcess.rememberDone(o.consumer, o.messageId);
     expect(await cache.getMany([o])).toEqual(['DONE']);
   });
 
   it('loses and duplicates nothing when Redis is flushed between calls', async () => {
     const flushed = createRedis({ url: `redis://127.0.0.1:6379/${flushableDb()}` });
     try {
-      const inner = new InMemoryInbox({ clock: systemClock });
-      const inbox = new CachedInbox(inner, new RedisEventProcessCache(flushed, { keyPrefix }));
+      const inner = new InMemoryEventProcessStore({ clock: systemClock });
+      const eventProcess = new CachedEventProcessStore(
+        inner,
+        new RedisEventProcessCache(flushed, { keyPrefix }),
+      );
       const [m, n] = [message('f1'), message('f2')];
-      await inbox.receive([m]);
-      await inbox.claim(m.consumer, m.messageId, LONG_AGO);
-      await inbox.complete(m.consumer, m.messageId);
+      await eventProcess.receive([m]);
+      await eventProcess.claim(m.consumer, m.messageId, LONG_AGO);
+      await eventProcess.complete(m.consumer, m.messageId);
 
       await flushed.flushdb();
 
-      const again = await inbox.receive([m, n]);
+      const again = await eventProcess.receive([m, n]);
       expect(again).toEqual({ accepted: [n], duplicates: [m] });
-      await expect(inbox.claim(m.consumer, m.messageId, LONG_AGO)).resolves.toBeNull();
-      await expect(inbox.claim(n.consumer, n.messageId, LONG_AGO)).resolves.toMatchObject({
+      await expect(eventProcess.claim(m.consumer, m.messageId, LONG_AGO)).resolves.toBeNull();
+      await expect(eventProcess.claim(n.consumer, n.messageId, LONG_AGO)).resolves.toMatchObject({
         status: 'PROCESSING',
         attempts: 1,
       });
@@ -123,26 +135,30 @@ describe('CachedInbox', () => {
     }
   });
 
-  it('carries on with the inner inbox alone while Redis is down, logging and counting', async () => {
+  it('carries on with the inner EventProcess table alone while Redis is down, logging and counting', async () => {
     const broken = createRedis();
     broken.disconnect();
     const logger = new RecordingLogger();
     const errors: string[] = [];
-    const inner = new InMemoryInbox({ clock: systemClock });
-    const inbox = new CachedInbox(inner, new RedisEventProcessCache(broken, { keyPrefix }), {
-      logger,
-      observer: {
-        onCacheError: ({ operation, error }) => errors.push(`${operation}:${error.code}`),
+    const inner = new InMemoryEventProcessStore({ clock: systemClock });
+    const eventProcess = new CachedEventProcessStore(
+      inner,
+      new RedisEventProcessCache(broken, { keyPrefix }),
+      {
+        logger,
+        observer: {
+          onCacheError: ({ operation, error }) => errors.push(`${operation}:${error.code}`),
+        },
       },
-    });
+    );
     const m = message('down');
 
-    await expect(inbox.receive([m])).resolves.toEqual({ accepted: [m], duplicates: [] });
-    await expect(inbox.receive([m])).resolves.toEqual({ accepted: [], duplicates: [m] });
-    await expect(inbox.claim(m.consumer, m.messageId, LONG_AGO)).resolves.toMatchObject({
+    await expect(eventProcess.receive([m])).resolves.toEqual({ accepted: [m], duplicates: [] });
+    await expect(eventProcess.receive([m])).resolves.toEqual({ accepted: [], duplicates: [m] });
+    await expect(eventProcess.claim(m.consumer, m.messageId, LONG_AGO)).resolves.toMatchObject({
       status: 'PROCESSING',
     });
-    await inbox.complete(m.consumer, m.messageId);
+    await eventProcess.complete(m.consumer, m.messageId);
     await expect(inner.get(m.consumer, m.messageId)).resolves.toMatchObject({ status: 'DONE' });
 
     expect(errors).toEqual([

@@ -1,9 +1,9 @@
-import { type InboxRecord } from '@sagaflow/core';
-import { type MySqlInboxRecord } from '@sagaflow/mysql';
+import { type EventProcessRecord } from '@sagaflow/core';
+import { type MySqlEventProcessRecord } from '@sagaflow/mysql';
 
-import { createFailedInbox } from './failed-inbox';
+import { createFailedEventProcess } from './failed-event-process';
 
-function record(messageId: string, status: InboxRecord['status']): MySqlInboxRecord {
+function record(messageId: string, status: EventProcessRecord['status']): MySqlEventProcessRecord {
   return {
     step: 'reserve',
     direction: null,
@@ -20,8 +20,8 @@ function record(messageId: string, status: InboxRecord['status']): MySqlInboxRec
   };
 }
 
-/** The table as MySqlInbox sees it: retryFailed moves a FAILED record to RECEIVED once. */
-function fakeInbox(records: MySqlInboxRecord[]) {
+/** The table as MySqlEventProcessStore sees it: retryFailed moves a FAILED record to RECEIVED once. */
+function fakeEventProcess(records: MySqlEventProcessRecord[]) {
   return {
     listFailed: () =>
       Promise.resolve({ items: records.filter((r) => r.status === 'FAILED'), nextCursor: null }),
@@ -39,12 +39,12 @@ function fakeInbox(records: MySqlInboxRecord[]) {
   };
 }
 
-describe('createFailedInbox', () => {
+describe('createFailedEventProcess', () => {
   it('retries a FAILED record: RECEIVED in the table, then queued for the pool', async () => {
     const records = [record('r-1', 'FAILED'), record('r-2', 'DONE')];
-    const queued: InboxRecord[] = [];
-    const port = createFailedInbox({
-      inbox: fakeInbox(records),
+    const queued: EventProcessRecord[] = [];
+    const port = createFailedEventProcess({
+      eventProcess: fakeEventProcess(records),
       requeue: (batch) => {
         queued.push(...batch);
         return Promise.resolve();
@@ -65,9 +65,9 @@ describe('createFailedInbox', () => {
 
   it("leaves another consumer's records alone: the pool has no handler for them", async () => {
     const records = [{ ...record('c-1', 'FAILED'), consumer: 'ledger' }];
-    const queued: InboxRecord[] = [];
-    const port = createFailedInbox({
-      inbox: fakeInbox(records),
+    const queued: EventProcessRecord[] = [];
+    const port = createFailedEventProcess({
+      eventProcess: fakeEventProcess(records),
       requeue: (batch) => {
         queued.push(...batch);
         return Promise.resolve();
