@@ -1,7 +1,9 @@
 import { type ReactNode, type SyntheticEvent, useState } from 'react';
 
 import { ApiError, type DeadLetter, type DeadLetterFilters } from './api-client';
+import { ResourceData, ResourceError } from './api-resource-view';
 import { formatTime } from './format';
+import { Pager, TextField } from './listing-controls';
 import { ReasonedConfirmation, type SendResult } from './reasoned-confirmation';
 import { Link, navigate } from './router';
 import { useSession } from './session';
@@ -74,44 +76,26 @@ export function DeadLettersPage(props: { readonly search: URLSearchParams }): Re
           {outcome.text}
         </p>
       ) : null}
-      {page.error === null ? null : (
-        <p className="error" role="alert">
-          {page.error.describe()}
-        </p>
-      )}
-      {page.data === null ? (
-        <p className="muted">{page.loading ? 'Loading…' : ''}</p>
-      ) : page.data.items.length === 0 ? (
-        <p className="muted">No dead letter matches these filters.</p>
-      ) : (
-        <ol className="dead-letters" data-testid="dead-letters">
-          {page.data.items.map((deadLetter) => (
-            <DeadLetterItem key={deadLetter.id} deadLetter={deadLetter} onOutcome={report} />
-          ))}
-        </ol>
-      )}
-      <nav className="pager" aria-label="Pages of the listing">
-        {beforeId === null ? null : (
-          <button
-            type="button"
-            onClick={() => {
-              navigate(listingPath(filters, null));
-            }}
-          >
-            First page
-          </button>
+      <ResourceError resource={page} />
+      <ResourceData
+        resource={page}
+        empty={{
+          when: (data) => data.items.length === 0,
+          text: 'No dead letter matches these filters.',
+        }}
+      >
+        {(data) => (
+          <ol className="dead-letters" data-testid="dead-letters">
+            {data.items.map((deadLetter) => (
+              <DeadLetterItem key={deadLetter.id} deadLetter={deadLetter} onOutcome={report} />
+            ))}
+          </ol>
         )}
-        {nextBeforeId === null ? null : (
-          <button
-            type="button"
-            onClick={() => {
-              navigate(listingPath(filters, nextBeforeId));
-            }}
-          >
-            Next page
-          </button>
-        )}
-      </nav>
+      </ResourceData>
+      <Pager
+        firstPage={beforeId === null ? null : listingPath(filters, null)}
+        nextPage={nextBeforeId === null ? null : listingPath(filters, nextBeforeId)}
+      />
     </>
   );
 }
@@ -148,40 +132,16 @@ function FilterForm(props: { readonly filters: DeadLetterFilters }): ReactNode {
           </label>
         ))}
       </fieldset>
-      <label>
-        Reason code
-        <input
-          name="reasonCode"
-          value={reasonCode}
-          maxLength={64}
-          onChange={(event) => {
-            setReasonCode(event.target.value);
-          }}
-          placeholder="MESSAGE_UNDECODABLE"
-        />
-      </label>
-      <label>
-        Topic
-        <input
-          name="topic"
-          value={topic}
-          maxLength={249}
-          onChange={(event) => {
-            setTopic(event.target.value);
-          }}
-        />
-      </label>
-      <label>
-        Saga id
-        <input
-          name="sagaId"
-          value={sagaId}
-          maxLength={64}
-          onChange={(event) => {
-            setSagaId(event.target.value);
-          }}
-        />
-      </label>
+      <TextField
+        label="Reason code"
+        name="reasonCode"
+        value={reasonCode}
+        maxLength={64}
+        onChange={setReasonCode}
+        placeholder="MESSAGE_UNDECODABLE"
+      />
+      <TextField label="Topic" name="topic" value={topic} maxLength={249} onChange={setTopic} />
+      <TextField label="Saga id" name="sagaId" value={sagaId} maxLength={64} onChange={setSagaId} />
       <button type="submit">Apply filters</button>
     </form>
   );

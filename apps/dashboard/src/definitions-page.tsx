@@ -1,6 +1,7 @@
 import { type ReactNode } from 'react';
 
 import { type DefinitionSummary, type GraphStepNode, type GraphRetryPolicy } from './api-client';
+import { ResourceData, ResourceError } from './api-resource-view';
 import { Link } from './router';
 import { stagesOf } from './definition-stages';
 import { formatDuration } from './format';
@@ -17,20 +18,20 @@ export function DefinitionsPage(): ReactNode {
   return (
     <>
       <h1>Definitions</h1>
-      {definitions.error === null ? null : (
-        <p className="error" role="alert">
-          {definitions.error.describe()}
-        </p>
-      )}
-      {definitions.data === null ? (
-        <p className="muted">{definitions.loading ? 'Loading…' : ''}</p>
-      ) : definitions.data.length === 0 ? (
-        <p className="muted">The orchestrator has no saga definition registered.</p>
-      ) : (
-        definitions.data.map((definition) => (
-          <Definition key={`${definition.name}/${definition.version}`} definition={definition} />
-        ))
-      )}
+      <ResourceError resource={definitions} />
+      <ResourceData
+        resource={definitions}
+        empty={{
+          when: (data) => data.length === 0,
+          text: 'The orchestrator has no saga definition registered.',
+        }}
+      >
+        {(data) =>
+          data.map((definition) => (
+            <Definition key={`${definition.name}/${definition.version}`} definition={definition} />
+          ))
+        }
+      </ResourceData>
     </>
   );
 }

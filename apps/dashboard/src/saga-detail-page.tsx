@@ -7,6 +7,7 @@ import {
   type SagaHistoryEvent,
   type SagaView,
 } from './api-client';
+import { ResourceData, ResourceError } from './api-resource-view';
 import { followSagaEvents, type StreamState } from './event-stream';
 import { LiveBadge } from './overview-page';
 import { formatDuration, formatTime } from './format';
@@ -62,7 +63,6 @@ export function SagaDetailPage(props: { readonly sagaId: string }): ReactNode {
     [session, sagaId, refresh],
   );
 
-  const view = saga.data;
   return (
     <>
       <div className="title-row">
@@ -71,25 +71,21 @@ export function SagaDetailPage(props: { readonly sagaId: string }): ReactNode {
         </h1>
         <LiveBadge state={live} />
       </div>
-      {saga.error === null ? null : (
-        <p className="error" role="alert">
-          {saga.error.describe()}
-        </p>
-      )}
-      {view === null ? (
-        <p className="muted">{saga.loading ? 'Loading…' : ''}</p>
-      ) : (
-        <>
-          <Summary view={view} />
-          {session.mayAct ? <Actions view={view} onDone={refresh} /> : null}
-          <StepsOf view={view} />
-          <Timers view={view} />
-          <section aria-labelledby="data">
-            <h2 id="data">Data</h2>
-            <pre className="payload">{JSON.stringify(view.data, null, 2)}</pre>
-          </section>
-        </>
-      )}
+      <ResourceError resource={saga} />
+      <ResourceData resource={saga}>
+        {(view) => (
+          <>
+            <Summary view={view} />
+            {session.mayAct ? <Actions view={view} onDone={refresh} /> : null}
+            <StepsOf view={view} />
+            <Timers view={view} />
+            <section aria-labelledby="data">
+              <h2 id="data">Data</h2>
+              <pre className="payload">{JSON.stringify(view.data, null, 2)}</pre>
+            </section>
+          </>
+        )}
+      </ResourceData>
       <section aria-labelledby="timeline">
         <h2 id="timeline">Timeline</h2>
         {history.error === null ? null : <p className="error">{history.error.describe()}</p>}

@@ -1,6 +1,8 @@
 import { type ReactNode, type SyntheticEvent, useState } from 'react';
 
 import { SAGA_STATUSES, type SagaSort, type SagaStatus } from './api-client';
+import { ResourceData, ResourceError } from './api-resource-view';
+import { Pager, TextField } from './listing-controls';
 import { navigate } from './router';
 import { type Listing, listingOf, listingPath, PAGE_SIZES } from './saga-listing-url';
 import { SagaTable } from './saga-table';
@@ -33,48 +35,32 @@ export function SagaListPage(props: { readonly search: URLSearchParams }): React
     const range = sort === filters.sort ? {} : { after: '', before: '' };
     go({ filters: { ...filters, ...range, sort, order } });
   };
+  const nextCursor = page.data?.nextCursor ?? null;
   return (
     <>
       <h1>Sagas</h1>
       <FilterForm key={listingPath({ ...listing, cursor: null })} listing={listing} onApply={go} />
-      {page.error === null ? null : (
-        <p className="error" role="alert">
-          {page.error.describe()}
-        </p>
-      )}
+      <ResourceError resource={page} />
       <div className="listing" aria-busy={page.loading}>
-        {page.data === null ? (
-          <p className="muted">{page.loading ? 'Loading…' : ''}</p>
-        ) : page.data.items.length === 0 ? (
-          <p className="muted">No saga matches these filters.</p>
-        ) : (
-          <SagaTable
-            items={page.data.items}
-            sorting={{ sort: filters.sort, order: filters.order, onSort: sortBy }}
-          />
-        )}
+        <ResourceData
+          resource={page}
+          empty={{
+            when: (data) => data.items.length === 0,
+            text: 'No saga matches these filters.',
+          }}
+        >
+          {(data) => (
+            <SagaTable
+              items={data.items}
+              sorting={{ sort: filters.sort, order: filters.order, onSort: sortBy }}
+            />
+          )}
+        </ResourceData>
       </div>
-      <nav className="pager" aria-label="Pages of the listing">
-        {cursor === null ? null : (
-          <button
-            type="button"
-            onClick={() => {
-              go({});
-            }}
-          >
-            First page
-          </button>
-        )}
-        {(page.data?.nextCursor ?? null) === null ? null : (
-          <button
-            type="button"
-            onClick={() => {
-              navigate(listingPath({ ...listing, cursor: page.data?.nextCursor ?? null }));
-            }}
-          >
-            Next page
-          </button>
-        )}
+      <Pager
+        firstPage={cursor === null ? null : listingPath({ ...listing, cursor: null })}
+        nextPage={nextCursor === null ? null : listingPath({ ...listing, cursor: nextCursor })}
+      >
         <label className="page-size">
           Rows per page{' '}
           <select
@@ -92,7 +78,7 @@ export function SagaListPage(props: { readonly search: URLSearchParams }): React
               ))}
           </select>
         </label>
-      </nav>
+      </Pager>
     </>
   );
 }
@@ -161,27 +147,19 @@ function FilterForm(props: {
           </label>
         ))}
       </fieldset>
-      <label>
-        Type
-        <input
-          name="sagaType"
-          value={sagaType}
-          onChange={(event) => {
-            setSagaType(event.target.value);
-          }}
-          placeholder="place-order"
-        />
-      </label>
-      <label>
-        Business key
-        <input
-          name="businessKey"
-          value={businessKey}
-          onChange={(event) => {
-            setBusinessKey(event.target.value);
-          }}
-        />
-      </label>
+      <TextField
+        label="Type"
+        name="sagaType"
+        value={sagaType}
+        onChange={setSagaType}
+        placeholder="place-order"
+      />
+      <TextField
+        label="Business key"
+        name="businessKey"
+        value={businessKey}
+        onChange={setBusinessKey}
+      />
       <label className="check">
         <input
           type="checkbox"
@@ -195,28 +173,20 @@ function FilterForm(props: {
       </label>
       <fieldset className="time-range">
         <legend>{column} between</legend>
-        <label>
-          From
-          <input
-            type="datetime-local"
-            name="after"
-            value={after}
-            onChange={(event) => {
-              setAfter(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="datetime-local"
-            name="before"
-            value={before}
-            onChange={(event) => {
-              setBefore(event.target.value);
-            }}
-          />
-        </label>
+        <TextField
+          label="From"
+          type="datetime-local"
+          name="after"
+          value={after}
+          onChange={setAfter}
+        />
+        <TextField
+          label="To"
+          type="datetime-local"
+          name="before"
+          value={before}
+          onChange={setBefore}
+        />
         {RECENT_RANGES.map((range) => (
           <button
             type="button"

@@ -23,3 +23,4 @@ export * from './workload/saga-driver';
 export * from './workload/order-mix';
 export * from './chaos/chaos-args';
 export * from './chaos/chaos';
+export type { StackRunIo } from './stack-run';

@@ -2,26 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
-import { type Environment, kafkaEnv, mysqlEnv, readEnv, redisEnv } from '@sagaflow/config';
-import {
-  type CustomerSeed,
-  loadPlaceOrderSagaOptions,
-  type PlaceOrderInput,
-  placeOrderSaga,
-  readInventorySnapshot,
-  readOrders,
-  readPaymentsSnapshot,
-  type StockSeed,
-} from '@sagaflow/examples';
+import { type CustomerSeed, type PlaceOrderInput, type StockSeed } from '@sagaflow/examples';
 
-import { checkConsistency } from '../checks/consistency-checks';
-import { checkSagaStreams } from '../checks/stream-checks';
 import { formatTable } from '../format-table';
 import { percentile } from '../percentiles';
 import { findRepoRoot } from '../stack/repo-root';
-import { type Stack, startStack } from '../stack/stack';
-import { StackDatabase } from '../stack/stack-database';
+import { type Stack } from '../stack/stack';
 import { STACK_PROCESSES } from '../stack/stack-layout';
+import { lineWriter, StackRun, type StackRunIo } from '../stack-run';
 import { runSagas } from '../workload/saga-driver';
 import { type BenchArgs } from './bench-args';
 import {
@@ -31,13 +19,6 @@ import {
   sampleMachine,
   sampleProcess,
 } from './process-usage';
-
-/** Where the benchmark writes and what environment it reads. */
-export interface BenchIo {
-  readonly stdout: NodeJS.WritableStream;
-  /** `SAGAFLOW_KAFKA_BROKERS`, `SAGAFLOW_MYSQL_*` and `SAGAFLOW_REDIS_URL` locate the services. */
-  readonly env: Environment;
-}
 
 /** CPU and memory of one process over a measured run. */
 export interface ProcessUsage {
@@ -79,8 +60,6 @@ export interface BenchReport {
   readonly ok: boolean;
 }
 
-/** EventProcess jobs each process runs at once, as in the demo. */
-const WORKER_CONCURRENCY = 16;
 const CUSTOMERS = 1_000;
 const SKUS = 500;
 /** Every tenth saga reserves this SKU, which has no stock: it compensates at reserve-stock. */
@@ -103,29 +82,13 @@ const POLL_MS = 20;
  * const report = await runBench(parseBenchArgs(['--levels', '16']), { stdout: process.stdout, env: process.env });
  * ```
  */
-export async function runBench(args: BenchArgs, io: BenchIo): Promise<BenchReport> {
-  const say = (line = ''): void => {
-    io.stdout.write(`${line}\n`);
-  };
-  const config = readEnv(
-    {
-      kafka: kafkaEnv({ clientId: 'sagaflow-bench' }),
-      mysql: mysqlEnv({ database: 'sagaflow' }),
-      redis: redisEnv({ keyPrefix: 'sagaflow:bench:' }),
-    },
-    io.env,
-  );
+export async function runBench(args: BenchArgs, io: StackRunIo): Promise<BenchReport> {
+  const say = lineWriter(io.stdout);
   const repoRoot = findRepoRoot(__dirname);
-  say('Starting the orchestrator and the order, payment and inventory services…');
-  const stack = await startStack({
-    mode: 'test',
-    infra: { kafkaBrokers: config.kafka.brokers, mysql: config.mysql, redisUrl: config.redis.url },
-    commonEnv: { SAGAFLOW_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
-    logLevel: 'warn',
-  });
+  const stackRun = await StackRun.start({ tool: 'bench', logLevel: 'warn' }, io);
+  const { stack } = stackRun;
   const results: BenchResult[] = [];
   let ok = true;
-  const database = await StackDatabase.open(stack.databaseTarget('orchestrator'));
   try {
     const perLevel = args.warmup + args.sagas;
     const total = perLevel * args.levels.length;
@@ -135,14 +98,13 @@ export async function runBench(args: BenchArgs, io: BenchIo): Promise<BenchRepor
     for (const [index, level] of args.levels.entries()) {
       const first = index * perLevel;
       const label = `sagaflow-c${level}`;
-      await drive(stack, database, benchOrders(first, args.warmup, label), level, () => undefined);
+      await drive(stackRun, benchOrders(first, args.warmup, label), level, () => undefined);
       const before = sampleAll(pids);
       const machineBefore = sampleMachine();
       const checkpoints: BenchResult['rss_checkpoints'][number][] = [];
       let nextCheckpoint = RSS_CHECKPOINT_EVERY;
       const run = await drive(
-        stack,
-        database,
+        stackRun,
         benchOrders(first + args.warmup, args.sagas, label),
         level,
         (ended) => {
@@ -159,7 +121,9 @@ export async function runBench(args: BenchArgs, io: BenchIo): Promise<BenchRepor
       const machineAfter = sampleMachine();
       const secs = (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000;
       const measured = new Set(run.sagaIds);
-      const outcomes = (await database.placeOrderOutcomes()).filter((o) => measured.has(o.sagaId));
+      const outcomes = (await stackRun.database.placeOrderOutcomes()).filter((o) =>
+        measured.has(o.sagaId),
+      );
       const latencies = outcomes
         .flatMap((o) => (o.endedAt === null ? [] : [o.endedAt.getTime() - o.startedAt.getTime()]))
         .sort((a, b) => a - b);
@@ -185,7 +149,7 @@ export async function runBench(args: BenchArgs, io: BenchIo): Promise<BenchRepor
       };
       results.push(result);
       say(JSON.stringify(result));
-      const failures = await checkDatabases(stack, database, args, index + 1);
+      const failures = await checkDatabases(stackRun, args, index + 1);
       if (failures.length > 0 || run.stillRunning.length > 0) {
         ok = false;
         say(
@@ -195,8 +159,7 @@ export async function runBench(args: BenchArgs, io: BenchIo): Promise<BenchRepor
       }
     }
   } finally {
-    await database.close();
-    await stack.cleanup();
+    await stackRun.close();
   }
   say();
   say(formatBenchTable(results));
@@ -239,8 +202,7 @@ function benchOrders(first: number, count: number, label: string): PlaceOrderInp
 }
 
 async function drive(
-  stack: Stack,
-  database: StackDatabase,
+  { stack, database }: StackRun,
   orders: readonly PlaceOrderInput[],
   concurrency: number,
   onEnded: (ended: number) => void,
@@ -307,30 +269,13 @@ function usage(
 
 /** The demo's consistency checks and the stream audit, over every saga run so far. */
 async function checkDatabases(
-  stack: Stack,
-  database: StackDatabase,
+  stackRun: StackRun,
   args: BenchArgs,
   levelsDone: number,
 ): Promise<string[]> {
   const total = (args.warmup + args.sagas) * levelsDone;
-  const [sagas, payments, inventory, orders, streams] = await Promise.all([
-    database.placeOrderOutcomes(),
-    readPaymentsSnapshot(stack.databaseTarget('payment-service')),
-    readInventorySnapshot(stack.databaseTarget('inventory-service')),
-    readOrders(stack.databaseTarget('order-service')),
-    database.sagaStreams(),
-  ]);
   const catalog = benchCatalog((args.warmup + args.sagas) * args.levels.length);
-  const checks = [
-    ...checkConsistency({
-      sagas,
-      payments,
-      inventory,
-      orders,
-      seededStock: new Map(catalog.stock.map((s) => [s.sku, s.available])),
-    }),
-    ...checkSagaStreams(placeOrderSaga(loadPlaceOrderSagaOptions({})), streams),
-  ];
+  const { outcomes: sagas, checks } = await stackRun.checkEffects(catalog.stock);
   const failures = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.problems.join('; ')}`);
   if (sagas.length !== total) failures.push(`${total} sagas started, ${sagas.length} recorded`);
   return failures;

@@ -1,41 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { type Environment, kafkaEnv, mysqlEnv, readEnv, redisEnv } from '@sagaflow/config';
 import { SAGA_STATUSES, type SagaStatus } from '@sagaflow/core';
-import {
-  loadPlaceOrderSagaOptions,
-  type PlaceOrderInput,
-  placeOrderSaga,
-  readInventorySnapshot,
-  readOrders,
-  readPaymentsSnapshot,
-} from '@sagaflow/examples';
+import { type PlaceOrderInput } from '@sagaflow/examples';
 
-import {
-  type ConsistencyCheck,
-  checkConsistency,
-  consistencyCheck,
-} from '../checks/consistency-checks';
-import { checkSagaStreams } from '../checks/stream-checks';
+import { type ConsistencyCheck, consistencyCheck } from '../checks/consistency-checks';
 import { formatTable } from '../format-table';
 import { percentile } from '../percentiles';
 import { findRepoRoot } from '../stack/repo-root';
-import { type Stack, startStack } from '../stack/stack';
+import { type Stack } from '../stack/stack';
 import { StackDatabase } from '../stack/stack-database';
 import { STACK_PROCESSES, type StackInstanceName } from '../stack/stack-layout';
+import { lineWriter, StackRun, type StackRunIo } from '../stack-run';
 import { demoCatalog, demoOrders, mulberry32 } from '../workload/order-mix';
 import { runSagas } from '../workload/saga-driver';
 import { type ChaosArgs } from './chaos-args';
 import { FaultInjector, type FaultRecord } from './fault-injector';
 import { faultSchedule } from './fault-schedule';
-
-/** Where the chaos run writes and what environment it reads. */
-export interface ChaosIo {
-  readonly stdout: NodeJS.WritableStream;
-  /** `SAGAFLOW_KAFKA_BROKERS`, `SAGAFLOW_MYSQL_*` and `SAGAFLOW_REDIS_URL` locate the services. */
-  readonly env: Environment;
-}
 
 /** What a chaos run found. */
 export interface ChaosReport {
@@ -62,8 +43,6 @@ export interface ChaosReport {
   readonly endedPer10s: readonly number[];
 }
 
-/** EventProcess jobs each process runs at once, as in the demo. */
-const WORKER_CONCURRENCY = 16;
 /** Share of orders from a customer, and for a SKU, the services do not know. */
 const UNKNOWN_SHARE = 0.04;
 /** Start attempts of one saga: a start outlives restarts of both orchestrators. */
@@ -84,26 +63,10 @@ const START_ATTEMPTS = 40;
  * const report = await runChaos({ ...CHAOS_DEFAULTS, sagas: 300, faultSeconds: 60, help: false }, { stdout: process.stdout, env: process.env });
  * ```
  */
-export async function runChaos(args: ChaosArgs, io: ChaosIo): Promise<ChaosReport> {
-  const say = (line = ''): void => {
-    io.stdout.write(`${line}\n`);
-  };
-  const config = readEnv(
-    {
-      kafka: kafkaEnv({ clientId: 'sagaflow-chaos' }),
-      mysql: mysqlEnv({ database: 'sagaflow' }),
-      redis: redisEnv({ keyPrefix: 'sagaflow:chaos:' }),
-    },
-    io.env,
-  );
-  say('Starting two orchestrators and the order, payment and inventory services…');
-  const stack = await startStack({
-    mode: 'test',
-    orchestrators: 2,
-    infra: { kafkaBrokers: config.kafka.brokers, mysql: config.mysql, redisUrl: config.redis.url },
-    commonEnv: { SAGAFLOW_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) },
-  });
-  const database = await StackDatabase.open(stack.databaseTarget('orchestrator'));
+export async function runChaos(args: ChaosArgs, io: StackRunIo): Promise<ChaosReport> {
+  const say = lineWriter(io.stdout);
+  const stackRun = await StackRun.start({ tool: 'chaos', orchestrators: 2 }, io);
+  const { stack, database } = stackRun;
   const injector = new FaultInjector(stack, { repoRoot: findRepoRoot(__dirname), log: say });
   try {
     const catalog = demoCatalog(args.sagas);
@@ -148,27 +111,15 @@ export async function runChaos(args: ChaosArgs, io: ChaosIo): Promise<ChaosRepor
     const result = await run;
     const idle = await waitIdle(stack, args.settleSeconds * 1000);
 
-    const [outcomes, payments, inventory, placed, streams] = await Promise.all([
-      database.placeOrderOutcomes(),
-      readPaymentsSnapshot(stack.databaseTarget('payment-service')),
-      readInventorySnapshot(stack.databaseTarget('inventory-service')),
-      readOrders(stack.databaseTarget('order-service')),
-      database.sagaStreams(),
-    ]);
+    const effects = await stackRun.checkEffects(catalog.stock);
+    const { outcomes } = effects;
     const checks = [
       consistencyCheck(`every saga started was recorded (${orders.length})`, (problem) => {
         if (outcomes.length !== orders.length) {
           problem(`${orders.length} orders placed, ${outcomes.length} sagas recorded`);
         }
       }),
-      ...checkConsistency({
-        sagas: outcomes,
-        payments,
-        inventory,
-        orders: placed,
-        seededStock: new Map(catalog.stock.map((s) => [s.sku, s.available])),
-      }),
-      ...checkSagaStreams(placeOrderSaga(loadPlaceOrderSagaOptions({})), streams),
+      ...effects.checks,
       ...idle.checks,
     ];
     const byStatus = Object.fromEntries(SAGA_STATUSES.map((s) => [s, 0])) as Record<
@@ -219,9 +170,7 @@ export async function runChaos(args: ChaosArgs, io: ChaosIo): Promise<ChaosRepor
     return report;
   } finally {
     await injector.stop().catch(() => undefined);
-    await database.close();
-    if (args.keep) await stack.stopAll();
-    else await stack.cleanup();
+    await stackRun.close({ keep: args.keep });
   }
 }
 

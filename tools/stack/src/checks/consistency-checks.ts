@@ -95,26 +95,9 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
         }
       }
     }),
-    consistencyCheck('credit reservations follow the saga outcomes, order by order', (problem) => {
-      const reservations = new Map(input.payments.reservations.map((r) => [r.orderId, r]));
-      for (const saga of input.sagas) {
-        const reservation = reservations.get(saga.input.orderId);
-        const holds = reservation?.status === 'HELD';
-        if (saga.status === SagaStatus.Completed) {
-          if (!holds || toCents(reservation.amount) !== toCents(saga.input.amount)) {
-            problem(
-              `order ${saga.input.orderId} is completed but holds no credit of ${saga.input.amount}`,
-            );
-          }
-        } else if (holds) {
-          problem(`order ${saga.input.orderId} holds credit, its saga is ${saga.status}`);
-        }
-      }
-      for (const reservation of input.payments.reservations) {
-        if (!byOrder.has(reservation.orderId)) {
-          problem(`credit reservation for order ${reservation.orderId}, which no saga placed`);
-        }
-      }
+    reservationsFollowOutcomes(input.sagas, 'credit', input.payments.reservations, {
+      matches: (reservation, order) => toCents(reservation.amount) === toCents(order.amount),
+      describe: (order) => `credit of ${order.amount}`,
     }),
     consistencyCheck('stock reserved = completed quantities, per SKU', (problem) => {
       const expected = sumBy(
@@ -142,26 +125,9 @@ export function checkConsistency(input: ConsistencyInput): ConsistencyCheck[] {
         if (stock.available < 0) problem(`SKU ${sku} has ${stock.available} available`);
       }
     }),
-    consistencyCheck('stock reservations follow the saga outcomes, order by order', (problem) => {
-      const reservations = new Map(input.inventory.reservations.map((r) => [r.orderId, r]));
-      for (const saga of input.sagas) {
-        const reservation = reservations.get(saga.input.orderId);
-        const holds = reservation?.status === 'HELD';
-        if (saga.status === SagaStatus.Completed) {
-          if (!holds || reservation.quantity !== saga.input.quantity) {
-            problem(
-              `order ${saga.input.orderId} is completed but holds no ${saga.input.quantity} units`,
-            );
-          }
-        } else if (holds) {
-          problem(`order ${saga.input.orderId} holds stock, its saga is ${saga.status}`);
-        }
-      }
-      for (const reservation of input.inventory.reservations) {
-        if (!byOrder.has(reservation.orderId)) {
-          problem(`stock reservation for order ${reservation.orderId}, which no saga placed`);
-        }
-      }
+    reservationsFollowOutcomes(input.sagas, 'stock', input.inventory.reservations, {
+      matches: (reservation, order) => reservation.quantity === order.quantity,
+      describe: (order) => `${order.quantity} units`,
     }),
     consistencyCheck('orders follow the saga outcomes; none left PENDING', (problem) => {
       const orders = new Map(input.orders.map((o) => [o.orderId, o]));
@@ -199,6 +165,52 @@ export function consistencyCheck(
   const shown = problems.slice(0, MAX_PROBLEMS);
   if (problems.length > MAX_PROBLEMS) shown.push(`… and ${problems.length - MAX_PROBLEMS} more`);
   return { name, ok: problems.length === 0, problems: shown };
+}
+
+/** A participant's reservation for one order, HELD until its compensation releases it. */
+interface OrderReservation {
+  readonly orderId: string;
+  readonly status: 'HELD' | 'RELEASED';
+}
+
+/**
+ * A participant's reservations against the saga outcomes, order by order: a COMPLETED saga's
+ * order holds a HELD reservation that `matches` its input (else "holds no `describe(order)`"),
+ * any other saga's order holds none, and every reservation is for an order a saga placed.
+ */
+function reservationsFollowOutcomes<R extends OrderReservation>(
+  sagas: readonly PlaceOrderOutcome[],
+  what: 'credit' | 'stock',
+  reservations: readonly R[],
+  expected: {
+    readonly matches: (reservation: R, order: PlaceOrderOutcome['input']) => boolean;
+    readonly describe: (order: PlaceOrderOutcome['input']) => string;
+  },
+): ConsistencyCheck {
+  return consistencyCheck(
+    `${what} reservations follow the saga outcomes, order by order`,
+    (problem) => {
+      const reservationOf = new Map(reservations.map((r) => [r.orderId, r]));
+      for (const saga of sagas) {
+        const order = saga.input;
+        const reservation = reservationOf.get(order.orderId);
+        const holds = reservation?.status === 'HELD';
+        if (saga.status === SagaStatus.Completed) {
+          if (!holds || !expected.matches(reservation, order)) {
+            problem(`order ${order.orderId} is completed but holds no ${expected.describe(order)}`);
+          }
+        } else if (holds) {
+          problem(`order ${order.orderId} holds ${what}, its saga is ${saga.status}`);
+        }
+      }
+      const placed = new Set(sagas.map((s) => s.input.orderId));
+      for (const reservation of reservations) {
+        if (!placed.has(reservation.orderId)) {
+          problem(`${what} reservation for order ${reservation.orderId}, which no saga placed`);
+        }
+      }
+    },
+  );
 }
 
 function sumBy<T>(

@@ -1,12 +1,13 @@
 import { relative } from 'node:path';
 
-import { type Environment, kafkaEnv, mysqlEnv, readEnv, redisEnv } from '@sagaflow/config';
+import { type Environment } from '@sagaflow/config';
 import { readInventorySnapshot, readOrders, readPaymentsSnapshot } from '@sagaflow/examples';
 
 import { checkConsistency } from '../checks/consistency-checks';
 import { type Stack, startStack } from '../stack/stack';
 import { StackDatabase } from '../stack/stack-database';
 import { STACK_PROCESSES } from '../stack/stack-layout';
+import { lineWriter, stackInfraFromEnv } from '../stack-run';
 import { demoCatalog, demoOrders } from '../workload/order-mix';
 import { runSagas } from '../workload/saga-driver';
 import { type DemoArgs } from './demo-args';
@@ -40,15 +41,8 @@ const INTERRUPTED = 130;
  * ```
  */
 export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
-  const say = (line = '') => io.stdout.write(`${line}\n`);
-  const config = readEnv(
-    {
-      kafka: kafkaEnv({ clientId: 'sagaflow-demo' }),
-      mysql: mysqlEnv({ database: 'sagaflow' }),
-      redis: redisEnv({ keyPrefix: 'sagaflow:demo:' }),
-    },
-    io.env,
-  );
+  const say = lineWriter(io.stdout);
+  const infra = stackInfraFromEnv('demo', io.env);
   const signals = signalListener();
   say('Resetting the demo state (databases sagaflow, sagaflow_orders, sagaflow_payments,');
   say('sagaflow_inventory; topics and groups "sagaflow.demo.*"; Redis keys "sagaflow:demo:*")');
@@ -56,11 +50,7 @@ export async function runDemo(args: DemoArgs, io: DemoIo): Promise<number> {
   const startedMs = Date.now();
   const stack = await startStack({
     mode: 'demo',
-    infra: {
-      kafkaBrokers: config.kafka.brokers,
-      mysql: config.mysql,
-      redisUrl: config.redis.url,
-    },
+    infra,
     // Each process waits on MySQL and Kafka most of the time: more jobs in flight than the
     // default 4 keep the two cores busy (about 50 % more sagas per second here).
     commonEnv: { SAGAFLOW_WORKER_CONCURRENCY: String(DEMO_WORKER_CONCURRENCY) },
