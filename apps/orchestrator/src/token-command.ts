@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { errorMessage } from '@sagaflow/core';
+
 import {
   API_ROLES,
   API_TOKEN_NAME_PATTERN,
@@ -56,7 +58,7 @@ export function runTokenCommand(
       allowPositionals: false,
     }));
   } catch (error: unknown) {
-    return usageError(error instanceof Error ? error.message : String(error));
+    return usageError(errorMessage(error));
   }
   if (values.help === true) return { exitCode: 0, stdout: TOKEN_USAGE, stderr: '' };
   const { name, role } = values;

@@ -1,5 +1,5 @@
 import { envHost, envPort } from './env-parsers';
-import { type EnvOutput, type EnvVar, envVar } from './env-var';
+import { type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
 /** Per-service defaults of {@link httpEnv}. */
@@ -15,9 +15,6 @@ export interface HttpEnvSchema {
   /** `SAGAFLOW_HTTP_PORT`. @defaultValue the service's port */
   readonly port: EnvVar<number>;
 }
-
-/** The HTTP section of a loaded configuration. */
-export type HttpEnvConfig = EnvOutput<HttpEnvSchema>;
 
 /**
  * HTTP listener variables.

@@ -1,5 +1,5 @@
 import { envBoolean, envEnum, envHostPorts, envText } from './env-parsers';
-import { type EnvOutput, type EnvVar, envVar } from './env-var';
+import { type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
 /** Per-service defaults of {@link kafkaEnv}. */
@@ -40,9 +40,6 @@ export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-s
 
 /** One of {@link KAFKA_SASL_MECHANISMS}. */
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
-
-/** The Kafka section of a loaded configuration. */
-export type KafkaEnvConfig = EnvOutput<KafkaEnvSchema>;
 
 /**
  * Kafka connection variables.

@@ -1,5 +1,5 @@
 import { envBoolean, envText, envUrl } from './env-parsers';
-import { type EnvOutput, type EnvVar, envVar } from './env-var';
+import { type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
 /** Per-service defaults of {@link redisEnv}. */
@@ -38,9 +38,6 @@ export interface RedisEnvSchema {
     readonly caFile: EnvVar<string>;
   };
 }
-
-/** The Redis section of a loaded configuration. */
-export type RedisEnvConfig = EnvOutput<RedisEnvSchema>;
 
 /**
  * Redis connection variables: the URL, the key prefix, credentials kept out of the URL, TLS.

@@ -1,5 +1,5 @@
 import { envInteger, envText } from './env-parsers';
-import { type EnvOutput, type EnvVar, envVar } from './env-var';
+import { type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
 
 /** The topics section of a configuration schema. */
@@ -9,9 +9,6 @@ export interface TopicsEnvSchema {
   /** `SAGAFLOW_TOPIC_PARTITIONS`: partitions of topics Sagaflow creates, 1–1000. @defaultValue `3` */
   readonly partitions: EnvVar<number>;
 }
-
-/** The topics section of a loaded configuration. */
-export type TopicsEnvConfig = EnvOutput<TopicsEnvSchema>;
 
 /**
  * Topic naming and sizing variables.

@@ -1,5 +1,6 @@
 import {
   describeError,
+  errorMessage,
   type EventProcessRef,
   type EventProcessMessage,
   type EventProcessRecord,
@@ -9,7 +10,6 @@ import {
 } from '@sagaflow/core';
 import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 
-import { errorText } from './error-text';
 import {
   type EventProcessHandler,
   type EventProcessObserver,
@@ -403,7 +403,11 @@ export class EventProcessWorkerPool {
     try {
       // The claim counts the run as an attempt (a RECEIVED or FAILED record is claimable).
       await eventProcess.claim(consumer.name, message.messageId, new Date(now.getTime() - leaseMs));
-      await eventProcess.fail(consumer.name, message.messageId, errorText(error));
+      await eventProcess.fail(
+        consumer.name,
+        message.messageId,
+        errorMessage(error, { code: true }),
+      );
     } catch (failError: unknown) {
       log.error('could not mark the record FAILED; the reconciler requeues it', {
         error: describeError(failError),
@@ -486,7 +490,7 @@ export class EventProcessWorkerPool {
       await this.#options.eventProcess.fail(
         consumer.name,
         messageId,
-        `claim failed: ${errorText(error)}`,
+        `claim failed: ${errorMessage(error, { code: true })}`,
       );
     } catch (failError: unknown) {
       log.error('could not mark the record FAILED either; the reconciler requeues it', {
@@ -542,7 +546,11 @@ export class EventProcessWorkerPool {
       sagaId: record.sagaId,
       error: describeError(error),
     });
-    await this.#options.eventProcess.fail(consumer.name, record.messageId, errorText(error));
+    await this.#options.eventProcess.fail(
+      consumer.name,
+      record.messageId,
+      errorMessage(error, { code: true }),
+    );
     throw retryable ? error : unrecoverable(error);
   }
 

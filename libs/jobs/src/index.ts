@@ -1,20 +1,27 @@
 /**
  * @packageDocumentation
- * BullMQ queues and workers: timeouts, retries, EventProcess pool, reconciliation schedule.
+ * BullMQ queues and workers for the orchestrator and the participant SDK (and any runtime
+ * wired by hand): durable step timeouts, the EventProcess worker pool with its retries, and
+ * the recurring maintenance jobs (reconciliation, recovery, purges).
+ *
+ * Entry points: {@link createQueueConnection}, {@link BullTimerScheduler} behind a
+ * {@link DeferredTimerScheduler} (core's `Scheduler`), {@link TimerWorker},
+ * {@link EventProcessWorkerPool}, {@link RecurringJobs}, and {@link isRetryableError}.
  */
-export * from './create-queue-connection';
-export type { QueueSetup } from './queue-setup';
+export { createQueueConnection, type QueueConnectionOptions } from './create-queue-connection';
 export { isRetryableError } from './is-retryable-error';
 export { BullTimerScheduler, type BullTimerSchedulerOptions } from './bull-timer-scheduler';
-export * from './deferred-timer-scheduler';
-export * from './timer-worker';
-export * from './event-process-worker-pool';
-export { runInSagaOrder } from './saga-ordered-runs';
+export {
+  DeferredTimerScheduler,
+  type DeferredTimerSchedulerOptions,
+} from './deferred-timer-scheduler';
+export { TimerWorker, type TimerWorkerObserver, type TimerWorkerOptions } from './timer-worker';
+export { EventProcessWorkerPool } from './event-process-worker-pool';
 export type {
   EventProcessHandler,
-  EventProcessRun,
   EventProcessObserver,
+  EventProcessRun,
   EventProcessWorkerPoolOptions,
 } from './event-process-worker-pool-options';
-export * from './recurring-jobs';
-export type { LostJob, LostJobObserver } from './lost-job';
+export { RecurringJobs, type RecurringJobsOptions } from './recurring-jobs';
+export type { LostJobObserver } from './lost-job';

@@ -1,6 +1,5 @@
+import { errorMessage } from '@sagaflow/core';
 import { type Job, UnrecoverableError } from 'bullmq';
-
-import { errorText } from './error-text';
 
 /** True when the job's current run is its last allowed attempt. */
 export function isLastAttempt(job: Job): boolean {
@@ -9,7 +8,7 @@ export function isLastAttempt(job: Job): boolean {
 
 /** Wraps a terminal error so BullMQ fails the job at once instead of retrying it. */
 export function unrecoverable(error: unknown): UnrecoverableError {
-  const wrapped = new UnrecoverableError(errorText(error));
+  const wrapped = new UnrecoverableError(errorMessage(error, { code: true }));
   wrapped.cause = error;
   return wrapped;
 }

@@ -1,4 +1,4 @@
-import { describeError, type Logger } from '@sagaflow/core';
+import { describeError, errorMessage, type Logger } from '@sagaflow/core';
 import { ErrorCode } from 'bullmq';
 
 /** A job whose Redis keys were gone when its worker went to finish or update it. */
@@ -90,7 +90,7 @@ export class WorkerErrorLog {
         queue,
         jobId: lost.jobId,
         operation: lost.operation,
-        reason: error instanceof Error ? error.message : String(error),
+        reason: errorMessage(error),
       },
     );
     try {

@@ -120,7 +120,7 @@ export interface EventProcessConsumerOptions {
   readonly groupId?: string;
   /** The topics to consume. Required, at least one. */
   readonly topics: readonly string[];
-  /** Which decoded messages the sink gets; the others become dead letters. @defaultValue `acceptAll` */
+  /** Which decoded messages the sink gets; the others become dead letters. @defaultValue every message */
   readonly accept?: AcceptEnvelope;
   /** Makes each batch's accepted messages durable. Required. */
   readonly sink: EventProcessSink;

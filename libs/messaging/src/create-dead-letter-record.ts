@@ -1,4 +1,4 @@
-import { checkOptions, SagaflowError } from '@sagaflow/core';
+import { checkOptions, errorMessage, SagaflowError } from '@sagaflow/core';
 import {
   type DeadLetterReason,
   type DeadLetterRecord,
@@ -99,11 +99,8 @@ export function createDeadLetterRecord(
 }
 
 function reasonOf(error: unknown): DeadLetterReason {
-  if (error instanceof SagaflowError) {
-    return { code: error.code, message: capMessage(error.message) };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: UNEXPECTED_ERROR_CODE, message: capMessage(message) };
+  const code = error instanceof SagaflowError ? error.code : UNEXPECTED_ERROR_CODE;
+  return { code, message: capMessage(errorMessage(error)) };
 }
 
 function capMessage(message: string): string {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const ID_PATTERN = /^[A-Za-z0-9._-]+$/;
 
 /** Longest id accepted; stores can size their key columns on it. */
-export const MAX_ID_LENGTH = 255;
+const MAX_ID_LENGTH = 255;
 
 /** Longest free-form name (saga type, step, message type, source) accepted. */
 export const MAX_NAME_LENGTH = 255;
@@ -39,7 +39,7 @@ export const timestampSchema = z.iso.datetime({
 });
 
 /** Any JSON value: finite numbers only, plain objects and arrays only. */
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
   z.union(
     [
       z.string(),

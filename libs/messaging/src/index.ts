@@ -1,39 +1,43 @@
 /**
  * @packageDocumentation
- * Message envelope, headers, topic names, codec and schema validation, and the mappings
- * between the core model (commands, reply inputs, outbox messages) and envelopes. Pure:
- * no I/O, no clock, no randomness.
+ * What Sagaflow puts on Kafka: the message envelope, record headers, topic names, the
+ * validating codec, the dead-letter record, and the mappings between the core model
+ * (commands, reply inputs, outbox messages) and envelopes. Used by the Kafka adapter, the
+ * orchestrator and the participant SDK. Pure: no I/O, no clock, no randomness.
+ *
+ * Entry points: {@link createTopicNames}, {@link createCommandEncoder},
+ * {@link encodeEnvelope} / {@link decodeCommand} / {@link decodeReply},
+ * {@link successReply} / {@link failureReply} with {@link replyToOutboxMessage},
+ * {@link replyToInput}, {@link createDeadLetterRecord} with {@link encodeDeadLetter} and
+ * {@link toDeadLetter}.
  */
+export type { CommandEnvelope } from './command-envelope';
+export type { ReplyEnvelope } from './reply-envelope';
+export { type Envelope, type EnvelopeKind, isCommandEnvelope, isReplyEnvelope } from './envelope';
+export { isMessagingId } from './envelope-fields';
+export { type CodecOptions, resolveCodecOptions } from './codec-options';
 export {
-  ENVELOPE_SCHEMA_VERSION,
-  SUPPORTED_ENVELOPE_SCHEMA_VERSIONS,
-  type EnvelopeBase,
-} from './envelope-base';
-export * from './command-envelope';
-export * from './reply-envelope';
-export * from './envelope';
+  decodeCommand,
+  decodeEnvelope,
+  type DecodeResult,
+  decodeReply,
+  encodeEnvelope,
+} from './envelope-codec';
+export { MessageDecodeError, MessageDecodeErrorCode, MessageEncodeError } from './errors';
+export { envelopeHeaders, MessageHeader } from './message-headers';
+export { createTopicNames, type TopicNames, type TopicNamesOptions } from './topic-names';
+export { type CommandEnvelopeMeta, commandToEnvelope } from './command-to-envelope';
+export { commandDirection } from './command-direction';
+export { type CommandEncoderOptions, createCommandEncoder } from './command-encoder';
+export { replyMessageId } from './reply-message-id';
+export { failureReply, type ReplyMeta, successReply } from './reply-builders';
+export { replyToOutboxMessage } from './reply-to-outbox-message';
+export { replyToInput } from './reply-to-input';
+export type { DeadLetterRecord } from './dead-letter-record';
+export { decodeDeadLetter, encodeDeadLetter } from './dead-letter-codec';
 export {
-  ID_PATTERN,
-  MAX_ID_LENGTH,
-  MAX_NAME_LENGTH,
-  isMessagingId,
-  jsonObjectSchema,
-  jsonValueSchema,
-} from './envelope-fields';
-export { MAX_JSON_DEPTH } from './json-structure';
-export * from './codec-options';
-export * from './envelope-codec';
-export * from './errors';
-export * from './message-headers';
-export * from './topic-names';
-export * from './command-to-envelope';
-export * from './command-direction';
-export * from './command-encoder';
-export * from './reply-message-id';
-export * from './reply-builders';
-export * from './reply-to-outbox-message';
-export * from './reply-to-input';
-export * from './dead-letter-record';
-export * from './dead-letter-codec';
-export * from './create-dead-letter-record';
-export * from './to-dead-letter';
+  createDeadLetterRecord,
+  type DeadLetterInput,
+  type DeadLetterOptions,
+} from './create-dead-letter-record';
+export { toDeadLetter } from './to-dead-letter';

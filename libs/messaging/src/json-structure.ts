@@ -5,7 +5,7 @@ import { formatPath } from '@sagaflow/core';
  * without a bound a small but deeply nested message (or a cyclic object handed to the
  * encoder) would exhaust the stack instead of being rejected.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** Where the walk is: a node, its depth, and how it was reached (for the path). */
 interface Visit {

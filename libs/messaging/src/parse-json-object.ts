@@ -1,4 +1,4 @@
-import { type ErrorContext } from '@sagaflow/core';
+import { type ErrorContext, errorMessage } from '@sagaflow/core';
 import {
   MessageDecodeError,
   MessageDecodeErrorCode,
@@ -42,10 +42,11 @@ export function parseJsonObject(raw: unknown, maxBytes: number): JsonObjectParse
   try {
     parsed = JSON.parse(raw);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return failure(MessageDecodeErrorCode.Undecodable, `message is not valid JSON: ${reason}`, {
-      cause,
-    });
+    return failure(
+      MessageDecodeErrorCode.Undecodable,
+      `message is not valid JSON: ${errorMessage(cause)}`,
+      { cause },
+    );
   }
   if (!isRecord(parsed)) {
     return failure(

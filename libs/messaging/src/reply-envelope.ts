@@ -41,7 +41,7 @@ export interface FailureReplyEnvelope extends ReplyEnvelopeBase {
 export type ReplyEnvelope = SuccessReplyEnvelope | FailureReplyEnvelope;
 
 /** Schema of {@link ReplyFailure}. */
-export const replyFailureSchema = z.object({
+const replyFailureSchema = z.object({
   kind: z.enum(['business', 'technical']),
   code: nameSchema,
   message: z.string(),

@@ -1,41 +1,67 @@
 /**
  * @packageDocumentation
- * TypeORM data source, entities, migrations, event store, outbox, EventProcess table.
+ * The MySQL 8 / MariaDB side of Sagaflow, over TypeORM, for the orchestrator, the
+ * participant SDK and a runtime wired by hand: the data source, the schema (entity and
+ * migration lists), the adapters of core's ports, the operator queries and the
+ * participants' step results.
+ *
+ * Entry points: {@link createDataSource} with {@link orchestratorEntities} /
+ * {@link orchestratorMigrations} (or the `participant*` lists) and
+ * {@link runMigrationsExclusively}; {@link MySqlEventStore}, {@link MySqlOutbox},
+ * {@link OutboxWriter}, {@link MySqlEventProcessStore}, {@link MySqlDeadLetterStore};
+ * {@link SagaQueries}, {@link SagaEventFeedQueries}, {@link StepResults} and
+ * {@link purgeFinished}.
  */
-export * from './create-data-source';
-export * from './mysql-tls';
-export * from './is-duplicate-key-error';
-export * from './insert-or-duplicate';
-export * from './entities/saga-event-entity';
-export * from './entities/saga-instance-entity';
-export * from './entities/outbox-entity';
-export * from './entities/outbox-shard-entity';
-export * from './entities/event-process-entity';
-export * from './entities/dead-letter-entity';
-export * from './entities/step-result-entity';
-export * from './entities/sagaflow-entities';
-export * from './migrations/sagaflow-event-store-1767225600000';
-export * from './migrations/sagaflow-outbox-1767225600001';
-export * from './migrations/sagaflow-event-process-1767225600002';
-export * from './migrations/sagaflow-dead-letter-1767225600003';
-export * from './migrations/sagaflow-step-result-1767225600004';
-export * from './migrations/sagaflow-step-result-updated-1767225600005';
-export * from './migrations/sagaflow-dead-letter-saga-1767225600006';
-export * from './migrations/sagaflow-saga-listing-1767225600008';
-export * from './migrations/sagaflow-dead-letter-replay-reason-1767225600009';
-export * from './migrations/sagaflow-migrations';
-export * from './migrations/sagaflow-table-options';
-export * from './outbox-shard';
-export * from './outbox-writer';
-export * from './mysql-event-store';
-export * from './mysql-outbox';
-export * from './purge-finished';
-export * from './event-process-step';
-export * from './mysql-event-process-store';
-export * from './mysql-dead-letter-store';
-export * from './saga-queries';
-export * from './saga-event-feed-queries';
-export type { SagaListQuery, SagaListSort } from './saga-listing';
-export * from './step-results';
-export * from './retry-on-deadlock';
-export * from './run-migrations-exclusively';
+export { createDataSource, type MysqlDataSourceOptions } from './create-data-source';
+export { mysqlTls, type MysqlTlsSettings } from './mysql-tls';
+export { orchestratorEntities, participantEntities } from './entities/sagaflow-entities';
+export { orchestratorMigrations, participantMigrations } from './migrations/sagaflow-migrations';
+export { SAGAFLOW_TABLE_OPTIONS } from './migrations/sagaflow-table-options';
+export {
+  runMigrationsExclusively,
+  type RunMigrationsExclusivelyOptions,
+} from './run-migrations-exclusively';
+export { type OutboxWriteOptions, OutboxWriter, type OutboxWriterOptions } from './outbox-writer';
+export {
+  type AppendCommitted,
+  MySqlEventStore,
+  type MySqlEventStoreOptions,
+} from './mysql-event-store';
+export { MySqlOutbox, type MySqlOutboxOptions } from './mysql-outbox';
+export { purgeFinished } from './purge-finished';
+export {
+  type FailedEventProcessQuery,
+  type MySqlEventProcessRecord,
+  MySqlEventProcessStore,
+  type MySqlEventProcessStoreOptions,
+} from './mysql-event-process-store';
+export { MySqlDeadLetterStore, type MySqlDeadLetterStoreOptions } from './mysql-dead-letter-store';
+export {
+  type ActiveSagaQuery,
+  type Page,
+  type SagaCounts,
+  type SagaLatency,
+  SagaQueries,
+  type SagaStats,
+  type SagaStatsQuery,
+  type SagaSummary,
+  type SagaTimeline,
+  type SagaTimelineBucket,
+  type SagaTimelineLatency,
+  type SagaTimelineQuery,
+  type SagaVersion,
+  type UpdatedSagaQuery,
+} from './saga-queries';
+export {
+  SagaEventFeedQueries,
+  type SagaFeedEvent,
+  type SagaFeedQuery,
+} from './saga-event-feed-queries';
+export type { SagaListQuery } from './saga-listing';
+export {
+  type NewStepResult,
+  type StepResultKey,
+  StepResults,
+  type StepResultsOptions,
+} from './step-results';
+export { retryOnDeadlock } from './retry-on-deadlock';

@@ -58,10 +58,10 @@ export interface MySqlEventProcessStoreOptions {
 }
 
 /** {@link MySqlEventProcessStoreOptions} with every default applied. */
-export type ResolvedMySqlEventProcessStoreOptions = Required<MySqlEventProcessStoreOptions>;
+type ResolvedMySqlEventProcessStoreOptions = Required<MySqlEventProcessStoreOptions>;
 
 /** Applies the defaults of {@link MySqlEventProcessStoreOptions} and validates them. */
-export function resolveEventProcessOptions(
+function resolveEventProcessOptions(
   options: MySqlEventProcessStoreOptions,
 ): ResolvedMySqlEventProcessStoreOptions {
   const o: ResolvedMySqlEventProcessStoreOptions = {

@@ -52,12 +52,10 @@ export interface MySqlEventStoreOptions {
 }
 
 /** {@link MySqlEventStoreOptions} with every default applied. */
-export type ResolvedMySqlEventStoreOptions = Required<MySqlEventStoreOptions>;
+type ResolvedMySqlEventStoreOptions = Required<MySqlEventStoreOptions>;
 
 /** Applies the defaults of {@link MySqlEventStoreOptions} and validates them. */
-export function resolveEventStoreOptions(
-  options: MySqlEventStoreOptions,
-): ResolvedMySqlEventStoreOptions {
+function resolveEventStoreOptions(options: MySqlEventStoreOptions): ResolvedMySqlEventStoreOptions {
   const o: ResolvedMySqlEventStoreOptions = {
     clock: options.clock ?? systemClock,
     maxDeadlockRetries: options.maxDeadlockRetries ?? 3,

@@ -2,7 +2,7 @@ import { checkOptions } from '@sagaflow/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Prefix of every Sagaflow metric name. */
-export const METRICS_PREFIX = 'sagaflow_';
+const METRICS_PREFIX = 'sagaflow_';
 
 /** Options of {@link createMetricsRegistry}. */
 export interface MetricsRegistryOptions {

@@ -13,7 +13,7 @@ export interface SanitizeOptions {
 }
 
 /** The default: {@link isSecretName} from `@sagaflow/config`. */
-export const defaultSanitizeOptions: SanitizeOptions = { isSecretKey: isSecretName };
+const defaultSanitizeOptions: SanitizeOptions = { isSecretKey: isSecretName };
 
 /**
  * Turns any value into plain JSON-safe data for a log line: secrets under secret-looking

@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 
 import {
   describeError,
+  errorMessage,
   formatIssues,
   type Logger,
   type RequestPart,
@@ -241,9 +242,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error: unknown) {
-    throw new RequestValidationError('body', [
-      `body: not JSON (${error instanceof Error ? error.message : String(error)})`,
-    ]);
+    throw new RequestValidationError('body', [`body: not JSON (${errorMessage(error)})`]);
   }
 }
 

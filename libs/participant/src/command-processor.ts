@@ -3,6 +3,7 @@ import {
   type Clock,
   type Direction,
   type ErrorContext,
+  errorMessage,
   type EventProcessRef,
   formatIssues,
   type EventProcessMessage,
@@ -466,7 +467,7 @@ export class CommandProcessor {
     if (!decoded.ok) return;
     const command = decoded.envelope;
     const direction = commandDirection(command.kind);
-    const text = `${command.messageType} was not processed: its EventProcess record could not be claimed (${describe(claimError)})`;
+    const text = `${command.messageType} was not processed: its EventProcess record could not be claimed (${errorMessage(claimError, { code: true })})`;
     const failure: ReplyFailure = { kind: 'technical', code: 'CLAIM_FAILED', message: text };
     const written = await this.#transaction(async (manager) => {
       const sent = await this.#write(manager, failureReply(command, failure, this.#meta()));
@@ -502,7 +503,7 @@ export class CommandProcessor {
   ): Promise<never> {
     const { consumer, monitor } = this.#o;
     const terminal = !isRetryableError(error);
-    const description = describe(error);
+    const description = errorMessage(error, { code: true });
     if (!terminal && !run.final) {
       monitor.failure(command.messageType, 'retry', errorCode(error));
       log.warn('command failed; it will be retried', { error, attempt: run.attempt });
@@ -614,10 +615,6 @@ function errorCode(error: unknown): string {
     if (typeof code === 'string') return code;
   }
   return error instanceof Error ? error.name : 'ERROR';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${errorCode(error)}: ${error.message}` : String(error);
 }
 
 function contextOf(command: CommandEnvelope, direction: Direction): ErrorContext {

@@ -1,21 +1,30 @@
 /**
  * @packageDocumentation
- * The participant SDK: `createParticipant` runs a service's typed command handlers with
- * effectively-once semantics over Kafka, MySQL (EventProcess table, step results, outbox),
- * Redis and BullMQ.
+ * The participant SDK, for the services that execute a saga's commands: their typed command
+ * handlers run with effectively-once semantics — business change, reply and EventProcess
+ * record in one MySQL transaction — over Kafka, MySQL, Redis and BullMQ.
+ *
+ * Entry points: {@link createParticipant} (a {@link Participant}, configured by
+ * {@link ParticipantOptions}) with its handlers from {@link implementParticipant} (a
+ * contract of core's `defineParticipant`) or {@link commandHandler} (a zod schema per
+ * command), each given a {@link CommandContext}; `participant.admin`
+ * ({@link ParticipantAdmin}) for dead letters and FAILED records; and
+ * {@link createParticipantPrometheusMetrics} for its `metrics` hooks
+ * ({@link ParticipantMetrics}).
  */
-export type * from './command-context';
-export * from './command-handler';
-export * from './participant';
-export type * from './participant-health';
-export * from './participant-options';
-export type * from './participant-metrics';
-export * from './participant-prometheus-metrics';
-export type {
-  DeadLetterListQuery,
-  DeadLetterPage,
-  FailedRecordPage,
-  FailedRecordQuery,
-  ParticipantAdmin,
-} from './participant-admin';
-export * from './errors';
+export { createParticipant, Participant } from './participant';
+export type { ParticipantOptions } from './participant-options';
+export {
+  commandHandler,
+  implementParticipant,
+  type CommandHandler,
+  type CommandHandlers,
+  type ContractHandlers,
+} from './command-handler';
+export type { CommandContext } from './command-context';
+export type { ParticipantAdmin } from './participant-admin';
+export type { CommandOutcome, ParticipantMetrics } from './participant-metrics';
+export {
+  createParticipantPrometheusMetrics,
+  type ParticipantPrometheusMetricsOptions,
+} from './participant-prometheus-metrics';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Logger } from '@sagaflow/core';
+import { errorMessage, InvalidArgumentError, type Logger, ServiceLifecycle } from '@sagaflow/core';
 import { createQueueConnection, EventProcessWorkerPool, RecurringJobs } from '@sagaflow/jobs';
 import {
   acceptOnly,
@@ -44,8 +44,6 @@ interface Runtime {
   readonly pool: EventProcessWorkerPool;
   readonly recurring: RecurringJobs;
   readonly redis: ReturnType<typeof createRedis>;
-  /** Closers in the order `stop()` runs them. */
-  readonly closers: readonly (readonly [component: string, close: () => Promise<unknown>])[];
 }
 
 /** The recurring tasks a participant registers on its maintenance queue. */
@@ -81,13 +79,18 @@ export class Participant {
   readonly #deadLetters: MySqlDeadLetterStore;
   readonly #stepResults: StepResults;
   readonly #admin: ParticipantAdmin;
+  readonly #lifecycle: ServiceLifecycle;
   #runtime: Runtime | null = null;
-  #transition: Promise<void> = Promise.resolve();
 
   constructor(options: ParticipantOptions) {
     this.#o = resolveParticipantOptions(options);
     this.#logger = this.#o.logger.child({ participant: this.#o.name });
     this.#monitor = new ParticipantMonitor(this.#o.metrics, this.#logger);
+    this.#lifecycle = new ServiceLifecycle({
+      service: 'participant',
+      logger: this.#logger,
+      restartable: true,
+    });
     this.#eventProcess = new MySqlEventProcessStore(this.#o.dataSource, { clock: this.#o.clock });
     this.#deadLetters = new MySqlDeadLetterStore(this.#o.dataSource, { clock: this.#o.clock });
     this.#stepResults = new StepResults({ clock: this.#o.clock });
@@ -114,7 +117,7 @@ export class Participant {
 
   /** True between a successful {@link start} and {@link stop}. */
   get running(): boolean {
-    return this.#runtime !== null;
+    return this.#lifecycle.running;
   }
 
   /**
@@ -137,8 +140,7 @@ export class Participant {
    * On a failure, what was started is stopped again and the error is thrown.
    */
   start(): Promise<void> {
-    return this.#serially(async () => {
-      if (this.#runtime !== null) return;
+    return this.#lifecycle.start(async () => {
       if (!this.#o.dataSource.isInitialized) {
         throw new InvalidArgumentError(
           'dataSource',
@@ -161,17 +163,16 @@ export class Participant {
    * finish the commands they run (queued ones stay queued), the relay publishes what is
    * left in the outbox if it can, then the Redis connections close. Nothing is lost:
    * whatever did not finish is picked up at the next start. Does nothing if not running.
-   * Throws the first failure after trying every step.
+   *
+   * @throws ShutdownError (`SHUTDOWN_FAILED`, from `@sagaflow/core`) naming every component
+   * that failed to close, once every other one is closed.
    */
-  stop(): Promise<void> {
-    return this.#serially(async () => {
-      const runtime = this.#runtime;
-      if (runtime === null) return;
+  async stop(): Promise<void> {
+    try {
+      await this.#lifecycle.stop();
+    } finally {
       this.#runtime = null;
-      const failure = await this.#close(runtime.closers);
-      this.#logger.info('participant stopped', { ...this.#monitor.stats });
-      if (failure !== undefined) throw failure;
-    });
+    }
   }
 
   /**
@@ -209,174 +210,166 @@ export class Participant {
   async #startRuntime(): Promise<Runtime> {
     const o = this.#o;
     const log = this.#logger;
-    const opened: [string, () => Promise<unknown>][] = [];
-    try {
-      await retryWithBackoff(() => this.#ensureTopics(), { onRetry: this.#retrying('topics') });
+    const opened = (...closer: Parameters<ServiceLifecycle['opened']>): void => {
+      this.#lifecycle.opened(...closer);
+    };
+    await retryWithBackoff(() => this.#ensureTopics(), { onRetry: this.#retrying('topics') });
 
-      const redis = createRedis({
-        url: o.redis.url,
-        keyPrefix: o.redis.keyPrefix,
-        ...o.redis.security,
-        connectionName: `${o.name}-cache`,
-        logger: log,
-      });
-      opened.push(['redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS)]);
-      const connection = createQueueConnection({
-        url: o.redis.url,
-        ...o.redis.security,
-        connectionName: `${o.name}-queues`,
-        logger: log,
-      });
-      opened.push(['queue connection', () => closeRedis(connection, REDIS_QUIT_TIMEOUT_MS)]);
+    const redis = createRedis({
+      url: o.redis.url,
+      keyPrefix: o.redis.keyPrefix,
+      ...o.redis.security,
+      connectionName: `${o.name}-cache`,
+      logger: log,
+    });
+    opened('connections', 'redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS));
+    const connection = createQueueConnection({
+      url: o.redis.url,
+      ...o.redis.security,
+      connectionName: `${o.name}-queues`,
+      logger: log,
+    });
+    opened('connections', 'queue connection', () => closeRedis(connection, REDIS_QUIT_TIMEOUT_MS));
 
-      const statuses = new RedisEventProcessCache(redis);
-      const eventProcess = new CachedEventProcessStore(this.#eventProcess, statuses, {
-        logger: log,
-      });
+    const statuses = new RedisEventProcessCache(redis);
+    const eventProcess = new CachedEventProcessStore(this.#eventProcess, statuses, {
+      logger: log,
+    });
 
-      const publisher = createRelayPublisher({
-        kafka: o.kafka,
-        transactions: o.relayDelivery === 'transactional',
-        transactionalId: o.transactionalId,
-        logger: log,
-      });
-      opened.push(['publisher', () => publisher.disconnect()]);
-      await retryWithBackoff(() => publisher.connect(), {
-        onRetry: this.#retrying('reply producer'),
-      });
-      const outbox = new MySqlOutbox(o.dataSource, { clock: o.clock });
-      const relay = new OutboxRelay({ outbox, publisher, logger: log, ...o.relay });
-      // Stopping the relay lets its pass finish; draining then publishes the replies the last
-      // commands committed. If Kafka is away they stay in the outbox for the next start.
-      opened.push([
-        'relay',
-        async () => {
-          await relay.stop();
-          await relay.drain();
-        },
-      ]);
-      relay.start();
+    const publisher = createRelayPublisher({
+      kafka: o.kafka,
+      transactions: o.relayDelivery === 'transactional',
+      transactionalId: o.transactionalId,
+      logger: log,
+    });
+    opened('delivery', 'publisher', () => publisher.disconnect());
+    await retryWithBackoff(() => publisher.connect(), {
+      onRetry: this.#retrying('reply producer'),
+    });
+    const outbox = new MySqlOutbox(o.dataSource, { clock: o.clock });
+    const relay = new OutboxRelay({ outbox, publisher, logger: log, ...o.relay });
+    // Stopping the relay lets its pass finish; draining then publishes the replies the last
+    // commands committed. If Kafka is away they stay in the outbox for the next start.
+    opened('delivery', 'relay', async () => {
+      await relay.stop();
+      await relay.drain();
+    });
+    relay.start();
 
-      const processor = new CommandProcessor({
-        consumer: o.name,
-        dataSource: o.dataSource,
-        eventProcess: this.#eventProcess,
-        topics: o.topics,
-        handlers: o.handlers,
-        clock: o.clock,
-        logger: log,
-        monitor: this.#monitor,
-        onCommitted: (replies) => {
-          relay.publishCommitted(replies);
-        },
-      });
-      const queues = { connection, queuePrefix: o.redis.queuePrefix };
-      // A job lost with Redis is logged at warn by the worker; the recovery job repairs it.
-      const lostJobs = {
-        onJobLost: ({ queue }: { readonly queue: string }) => {
-          this.#monitor.jobLost(queue);
-        },
-      };
-      const pool = new EventProcessWorkerPool({
-        ...queues,
-        eventProcess,
-        handlers: { [o.name]: (record, run) => processor.process(record, run) },
-        concurrency: o.concurrency,
-        maxAttempts: o.maxHandlerAttempts,
-        backoffMs: o.handlerBackoffMs,
-        leaseMs: o.leaseMs,
-        afterHandled: (record) => eventProcess.rememberDone(record.consumer, record.messageId),
-        // The record is FAILED: still tell the orchestrator, rather than let it time out.
-        onClaimFailed: (message, error) => processor.answerUnclaimed(message, error),
-        clock: o.clock,
-        logger: log,
-        observer: lostJobs,
-      });
-      opened.push(['worker pool', () => pool.close()]);
-      await pool.start();
+    const processor = new CommandProcessor({
+      consumer: o.name,
+      dataSource: o.dataSource,
+      eventProcess: this.#eventProcess,
+      topics: o.topics,
+      handlers: o.handlers,
+      clock: o.clock,
+      logger: log,
+      monitor: this.#monitor,
+      onCommitted: (replies) => {
+        relay.publishCommitted(replies);
+      },
+    });
+    const queues = { connection, queuePrefix: o.redis.queuePrefix };
+    // A job lost with Redis is logged at warn by the worker; the recovery job repairs it.
+    const lostJobs = {
+      onJobLost: ({ queue }: { readonly queue: string }) => {
+        this.#monitor.jobLost(queue);
+      },
+    };
+    const pool = new EventProcessWorkerPool({
+      ...queues,
+      eventProcess,
+      handlers: { [o.name]: (record, run) => processor.process(record, run) },
+      concurrency: o.concurrency,
+      maxAttempts: o.maxHandlerAttempts,
+      backoffMs: o.handlerBackoffMs,
+      leaseMs: o.leaseMs,
+      afterHandled: (record) => eventProcess.rememberDone(record.consumer, record.messageId),
+      // The record is FAILED: still tell the orchestrator, rather than let it time out.
+      onClaimFailed: (message, error) => processor.answerUnclaimed(message, error),
+      clock: o.clock,
+      logger: log,
+      observer: lostJobs,
+    });
+    opened('work', 'worker pool', () => pool.close());
+    await pool.start();
 
-      const reconciler = new Reconciler({
-        eventProcessCache: statuses,
-        // The database may hold other consumers' records: this participant requeues its own.
-        eventProcessSource: {
-          findStale: (olderThan, limit) => this.#eventProcess.findStale(olderThan, limit, o.name),
-          get: (consumer, messageId) => this.#eventProcess.get(consumer, messageId),
-        },
-        requeue: (records) => pool.requeue(records),
-        staleEventProcessAfterMs: o.leaseMs,
-        clock: o.clock,
-        logger: log,
-      });
-      const recurring = new RecurringJobs({ ...queues, logger: log, observer: lostJobs });
-      recurring.register(RECOVERY_TASK, o.recoveryIntervalMs, () => reconciler.run());
-      recurring.register(PURGE_TASK, o.purgeIntervalMs, () => this.#purge(outbox));
-      opened.push(['recurring jobs', () => recurring.close()]);
-      await recurring.start();
+    const reconciler = new Reconciler({
+      eventProcessCache: statuses,
+      // The database may hold other consumers' records: this participant requeues its own.
+      eventProcessSource: {
+        findStale: (olderThan, limit) => this.#eventProcess.findStale(olderThan, limit, o.name),
+        get: (consumer, messageId) => this.#eventProcess.get(consumer, messageId),
+      },
+      requeue: (records) => pool.requeue(records),
+      staleEventProcessAfterMs: o.leaseMs,
+      clock: o.clock,
+      logger: log,
+    });
+    const recurring = new RecurringJobs({ ...queues, logger: log, observer: lostJobs });
+    recurring.register(RECOVERY_TASK, o.recoveryIntervalMs, () => reconciler.run());
+    recurring.register(PURGE_TASK, o.purgeIntervalMs, () => this.#purge(outbox));
+    opened('work', 'recurring jobs', () => recurring.close());
+    await recurring.start();
 
-      const consumer = new EventProcessConsumer({
-        kafka: o.kafka,
-        consumerName: o.name,
-        groupId: o.groupId,
-        topics: [o.topics.commands(o.name)],
-        accept: acceptOnly({
-          kinds: ['command', 'compensation'],
-          participant: o.name,
-          messageTypes: Object.keys(o.handlers),
-        }),
-        sink: async (messages) => {
-          // Each message carries its step and direction: the EventProcess table stores them as they are.
-          const { accepted, duplicates } = await eventProcess.receive(messages);
-          this.#monitor.duplicate('redelivered', duplicates.length);
-          if (duplicates.length > 0) {
-            log.info('redelivered commands dropped', {
-              count: duplicates.length,
-              messageIds: duplicates.map((d) => d.messageId),
-            });
-          }
-          // New commands run here and now, the batch in one transaction (what it leaves runs
-          // one by one through the pool, in order per saga); the offsets are committed once
-          // they are answered. A redelivered command whose record was never applied (a crash
-          // before its run ended) is queued and runs now instead of waiting for
-          // reconciliation; a record already DONE is skipped by the pool.
-          await applyCommandBatch(accepted, {
-            processor,
-            pool,
-            eventProcess,
-            maxAttempts: o.maxHandlerAttempts,
+    const consumer = new EventProcessConsumer({
+      kafka: o.kafka,
+      consumerName: o.name,
+      groupId: o.groupId,
+      topics: [o.topics.commands(o.name)],
+      accept: acceptOnly({
+        kinds: ['command', 'compensation'],
+        participant: o.name,
+        messageTypes: Object.keys(o.handlers),
+      }),
+      sink: async (messages) => {
+        // Each message carries its step and direction: the EventProcess table stores them as they are.
+        const { accepted, duplicates } = await eventProcess.receive(messages);
+        this.#monitor.duplicate('redelivered', duplicates.length);
+        if (duplicates.length > 0) {
+          log.info('redelivered commands dropped', {
+            count: duplicates.length,
+            messageIds: duplicates.map((d) => d.messageId),
           });
-          if (duplicates.length > 0) await pool.enqueue(duplicates);
-        },
-        deadLetters: {
-          store: this.#deadLetters,
-          topic: o.topics.deadLetters,
-          publisher,
-        },
-        hooks: {
-          onDeadLetter: ({ reasonCode }) => {
-            this.#monitor.deadLetter(reasonCode);
-          },
-        },
-        clock: o.clock,
-        logger: log,
-        ...o.consumer,
-      });
-      opened.push(['consumer', () => consumer.stop()]);
-      await consumer.start();
-
-      return {
-        consumer,
+        }
+        // New commands run here and now, the batch in one transaction (what it leaves runs
+        // one by one through the pool, in order per saga); the offsets are committed once
+        // they are answered. A redelivered command whose record was never applied (a crash
+        // before its run ended) is queued and runs now instead of waiting for
+        // reconciliation; a record already DONE is skipped by the pool.
+        await applyCommandBatch(accepted, {
+          processor,
+          pool,
+          eventProcess,
+          maxAttempts: o.maxHandlerAttempts,
+        });
+        if (duplicates.length > 0) await pool.enqueue(duplicates);
+      },
+      deadLetters: {
+        store: this.#deadLetters,
+        topic: o.topics.deadLetters,
         publisher,
-        relay,
-        pool,
-        recurring,
-        redis,
-        // The consumer stops first (nothing new is queued), the Redis connections last.
-        closers: [...opened].reverse(),
-      };
-    } catch (error) {
-      await this.#close([...opened].reverse());
-      throw error;
-    }
+      },
+      hooks: {
+        onDeadLetter: ({ reasonCode }) => {
+          this.#monitor.deadLetter(reasonCode);
+        },
+      },
+      clock: o.clock,
+      logger: log,
+      ...o.consumer,
+    });
+    opened('intake', 'consumer', () => consumer.stop());
+    await consumer.start();
+
+    return {
+      consumer,
+      publisher,
+      relay,
+      pool,
+      recurring,
+      redis,
+    };
   }
 
   /** Logs a start-up step against Kafka that failed and will run again. */
@@ -418,29 +411,6 @@ export class Participant {
     }
     return deleted;
   }
-
-  /** Runs every closer in order; logs each failure and returns the first. */
-  async #close(
-    closers: readonly (readonly [string, () => Promise<unknown>])[],
-  ): Promise<Error | undefined> {
-    let first: Error | undefined;
-    for (const [component, close] of closers) {
-      try {
-        await close();
-      } catch (error) {
-        this.#logger.error('stopping a participant component failed', { component, error });
-        first ??= error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    return first;
-  }
-
-  /** Start and stop never overlap: each waits for the previous one to settle. */
-  #serially(work: () => Promise<void>): Promise<void> {
-    const next = this.#transition.then(work, work);
-    this.#transition = next.catch(() => undefined);
-    return next;
-  }
 }
 
 /**
@@ -479,6 +449,6 @@ async function probe(check: () => Promise<unknown>): Promise<HealthCheck> {
     await check();
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorMessage(error) };
   }
 }

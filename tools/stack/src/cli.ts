@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-import { SagaflowError } from '@sagaflow/core';
+import { errorMessage, SagaflowError } from '@sagaflow/core';
 
 /**
  * A command line of the demo, the chaos run or the benchmark that cannot be run: the message
@@ -38,9 +38,7 @@ export function parseCliOptions(
     });
     return values;
   } catch (error: unknown) {
-    throw new CliArgsError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
+    throw new CliArgsError(errorMessage(error), { cause: error });
   }
 }
 

@@ -1,3 +1,5 @@
+import { errorMessage } from '@sagaflow/core';
+
 import { type HealthCheck } from './ports/health-check';
 
 /** The outcome of one {@link HealthCheck}. */
@@ -66,7 +68,7 @@ async function runOne(check: HealthCheck, timeoutMs: number): Promise<HealthChec
       name: check.name,
       status: 'down',
       durationMs: elapsedSince(startedAt),
-      error: describe(error),
+      error: clip(errorMessage(error)),
       ...stateOf(check),
     };
   } finally {
@@ -79,7 +81,7 @@ function stateOf(check: HealthCheck): { state?: string } {
   try {
     return { state: check.state() };
   } catch (error: unknown) {
-    return { state: `unknown (${describe(error)})` };
+    return { state: `unknown (${clip(errorMessage(error))})` };
   }
 }
 
@@ -87,7 +89,6 @@ function elapsedSince(startedAt: number): number {
   return Math.round(performance.now() - startedAt);
 }
 
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
+function clip(text: string): string {
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 3)}...` : text;
 }

@@ -1,4 +1,4 @@
-import { type Direction } from '@sagaflow/core';
+import { type Direction, errorMessage } from '@sagaflow/core';
 import { type MetricsRegistry } from '@sagaflow/observability';
 import { Counter, Gauge, Histogram, type LabelValues, type Registry } from 'prom-client';
 
@@ -150,7 +150,7 @@ export class OrchestratorMetrics {
     const sourceFailed = (name: string, error: unknown, keptLastValues: boolean) => {
       logger.warn('metric source failed', {
         metric: `${prefix}${name}`,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
         ...(keptLastValues ? { keptLastValues } : {}),
       });
     };

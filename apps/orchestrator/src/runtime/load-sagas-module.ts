@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { type AnySagaDefinition } from '@sagaflow/core';
+import { type AnySagaDefinition, errorMessage } from '@sagaflow/core';
 
 import { SagasModuleError } from './errors';
 
@@ -98,7 +98,7 @@ export function definitionsFromModule(
  * error listing several variables, may need them).
  */
 function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const [withoutStack = message] = message.split('\nRequire stack:', 1);
   return withoutStack.replace(/\s*\n\s*/g, ' ');
 }

@@ -1,11 +1,10 @@
 import { resolve as resolvePath } from 'node:path';
 
 import {
-  ConflictError,
   DefinitionRegistry,
-  describeError,
   type Logger,
   SagaEngine,
+  ServiceLifecycle,
   systemClock,
 } from '@sagaflow/core';
 import {
@@ -64,7 +63,6 @@ import {
   type OrchestratorMetrics,
 } from '../metrics/orchestrator-metrics';
 import { AdmissionControl } from './admission-control';
-import { OrchestratorStopError } from './errors';
 import { createFailedEventProcess } from './failed-event-process';
 import { createHealthChecks } from './health-checks';
 import { levelLogger } from './level-logger';
@@ -107,11 +105,14 @@ export interface Orchestrator {
    */
   start(): Promise<void>;
   /**
-   * Stops gracefully, losing nothing: HTTP first, then the replies consumer (it commits
-   * what is durable), the workers (waiting for the jobs they run), the maintenance jobs,
-   * one last outbox pass, and the connections. Idempotent; safe before or during `start`.
+   * Stops gracefully, losing nothing, in `StopStage` order: the replies consumer (it commits
+   * what is durable) and HTTP, then the maintenance jobs and the workers (waiting for the
+   * jobs they run), then one last outbox pass and the timers held back, then the
+   * connections. Idempotent; safe before or during `start` (a stop during a start waits for
+   * it, then closes what it opened).
    *
-   * @throws OrchestratorStopError when components failed to close (the others are closed).
+   * @throws ShutdownError (`SHUTDOWN_FAILED`, from `@sagaflow/core`) naming every component
+   * that failed to close (the others are closed).
    */
   stop(): Promise<void>;
   /** The engine: start sagas, apply actions, read states and histories in-process. */
@@ -462,11 +463,40 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     },
   );
 
-  let running: Promise<void> | null = null;
-  let starting: Promise<void> | null = null;
-  let stopping: Promise<void> | null = null;
   let address: string | null = null;
   let publisherConnected = false;
+  // Everything above exists from here on (the Redis clients and the BullMQ queues are
+  // connected already), so every component closes at stop whether or not start ran or got
+  // far; each closer is safe on a component never started. Stop order (see StopStage): no
+  // new input first, then the work in hand finishes (it may write outbox rows), then what
+  // is left is published, then the connections close; within a stage, last declared first.
+  const lifecycle = new ServiceLifecycle({ service: 'orchestrator', logger: log, clock });
+  lifecycle.opened('intake', 'consumer', () => consumer.stop());
+  lifecycle.opened('intake', 'http', async () => {
+    await http.close();
+    address = null;
+  });
+  lifecycle.opened('work', 'maintenance jobs', () => maintenance.close());
+  lifecycle.opened('work', 'timer worker', () => timerWorker.close());
+  lifecycle.opened('work', 'worker pool', () => pool.close());
+  lifecycle.opened('delivery', 'timer scheduler', () => scheduler.close());
+  lifecycle.opened('delivery', 'publisher', () => publisher.disconnect());
+  lifecycle.opened('delivery', 'relay', async () => {
+    await relay.stop();
+    // One last pass publishes what the work in hand committed.
+    if (dataSource.isInitialized && publisherConnected) {
+      const published = await relay.drain();
+      if (published > 0) log.info('outbox drained', { published });
+    }
+  });
+  lifecycle.opened('connections', 'mysql', async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  });
+  lifecycle.opened('connections', 'queue connection', () =>
+    closeRedis(queues.connection, REDIS_QUIT_TIMEOUT_MS),
+  );
+  lifecycle.opened('connections', 'redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS));
+  lifecycle.opened('connections', 'kafka admin', () => admin.disconnect());
 
   const run = async (): Promise<void> => {
     const startedMs = performance.now();
@@ -542,89 +572,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     });
   };
 
-  const shutdown = async (): Promise<void> => {
-    const failures: { component: string; error: unknown }[] = [];
-    const close = async (component: string, action: () => Promise<unknown>): Promise<void> => {
-      try {
-        await action();
-      } catch (error: unknown) {
-        failures.push({ component, error });
-        log.error('closing a component failed', {
-          part: component,
-          error: describeError(error),
-        });
-      }
-    };
-    const startedMs = performance.now();
-    log.info('orchestrator stopping');
-    // Order matters: no new input first, then let the work in hand finish (it may write
-    // outbox rows), then publish what is left, then close the connections.
-    await close('http', async () => {
-      await http.close();
-      address = null;
-    });
-    await close('consumer', () => consumer.stop());
-    await Promise.all([
-      close('worker pool', () => pool.close()),
-      close('timer worker', () => timerWorker.close()),
-    ]);
-    await close('maintenance jobs', () => maintenance.close());
-    await close('relay', async () => {
-      await relay.stop();
-      if (dataSource.isInitialized && publisherConnected) {
-        const published = await relay.drain();
-        if (published > 0) log.info('outbox drained', { published });
-      }
-    });
-    await Promise.all([
-      close('publisher', () => publisher.disconnect()),
-      close('kafka admin', () => admin.disconnect()),
-      close('timer scheduler', () => scheduler.close()),
-    ]);
-    await Promise.all([
-      close('redis', () => closeRedis(redis, REDIS_QUIT_TIMEOUT_MS)),
-      close('queue connection', () => closeRedis(queues.connection, REDIS_QUIT_TIMEOUT_MS)),
-    ]);
-    await close('mysql', async () => {
-      if (dataSource.isInitialized) await dataSource.destroy();
-    });
-    log.info('orchestrator stopped', {
-      durationMs: Math.round(performance.now() - startedMs),
-      failures: failures.map((f) => f.component),
-    });
-    if (failures.length > 0) throw new OrchestratorStopError(failures);
-  };
-
-  const stop = (): Promise<void> => {
-    // A start in progress runs to its end (or its failure) first, then everything closes.
-    stopping ??= (running ?? Promise.resolve()).catch(() => undefined).then(shutdown);
-    return stopping;
-  };
-
-  const start = (): Promise<void> => {
-    if (starting !== null) return starting;
-    if (stopping !== null) {
-      return Promise.reject(
-        new ConflictError(
-          'ORCHESTRATOR_STOPPED',
-          'this orchestrator was stopped and cannot start again; create a new one',
-        ),
-      );
-    }
-    running = run();
-    starting = running.catch(async (error: unknown) => {
-      log.error('orchestrator failed to start; stopping what was started', {
-        error: describeError(error),
-      });
-      await stop().catch(() => undefined);
-      throw error;
-    });
-    return starting;
-  };
-
   return {
-    start,
-    stop,
+    start: () => lifecycle.start(run),
+    stop: () => lifecycle.stop(),
     engine,
     http,
     metrics,

@@ -3,7 +3,7 @@ import {
   type AnySagaDefinition,
   type StepDefinition,
 } from '../definition/saga-definition';
-import { formatIssues } from '../errors/describe';
+import { errorMessage, formatIssues } from '../errors/describe';
 import { DefinitionError } from '../errors/errors';
 import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
@@ -102,7 +102,7 @@ export class DecisionBuilder {
     try {
       value = call();
     } catch (error) {
-      throw new DefinitionError(`${where}: the ${what} threw: ${messageOf(error)}`, {
+      throw new DefinitionError(`${where}: the ${what} threw: ${errorMessage(error)}`, {
         cause: error,
         context,
       });
@@ -237,8 +237,4 @@ export function compensationOf(
     );
   }
   return step.compensation;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { type AnySagaDefinition, nodeSteps } from '../definition/saga-definition';
+import { errorMessage } from '../errors/describe';
 import { type SagaEvent, type SagaEventType } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 import { evolve } from './evolve';
@@ -62,7 +63,7 @@ export function auditSagaStream(
   try {
     for (const event of events) state = evolve(state, event);
   } catch (error) {
-    say('fold', error instanceof Error ? error.message : String(error));
+    say('fold', errorMessage(error));
   }
   if (projection !== null && state !== null && violations.length === 0) {
     const folded = summary(state);

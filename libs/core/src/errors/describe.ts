@@ -108,6 +108,43 @@ function shorten(text: string): string {
   return text.length > MAX_SHOWN_LENGTH ? `${text.slice(0, MAX_SHOWN_LENGTH - 3)}...` : text;
 }
 
+/**
+ * A thrown value as text for a message: an error's message, a thrown string as it is,
+ * anything else as {@link describeValue} shows it. With `code`, the error's message follows
+ * what failed: its string `code` (a Sagaflow error's, a Node or driver error's `ECONNRESET`)
+ * or else its name (`TypeError`), as EventProcess records and failure replies store it. An
+ * error with an empty message gives that code or name alone. Errors are recognised by shape
+ * (an object with a string `message`), so one made in another realm reads the same. For a
+ * structured log field, use `describeError`.
+ *
+ * @example
+ * ```ts
+ * errorMessage(new Error('boom')); // 'boom'
+ * errorMessage('unknown command type'); // 'unknown command type'
+ * errorMessage(new TypeError('x is undefined'), { code: true }); // 'TypeError: x is undefined'
+ * errorMessage(new BusinessError('OUT_OF_STOCK', 'no stock'), { code: true }); // 'BUSINESS_FAILURE: no stock'
+ * ```
+ */
+export function errorMessage(error: unknown, options: { readonly code?: boolean } = {}): string {
+  if (typeof error === 'string') return error;
+  if (!isErrorLike(error)) return describeValue(error);
+  const { message, name, code } = error;
+  const what =
+    typeof code === 'string' ? code : typeof name === 'string' && name !== '' ? name : 'Error';
+  if (message === '') return what;
+  return options.code === true ? `${what}: ${message}` : message;
+}
+
+function isErrorLike(
+  value: unknown,
+): value is { readonly message: string; readonly name?: unknown; readonly code?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
 /** A schema issue as zod reports it: where, and what is wrong. */
 export interface SchemaIssue {
   readonly path: readonly PropertyKey[];

@@ -1,12 +1,13 @@
 import {
   describeValue,
+  errorMessage,
   formatIssues,
   formatPath,
   isSecretName,
   MAX_REPORTED_ISSUES,
   redactUrlCredentials,
 } from './describe';
-import { ConcurrencyError, describeError } from './errors';
+import { BusinessError, ConcurrencyError, describeError } from './errors';
 
 describe('describeError', () => {
   it('gives name and message of a plain error', () => {
@@ -46,6 +47,47 @@ describe('describeError', () => {
       message: 'x',
     });
     expect(describeError('just text')).toBe('just text');
+  });
+});
+
+describe('errorMessage', () => {
+  it("gives an error's message, a thrown string as it is, anything else as describeValue does", () => {
+    expect(errorMessage(new TypeError('x is undefined'))).toBe('x is undefined');
+    expect(errorMessage(new BusinessError('OUT_OF_STOCK', 'no stock'))).toBe('no stock');
+    expect(errorMessage('unknown command type')).toBe('unknown command type');
+    expect(errorMessage({ sku: 'A-1' })).toBe('{"sku":"A-1"}');
+    expect(errorMessage(42)).toBe('42');
+    expect(errorMessage(null)).toBe('null');
+    expect(errorMessage(undefined)).toBe('undefined');
+  });
+
+  it('puts the string code, else the name, before the message when asked', () => {
+    const driver = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(errorMessage(driver, { code: true })).toBe('ECONNRESET: read ECONNRESET');
+    expect(errorMessage(new ConcurrencyError('s-1', 3), { code: true })).toBe(
+      "CONCURRENCY_CONFLICT: saga 's-1' was changed by another writer (expected version 3)",
+    );
+    expect(errorMessage(new TypeError('x is undefined'), { code: true })).toBe(
+      'TypeError: x is undefined',
+    );
+    expect(errorMessage(Object.assign(new Error('x'), { code: 42 }), { code: true })).toBe(
+      'Error: x',
+    );
+    expect(errorMessage('unknown command type', { code: true })).toBe('unknown command type');
+  });
+
+  it('gives the code or name of an error whose message is empty', () => {
+    expect(errorMessage(new RangeError())).toBe('RangeError');
+    expect(errorMessage(Object.assign(new Error(), { code: 'ETIMEDOUT' }), { code: true })).toBe(
+      'ETIMEDOUT',
+    );
+  });
+
+  it('reads an error by its shape, as one made in another realm is no instance of Error', () => {
+    const foreign = { name: 'TypeError', message: 'fetch failed' };
+    expect(errorMessage(foreign)).toBe('fetch failed');
+    expect(errorMessage(foreign, { code: true })).toBe('TypeError: fetch failed');
+    expect(errorMessage({ message: 'no name' }, { code: true })).toBe('Error: no name');
   });
 });
 

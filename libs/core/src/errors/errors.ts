@@ -477,3 +477,26 @@ export class BusinessError extends SagaflowError {
     this.reason = reason;
   }
 }
+
+/** A component that failed to close, and why. */
+export interface CloseFailure {
+  readonly component: string;
+  readonly error: unknown;
+}
+
+/**
+ * Some components of a service failed to close during its stop (see `ServiceLifecycle`); every other one was closed all the same.
+ * `failures` names each one with its error. Terminal: the service is stopped.
+ */
+export class ShutdownError extends SagaflowError {
+  readonly code = 'SHUTDOWN_FAILED';
+  readonly retryable = false;
+  readonly failures: readonly CloseFailure[];
+  constructor(service: string, failures: readonly CloseFailure[]) {
+    super(
+      `the ${service} stopped with failures in: ${failures.map((f) => f.component).join(', ')}`,
+      { cause: new AggregateError(failures.map((f) => f.error)) },
+    );
+    this.failures = failures;
+  }
+}

@@ -2,6 +2,7 @@ import { DefinitionRegistry } from '../definition/definition-registry';
 import { type AnySagaDefinition, type SagaDefinition } from '../definition/saga-definition';
 import { SagaEngine, type StartSagaResult } from '../engine/saga-engine';
 import { type SagaObserver } from '../engine/saga-observer';
+import { errorMessage } from '../errors/describe';
 import { BusinessError, InvalidArgumentError, SagaNotFoundError } from '../errors/errors';
 import { checkInteger, checkTime } from '../errors/validation';
 import { InMemoryCommandEncoder } from '../in-memory/in-memory-command-encoder';
@@ -485,7 +486,7 @@ export class SagaTestKit {
           : {
               kind: 'technical' as const,
               code: 'HANDLER_ERROR',
-              message: error instanceof Error ? error.message : String(error),
+              message: errorMessage(error),
             };
       return this.#reply(command, { outcome: 'failure', failure });
     }

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { errorMessage } from '@sagaflow/core';
+
 import { type Stack } from '../stack/stack';
 import { type StackInstanceName } from '../stack/stack-layout';
 import { deleteRedisKeys } from '../stack/stack-resources';
@@ -169,7 +171,7 @@ export class FaultInjector {
         error === null ? 'done' : 'failed',
         seen.live === null ? null : seen.live - killed,
         ready - killed,
-        error === null ? 'SIGKILL, restarted' : messageOf(error),
+        error === null ? 'SIGKILL, restarted' : errorMessage(error),
       );
     } finally {
       this.#busy.delete(target);
@@ -235,7 +237,7 @@ export class FaultInjector {
 
   #track(work: Promise<void>): void {
     const tracked = work.catch((error: unknown) => {
-      this.#o.log(`[chaos] a fault failed: ${messageOf(error)}`);
+      this.#o.log(`[chaos] a fault failed: ${errorMessage(error)}`);
     });
     this.#pending.add(tracked);
     void tracked.finally(() => this.#pending.delete(tracked));
@@ -263,8 +265,4 @@ async function run(cwd: string, command: string): Promise<{ ok: boolean; output:
       resolve({ ok: code === 0, output });
     });
   });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

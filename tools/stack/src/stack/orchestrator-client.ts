@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { SagaflowError, type SagaEvent, SagaStatus, type SagaState } from '@sagaflow/core';
+import {
+  errorMessage,
+  SagaflowError,
+  type SagaEvent,
+  SagaStatus,
+  type SagaState,
+} from '@sagaflow/core';
 import { z } from 'zod';
 
 /** A request to the orchestrator's HTTP API failed: refused, timed out, or not 2xx. */
@@ -247,7 +253,7 @@ export class OrchestratorClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error: unknown) {
-      throw new OrchestratorRequestError(method, path, null, describe(error), error);
+      throw new OrchestratorRequestError(method, path, null, networkFailure(error), error);
     }
     if (!response.ok) {
       throw new OrchestratorRequestError(method, path, response.status, await response.text());
@@ -256,9 +262,10 @@ export class OrchestratorClient {
   }
 }
 
-/** `fetch failed: connect ECONNREFUSED …`; by shape, as the error may come from another realm. */
-function describe(error: unknown): string {
-  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
-  const detail = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
-  return typeof message === 'string' ? `${message}${detail}` : JSON.stringify(error);
+/** `fetch failed: connect ECONNREFUSED …`: fetch says that it failed, its cause says why. */
+function networkFailure(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null | undefined)?.cause;
+  return cause === undefined
+    ? errorMessage(error)
+    : `${errorMessage(error)}: ${errorMessage(cause)}`;
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { INFRA_DEFAULTS, LOG_LEVELS, type LogLevel } from '@sagaflow/config';
-import { checkOptions, isPositiveInteger } from '@sagaflow/core';
+import { checkOptions, errorMessage, isPositiveInteger } from '@sagaflow/core';
 import {
   type CustomerSeed,
   seedCustomers,
@@ -379,7 +379,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       );
       throw new StackError(
         timedOut ? StackErrorCode.StopTimeout : StackErrorCode.Exited,
-        failures.map((f) => messageOf(f.reason)).join('\n'),
+        failures.map((f) => errorMessage(f.reason)).join('\n'),
         { cause: new AggregateError(failures.map((f) => f.reason as unknown)) },
       );
     }
@@ -396,7 +396,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (errors.length > 0) {
         throw new StackError(
           StackErrorCode.CleanupFailed,
-          `cleaning up run ${runId} failed: ${errors.map(messageOf).join('; ')}`,
+          `cleaning up run ${runId} failed: ${errors.map((e) => errorMessage(e)).join('; ')}`,
           { cause: new AggregateError(errors) },
         );
       }
@@ -459,15 +459,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (cleanupError === null) throw error;
     throw new StackError(
       StackErrorCode.CleanupFailed,
-      `the stack did not start (${messageOf(error)}), and cleaning up after it failed: ${messageOf(cleanupError)}`,
+      `the stack did not start (${errorMessage(error)}), and cleaning up after it failed: ${errorMessage(cleanupError)}`,
       { cause: new AggregateError([error, cleanupError]) },
     );
   }
   return stack;
-}
-
-/** An error's message; by shape, as errors may come from another realm (a test runner's). */
-function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : JSON.stringify(error);
 }
