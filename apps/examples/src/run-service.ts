@@ -90,7 +90,7 @@ export async function runService(
       redis: { url: config.redis.url, keyPrefix: config.redis.keyPrefix, ...redisConnection },
       handlers: exampleServices[serviceName].handlers,
       ...participantSettings(config),
-      metrics: createParticipantPrometheusMetrics(metrics, { participant: serviceName }),
+      observer: createParticipantPrometheusMetrics(metrics, { participant: serviceName }),
       logger,
     });
     // Liveness answers while the participant starts; readiness once it runs.

@@ -1,32 +1,29 @@
 /**
  * @packageDocumentation
- * The orchestrator service: engine wiring, status and admin HTTP API, consumers, outbox relay.
+ * The orchestrator service, run from code rather than as `dist/main.js`: engine wiring,
+ * status and admin HTTP API, consumers, outbox relay.
+ *
+ * Entry points: {@link createOrchestrator} (an {@link Orchestrator}, configured by
+ * {@link OrchestratorOptions}: its {@link OrchestratorConfig} from
+ * {@link loadOrchestratorConfig} and its saga definitions, which {@link loadSagasModule}
+ * reads from the module `SAGAFLOW_SAGAS_MODULE` names, as `main.js` does, throwing a
+ * {@link SagasModuleError} when it cannot); `orchestrator.metrics` is its
+ * {@link OrchestratorMetrics}.
+ *
+ * @example
+ * ```ts
+ * const config = loadOrchestratorConfig(process.env);
+ * const orchestrator = createOrchestrator({
+ *   config,
+ *   definitions: await loadSagasModule(config.sagasModule, process.cwd()),
+ * });
+ * await orchestrator.start();
+ * process.once('SIGTERM', () => void orchestrator.stop());
+ * ```
  */
-export * from './http/create-http-api';
-export * from './http/http-api-deps';
-export * from './http/http-api-options';
-export * from './http/error-response';
-export type * from './http/saga-view';
-export type * from './http/run-health-checks';
-export type * from './http/routes/definition-routes';
-export type * from './http/routes/stats-routes';
-export type * from './http/ports/saga-query-port';
-export type * from './http/ports/failed-event-process-port';
-export type * from './http/ports/dead-letter-replay-port';
-export type * from './http/ports/outbox-backlog-port';
-export type * from './http/ports/health-check';
-export type * from './http/ports/admission-port';
-export * from './http/errors';
-export * from './metrics/orchestrator-metrics';
-export * from './metrics/orchestrator-metrics-options';
-export * from './metrics/metrics-observer';
-export * from './config';
-export * from './runtime/orchestrator';
-export * from './runtime/orchestrator-options';
-export * from './runtime/errors';
-export * from './runtime/load-sagas-module';
-export * from './runtime/participants-of';
-export * from './runtime/saga-state-source';
-export * from './runtime/failed-event-process';
-export * from './runtime/uuid-id-generator';
-export * from './runtime/instance-id';
+export { loadOrchestratorConfig, type OrchestratorConfig } from './config';
+export type { OrchestratorMetrics } from './metrics/orchestrator-metrics';
+export { SagasModuleError } from './runtime/errors';
+export { loadSagasModule } from './runtime/load-sagas-module';
+export { createOrchestrator, type Orchestrator } from './runtime/orchestrator';
+export type { OrchestratorOptions } from './runtime/orchestrator-options';

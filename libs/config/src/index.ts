@@ -24,7 +24,6 @@ export {
   envUrl,
 } from './env-parsers';
 export { type Environment, readEnv } from './read-env';
-export { isLogLevel, LOG_LEVELS, type LogLevel } from './log-level';
 export { INFRA_DEFAULTS } from './infra-defaults';
 export {
   kafkaEnv,
@@ -44,8 +43,8 @@ export { redisEnv, type RedisEnvDefaults, type RedisEnvSchema } from './redis-en
 export { redisCredentialChecks } from './redis-credentials';
 export { httpEnv, type HttpEnvDefaults, type HttpEnvSchema } from './http-env';
 export { topicsEnv, type TopicsEnvSchema } from './topics-env';
-export { logLevelEnv } from './log-env';
-export { INSTANCE_ID_PATTERN, instanceIdEnv } from './instance-id-env';
+export { isLogLevel, LOG_LEVELS, type LogLevel, logLevelEnv } from './log-env';
+export { INSTANCE_ID_PATTERN, instanceIdEnv, safeName } from './instance-id-env';
 export {
   eventProcessLeaseEnv,
   type EventProcessLeaseEnvDefaults,

@@ -8,6 +8,21 @@ import { type EnvVar, envVar } from './env-var';
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
+ * `text` with every character outside `[A-Za-z0-9._-]` replaced by `-`, for names built
+ * from free text: a deployment's BullMQ queue prefix from its Redis key prefix (BullMQ
+ * forbids `:` in queue names), an instance id from a host name.
+ *
+ * @example
+ * ```ts
+ * safeName('sagaflow:payment-service:'); // 'sagaflow-payment-service-'
+ * safeName('pod 7.local'); // 'pod-7.local'
+ * ```
+ */
+export function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+/**
  * `SAGAFLOW_INSTANCE_ID`: this process among a service's instances (a pod name), stable
  * across its restarts, so a restarted instance fences its predecessor's relay transaction;
  * null when unset or empty, for the service to pick its own.

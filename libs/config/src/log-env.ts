@@ -1,7 +1,20 @@
 import { envEnum } from './env-parsers';
 import { type EnvVar, envVar } from './env-var';
 import { INFRA_DEFAULTS } from './infra-defaults';
-import { LOG_LEVELS, type LogLevel } from './log-level';
+
+/**
+ * Log levels, most to least severe; `silent` logs nothing. A logger at level `info` writes
+ * `error`, `warn` and `info` lines.
+ */
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** True when `value` is one of {@link LOG_LEVELS}. */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
+}
 
 /**
  * `SAGAFLOW_LOG_LEVEL`: one of {@link LOG_LEVELS}.

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@sagaflow/core';
 
 import { httpEnv } from './http-env';
-import { instanceIdEnv } from './instance-id-env';
+import { instanceIdEnv, safeName } from './instance-id-env';
 import { kafkaEnv } from './kafka-env';
 import { logLevelEnv } from './log-env';
 import { mysqlEnv } from './mysql-env';
@@ -170,5 +170,19 @@ describe('shared configuration fragments', () => {
     }
     expect(message).toContain('SAGAFLOW_REDIS_URL');
     expect(message).not.toContain('topsecret');
+  });
+});
+
+describe('safeName', () => {
+  it('replaces every character outside [A-Za-z0-9._-] with -', () => {
+    expect(safeName('sagaflow:payment-service:')).toBe('sagaflow-payment-service-');
+    expect(safeName('host name/ü')).toBe('host-name--');
+    expect(safeName('ok.name_1-2')).toBe('ok.name_1-2');
+  });
+
+  it('turns a Redis key prefix into a BullMQ queue prefix', () => {
+    expect(safeName('sagaflow:orchestrator:')).toBe('sagaflow-orchestrator-');
+    expect(safeName('team.a_b-c:')).toBe('team.a_b-c-');
+    expect(safeName('a{b}#c')).toBe('a-b--c');
   });
 });

@@ -45,11 +45,10 @@ export {
 } from './graph/definition-graph';
 export { toMermaid } from './graph/to-mermaid';
 export type { JsonObject, JsonValue } from './model/json';
-export type { Direction } from './model/direction';
 export { isParkedStatus, isTerminalStatus, SAGA_STATUSES, SagaStatus } from './model/saga-status';
 export type { StepFailure } from './model/step-failure';
 export type { SagaTimer } from './model/saga-timer';
-export type { SagaCommand } from './model/saga-command';
+export type { Direction, SagaCommand } from './model/saga-command';
 export type {
   AttemptFailed,
   CommandDispatched,

@@ -2,6 +2,7 @@ import {
   checkOptions,
   type Clock,
   describeError,
+  InvalidArgumentError,
   isPositiveInteger,
   type Logger,
   noopLogger,
@@ -14,7 +15,6 @@ import { Queue } from 'bullmq';
 
 import { timerJobId } from './job-ids';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
-import { timerDelayMs } from './timer-delay';
 
 /** Options of {@link BullTimerScheduler}. */
 export interface BullTimerSchedulerOptions extends QueueSetup {
@@ -137,4 +137,18 @@ export class BullTimerScheduler implements Scheduler {
 /** The timer queue's name for a queue prefix. */
 export function timerQueueName(queuePrefix: string): string {
   return `${queuePrefix}timers`;
+}
+
+/**
+ * How long BullMQ must hold a timer's job: `dueAt − now` in whole ms, never negative (a
+ * timer already due fires at once).
+ *
+ * @throws InvalidArgumentError when `dueAt` is not an ISO-8601 time.
+ */
+export function timerDelayMs(dueAt: string, now: Date): number {
+  const due = Date.parse(dueAt);
+  if (Number.isNaN(due)) {
+    throw new InvalidArgumentError('dueAt', dueAt, 'must be an ISO-8601 time');
+  }
+  return Math.max(0, Math.ceil(due - now.getTime()));
 }

@@ -12,7 +12,7 @@ import {
 } from '@sagaflow/core';
 import { type DefaultJobOptions } from 'bullmq';
 
-import { isRetryableError } from './is-retryable-error';
+import { isRetryableError } from './job-runs';
 import { type LostJobObserver } from './lost-job';
 import { type QueueSetup, type ResolvedQueueSetup, resolveQueueSetup } from './queue-setup';
 

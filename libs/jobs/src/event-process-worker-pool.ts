@@ -17,10 +17,9 @@ import {
   type ResolvedEventProcessWorkerPoolOptions,
   resolveEventProcessWorkerPoolOptions,
 } from './event-process-worker-pool-options';
-import { isLastAttempt, unrecoverable } from './job-attempts';
 import { eventProcessJobId, requeueJobId } from './job-ids';
+import { isLastAttempt, runWorker, unrecoverable } from './job-runs';
 import { lostJobOf, WorkerErrorLog } from './lost-job';
-import { runWorker } from './run-worker';
 import { runInSagaOrder } from './saga-ordered-runs';
 
 /** A job's data: the record's key and, on a retry, the lease the previous run took. */

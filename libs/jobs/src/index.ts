@@ -9,7 +9,7 @@
  * {@link EventProcessWorkerPool}, {@link RecurringJobs}, and {@link isRetryableError}.
  */
 export { createQueueConnection, type QueueConnectionOptions } from './create-queue-connection';
-export { isRetryableError } from './is-retryable-error';
+export { isRetryableError } from './job-runs';
 export { BullTimerScheduler, type BullTimerSchedulerOptions } from './bull-timer-scheduler';
 export {
   DeferredTimerScheduler,

@@ -8,9 +8,9 @@ import {
 } from '@sagaflow/core';
 import { type Job, Queue, Worker } from 'bullmq';
 
+import { runWorker } from './job-runs';
 import { type LostJobObserver, WorkerErrorLog } from './lost-job';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
-import { runWorker } from './run-worker';
 
 /** Options of {@link RecurringJobs}. */
 export interface RecurringJobsOptions extends QueueSetup {

@@ -9,11 +9,9 @@ import {
 import { type Job, Worker } from 'bullmq';
 
 import { timerQueueName } from './bull-timer-scheduler';
-import { isRetryableError } from './is-retryable-error';
-import { isLastAttempt, unrecoverable } from './job-attempts';
+import { isLastAttempt, isRetryableError, runWorker, unrecoverable } from './job-runs';
 import { type LostJobObserver, WorkerErrorLog } from './lost-job';
 import { type QueueSetup, resolveQueueSetup } from './queue-setup';
-import { runWorker } from './run-worker';
 
 /**
  * Hooks for metrics. A hook that throws is logged and changes nothing. `onJobLost`: a timer

@@ -293,7 +293,7 @@ describe('EventProcessConsumer over a real broker', () => {
       groupId,
       topics: [topic],
       sink: eventProcessSink(eventProcess, third, duplicates),
-      hooks: { onStateChange: ({ state }) => states.push(state) },
+      observer: { onStateChange: ({ state }) => states.push(state) },
     });
     expect(c.state).toBe('stopped');
     const starting = c.start();

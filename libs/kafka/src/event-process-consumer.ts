@@ -34,9 +34,14 @@ import {
   type KafkaMessage,
 } from 'kafkajs';
 
-import { abortableSleep } from './abortable-sleep';
 import { acceptAll, type AcceptEnvelope } from './accept-decision';
-import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
+import {
+  abortableSleep,
+  backoffDelay,
+  type BackoffOptions,
+  type ResolvedBackoff,
+  resolveBackoff,
+} from './backoff';
 import { type ConsumedMessage, type EventProcessSink } from './consumed-message';
 import { MessageRejectedError } from './errors';
 import { type KafkaRecord, type RecordSender } from './kafka-record';
@@ -70,8 +75,11 @@ export interface DeadLetterRouting {
  */
 export type EventProcessConsumerState = 'stopped' | 'joining' | 'running' | 'crashed';
 
-/** Callbacks for metrics; they must not throw (an error they throw is logged and ignored). */
-export interface EventProcessConsumerHooks {
+/**
+ * What an {@link EventProcessConsumer} reports to whoever watches it (metrics, logs). Every
+ * hook is optional and must not throw: an error it throws is logged and ignored.
+ */
+export interface EventProcessConsumerObserver {
   /** After each batch committed. */
   readonly onBatch?: (event: {
     readonly topic: string;
@@ -128,8 +136,8 @@ export interface EventProcessConsumerOptions {
   readonly deadLetters: DeadLetterRouting;
   /** @defaultValue a logger that drops everything */
   readonly logger?: Logger;
-  /** Metrics callbacks. @defaultValue none */
-  readonly hooks?: EventProcessConsumerHooks;
+  /** Told of batches, dead letters, failures and state changes. @defaultValue none */
+  readonly observer?: EventProcessConsumerObserver;
   /** Stamps dead letters' `failedAt`. @defaultValue the system clock */
   readonly clock?: Clock;
   /** Envelope size limit. @defaultValue `{ maxBytes: 1048576 }` */
@@ -192,7 +200,7 @@ interface ResolvedOptions {
   readonly sink: EventProcessSink;
   readonly deadLetters: DeadLetterRouting;
   readonly logger: Logger;
-  readonly hooks: EventProcessConsumerHooks;
+  readonly observer: EventProcessConsumerObserver;
   readonly clock: Clock;
   readonly codec: CodecOptions;
   readonly fromBeginning: boolean;
@@ -226,7 +234,7 @@ function resolveOptions(options: EventProcessConsumerOptions): ResolvedOptions {
     sink: options.sink,
     deadLetters: options.deadLetters,
     logger: options.logger ?? noopLogger,
-    hooks: options.hooks ?? {},
+    observer: options.observer ?? {},
     clock: options.clock ?? systemClock,
     codec: options.codec ?? {},
     fromBeginning: options.fromBeginning ?? true,
@@ -263,6 +271,7 @@ function resolveOptions(options: EventProcessConsumerOptions): ResolvedOptions {
       'a topic name',
     ],
     ['deadLetters.publisher', '[value]', hasMethods(dl?.publisher, ['send']), 'a RecordSender'],
+    ['hooks', '[object]', !('hooks' in options), 'unset: it was renamed observer'],
     ['clock', '[value]', hasMethods(o.clock, ['now']), 'a Clock'],
     [
       'sessionTimeoutMs',
@@ -486,7 +495,7 @@ export class EventProcessConsumer {
     if (previous === state) return;
     this.#state = state;
     this.#hook('onStateChange', () =>
-      this.#options.hooks.onStateChange?.({ state, previous, joinMs }),
+      this.#options.observer.onStateChange?.({ state, previous, joinMs }),
     );
   }
 
@@ -536,7 +545,7 @@ export class EventProcessConsumer {
       durationMs,
     });
     this.#hook('onBatch', () =>
-      this.#options.hooks.onBatch?.({
+      this.#options.observer.onBatch?.({
         topic: batch.topic,
         partition: batch.partition,
         received: batch.messages.length,
@@ -576,7 +585,7 @@ export class EventProcessConsumer {
         failuresInRow: this.#failuresInRow,
         retryInMs: delayMs,
       });
-      this.#hook('onFailure', () => this.#options.hooks.onFailure?.(error));
+      this.#hook('onFailure', () => this.#options.observer.onFailure?.(error));
       await this.#backOff(delayMs, heartbeat);
       throw error;
     }
@@ -695,7 +704,7 @@ export class EventProcessConsumer {
         deadLetterId: stored.id,
       });
       this.#hook('onDeadLetter', () =>
-        this.#options.hooks.onDeadLetter?.({
+        this.#options.observer.onDeadLetter?.({
           topic: batch.topic,
           partition: batch.partition,
           offset: message.offset,
@@ -719,11 +728,11 @@ export class EventProcessConsumer {
     };
   }
 
-  #hook(name: keyof EventProcessConsumerHooks, call: () => void): void {
+  #hook(name: keyof EventProcessConsumerObserver, call: () => void): void {
     try {
       call();
     } catch (error) {
-      this.#logger.warn(`EventProcess consumer hook ${name} threw`, { error });
+      this.#logger.warn(`EventProcess consumer observer hook ${name} threw`, { error });
     }
   }
 }

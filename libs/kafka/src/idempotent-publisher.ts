@@ -8,10 +8,9 @@ import {
 } from '@sagaflow/core';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 
-import { type KafkaRecord, type RecordSender } from './kafka-record';
+import { type KafkaRecord, type RecordSender, toTopicMessages } from './kafka-record';
 import { type OutboxPublisher } from './outbox-publisher';
 import { SerialQueue } from './serial-queue';
-import { toTopicMessages } from './topic-messages';
 
 /** Options of {@link IdempotentPublisher}. */
 export interface IdempotentPublisherOptions {

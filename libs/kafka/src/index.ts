@@ -27,8 +27,12 @@ export {
   TransactionalPublisher,
   type TransactionalPublisherOptions,
 } from './transactional-publisher';
-export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { OutboxRelay, type OutboxRelayObserver, type OutboxRelayOptions } from './outbox-relay';
 export { type AcceptEnvelope, acceptOnly, type AcceptRules } from './accept-decision';
 export type { ConsumedMessage } from './consumed-message';
-export { EventProcessConsumer, type EventProcessConsumerOptions } from './event-process-consumer';
+export {
+  EventProcessConsumer,
+  type EventProcessConsumerObserver,
+  type EventProcessConsumerOptions,
+} from './event-process-consumer';
 export { replayDeadLetter } from './replay-dead-letter';

@@ -64,4 +64,22 @@ describe('options validation', () => {
       failures: 0,
     });
   });
+
+  it('EventProcessConsumer refuses the hooks option, renamed observer, instead of ignoring it', () => {
+    const renamed = {
+      kafka,
+      consumerName: 'svc',
+      topics: ['a'],
+      sink: (): Promise<void> => Promise.resolve(),
+      deadLetters: {
+        store: new InMemoryDeadLetterStore(),
+        topic: 'dl',
+        publisher: { send: () => Promise.resolve() },
+      },
+      hooks: { onBatch: () => undefined },
+    };
+    expect(() => new EventProcessConsumer(renamed)).toThrow(
+      'hooks="[object]" (expected unset: it was renamed observer)',
+    );
+  });
 });

@@ -259,7 +259,7 @@ describe('OutboxRelay.publishCommitted', () => {
     const outbox = recordingOutbox();
     const published: number[] = [];
     const r = relay(outbox, publisher(), {
-      hooks: { onPublished: ({ count }) => published.push(count) },
+      observer: { onPublished: ({ count }) => published.push(count) },
     });
     r.start();
     await env.eventually(() => r.stats.passes === 1, 'the first (empty) pass');
@@ -342,7 +342,7 @@ describe('OutboxRelay.publishCommitted', () => {
     await setMaxMessageBytes(env, small, 1000);
     const outbox = recordingOutbox();
     const errors: unknown[] = [];
-    const r = relay(outbox, publisher(), { hooks: { onError: (e) => errors.push(e) } });
+    const r = relay(outbox, publisher(), { observer: { onError: (e) => errors.push(e) } });
     r.start();
     await env.eventually(() => r.stats.passes === 1, 'the first (empty) pass');
     const passesAfterStart = outbox.passes.length;
@@ -531,7 +531,7 @@ describe('OutboxRelay.publishCommitted', () => {
     const r = relay(outbox, publisher(), {
       pollIntervalMs: 50,
       sweepAfterMs: 300,
-      hooks: { onError: (error) => errors.push(error) },
+      observer: { onError: (error) => errors.push(error) },
     });
     r.start();
     await env.eventually(() => r.stats.passes >= 1, 'the first (empty) pass');
@@ -551,7 +551,7 @@ describe('OutboxRelay.publishCommitted', () => {
     const outbox = recordingOutbox();
     let handed = false;
     const r = relay(outbox, publisher(), {
-      hooks: {
+      observer: {
         onPublished: () => {
           if (handed) return;
           handed = true;

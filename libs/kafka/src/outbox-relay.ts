@@ -8,15 +8,23 @@ import {
   type OutboxMessage,
 } from '@sagaflow/core';
 
-import { abortableSleep } from './abortable-sleep';
-import { backoffDelay, type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './backoff';
+import {
+  abortableSleep,
+  backoffDelay,
+  type BackoffOptions,
+  type ResolvedBackoff,
+  resolveBackoff,
+} from './backoff';
 import { ProducerFencedError } from './errors';
 import { type OutboxPublisher } from './outbox-publisher';
 import { SerialQueue } from './serial-queue';
 import { WakeSignal } from './wake-signal';
 
-/** Callbacks for metrics; they must not throw (an error they throw is logged and ignored). */
-export interface OutboxRelayHooks {
+/**
+ * What an {@link OutboxRelay} reports to whoever watches it (metrics, logs). Every hook is
+ * optional and must not throw: an error it throws is logged and ignored.
+ */
+export interface OutboxRelayObserver {
   /** After each batch published, with its size and the time to claim, publish and mark it. */
   readonly onPublished?: (event: { readonly count: number; readonly durationMs: number }) => void;
   /** After each failed pass; the relay backs off and tries again. */
@@ -48,8 +56,8 @@ export interface OutboxRelayOptions {
   readonly backoff?: BackoffOptions;
   /** @defaultValue a logger that drops everything */
   readonly logger?: Logger;
-  /** Metrics callbacks. @defaultValue none */
-  readonly hooks?: OutboxRelayHooks;
+  /** Told of published batches and failures. @defaultValue none */
+  readonly observer?: OutboxRelayObserver;
 }
 
 /** Counters since the relay was created. */
@@ -72,7 +80,7 @@ interface ResolvedOptions {
   readonly sweepAfterMs: number;
   readonly backoff: ResolvedBackoff;
   readonly logger: Logger;
-  readonly hooks: OutboxRelayHooks;
+  readonly observer: OutboxRelayObserver;
 }
 
 /**
@@ -90,7 +98,7 @@ function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {
     sweepAfterMs: options.sweepAfterMs ?? 5000,
     backoff: resolveBackoff('OutboxRelay', 'backoff', options.backoff),
     logger: options.logger ?? noopLogger,
-    hooks: options.hooks ?? {},
+    observer: options.observer ?? {},
   };
   checkOptions('OutboxRelay', [
     ['outbox', '[object]', hasMethods(o.outbox, ['publishBatch', 'markPublished']), 'an Outbox'],
@@ -98,6 +106,7 @@ function resolveOptions(options: OutboxRelayOptions): ResolvedOptions {
     ['batchSize', o.batchSize, isPositiveInteger(o.batchSize), 'an integer > 0'],
     ['pollIntervalMs', o.pollIntervalMs, isPositiveInteger(o.pollIntervalMs), 'an integer > 0'],
     ['sweepAfterMs', o.sweepAfterMs, isPositiveInteger(o.sweepAfterMs), 'an integer > 0'],
+    ['hooks', '[object]', !('hooks' in options), 'unset: it was renamed observer'],
   ]);
   return o;
 }
@@ -235,7 +244,7 @@ export class OutboxRelay {
           error,
           count: batch.length,
         });
-        this.#hook('onError', () => this.#options.hooks.onError?.(error));
+        this.#hook('onError', () => this.#options.observer.onError?.(error));
         this.wake();
         return;
       }
@@ -243,7 +252,7 @@ export class OutboxRelay {
       const durationMs = Date.now() - started;
       this.#count({ batches: 1, published: batch.length });
       this.#hook('onPublished', () =>
-        this.#options.hooks.onPublished?.({ count: batch.length, durationMs }),
+        this.#options.observer.onPublished?.({ count: batch.length, durationMs }),
       );
     }
   }
@@ -277,7 +286,7 @@ export class OutboxRelay {
           error,
           count: ids.length,
         });
-        this.#hook('onError', () => this.#options.hooks.onError?.(error));
+        this.#hook('onError', () => this.#options.observer.onError?.(error));
       }
     }
   }
@@ -377,7 +386,9 @@ export class OutboxRelay {
       if (count > 0) {
         const durationMs = Date.now() - started;
         this.#logger.debug('published outbox batch', { count, durationMs });
-        this.#hook('onPublished', () => this.#options.hooks.onPublished?.({ count, durationMs }));
+        this.#hook('onPublished', () =>
+          this.#options.observer.onPublished?.({ count, durationMs }),
+        );
       }
       return count;
     } catch (error) {
@@ -388,7 +399,7 @@ export class OutboxRelay {
       } else {
         this.#logger.warn('outbox relay pass failed; the batch stays unpublished', fields);
       }
-      this.#hook('onError', () => this.#options.hooks.onError?.(error));
+      this.#hook('onError', () => this.#options.observer.onError?.(error));
       throw error;
     }
   }
@@ -411,11 +422,11 @@ export class OutboxRelay {
     };
   }
 
-  #hook(name: keyof OutboxRelayHooks, call: () => void): void {
+  #hook(name: keyof OutboxRelayObserver, call: () => void): void {
     try {
       call();
     } catch (error) {
-      this.#logger.warn(`outbox relay hook ${name} threw`, { error });
+      this.#logger.warn(`outbox relay observer hook ${name} threw`, { error });
     }
   }
 }

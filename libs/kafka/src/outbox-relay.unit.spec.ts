@@ -107,7 +107,10 @@ describe('OutboxRelay', () => {
       pollIntervalMs: LONG_POLL,
       backoff,
       logger,
-      hooks: { onError: (e) => errors.push(e), onPublished: ({ count }) => published.push(count) },
+      observer: {
+        onError: (e) => errors.push(e),
+        onPublished: ({ count }) => published.push(count),
+      },
     });
     relay.start();
     await until(() => relay.stats.failures >= 3);
@@ -184,5 +187,12 @@ describe('OutboxRelay', () => {
     ).toThrow(InvalidArgumentError);
     expect(() => new OutboxRelay({ outbox, publisher, batchSize: 0 })).toThrow('batchSize=0');
     relay = new OutboxRelay({ outbox, publisher });
+  });
+
+  it('refuses the hooks option, renamed observer, instead of ignoring it', () => {
+    const renamed = { outbox, publisher, hooks: { onError: () => undefined } };
+    expect(() => new OutboxRelay(renamed)).toThrow(
+      'hooks="[object]" (expected unset: it was renamed observer)',
+    );
   });
 });

@@ -18,10 +18,9 @@ import {
 import { ProducerFencedError } from './errors';
 import { IdempotentPublisher } from './idempotent-publisher';
 import { isFencingError } from './kafka-error-types';
-import { type KafkaRecord, type RecordSender } from './kafka-record';
+import { type KafkaRecord, type RecordSender, toTopicMessages } from './kafka-record';
 import { type OutboxPublisher } from './outbox-publisher';
 import { SerialQueue } from './serial-queue';
-import { toTopicMessages } from './topic-messages';
 
 /** Options of {@link TransactionalPublisher}. */
 export interface TransactionalPublisherOptions {

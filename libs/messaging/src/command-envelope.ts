@@ -1,3 +1,4 @@
+import { type Direction } from '@sagaflow/core';
 import { z } from 'zod';
 import { type EnvelopeBase, envelopeBaseShape } from './envelope-base';
 import { idSchema } from './envelope-fields';
@@ -28,3 +29,17 @@ export const commandEnvelopeSchema = z.object({
   kind: z.enum(['command', 'compensation']),
   participant: idSchema,
 }) satisfies z.ZodType<CommandEnvelope>;
+
+/**
+ * The direction of a command of that kind: `command` executes a step (`forward`),
+ * `compensation` undoes one. The inverse of the kind `commandToEnvelope` writes.
+ *
+ * @example
+ * ```ts
+ * commandDirection(envelope.kind); // 'forward' for a command envelope
+ * commandDirection(reply.replyTo.kind); // the direction of the command a reply answers
+ * ```
+ */
+export function commandDirection(kind: CommandKind): Direction {
+  return kind === 'command' ? 'forward' : 'compensation';
+}

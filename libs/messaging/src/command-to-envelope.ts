@@ -1,7 +1,7 @@
 import { type SagaCommand } from '@sagaflow/core';
 import { type CommandEnvelope } from './command-envelope';
 import { ENVELOPE_SCHEMA_VERSION } from './envelope-base';
-import { isoTimestamp } from './iso-timestamp';
+import { isoTimestamp } from './envelope-fields';
 
 /** What {@link commandToEnvelope} needs besides the command. */
 export interface CommandEnvelopeMeta {

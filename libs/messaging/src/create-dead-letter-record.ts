@@ -1,11 +1,10 @@
-import { checkOptions, errorMessage, SagaflowError } from '@sagaflow/core';
+import { checkOptions, type DeadLetter, errorMessage, SagaflowError } from '@sagaflow/core';
 import {
   type DeadLetterReason,
   type DeadLetterRecord,
   DEAD_LETTER_SCHEMA_VERSION,
 } from './dead-letter-record';
-import { isMessagingId } from './envelope-fields';
-import { isoTimestamp } from './iso-timestamp';
+import { isMessagingId, isoTimestamp } from './envelope-fields';
 import { MessageHeader } from './message-headers';
 import { utf8ByteLength } from './utf8-byte-length';
 
@@ -96,6 +95,23 @@ export function createDeadLetterRecord(
     messageId: firstId(context.messageId, input.headers[MessageHeader.MessageId]),
     sagaId: firstId(context.sagaId, input.headers[MessageHeader.SagaId]),
   };
+}
+
+/**
+ * The dead-letter table's entry (core's `DeadLetter`, what a `DeadLetterStore` records) of
+ * a dead-letter topic record: the same fields without `schemaVersion`, which describes the
+ * topic's encoding and not the dead letter.
+ *
+ * @example
+ * ```ts
+ * const record = createDeadLetterRecord({ ...consumed, error });
+ * await store.record(toDeadLetter(record));
+ * await producer.send({ topic: topics.deadLetters, messages: [{ value: encodeDeadLetter(record) }] });
+ * ```
+ */
+export function toDeadLetter(record: DeadLetterRecord): DeadLetter {
+  const { schemaVersion: _schemaVersion, ...deadLetter } = record;
+  return deadLetter;
 }
 
 function reasonOf(error: unknown): DeadLetterReason {

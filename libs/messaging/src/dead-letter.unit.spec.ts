@@ -1,16 +1,17 @@
-import { BusinessError } from '@sagaflow/core';
+import { BusinessError, type DeadLetter } from '@sagaflow/core';
 import { commandEnvelope, jsonCopy, thrownBy } from './__fixtures__/envelopes';
 import {
   createDeadLetterRecord,
   DEFAULT_MAX_DEAD_LETTER_VALUE_BYTES,
   type DeadLetterInput,
   MAX_REASON_MESSAGE_LENGTH,
+  toDeadLetter,
   UNEXPECTED_ERROR_CODE,
 } from './create-dead-letter-record';
 import { decodeDeadLetter, encodeDeadLetter } from './dead-letter-codec';
 import { type DeadLetterRecord } from './dead-letter-record';
 import { decodeCommand, encodeEnvelope } from './envelope-codec';
-import { MessageDecodeErrorCode, MessageEncodeError } from './errors';
+import { MessageDecodeError, MessageDecodeErrorCode, MessageEncodeError } from './errors';
 import { envelopeHeaders } from './message-headers';
 import { utf8ByteLength } from './utf8-byte-length';
 
@@ -205,5 +206,39 @@ describe('dead letters', () => {
         'reason: Invalid input: expected object, received undefined',
       ]);
     });
+  });
+});
+
+describe('toDeadLetter', () => {
+  it('keeps every field of the record but its schema version', () => {
+    const record = createDeadLetterRecord({
+      sourceTopic: 'sagaflow.payment-service.commands',
+      partition: 1,
+      offset: '9007199254740993',
+      key: null,
+      value: encodeEnvelope(commandEnvelope),
+      headers: envelopeHeaders(commandEnvelope),
+      consumer: 'payment-service',
+      failedAt: new Date('2030-01-02T03:04:05.678Z'),
+      error: new MessageDecodeError(MessageDecodeErrorCode.Invalid, 'attempt: too small'),
+    });
+
+    const deadLetter = toDeadLetter(record);
+
+    expect(deadLetter).toEqual<DeadLetter>({
+      consumer: 'payment-service',
+      sourceTopic: 'sagaflow.payment-service.commands',
+      partition: 1,
+      offset: '9007199254740993',
+      key: null,
+      value: record.value,
+      valueTruncated: false,
+      headers: envelopeHeaders(commandEnvelope),
+      reason: { code: MessageDecodeErrorCode.Invalid, message: 'attempt: too small' },
+      messageId: commandEnvelope.messageId,
+      sagaId: commandEnvelope.sagaId,
+      failedAt: '2030-01-02T03:04:05.678Z',
+    });
+    expect(deadLetter).not.toHaveProperty('schemaVersion');
   });
 });

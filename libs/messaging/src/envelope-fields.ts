@@ -1,6 +1,8 @@
 import { type JsonValue } from '@sagaflow/core';
 import { z } from 'zod';
 
+import { MessageEncodeError } from './errors';
+
 /**
  * Characters allowed in ids and participant names: Kafka's legal topic characters, safe in
  * header values, MySQL keys, BullMQ job ids and URLs without escaping.
@@ -37,6 +39,19 @@ export const positiveIntSchema = z.int().positive();
 export const timestampSchema = z.iso.datetime({
   error: 'expected an ISO-8601 UTC timestamp such as 2024-05-01T12:00:00.000Z',
 });
+
+/**
+ * `date` as an ISO-8601 UTC timestamp, the form {@link timestampSchema} reads.
+ *
+ * @throws {@link MessageEncodeError} for an invalid date, which `toISOString` would turn
+ * into an untyped `RangeError`.
+ */
+export function isoTimestamp(date: Date, field: string): string {
+  if (Number.isNaN(date.getTime())) {
+    throw new MessageEncodeError(`${field} is not a valid date`, { field });
+  }
+  return date.toISOString();
+}
 
 /** Any JSON value: finite numbers only, plain objects and arrays only. */
 const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>

@@ -11,7 +11,7 @@
  * {@link replyToInput}, {@link createDeadLetterRecord} with {@link encodeDeadLetter} and
  * {@link toDeadLetter}.
  */
-export type { CommandEnvelope } from './command-envelope';
+export { type CommandEnvelope, commandDirection } from './command-envelope';
 export type { ReplyEnvelope } from './reply-envelope';
 export { type Envelope, type EnvelopeKind, isCommandEnvelope, isReplyEnvelope } from './envelope';
 export { isMessagingId } from './envelope-fields';
@@ -27,10 +27,8 @@ export { MessageDecodeError, MessageDecodeErrorCode, MessageEncodeError } from '
 export { envelopeHeaders, MessageHeader } from './message-headers';
 export { createTopicNames, type TopicNames, type TopicNamesOptions } from './topic-names';
 export { type CommandEnvelopeMeta, commandToEnvelope } from './command-to-envelope';
-export { commandDirection } from './command-direction';
 export { type CommandEncoderOptions, createCommandEncoder } from './command-encoder';
-export { replyMessageId } from './reply-message-id';
-export { failureReply, type ReplyMeta, successReply } from './reply-builders';
+export { failureReply, replyMessageId, type ReplyMeta, successReply } from './reply-builders';
 export { replyToOutboxMessage } from './reply-to-outbox-message';
 export { replyToInput } from './reply-to-input';
 export type { DeadLetterRecord } from './dead-letter-record';
@@ -39,5 +37,5 @@ export {
   createDeadLetterRecord,
   type DeadLetterInput,
   type DeadLetterOptions,
+  toDeadLetter,
 } from './create-dead-letter-record';
-export { toDeadLetter } from './to-dead-letter';

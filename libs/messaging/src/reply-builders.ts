@@ -1,9 +1,22 @@
 import { type JsonObject, type ReplyFailure } from '@sagaflow/core';
 import { type CommandEnvelope } from './command-envelope';
 import { ENVELOPE_SCHEMA_VERSION } from './envelope-base';
-import { isoTimestamp } from './iso-timestamp';
+import { isoTimestamp } from './envelope-fields';
 import { type FailureReplyEnvelope, type SuccessReplyEnvelope } from './reply-envelope';
-import { replyMessageId } from './reply-message-id';
+
+/**
+ * The id of the reply to a command: `<commandMessageId>.r`. Deterministic on purpose: a
+ * participant that answers a redelivered command again produces the same reply id, and
+ * the orchestrator's EventProcess table discards the duplicate.
+ *
+ * @example
+ * ```ts
+ * replyMessageId('s-42.reserve-credit.f.1'); // 's-42.reserve-credit.f.1.r'
+ * ```
+ */
+export function replyMessageId(commandMessageId: string): string {
+  return `${commandMessageId}.r`;
+}
 
 /** What a participant adds to the command when it builds its reply. */
 export interface ReplyMeta {

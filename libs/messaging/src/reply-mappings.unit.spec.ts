@@ -11,8 +11,7 @@ import {
 import { createCommandEncoder } from './command-encoder';
 import { decodeCommand, decodeReply } from './envelope-codec';
 import { MessageEncodeError } from './errors';
-import { failureReply, successReply } from './reply-builders';
-import { replyMessageId } from './reply-message-id';
+import { failureReply, replyMessageId, successReply } from './reply-builders';
 import { replyToInput } from './reply-to-input';
 import { replyToOutboxMessage } from './reply-to-outbox-message';
 import { createTopicNames } from './topic-names';

@@ -1,5 +1,5 @@
 import { type ReplyInput } from '@sagaflow/core';
-import { commandDirection } from './command-direction';
+import { commandDirection } from './command-envelope';
 import { type ReplyEnvelope } from './reply-envelope';
 
 /**

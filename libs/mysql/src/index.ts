@@ -64,4 +64,4 @@ export {
   StepResults,
   type StepResultsOptions,
 } from './step-results';
-export { retryOnDeadlock } from './retry-on-deadlock';
+export { retryOnDeadlock } from './is-duplicate-key-error';

@@ -45,3 +45,18 @@ export function isDuplicateKeyError(error: unknown): boolean {
 export function isDeadlockError(error: unknown): boolean {
   return hasServerError(error, ER_LOCK_DEADLOCK);
 }
+
+/**
+ * Runs `work` (a whole transaction) and runs it again, up to `maxRetries` more times, when
+ * the server chose it as a deadlock victim — the transaction was rolled back, so running
+ * it again is safe. Any other error, or the last deadlock, is thrown.
+ */
+export async function retryOnDeadlock<T>(maxRetries: number, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= maxRetries || !isDeadlockError(error)) throw error;
+    }
+  }
+}

@@ -19,9 +19,9 @@ import {
 } from '@sagaflow/core';
 import { type DataSource } from 'typeorm';
 
+import { retryOnDeadlock } from './is-duplicate-key-error';
 import { eventProcessDone } from './mark-event-process-done';
 import { OutboxWriter } from './outbox-writer';
-import { retryOnDeadlock } from './retry-on-deadlock';
 import {
   commitInOneRoundTrip,
   runStatements,

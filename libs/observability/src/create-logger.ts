@@ -7,8 +7,8 @@ import {
 } from '@sagaflow/core';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '@sagaflow/config';
 import * as winston from 'winston';
+import TransportStream from 'winston-transport';
 
-import { LineTransport, MESSAGE } from './line-transport';
 import type { SanitizeOptions } from './sanitize-log-value';
 import { type LineLevel, StructuredLogger } from './structured-logger';
 
@@ -47,6 +47,26 @@ interface ResolvedLoggerOptions {
 
 /** Winston priorities: lower is more severe. */
 const PRIORITIES: Record<LineLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+/** winston's key for the final, formatted line (triple-beam's MESSAGE). */
+const MESSAGE = Symbol.for('message');
+
+/**
+ * A winston transport that writes each formatted line, plus `\n`, to a stream. Used instead
+ * of winston's `Stream` transport, whose typings declare no class (type-aware lint rejects
+ * constructing it) and which adds nothing here.
+ */
+class LineTransport extends TransportStream {
+  constructor(private readonly destination: NodeJS.WritableStream) {
+    super();
+  }
+
+  override log(info: Record<symbol, unknown>, next: () => void): void {
+    const line = info[MESSAGE];
+    if (typeof line === 'string') this.destination.write(`${line}\n`);
+    next();
+  }
+}
 
 function resolveLoggerOptions(options: LoggerOptions): ResolvedLoggerOptions {
   const resolved: ResolvedLoggerOptions = {

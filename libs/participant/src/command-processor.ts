@@ -41,9 +41,8 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { type CommandContext } from './command-context';
 import { type CommandHandler, type CommandHandlers } from './command-handler';
 import { HandlerFailedError } from './errors';
-import { type CommandOutcome } from './participant-metrics';
 import { type ParticipantMonitor } from './participant-monitor';
-import { type StoredReply, storedPayload } from './stored-reply';
+import { type CommandOutcome } from './participant-observer';
 
 /** What {@link CommandProcessor} needs; `createParticipant` wires it. */
 export interface CommandProcessorOptions {
@@ -603,6 +602,26 @@ export class CommandProcessor {
       }
     }
   }
+}
+
+/**
+ * What `step_result.reply` holds for a step (or compensation) that succeeded: the reply's
+ * payload, and whether the handler ran (`false` for a compensation with nothing to undo).
+ * Only successes are stored: a refused command changed nothing, and a later attempt may
+ * legitimately succeed.
+ */
+interface StoredReply extends JsonObject {
+  readonly outcome: 'success';
+  readonly payload: JsonObject;
+  readonly applied: boolean;
+}
+
+/** The payload a stored result answers with; `{}` for a row without a readable reply. */
+function storedPayload(reply: JsonObject | null): JsonObject {
+  const payload = reply?.payload;
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+    ? (payload as JsonObject)
+    : {};
 }
 
 function successResult(payload: JsonObject, applied: boolean): StoredReply {

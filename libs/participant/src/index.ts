@@ -9,8 +9,8 @@
  * contract of core's `defineParticipant`) or {@link commandHandler} (a zod schema per
  * command), each given a {@link CommandContext}; `participant.admin`
  * ({@link ParticipantAdmin}) for dead letters and FAILED records; and
- * {@link createParticipantPrometheusMetrics} for its `metrics` hooks
- * ({@link ParticipantMetrics}).
+ * {@link createParticipantPrometheusMetrics} for its `observer` ({@link ParticipantObserver}):
+ * what it does, counted in Prometheus metrics.
  */
 export { createParticipant, Participant } from './participant';
 export type { ParticipantOptions } from './participant-options';
@@ -23,7 +23,7 @@ export {
 } from './command-handler';
 export type { CommandContext } from './command-context';
 export type { ParticipantAdmin } from './participant-admin';
-export type { CommandOutcome, ParticipantMetrics } from './participant-metrics';
+export type { CommandOutcome, ParticipantObserver } from './participant-observer';
 export {
   createParticipantPrometheusMetrics,
   type ParticipantPrometheusMetricsOptions,

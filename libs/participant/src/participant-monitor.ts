@@ -3,9 +3,9 @@ import { type Direction, type Logger } from '@sagaflow/core';
 import {
   type CommandOutcome,
   type DuplicateReason,
-  type ParticipantMetrics,
+  type ParticipantObserver,
   type ParticipantStats,
-} from './participant-metrics';
+} from './participant-observer';
 
 const OUTCOME_COUNTER: Readonly<Record<CommandOutcome, keyof ParticipantStats | null>> = {
   applied: 'applied',
@@ -15,9 +15,9 @@ const OUTCOME_COUNTER: Readonly<Record<CommandOutcome, keyof ParticipantStats | 
   'technical-failure': 'technicalFailures',
 };
 
-/** Counts what a participant does and forwards it to the user's metrics hooks. */
+/** Counts what a participant does and forwards it to the user's observer. */
 export class ParticipantMonitor {
-  readonly #metrics: ParticipantMetrics;
+  readonly #observer: ParticipantObserver;
   readonly #logger: Logger;
   #stats: ParticipantStats = {
     handled: 0,
@@ -32,8 +32,8 @@ export class ParticipantMonitor {
     lostJobs: 0,
   };
 
-  constructor(metrics: ParticipantMetrics, logger: Logger) {
-    this.#metrics = metrics;
+  constructor(observer: ParticipantObserver, logger: Logger) {
+    this.#observer = observer;
     this.#logger = logger;
   }
 
@@ -51,40 +51,40 @@ export class ParticipantMonitor {
     this.#count('handled', 1);
     if (counter !== null) this.#count(counter, 1);
     this.#call('onHandled', () =>
-      this.#metrics.onHandled?.({ messageType, direction, outcome, durationMs }),
+      this.#observer.onHandled?.({ messageType, direction, outcome, durationMs }),
     );
   }
 
   duplicate(reason: DuplicateReason, count: number): void {
     if (count === 0) return;
     this.#count(reason === 'redelivered' ? 'redelivered' : 'stepDuplicates', count);
-    this.#call('onDuplicate', () => this.#metrics.onDuplicate?.({ reason, count }));
+    this.#call('onDuplicate', () => this.#observer.onDuplicate?.({ reason, count }));
   }
 
   failure(messageType: string, kind: 'business' | 'technical' | 'retry', code: string): void {
     if (kind === 'retry') this.#count('retries', 1);
-    this.#call('onFailure', () => this.#metrics.onFailure?.({ messageType, kind, code }));
+    this.#call('onFailure', () => this.#observer.onFailure?.({ messageType, kind, code }));
   }
 
   deadLetter(reasonCode: string): void {
     this.#count('deadLetters', 1);
-    this.#call('onDeadLetter', () => this.#metrics.onDeadLetter?.({ reasonCode }));
+    this.#call('onDeadLetter', () => this.#observer.onDeadLetter?.({ reasonCode }));
   }
 
   jobLost(queue: string): void {
     this.#count('lostJobs', 1);
-    this.#call('onJobLost', () => this.#metrics.onJobLost?.({ queue }));
+    this.#call('onJobLost', () => this.#observer.onJobLost?.({ queue }));
   }
 
   #count(counter: keyof ParticipantStats, by: number): void {
     this.#stats = { ...this.#stats, [counter]: this.#stats[counter] + by };
   }
 
-  #call(hook: keyof ParticipantMetrics, call: () => void): void {
+  #call(hook: keyof ParticipantObserver, call: () => void): void {
     try {
       call();
     } catch (error) {
-      this.#logger.warn(`participant metrics hook ${hook} threw`, { error });
+      this.#logger.warn(`participant observer hook ${hook} threw`, { error });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { type LogFields, type Logger } from '@sagaflow/core';
 
-import { type ParticipantMetrics } from './participant-metrics';
 import { ParticipantMonitor } from './participant-monitor';
+import { type ParticipantObserver } from './participant-observer';
 
 function recordingLogger(lines: { message: string; fields?: LogFields }[]): Logger {
   const log = (message: string, fields?: LogFields) => {
@@ -12,16 +12,16 @@ function recordingLogger(lines: { message: string; fields?: LogFields }[]): Logg
 }
 
 describe('ParticipantMonitor', () => {
-  it('counts outcomes, duplicates, retries, dead letters and lost jobs, and calls the hooks', () => {
+  it('counts outcomes, duplicates, retries, dead letters and lost jobs, and calls the observer', () => {
     const events: unknown[] = [];
-    const metrics: ParticipantMetrics = {
+    const observer: ParticipantObserver = {
       onHandled: (e) => events.push(['handled', e.outcome]),
       onDuplicate: (e) => events.push(['duplicate', e.reason, e.count]),
       onFailure: (e) => events.push(['failure', e.kind, e.code]),
       onDeadLetter: (e) => events.push(['dead letter', e.reasonCode]),
       onJobLost: (e) => events.push(['job lost', e.queue]),
     };
-    const monitor = new ParticipantMonitor(metrics, recordingLogger([]));
+    const monitor = new ParticipantMonitor(observer, recordingLogger([]));
 
     monitor.handled('ReserveCredit', 'forward', 'applied', 5);
     monitor.handled('ReserveCredit', 'forward', 'stored', 1);
@@ -75,6 +75,6 @@ describe('ParticipantMonitor', () => {
     monitor.handled('ReserveCredit', 'forward', 'applied', 1);
 
     expect(monitor.stats.applied).toBe(1);
-    expect(lines.map((l) => l.message)).toEqual(['participant metrics hook onHandled threw']);
+    expect(lines.map((l) => l.message)).toEqual(['participant observer hook onHandled threw']);
   });
 });

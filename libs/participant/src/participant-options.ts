@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 
-import { redisCredentialChecks } from '@sagaflow/config';
+import { redisCredentialChecks, safeName } from '@sagaflow/config';
 import {
   checkOptions,
   type Clock,
@@ -19,8 +19,7 @@ import { type Kafka } from 'kafkajs';
 import { type DataSource } from 'typeorm';
 
 import { type CommandHandlers } from './command-handler';
-import { type ParticipantMetrics } from './participant-metrics';
-import { safeName } from './safe-name';
+import { type ParticipantObserver } from './participant-observer';
 
 /** Where the participant's Redis lives: the EventProcess cache and the BullMQ queues. */
 export interface ParticipantRedisOptions {
@@ -179,8 +178,11 @@ export interface ParticipantOptions {
   readonly relay?: ParticipantRelayOptions;
   /** Structured logs; command lines carry `sagaId`, `messageId`, `step`. @defaultValue `noopLogger` */
   readonly logger?: Logger;
-  /** Metrics hooks. @defaultValue none */
-  readonly metrics?: ParticipantMetrics;
+  /**
+   * Told of every command answered, duplicate, failure, dead letter and lost job: metrics
+   * (`createParticipantPrometheusMetrics`) or logs. @defaultValue none
+   */
+  readonly observer?: ParticipantObserver;
   /** Stamps replies, EventProcess table and outbox rows. @defaultValue the system clock */
   readonly clock?: Clock;
 }
@@ -206,7 +208,7 @@ export interface ResolvedParticipantOptions {
   readonly consumer: ParticipantConsumerOptions;
   readonly relay: ParticipantRelayOptions;
   readonly logger: Logger;
-  readonly metrics: ParticipantMetrics;
+  readonly observer: ParticipantObserver;
   readonly clock: Clock;
   /** `` `${topics.prefix}${name}` ``. */
   readonly groupId: string;
@@ -269,7 +271,7 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
     consumer,
     relay,
     logger: options.logger ?? noopLogger,
-    metrics: options.metrics ?? {},
+    observer: options.observer ?? {},
     clock: options.clock ?? systemClock,
     groupId: `${topics?.prefix ?? ''}${name}`,
     transactionalId: `${topics?.prefix ?? ''}${name}-relay-${instanceId}`,
@@ -363,6 +365,7 @@ export function resolveParticipantOptions(options: ParticipantOptions): Resolved
       'characters [A-Za-z0-9._-], the relay transactional id at most 249 long',
     ],
     ['logger', '[value]', hasMethods(resolved.logger, ['info', 'child']), 'a Logger'],
+    ['metrics', '[value]', !('metrics' in options), 'unset: it was renamed observer'],
     ['clock', '[value]', hasMethods(resolved.clock, ['now']), 'a Clock'],
   ]);
   return resolved;

@@ -48,7 +48,7 @@ describe('resolveParticipantOptions', () => {
       purgeIntervalMs: 300_000,
       consumer: {},
       relay: {},
-      metrics: {},
+      observer: {},
       groupId: 'test.payment-service',
       transactionalId: 'test.payment-service-relay-host-1',
     });
@@ -136,6 +136,14 @@ describe('resolveParticipantOptions', () => {
         handlers: { ReserveCredit: { handle: () => ({}) } as never },
       }),
     ).toThrow('handlers=["ReserveCredit"]');
+  });
+
+  it('refuses the metrics option, renamed observer, instead of ignoring it', () => {
+    const renamed = { ...options, metrics: { onHandled: () => undefined } };
+    expect(() => resolveParticipantOptions(renamed)).toThrow(InvalidArgumentError);
+    expect(() => resolveParticipantOptions(renamed)).toThrow(
+      'metrics="[value]" (expected unset: it was renamed observer)',
+    );
   });
 
   it('rejects a missing data source, Kafka client and topic names', () => {

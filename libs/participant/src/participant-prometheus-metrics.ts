@@ -2,7 +2,7 @@ import { checkOptions, isAscendingPositiveList, isNonEmptyString } from '@sagafl
 import { type MetricsRegistry } from '@sagaflow/observability';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-import { type ParticipantMetrics } from './participant-metrics';
+import { type ParticipantObserver } from './participant-observer';
 
 /**
  * Seconds: one command is a claim, the handler's queries and one transaction — milliseconds
@@ -32,7 +32,7 @@ const CODE_LABEL = /^[A-Za-z0-9_.:-]{1,64}$/;
 const OTHER = 'OTHER';
 
 /**
- * Prometheus metrics for a participant: pass the result as its `metrics` option. It
+ * Prometheus metrics for a participant: pass the result as its `observer` option. It
  * registers, on `metricsRegistry` (from `createMetricsRegistry`, which also collects the
  * Node.js process metrics), named `<prefix>participant_…`:
  *
@@ -63,7 +63,7 @@ const OTHER = 'OTHER';
  * const metricsRegistry = createMetricsRegistry({ defaultLabels: { service: 'payment-service' } });
  * const participant = createParticipant({
  *   name: 'payment-service',
- *   metrics: createParticipantPrometheusMetrics(metricsRegistry, { participant: 'payment-service' }),
+ *   observer: createParticipantPrometheusMetrics(metricsRegistry, { participant: 'payment-service' }),
  *   ...
  * });
  * // GET /metrics:
@@ -74,7 +74,7 @@ const OTHER = 'OTHER';
 export function createParticipantPrometheusMetrics(
   metricsRegistry: MetricsRegistry,
   options: ParticipantPrometheusMetricsOptions,
-): Required<ParticipantMetrics> {
+): Required<ParticipantObserver> {
   const participant = options.participant;
   const buckets = options.handlerDurationBuckets ?? HANDLER_DURATION_BUCKETS_SECONDS;
   checkOptions('createParticipantPrometheusMetrics', [

@@ -27,14 +27,31 @@ import {
 import { applyCommandBatch } from './command-batch';
 import { CommandProcessor } from './command-processor';
 import { ParticipantAdmin } from './participant-admin';
-import { type HealthCheck, type ParticipantHealth } from './participant-health';
-import { type ParticipantStats } from './participant-metrics';
 import { ParticipantMonitor } from './participant-monitor';
+import { type ParticipantStats } from './participant-observer';
 import {
   type ParticipantOptions,
   type ResolvedParticipantOptions,
   resolveParticipantOptions,
 } from './participant-options';
+
+/** One dependency's state, as `Participant.checkHealth` reports it. */
+export interface HealthCheck {
+  readonly ok: boolean;
+  /** Why it is not ok. */
+  readonly error?: string;
+}
+
+/** What `Participant.checkHealth` found: ready when every check is ok. */
+export interface ParticipantHealth {
+  readonly ready: boolean;
+  readonly checks: {
+    /** The command consumer and the reply relay are running. */
+    readonly kafka: HealthCheck;
+    readonly mysql: HealthCheck;
+    readonly redis: HealthCheck;
+  };
+}
 
 /** What a started participant runs; built by `start()`, torn down by `stop()`. */
 interface Runtime {
@@ -85,7 +102,7 @@ export class Participant {
   constructor(options: ParticipantOptions) {
     this.#o = resolveParticipantOptions(options);
     this.#logger = this.#o.logger.child({ participant: this.#o.name });
-    this.#monitor = new ParticipantMonitor(this.#o.metrics, this.#logger);
+    this.#monitor = new ParticipantMonitor(this.#o.observer, this.#logger);
     this.#lifecycle = new ServiceLifecycle({
       service: 'participant',
       logger: this.#logger,
@@ -350,7 +367,7 @@ export class Participant {
         topic: o.topics.deadLetters,
         publisher,
       },
-      hooks: {
+      observer: {
         onDeadLetter: ({ reasonCode }) => {
           this.#monitor.deadLetter(reasonCode);
         },

@@ -1,6 +1,6 @@
 import { type SagaflowErrorOptions, TransientError } from '@sagaflow/core';
 
-import { type ReconciliationReport } from './reconciliation-report';
+import { type ReconciliationReport } from './reconciler';
 
 /**
  * A Redis cache operation failed (connection lost, timeout, unreadable entry). Retryable,

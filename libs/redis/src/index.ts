@@ -27,5 +27,9 @@ export {
   type CachedEventProcessStoreOptions,
 } from './cached-event-process-store';
 export type { EventProcessSource, SagaStateSource } from './reconciliation-sources';
-export type { ReconciliationReport } from './reconciliation-report';
-export { Reconciler, type ReconcilerObserver, type ReconcilerOptions } from './reconciler';
+export {
+  type ReconciliationReport,
+  Reconciler,
+  type ReconcilerObserver,
+  type ReconcilerOptions,
+} from './reconciler';

@@ -16,7 +16,6 @@ export * from './stack/stack-resources';
 export * from './stack/stack-database';
 export * from './stack/orchestrator-client';
 export * from './stack/free-port';
-export type * from './checks/place-order-outcome';
 export * from './checks/consistency-checks';
 export * from './checks/stream-checks';
 export * from './workload/saga-driver';

@@ -15,8 +15,11 @@ import {
   type StockSeed,
 } from '@sagaflow/examples';
 
-import { type ConsistencyCheck, checkConsistency } from './checks/consistency-checks';
-import { type PlaceOrderOutcome } from './checks/place-order-outcome';
+import {
+  type ConsistencyCheck,
+  checkConsistency,
+  type PlaceOrderOutcome,
+} from './checks/consistency-checks';
 import { checkSagaStreams } from './checks/stream-checks';
 import { type Stack, startStack } from './stack/stack';
 import { StackDatabase } from './stack/stack-database';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import { safeName } from '@sagaflow/config';
 import { defineSaga } from '@sagaflow/core';
 import { createKafka } from '@sagaflow/kafka';
 import { createTopicNames } from '@sagaflow/messaging';
@@ -13,7 +14,6 @@ import { z } from 'zod';
 
 import { loadOrchestratorConfig } from '../config';
 import { createOrchestrator, type Orchestrator } from '../runtime/orchestrator';
-import { queuePrefixFor } from '../runtime/queue-prefix';
 import { hashApiToken, newApiToken } from './api-tokens';
 
 /**
@@ -417,7 +417,7 @@ afterAll(async () => {
   await kafkaAdmin.deleteGroups([`${topicPrefix}${config.serviceName}`]).catch(() => undefined);
   await kafkaAdmin.disconnect();
   const redis = createRedis({ url: config.redis.url });
-  for (const prefix of [keyPrefix, `bull:${queuePrefixFor(keyPrefix)}`]) {
+  for (const prefix of [keyPrefix, `bull:${safeName(keyPrefix)}`]) {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);

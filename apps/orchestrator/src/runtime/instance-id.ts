@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
+import { safeName } from '@sagaflow/config';
+
 /** Host names can be long; the id stays readable and well within Kafka's limits. */
 const MAX_HOST_LENGTH = 64;
 
@@ -14,7 +16,7 @@ const MAX_HOST_LENGTH = 64;
  * ```
  */
 export function instanceIdFrom(host: string, pid: number, random: string): string {
-  const safeHost = host.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, MAX_HOST_LENGTH);
+  const safeHost = safeName(host).slice(0, MAX_HOST_LENGTH);
   return `${safeHost === '' ? 'host' : safeHost}-${pid}-${random}`;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 
 import { type SagaEvent, type SagaStatus } from '@sagaflow/core';
+import { safeName } from '@sagaflow/config';
 import { createKafka } from '@sagaflow/kafka';
 import { type CommandEnvelope, createTopicNames, MessageHeader } from '@sagaflow/messaging';
 import { createDataSource } from '@sagaflow/mysql';
@@ -16,7 +17,6 @@ import { hashApiToken, newApiToken } from '../http/api-tokens';
 import { paymentSaga, type Scenario } from './__fixtures__/payment-saga';
 import { startWalletParticipant, type WalletParticipant } from './__fixtures__/wallet-participant';
 import { createOrchestrator, type Orchestrator } from './orchestrator';
-import { queuePrefixFor } from './queue-prefix';
 
 const suffix = randomUUID().slice(0, 8);
 const database = `sagaflow_it_${suffix}`;
@@ -106,7 +106,7 @@ async function eventually<T>(
 // After every describe: even an orchestrator that never started has created its queues.
 afterAll(async () => {
   await deleteKeys(keyPrefix);
-  await deleteKeys(`bull:${queuePrefixFor(keyPrefix)}`);
+  await deleteKeys(`bull:${safeName(keyPrefix)}`);
 });
 
 describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
@@ -747,7 +747,7 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
       'the first reserve command',
     );
     await orchestrator.stop();
-    await deleteKeys(`bull:${queuePrefixFor(keyPrefix)}timers`);
+    await deleteKeys(`bull:${safeName(keyPrefix)}timers`);
 
     orchestrator = newOrchestrator();
     await orchestrator.start();

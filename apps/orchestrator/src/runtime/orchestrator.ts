@@ -1,5 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 
+import { safeName } from '@sagaflow/config';
 import {
   DefinitionRegistry,
   type Logger,
@@ -42,7 +43,7 @@ import {
   SagaEventFeedQueries,
   SagaQueries,
 } from '@sagaflow/mysql';
-import { kafkaLogCreator } from '@sagaflow/observability';
+import { kafkaLogCreator, type LevelLogger } from '@sagaflow/observability';
 import {
   CachedEventProcessStore,
   type CacheObserver,
@@ -65,10 +66,8 @@ import {
 import { AdmissionControl } from './admission-control';
 import { createFailedEventProcess } from './failed-event-process';
 import { createHealthChecks } from './health-checks';
-import { levelLogger } from './level-logger';
 import { type OrchestratorOptions, resolveOrchestratorOptions } from './orchestrator-options';
 import { participantsOf } from './participants-of';
-import { queuePrefixFor } from './queue-prefix';
 import { recoverInFlight } from './recovery';
 import { createReplyBatch } from './reply-batch';
 import { createReplyHandler } from './reply-handler';
@@ -246,7 +245,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     publisher,
     pollIntervalMs: config.outboxPollIntervalMs,
     logger,
-    hooks: {
+    observer: {
       onPublished: ({ count, durationMs }) => {
         metrics.recordOutboxPublished(count, durationMs);
       },
@@ -263,7 +262,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   // could refuse was checked by resolveOrchestratorOptions, so none of them throws and
   // leaves the connections open.
   const queues = {
-    queuePrefix: queuePrefixFor(config.redis.keyPrefix),
+    queuePrefix: safeName(config.redis.keyPrefix),
     connection: createQueueConnection({
       url: config.redis.url,
       ...redisConnection,
@@ -368,7 +367,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
     rebalanceTimeoutMs: config.kafka.rebalanceTimeoutMs,
-    hooks: {
+    observer: {
       onDeadLetter: ({ reasonCode }) => {
         metrics.recordDeadLetter(serviceName, reasonCode);
       },
@@ -580,5 +579,17 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     metrics,
     instanceId,
     address: () => address,
+  };
+}
+
+/**
+ * A core {@link Logger} addressed by level, as `kafkaLogCreator` wants it, so kafkajs's
+ * lines go wherever the orchestrator's logger writes — whichever `Logger` it was given.
+ */
+function levelLogger(logger: Logger): LevelLogger {
+  return {
+    log: (level, message, fields) => {
+      logger[level](message, fields);
+    },
   };
 }

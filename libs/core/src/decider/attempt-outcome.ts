@@ -1,8 +1,8 @@
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../definition/retry-policy';
 import { type StepDefinition } from '../definition/saga-definition';
 import { formatIssues } from '../errors/describe';
-import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
+import { type Direction } from '../model/saga-command';
 import { SagaStatus } from '../model/saga-status';
 import { type StepFailure } from '../model/step-failure';
 import { advanceCompensation, startCompensation } from './compensation';

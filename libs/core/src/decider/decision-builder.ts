@@ -5,9 +5,8 @@ import {
 } from '../definition/saga-definition';
 import { errorMessage, formatIssues } from '../errors/describe';
 import { DefinitionError } from '../errors/errors';
-import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
-import { type SagaCommand } from '../model/saga-command';
+import { type Direction, type SagaCommand } from '../model/saga-command';
 import { type IgnoreReason, type SagaEvent } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 import { evolve } from './evolve';

@@ -1,5 +1,5 @@
 import { IllegalSagaActionError } from '../errors/errors';
-import { type Direction } from '../model/direction';
+import { type Direction } from '../model/saga-command';
 import {
   type CommandDispatched,
   type CompensationStarted,

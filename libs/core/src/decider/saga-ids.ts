@@ -1,4 +1,4 @@
-import { type Direction } from '../model/direction';
+import { type Direction } from '../model/saga-command';
 import { type TimerPurpose } from '../model/saga-timer';
 
 /** `f` for forward, `c` for compensation. */

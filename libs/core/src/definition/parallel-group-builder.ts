@@ -1,5 +1,9 @@
-import { type MergeData } from './merge-data';
-import { type CompensatableStepBuilder, type EmptyPatch, type StepDraft } from './step-builder';
+import {
+  type CompensatableStepBuilder,
+  type EmptyPatch,
+  type MergeData,
+  type StepDraft,
+} from './step-builder';
 import { configureStep } from './configure-step';
 
 /**

@@ -1,6 +1,5 @@
 import { compileDefinition } from './compile-definition';
 import { configureStep } from './configure-step';
-import { type MergeData } from './merge-data';
 import {
   branchesOf,
   ParallelGroupBuilderImpl,
@@ -12,6 +11,7 @@ import {
   type CompensatableStepBuilder,
   type EmptyPatch,
   type ForwardStepBuilder,
+  type MergeData,
 } from './step-builder';
 
 /**

@@ -7,6 +7,15 @@ import { type StepKind } from './saga-definition';
 /** The patch of a step without `.onReply(...)`: it adds nothing to the saga data. */
 export type EmptyPatch = object;
 
+/** Flattens an intersection so editors show one object type. */
+type Simplify<T> = { [K in keyof T]: T[K] };
+
+/**
+ * The saga data after a step: `TData` with `TPatch` merged over it, later keys winning as
+ * they do at run time (`{ ...data, ...patch }`).
+ */
+export type MergeData<TData, TPatch> = Simplify<Omit<TData, keyof TPatch> & TPatch>;
+
 /**
  * Options of a compensation (`.compensate(participant, command, payload, options)`).
  */

@@ -6,8 +6,7 @@ import {
   type DeadLetterStore,
   type StoredDeadLetter,
 } from '../ports/dead-letter-store';
-import { cloneJson } from './clone-json';
-import { promiseOf } from './promise-of';
+import { cloneJson, promiseOf } from './adapter-semantics';
 
 /** Ids are decimal integers from 1, as an auto-increment key would give them. */
 const ROW_ID = /^[1-9][0-9]*$/;

@@ -7,8 +7,7 @@ import {
   type EventProcessRecord,
   type ReceiveResult,
 } from '../ports/event-process-store';
-import { cloneJson } from './clone-json';
-import { promiseOf } from './promise-of';
+import { cloneJson, promiseOf } from './adapter-semantics';
 
 /** Options of {@link InMemoryEventProcessStore}. */
 export interface InMemoryEventProcessStoreOptions {

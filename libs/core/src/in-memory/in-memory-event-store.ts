@@ -9,8 +9,7 @@ import {
   type StoredSagaEvent,
   type StreamRange,
 } from '../ports/event-store';
-import { cloneJson } from './clone-json';
-import { promiseOf } from './promise-of';
+import { cloneJson, promiseOf } from './adapter-semantics';
 import { InMemoryEventProcessStore } from './in-memory-event-process-store';
 import { InMemoryOutbox } from './in-memory-outbox';
 

@@ -2,7 +2,7 @@ import { checkInteger, checkPort, checkTime } from '../errors/validation';
 import { InvalidArgumentError } from '../errors/errors';
 import { type Clock } from '../ports/clock';
 import { type Outbox, type OutboxMessage, type OutboxRecord } from '../ports/outbox';
-import { cloneJson } from './clone-json';
+import { cloneJson } from './adapter-semantics';
 
 /** Options of {@link InMemoryOutbox}. */
 export interface InMemoryOutboxOptions {

@@ -1,6 +1,6 @@
 import { type SagaState } from '../model/saga-state';
 import { type SagaStateCache } from '../ports/saga-state-cache';
-import { cloneJson } from './clone-json';
+import { cloneJson } from './adapter-semantics';
 
 /**
  * The saga state cache in memory. Like the Redis one, it never replaces a state with a

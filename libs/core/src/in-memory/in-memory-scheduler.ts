@@ -1,8 +1,7 @@
 import { checkId, checkTime } from '../errors/validation';
 import { type SagaTimer } from '../model/saga-timer';
 import { type Scheduler } from '../ports/scheduler';
-import { cloneJson } from './clone-json';
-import { promiseOf } from './promise-of';
+import { cloneJson, promiseOf } from './adapter-semantics';
 
 /**
  * Timers in memory. It fires nothing by itself: the runtime asks for the timers due at a

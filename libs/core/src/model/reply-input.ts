@@ -1,5 +1,5 @@
-import { type Direction } from './direction';
 import { type JsonObject } from './json';
+import { type Direction } from './saga-command';
 
 /** Why a participant answered with a failure. */
 export interface ReplyFailure {

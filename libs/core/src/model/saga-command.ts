@@ -1,5 +1,9 @@
-import { type Direction } from './direction';
 import { type JsonObject } from './json';
+
+/**
+ * Which way a command goes: `forward` executes a step, `compensation` undoes one.
+ */
+export type Direction = 'forward' | 'compensation';
 
 /**
  * A command the orchestrator sends to a participant: execute a step (`forward`) or undo

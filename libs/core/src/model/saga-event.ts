@@ -1,5 +1,5 @@
-import { type Direction } from './direction';
 import { type JsonObject } from './json';
+import { type Direction } from './saga-command';
 import { type StepFailure } from './step-failure';
 
 /**

@@ -1,4 +1,4 @@
-import { type Direction } from './direction';
+import { type Direction } from './saga-command';
 
 /** What a timer is for: a step attempt's reply deadline, or the end of a retry back-off. */
 export type TimerPurpose = 'timeout' | 'retry';

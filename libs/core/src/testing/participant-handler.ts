@@ -1,5 +1,5 @@
-import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
+import { type Direction } from '../model/saga-command';
 
 /** What a participant handler of the test kit knows about the command it handles. */
 export interface HandlerContext {

@@ -10,9 +10,9 @@ import {
   type TimerInput,
 } from '../decider/saga-input';
 import { type AnySagaDefinition } from '../definition/saga-definition';
-import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
 import { type ReplyFailure, type ReplyInput } from '../model/reply-input';
+import { type Direction } from '../model/saga-command';
 import { type OperatorActionName, type SagaEvent } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 import { type SagaStatus } from '../model/saga-status';

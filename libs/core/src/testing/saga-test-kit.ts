@@ -11,10 +11,9 @@ import { InMemorySagaStateCache } from '../in-memory/in-memory-saga-state-cache'
 import { InMemoryScheduler } from '../in-memory/in-memory-scheduler';
 import { ManualClock } from '../in-memory/manual-clock';
 import { SequentialIdGenerator } from '../in-memory/sequential-id-generator';
-import { type Direction } from '../model/direction';
 import { type JsonObject } from '../model/json';
 import { type ReplyInput } from '../model/reply-input';
-import { type SagaCommand } from '../model/saga-command';
+import { type Direction, type SagaCommand } from '../model/saga-command';
 import { type SagaEvent } from '../model/saga-event';
 import { type SagaState } from '../model/saga-state';
 import { type Logger, noopLogger } from '../ports/logger';

@@ -3,10 +3,21 @@ import {
   type InventorySnapshot,
   type OrderSnapshot,
   type PaymentsSnapshot,
+  type PlaceOrderInput,
   toCents,
 } from '@sagaflow/examples';
 
-import { type PlaceOrderOutcome } from './place-order-outcome';
+/** A place-order saga as the orchestrator's `saga_instance` table has it. */
+export interface PlaceOrderOutcome {
+  readonly sagaId: string;
+  readonly status: SagaStatus;
+  /** The reason code of the failure that made it compensate (`CREDIT_LIMIT_EXCEEDED`, …). */
+  readonly failureCode: string | null;
+  readonly input: PlaceOrderInput;
+  readonly startedAt: Date;
+  /** Null while it runs (or is parked). */
+  readonly endedAt: Date | null;
+}
 
 /** What {@link checkConsistency} compares. */
 export interface ConsistencyInput {

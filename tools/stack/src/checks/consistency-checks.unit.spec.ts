@@ -5,8 +5,12 @@ import {
   type PaymentsSnapshot,
 } from '@sagaflow/examples';
 
-import { checkConsistency, type ConsistencyInput, MAX_PROBLEMS } from './consistency-checks';
-import { type PlaceOrderOutcome } from './place-order-outcome';
+import {
+  checkConsistency,
+  type ConsistencyInput,
+  MAX_PROBLEMS,
+  type PlaceOrderOutcome,
+} from './consistency-checks';
 
 const at = new Date('2026-01-01T00:00:00.000Z');
 

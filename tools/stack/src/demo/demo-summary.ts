@@ -1,7 +1,6 @@
 import { SagaStatus } from '@sagaflow/core';
 
-import { type ConsistencyCheck } from '../checks/consistency-checks';
-import { type PlaceOrderOutcome } from '../checks/place-order-outcome';
+import { type ConsistencyCheck, type PlaceOrderOutcome } from '../checks/consistency-checks';
 import { formatTable } from '../format-table';
 import { type LatencySummary, summarizeLatencies } from '../percentiles';
 

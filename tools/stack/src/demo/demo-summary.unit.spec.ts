@@ -1,6 +1,6 @@
 import { type SagaStatus } from '@sagaflow/core';
 
-import { type PlaceOrderOutcome } from '../checks/place-order-outcome';
+import { type PlaceOrderOutcome } from '../checks/consistency-checks';
 import { demoPassed, formatDemoSummary, summarizeDemo } from './demo-summary';
 import { formatProgressLine } from './progress-reporter';
 

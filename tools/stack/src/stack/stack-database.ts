@@ -4,7 +4,7 @@ import { createDataSource } from '@sagaflow/mysql';
 import { type DataSource } from 'typeorm';
 import { z } from 'zod';
 
-import { type PlaceOrderOutcome } from '../checks/place-order-outcome';
+import { type PlaceOrderOutcome } from '../checks/consistency-checks';
 import { type StoredSagaStream } from '../checks/stream-checks';
 
 const sagaStatus = z.enum(SagaStatus);

@@ -1,3 +1,5 @@
+import { safeName } from '@sagaflow/config';
+
 /** The processes of a stack: the orchestrator and the three example services. */
 export const STACK_PROCESSES = [
   'orchestrator',
@@ -117,7 +119,7 @@ export function stackLayout(mode: StackMode, runId: string): StackLayout {
     topicPrefix:
       mode === 'demo' ? 'sagaflow.demo.' : `${TEST_RUN_MARK}.${runId.replace('_', '.')}.`,
     redisKeyRoot,
-    queueRoot: redisKeyRoot.replace(/[^A-Za-z0-9._-]/g, '-'),
+    queueRoot: safeName(redisKeyRoot),
     processes,
   };
 }

@@ -1,4 +1,4 @@
-import { type Direction } from '../../model/direction';
+import { type Direction } from '../../model/saga-command';
 import { type SagaTimer } from '../../model/saga-timer';
 import { failureReply, SPEC_EPOCH, startInput, successReply } from '../../testing/saga-spec';
 import { ORDER_INPUT } from './place-order';

@@ -22,10 +22,11 @@ export type DuplicateReason =
   | 'step-applied';
 
 /**
- * Hooks for metrics (Prometheus counters, say). Every hook is optional; one that throws is
- * logged and changes nothing.
+ * What a participant reports to whoever watches it: metrics (Prometheus counters, say,
+ * from `createParticipantPrometheusMetrics`) or logs. Every hook is optional; one that
+ * throws is logged and changes nothing.
  */
-export interface ParticipantMetrics {
+export interface ParticipantObserver {
   /** A command was answered (its reply committed to the outbox). */
   onHandled?(event: {
     readonly messageType: string;
@@ -54,7 +55,7 @@ export interface ParticipantMetrics {
   onJobLost?(event: { readonly queue: string }): void;
 }
 
-/** Counters since the participant was created; {@link ParticipantMetrics} in numbers. */
+/** Counters since the participant was created; {@link ParticipantObserver} in numbers. */
 export interface ParticipantStats {
   /** Commands answered, every outcome included. */
   readonly handled: number;

@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 
-import { retryOnDeadlock } from './retry-on-deadlock';
+import { retryOnDeadlock } from './is-duplicate-key-error';
 
 const serverError = (code: string, errno: number) =>
   new QueryFailedError('INSERT …', [], Object.assign(new Error(code), { code, errno }));

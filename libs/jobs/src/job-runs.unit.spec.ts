@@ -1,6 +1,6 @@
 import { ConcurrencyError, SagaNotFoundError } from '@sagaflow/core';
 
-import { isRetryableError } from './is-retryable-error';
+import { isRetryableError } from './job-runs';
 
 describe('isRetryableError', () => {
   it("follows a SagaflowError's retryable flag", () => {

@@ -1,4 +1,4 @@
-import { timerDelayMs } from './timer-delay';
+import { timerDelayMs } from './bull-timer-scheduler';
 
 describe('timerDelayMs', () => {
   const now = new Date('2030-01-01T00:00:00.000Z');

@@ -1,4 +1,4 @@
-import { commandDirection } from './command-direction';
+import { commandDirection } from './command-envelope';
 
 describe('commandDirection', () => {
   it('maps a command to forward and a compensation to compensation', () => {
