@@ -1,4 +1,5 @@
 import { type Environment } from '@sagaflow/config';
+import { ServiceLifecycle } from '@sagaflow/core';
 import { createKafka, kafkaSecurity } from '@sagaflow/kafka';
 import { createTopicNames } from '@sagaflow/messaging';
 import {
@@ -36,7 +37,10 @@ export interface RunningService {
   readonly dataSource: DataSource;
   /** Where `/health`, `/ready`, `/stats`, `/metrics` and the admin routes answer. */
   readonly url: string;
-  /** Stops HTTP, the participant (gracefully) and the database connections. */
+  /**
+   * Stops HTTP, the participant (gracefully) and the database connections, in that order.
+   * @throws ShutdownError naming every part that failed to close (the others are closed).
+   */
   stop(): Promise<void>;
 }
 
@@ -62,18 +66,13 @@ export async function runService(
   // Redis credentials and TLS (its CA file read here) fail the start before anything opens.
   const redisConnection = redisSecurity(config.redis);
   const logger = options.logger ?? createLogger({ service: serviceName, level: config.logLevel });
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => {
-        logger.error('stopping a part of the service failed', { error });
-      });
-    }
-    cleanups.length = 0;
-  };
-  try {
+  // The service starts and stops the way the participant and the orchestrator do: a failed
+  // start closes what it opened, a stop closes HTTP, then the participant, then MySQL.
+  const lifecycle = new ServiceLifecycle({ service: serviceName, logger });
+  const started: { parts?: Omit<RunningService, 'stop'> } = {};
+  await lifecycle.start(async () => {
     const dataSource = await openServiceDatabase(serviceName, config.mysql);
-    cleanups.push(() => dataSource.destroy());
+    lifecycle.opened('connections', 'mysql', () => dataSource.destroy());
     // A registry per service, so several services in one process (tests, the demo) each
     // export their own series.
     const metrics = createMetricsRegistry({ defaultLabels: { service: serviceName } });
@@ -101,19 +100,13 @@ export async function runService(
       metrics,
       logger,
     });
-    cleanups.push(() => http.close());
-    cleanups.push(() => participant.stop());
+    lifecycle.opened('intake', 'http', () => http.close());
+    lifecycle.opened('work', 'participant', () => participant.stop());
     await participant.start();
     logger.info('service ready', { url: http.url, database: config.mysql.database });
-    return {
-      config,
-      participant,
-      dataSource,
-      url: http.url,
-      stop: cleanUp,
-    };
-  } catch (error) {
-    await cleanUp();
-    throw error;
-  }
+    started.parts = { config, participant, dataSource, url: http.url };
+  });
+  const { parts } = started;
+  if (parts === undefined) throw new Error('unreachable: the service started without its parts');
+  return { ...parts, stop: () => lifecycle.stop() };
 }
