@@ -92,7 +92,7 @@ export type {
 } from './ports/dead-letter-store';
 export { systemClock, type Clock } from './ports/clock';
 export type { IdGenerator } from './ports/id-generator';
-export { noopLogger, type LogFields, type Logger } from './ports/logger';
+export { noopLogger, notifyObserver, type LogFields, type Logger } from './ports/logger';
 export type { CommandEncoder } from './ports/command-encoder';
 export {
   BusinessError,

@@ -6,13 +6,13 @@ import {
   type EventProcessRecord,
   InvalidArgumentError,
   type Logger,
+  notifyObserver,
   TransientError,
 } from '@sagaflow/core';
 import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 
 import {
   type EventProcessHandler,
-  type EventProcessObserver,
   type EventProcessWorkerPoolOptions,
   type ResolvedEventProcessWorkerPoolOptions,
   resolveEventProcessWorkerPoolOptions,
@@ -320,12 +320,17 @@ export class EventProcessWorkerPool {
       return this.#afterFailedRun(consumer, message, error, startedMs, log);
     }
     await this.#afterHandled(record, log);
-    this.#notify(log, 'onProcessed', {
-      consumer: consumer.name,
-      messageId: message.messageId,
-      outcome: 'done',
-      durationMs: performance.now() - startedMs,
-    });
+    notifyObserver(
+      this.#options.observer,
+      'onProcessed',
+      {
+        consumer: consumer.name,
+        messageId: message.messageId,
+        outcome: 'done',
+        durationMs: performance.now() - startedMs,
+      },
+      { logger: log, component: 'EventProcess worker pool' },
+    );
     return null;
   }
 
@@ -369,14 +374,19 @@ export class EventProcessWorkerPool {
     const now = clock.now();
     const final = maxAttempts === 1;
     const retryable = isRetryable(error) && !final;
-    this.#notify(log, 'onFailed', {
-      consumer: consumer.name,
-      messageId: message.messageId,
-      error,
-      final: !retryable,
-      attempt: 1,
-      durationMs: performance.now() - startedMs,
-    });
+    notifyObserver(
+      this.#options.observer,
+      'onFailed',
+      {
+        consumer: consumer.name,
+        messageId: message.messageId,
+        error,
+        final: !retryable,
+        attempt: 1,
+        durationMs: performance.now() - startedMs,
+      },
+      { logger: log, component: 'EventProcess worker pool' },
+    );
     if (retryable) {
       log.warn('handler failed; retrying', { error: describeError(error) });
       // The claim records the failed run as an attempt; the queued retry takes its lease
@@ -445,12 +455,17 @@ export class EventProcessWorkerPool {
       throw error;
     }
     if (record === null) {
-      this.#notify(log, 'onProcessed', {
-        consumer: consumer.name,
-        messageId,
-        outcome: 'skipped',
-        durationMs: performance.now() - startedMs,
-      });
+      notifyObserver(
+        this.#options.observer,
+        'onProcessed',
+        {
+          consumer: consumer.name,
+          messageId,
+          outcome: 'skipped',
+          durationMs: performance.now() - startedMs,
+        },
+        { logger: log, component: 'EventProcess worker pool' },
+      );
       return;
     }
     try {
@@ -459,12 +474,17 @@ export class EventProcessWorkerPool {
       await this.#handlerFailed(consumer, job, record, error, startedMs, log);
     }
     await this.#afterHandled(record, log);
-    this.#notify(log, 'onProcessed', {
-      consumer: consumer.name,
-      messageId,
-      outcome: 'done',
-      durationMs: performance.now() - startedMs,
-    });
+    notifyObserver(
+      this.#options.observer,
+      'onProcessed',
+      {
+        consumer: consumer.name,
+        messageId,
+        outcome: 'done',
+        durationMs: performance.now() - startedMs,
+      },
+      { logger: log, component: 'EventProcess worker pool' },
+    );
   }
 
   /**
@@ -497,13 +517,18 @@ export class EventProcessWorkerPool {
       });
       throw error;
     }
-    this.#notify(log, 'onFailed', {
-      ...message,
-      error,
-      final: true,
-      attempt,
-      durationMs: performance.now() - startedMs,
-    });
+    notifyObserver(
+      this.#options.observer,
+      'onFailed',
+      {
+        ...message,
+        error,
+        final: true,
+        attempt,
+        durationMs: performance.now() - startedMs,
+      },
+      { logger: log, component: 'EventProcess worker pool' },
+    );
     if (this.#options.onClaimFailed !== null) {
       await this.#options.onClaimFailed(message, error).catch((hookError: unknown) => {
         log.error('onClaimFailed failed; the record stays FAILED', {
@@ -525,14 +550,19 @@ export class EventProcessWorkerPool {
   ): Promise<never> {
     const retryable = this.#options.isRetryable(error);
     const final = !retryable || isLastAttempt(job);
-    this.#notify(log, 'onFailed', {
-      consumer: consumer.name,
-      messageId: record.messageId,
-      error,
-      final,
-      attempt: runOf(job),
-      durationMs: performance.now() - startedMs,
-    });
+    notifyObserver(
+      this.#options.observer,
+      'onFailed',
+      {
+        consumer: consumer.name,
+        messageId: record.messageId,
+        error,
+        final,
+        attempt: runOf(job),
+        durationMs: performance.now() - startedMs,
+      },
+      { logger: log, component: 'EventProcess worker pool' },
+    );
     if (!final) {
       log.warn('handler failed; retrying', { error: describeError(error) });
       // A job lost with Redis cannot be updated; BullMQ reports it when failing it.
@@ -551,20 +581,6 @@ export class EventProcessWorkerPool {
       errorMessage(error, { code: true }),
     );
     throw retryable ? error : unrecoverable(error);
-  }
-
-  #notify<K extends keyof EventProcessObserver>(
-    log: Logger,
-    hook: K,
-    observation: Parameters<NonNullable<EventProcessObserver[K]>>[0],
-  ): void {
-    const callback = this.#options.observer[hook] as
-      ((observation: Parameters<NonNullable<EventProcessObserver[K]>>[0]) => void) | undefined;
-    try {
-      callback?.call(this.#options.observer, observation);
-    } catch (error: unknown) {
-      log.error(`EventProcess observer hook ${hook} threw`, { error: describeError(error) });
-    }
   }
 }
 

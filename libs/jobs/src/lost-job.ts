@@ -1,4 +1,4 @@
-import { describeError, errorMessage, type Logger } from '@sagaflow/core';
+import { describeError, errorMessage, type Logger, notifyObserver } from '@sagaflow/core';
 import { ErrorCode } from 'bullmq';
 
 /** A job whose Redis keys were gone when its worker went to finish or update it. */
@@ -93,10 +93,6 @@ export class WorkerErrorLog {
         reason: errorMessage(error),
       },
     );
-    try {
-      observer.onJobLost?.(lost);
-    } catch (hookError: unknown) {
-      logger.error('observer hook onJobLost threw', { queue, error: describeError(hookError) });
-    }
+    notifyObserver(observer, 'onJobLost', lost, { logger, component: 'worker', fields: { queue } });
   }
 }

@@ -93,6 +93,6 @@ describe('WorkerErrorLog', () => {
     errors.report(missingKey('9'));
 
     expect(logger.lines.map((line) => line.level)).toEqual(['warn', 'error']);
-    expect(logger.lines[1]?.message).toBe('observer hook onJobLost threw');
+    expect(logger.lines[1]?.message).toBe('worker observer hook onJobLost threw');
   });
 });

@@ -4,6 +4,7 @@ import {
   isPositiveInteger,
   type Logger,
   noopLogger,
+  notifyObserver,
   type SagaTimer,
 } from '@sagaflow/core';
 import { type Job, Worker } from 'bullmq';
@@ -129,18 +130,20 @@ export class TimerWorker {
       const durationMs = performance.now() - startedMs;
       if (final) log.error('timer handling failed for good', { error: describeError(error) });
       else log.warn('timer handling failed; retrying', { error: describeError(error) });
-      this.#notify(() => this.#observer.onFailed?.({ timer, error, final, durationMs }));
+      notifyObserver(
+        this.#observer,
+        'onFailed',
+        { timer, error, final, durationMs },
+        { logger: log, component: 'timer worker' },
+      );
       throw retryable ? error : unrecoverable(error);
     }
     const durationMs = performance.now() - startedMs;
-    this.#notify(() => this.#observer.onFired?.({ timer, durationMs }));
-  }
-
-  #notify(call: () => void): void {
-    try {
-      call();
-    } catch (error: unknown) {
-      this.#logger.error('timer worker observer hook threw', { error: describeError(error) });
-    }
+    notifyObserver(
+      this.#observer,
+      'onFired',
+      { timer, durationMs },
+      { logger: log, component: 'timer worker' },
+    );
   }
 }

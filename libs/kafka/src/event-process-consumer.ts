@@ -7,6 +7,7 @@ import {
   isPositiveInteger,
   type Logger,
   noopLogger,
+  notifyObserver,
   systemClock,
   TransientError,
 } from '@sagaflow/core';
@@ -494,8 +495,11 @@ export class EventProcessConsumer {
     const previous = this.#state;
     if (previous === state) return;
     this.#state = state;
-    this.#hook('onStateChange', () =>
-      this.#options.observer.onStateChange?.({ state, previous, joinMs }),
+    notifyObserver(
+      this.#options.observer,
+      'onStateChange',
+      { state, previous, joinMs },
+      { logger: this.#logger, component: 'EventProcess consumer' },
     );
   }
 
@@ -544,15 +548,18 @@ export class EventProcessConsumer {
       deadLettered,
       durationMs,
     });
-    this.#hook('onBatch', () =>
-      this.#options.observer.onBatch?.({
+    notifyObserver(
+      this.#options.observer,
+      'onBatch',
+      {
         topic: batch.topic,
         partition: batch.partition,
         received: batch.messages.length,
         delivered: accepted.length,
         deadLettered: rejected.length,
         durationMs,
-      }),
+      },
+      { logger: this.#logger, component: 'EventProcess consumer' },
     );
     await heartbeat();
   }
@@ -585,7 +592,10 @@ export class EventProcessConsumer {
         failuresInRow: this.#failuresInRow,
         retryInMs: delayMs,
       });
-      this.#hook('onFailure', () => this.#options.observer.onFailure?.(error));
+      notifyObserver(this.#options.observer, 'onFailure', error, {
+        logger: this.#logger,
+        component: 'EventProcess consumer',
+      });
       await this.#backOff(delayMs, heartbeat);
       throw error;
     }
@@ -703,13 +713,16 @@ export class EventProcessConsumer {
         sagaId: record.sagaId,
         deadLetterId: stored.id,
       });
-      this.#hook('onDeadLetter', () =>
-        this.#options.observer.onDeadLetter?.({
+      notifyObserver(
+        this.#options.observer,
+        'onDeadLetter',
+        {
           topic: batch.topic,
           partition: batch.partition,
           offset: message.offset,
           reasonCode: record.reason.code,
-        }),
+        },
+        { logger: this.#logger, component: 'EventProcess consumer' },
       );
     }
     await deadLetters.publisher.send(records);
@@ -726,14 +739,6 @@ export class EventProcessConsumer {
       batches: s.batches + (delta.batches ?? 0),
       failures: s.failures + (delta.failures ?? 0),
     };
-  }
-
-  #hook(name: keyof EventProcessConsumerObserver, call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      this.#logger.warn(`EventProcess consumer observer hook ${name} threw`, { error });
-    }
   }
 }
 

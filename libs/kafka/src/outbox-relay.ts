@@ -4,6 +4,7 @@ import {
   isPositiveInteger,
   type Logger,
   noopLogger,
+  notifyObserver,
   type Outbox,
   type OutboxMessage,
 } from '@sagaflow/core';
@@ -244,15 +245,21 @@ export class OutboxRelay {
           error,
           count: batch.length,
         });
-        this.#hook('onError', () => this.#options.observer.onError?.(error));
+        notifyObserver(this.#options.observer, 'onError', error, {
+          logger: this.#logger,
+          component: 'outbox relay',
+        });
         this.wake();
         return;
       }
       this.#markLater(batch.map((m) => m.id));
       const durationMs = Date.now() - started;
       this.#count({ batches: 1, published: batch.length });
-      this.#hook('onPublished', () =>
-        this.#options.observer.onPublished?.({ count: batch.length, durationMs }),
+      notifyObserver(
+        this.#options.observer,
+        'onPublished',
+        { count: batch.length, durationMs },
+        { logger: this.#logger, component: 'outbox relay' },
       );
     }
   }
@@ -286,7 +293,10 @@ export class OutboxRelay {
           error,
           count: ids.length,
         });
-        this.#hook('onError', () => this.#options.observer.onError?.(error));
+        notifyObserver(this.#options.observer, 'onError', error, {
+          logger: this.#logger,
+          component: 'outbox relay',
+        });
       }
     }
   }
@@ -386,8 +396,11 @@ export class OutboxRelay {
       if (count > 0) {
         const durationMs = Date.now() - started;
         this.#logger.debug('published outbox batch', { count, durationMs });
-        this.#hook('onPublished', () =>
-          this.#options.observer.onPublished?.({ count, durationMs }),
+        notifyObserver(
+          this.#options.observer,
+          'onPublished',
+          { count, durationMs },
+          { logger: this.#logger, component: 'outbox relay' },
         );
       }
       return count;
@@ -399,7 +412,10 @@ export class OutboxRelay {
       } else {
         this.#logger.warn('outbox relay pass failed; the batch stays unpublished', fields);
       }
-      this.#hook('onError', () => this.#options.observer.onError?.(error));
+      notifyObserver(this.#options.observer, 'onError', error, {
+        logger: this.#logger,
+        component: 'outbox relay',
+      });
       throw error;
     }
   }
@@ -420,13 +436,5 @@ export class OutboxRelay {
       published: s.published + (delta.published ?? 0),
       failures: s.failures + (delta.failures ?? 0),
     };
-  }
-
-  #hook(name: keyof OutboxRelayObserver, call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      this.#logger.warn(`outbox relay observer hook ${name} threw`, { error });
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { type Direction, type Logger } from '@sagaflow/core';
+import { type Direction, type Logger, notifyObserver } from '@sagaflow/core';
 
 import {
   type CommandOutcome,
@@ -50,41 +50,56 @@ export class ParticipantMonitor {
     const counter = OUTCOME_COUNTER[outcome];
     this.#count('handled', 1);
     if (counter !== null) this.#count(counter, 1);
-    this.#call('onHandled', () =>
-      this.#observer.onHandled?.({ messageType, direction, outcome, durationMs }),
+    notifyObserver(
+      this.#observer,
+      'onHandled',
+      { messageType, direction, outcome, durationMs },
+      { logger: this.#logger, component: 'participant' },
     );
   }
 
   duplicate(reason: DuplicateReason, count: number): void {
     if (count === 0) return;
     this.#count(reason === 'redelivered' ? 'redelivered' : 'stepDuplicates', count);
-    this.#call('onDuplicate', () => this.#observer.onDuplicate?.({ reason, count }));
+    notifyObserver(
+      this.#observer,
+      'onDuplicate',
+      { reason, count },
+      { logger: this.#logger, component: 'participant' },
+    );
   }
 
   failure(messageType: string, kind: 'business' | 'technical' | 'retry', code: string): void {
     if (kind === 'retry') this.#count('retries', 1);
-    this.#call('onFailure', () => this.#observer.onFailure?.({ messageType, kind, code }));
+    notifyObserver(
+      this.#observer,
+      'onFailure',
+      { messageType, kind, code },
+      { logger: this.#logger, component: 'participant' },
+    );
   }
 
   deadLetter(reasonCode: string): void {
     this.#count('deadLetters', 1);
-    this.#call('onDeadLetter', () => this.#observer.onDeadLetter?.({ reasonCode }));
+    notifyObserver(
+      this.#observer,
+      'onDeadLetter',
+      { reasonCode },
+      { logger: this.#logger, component: 'participant' },
+    );
   }
 
   jobLost(queue: string): void {
     this.#count('lostJobs', 1);
-    this.#call('onJobLost', () => this.#observer.onJobLost?.({ queue }));
+    notifyObserver(
+      this.#observer,
+      'onJobLost',
+      { queue },
+      { logger: this.#logger, component: 'participant' },
+    );
   }
 
   #count(counter: keyof ParticipantStats, by: number): void {
     this.#stats = { ...this.#stats, [counter]: this.#stats[counter] + by };
-  }
-
-  #call(hook: keyof ParticipantObserver, call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      this.#logger.warn(`participant observer hook ${hook} threw`, { error });
-    }
   }
 }

@@ -1,5 +1,3 @@
-import { describeError, type Logger } from '@sagaflow/core';
-
 import { type RedisCacheError } from './errors';
 
 /** Which cache an observation is about. */
@@ -28,21 +26,4 @@ export interface CacheObserver {
   }): void;
   /** Messages `CachedEventProcessStore.receive` dropped as duplicates without asking the inner EventProcess table. */
   onDuplicatesDropped?(observation: { readonly consumer: string; readonly count: number }): void;
-}
-
-/** Calls an observer hook; a hook that throws is logged and does not change the outcome. */
-export function notify<K extends keyof CacheObserver>(
-  observer: CacheObserver,
-  hook: K,
-  observation: Parameters<NonNullable<CacheObserver[K]>>[0],
-  logger: Logger,
-): void {
-  const callback = observer[hook] as
-    ((observation: Parameters<NonNullable<CacheObserver[K]>>[0]) => void) | undefined;
-  if (callback === undefined) return;
-  try {
-    callback.call(observer, observation);
-  } catch (error: unknown) {
-    logger.error(`cache observer hook ${hook} threw`, { error: describeError(error) });
-  }
 }

@@ -7,10 +7,11 @@ import {
   type EventProcessRecord,
   type Logger,
   noopLogger,
+  notifyObserver,
   type ReceiveResult,
 } from '@sagaflow/core';
 
-import { type CacheObserver, notify } from './cache-observer';
+import { type CacheObserver } from './cache-observer';
 import { RedisCacheError } from './errors';
 import {
   type EventProcessCacheEntry,
@@ -143,11 +144,11 @@ export class CachedEventProcessStore implements EventProcessStore {
     try {
       const statuses = await this.#cache.getMany(messages);
       const hits = statuses.filter((s) => s !== null).length;
-      notify(
+      notifyObserver(
         this.#observer,
         'onLookup',
         { cache: 'event-process', hits, misses: statuses.length - hits },
-        this.#logger,
+        { logger: this.#logger, component: 'cache' },
       );
       return statuses;
     } catch (error: unknown) {
@@ -181,7 +182,12 @@ export class CachedEventProcessStore implements EventProcessStore {
       byConsumer.set(consumer, (byConsumer.get(consumer) ?? 0) + 1);
     }
     for (const [consumer, count] of byConsumer) {
-      notify(this.#observer, 'onDuplicatesDropped', { consumer, count }, this.#logger);
+      notifyObserver(
+        this.#observer,
+        'onDuplicatesDropped',
+        { consumer, count },
+        { logger: this.#logger, component: 'cache' },
+      );
     }
   }
 
@@ -198,11 +204,11 @@ export class CachedEventProcessStore implements EventProcessStore {
         error: describeError(cacheError.cause ?? cacheError),
       },
     );
-    notify(
+    notifyObserver(
       this.#observer,
       'onCacheError',
       { cache: 'event-process', operation, error: cacheError },
-      this.#logger,
+      { logger: this.#logger, component: 'cache' },
     );
   }
 }

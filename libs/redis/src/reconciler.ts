@@ -6,6 +6,7 @@ import {
   isPositiveInteger,
   type Logger,
   noopLogger,
+  notifyObserver,
   type SagaState,
   type SagaStateCache,
   systemClock,
@@ -190,11 +191,7 @@ export class Reconciler {
     const { logger, observer } = this.#options;
     if (failures.length === 0) logger.info('reconciliation pass done', { ...report });
     else logger.error('reconciliation pass done with failures', { ...report });
-    try {
-      observer.onReconciled?.(report);
-    } catch (error: unknown) {
-      logger.error('reconciler observer hook onReconciled threw', { error: describeError(error) });
-    }
+    notifyObserver(observer, 'onReconciled', report, { logger, component: 'reconciler' });
     if (failures.length > 0) {
       throw new ReconciliationError(report, failures.length, {
         cause: new AggregateError(failures, 'reconciliation failures'),

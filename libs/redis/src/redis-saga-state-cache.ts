@@ -3,12 +3,13 @@ import {
   isPositiveInteger,
   type Logger,
   noopLogger,
+  notifyObserver,
   type SagaState,
   type SagaStateCache,
 } from '@sagaflow/core';
 import type { Redis } from 'ioredis';
 
-import { type CacheObserver, notify } from './cache-observer';
+import { type CacheObserver } from './cache-observer';
 import { RedisCacheError } from './errors';
 import { LuaScript } from './lua-script';
 import { sagaStateKey } from './redis-keys';
@@ -93,7 +94,12 @@ export class RedisSagaStateCache implements SagaStateCache {
     }
     const { observer, logger } = this.#options;
     const hits = raw === null ? 0 : 1;
-    notify(observer, 'onLookup', { cache: 'saga-state', hits, misses: 1 - hits }, logger);
+    notifyObserver(
+      observer,
+      'onLookup',
+      { cache: 'saga-state', hits, misses: 1 - hits },
+      { logger, component: 'cache' },
+    );
     return raw === null ? null : parseState(raw, sagaId);
   }
 

@@ -5,6 +5,7 @@ import {
   isPositiveInteger,
   type Logger,
   noopLogger,
+  notifyObserver,
 } from '@sagaflow/core';
 
 import {
@@ -174,12 +175,10 @@ export class AdmissionControl implements AdmissionPort {
     if (bounds.maxPendingReplies === 0 && bounds.maxInFlightSagas === 0) return ADMITTED;
     const decision = decideAdmission(await this.backlog(), bounds, retryAfterSeconds);
     if (!decision.admitted && decision.reason !== 'starting') {
-      const { reason } = decision;
-      try {
-        this.#options.onRefused(reason);
-      } catch (error: unknown) {
-        this.#options.logger.warn('admission onRefused threw', { error: describeError(error) });
-      }
+      notifyObserver(this.#options, 'onRefused', decision.reason, {
+        logger: this.#options.logger,
+        component: 'admission control',
+      });
     }
     return decision;
   }

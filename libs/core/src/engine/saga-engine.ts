@@ -18,13 +18,13 @@ import { type ReplyInput } from '../model/reply-input';
 import { type SagaState } from '../model/saga-state';
 import { type SagaTimer } from '../model/saga-timer';
 import { type AppendRequest, type StoredSagaEvent, type StreamRange } from '../ports/event-store';
-import { type Logger, type LogFields } from '../ports/logger';
+import { type Logger, type LogFields, notifyObserver } from '../ports/logger';
 import {
   type ResolvedSagaEngineOptions,
   resolveSagaEngineOptions,
   type SagaEngineOptions,
 } from './saga-engine-options';
-import { type SagaInputKind, type SagaObserver } from './saga-observer';
+import { type SagaInputKind } from './saga-observer';
 import { BatchTimers } from './batch-timers';
 
 /** A request to start a saga. */
@@ -418,13 +418,18 @@ export class SagaEngine {
           retry,
           willRetry,
         });
-        this.#notify('onConflict', log, {
-          sagaId,
-          sagaType: state.sagaType,
-          expectedVersion: state.version,
-          retry,
-          willRetry,
-        });
+        notifyObserver(
+          this.#options.observer,
+          'onConflict',
+          {
+            sagaId,
+            sagaType: state.sagaType,
+            expectedVersion: state.version,
+            retry,
+            willRetry,
+          },
+          { logger: log, component: 'saga engine' },
+        );
         if (!willRetry) throw error;
         await this.#cacheDelete(sagaId);
         state = await this.#loadFromStore(sagaId);
@@ -503,16 +508,21 @@ export class SagaEngine {
     if (before !== null && before.status !== state.status) {
       log.info('saga status changed', { from: before.status, to: state.status });
     }
-    this.#notify('onDecision', log, {
-      sagaId: state.sagaId,
-      sagaType: state.sagaType,
-      input: kind,
-      before,
-      after: state,
-      events,
-      commands,
-      durationMs: this.#options.clock.now().getTime() - startedAt.getTime(),
-    });
+    notifyObserver(
+      this.#options.observer,
+      'onDecision',
+      {
+        sagaId: state.sagaId,
+        sagaType: state.sagaType,
+        input: kind,
+        before,
+        after: state,
+        events,
+        commands,
+        durationMs: this.#options.clock.now().getTime() - startedAt.getTime(),
+      },
+      { logger: log, component: 'saga engine' },
+    );
   }
 
   /** The timers of a batch's decisions; a failure is reported, not thrown (see below). */
@@ -579,7 +589,12 @@ export class SagaEngine {
     const state = await this.getState(sagaId);
     if (state === null) throw new SagaNotFoundError(sagaId);
     log.child({ sagaId }).info('saga already exists; returning it');
-    this.#notify('onDuplicateStart', log, { sagaId, sagaType });
+    notifyObserver(
+      this.#options.observer,
+      'onDuplicateStart',
+      { sagaId, sagaType },
+      { logger: log, component: 'saga engine' },
+    );
     return { sagaId, created: false, state };
   }
 
@@ -628,29 +643,23 @@ export class SagaEngine {
     log.warn(`saga state cache ${operation} failed; carrying on without the cache`, {
       error: describeError(error),
     });
-    this.#notify('onCacheError', log, { sagaId, operation, error });
+    notifyObserver(
+      this.#options.observer,
+      'onCacheError',
+      { sagaId, operation, error },
+      { logger: log, component: 'saga engine' },
+    );
   }
 
   #reportSchedulingError(sagaId: string, error: unknown, log: Logger): void {
     log.error('timers could not be set after the commit; recovery re-arms them', {
       error: describeError(error),
     });
-    this.#notify('onSchedulingError', log, { sagaId, error });
-  }
-
-  /** Calls an observer hook; a hook that throws is logged and does not change the outcome. */
-  #notify<K extends keyof SagaObserver>(
-    hook: K,
-    log: Logger,
-    observation: Parameters<NonNullable<SagaObserver[K]>>[0],
-  ): void {
-    const callback = this.#options.observer[hook] as
-      ((observation: Parameters<NonNullable<SagaObserver[K]>>[0]) => void) | undefined;
-    if (callback === undefined) return;
-    try {
-      callback.call(this.#options.observer, observation);
-    } catch (error: unknown) {
-      log.error(`observer hook ${hook} threw`, { error: describeError(error) });
-    }
+    notifyObserver(
+      this.#options.observer,
+      'onSchedulingError',
+      { sagaId, error },
+      { logger: log, component: 'saga engine' },
+    );
   }
 }

@@ -855,7 +855,10 @@ describe('SagaEngine', () => {
       const { sagaId } = await engine.start({ sagaType: 'order', input });
       expect(store.state(sagaId)?.status).toBe('RUNNING');
       expect(logger.lines).toContainEqual(
-        expect.objectContaining({ level: 'error', message: 'observer hook onDecision threw' }),
+        expect.objectContaining({
+          level: 'error',
+          message: 'saga engine observer hook onDecision threw',
+        }),
       );
     });
 
