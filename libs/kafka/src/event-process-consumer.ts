@@ -357,7 +357,7 @@ export class EventProcessConsumer {
   #stop = new AbortController();
   /** Failed batches in a row, across partitions: drives the back-off. */
   #failuresInRow = 0;
-  #stats: EventProcessConsumerStats = {
+  readonly #stats: { -readonly [K in keyof EventProcessConsumerStats]: number } = {
     received: 0,
     delivered: 0,
     deadLettered: 0,
@@ -376,7 +376,7 @@ export class EventProcessConsumer {
 
   /** Counters since creation. */
   get stats(): EventProcessConsumerStats {
-    return this.#stats;
+    return { ...this.#stats };
   }
 
   /**
@@ -515,7 +515,7 @@ export class EventProcessConsumer {
       firstOffset: first.offset,
       lastOffset: batch.lastOffset(),
     };
-    this.#count({ received: batch.messages.length });
+    this.#stats.received += batch.messages.length;
 
     const { accepted, rejected } = await this.#durably('decode', where, heartbeat, () =>
       Promise.resolve(this.#classify(batch)),
@@ -539,7 +539,8 @@ export class EventProcessConsumer {
     payload.resolveOffset(where.lastOffset);
 
     this.#failuresInRow = 0;
-    this.#count({ delivered: accepted.length, batches: 1 });
+    this.#stats.delivered += accepted.length;
+    this.#stats.batches += 1;
     const durationMs = Date.now() - started;
     this.#logger.debug('batch committed', {
       ...where,
@@ -580,7 +581,7 @@ export class EventProcessConsumer {
       return await step();
     } catch (cause) {
       this.#failuresInRow += 1;
-      this.#count({ failures: 1 });
+      this.#stats.failures += 1;
       const error = new TransientError(
         'KAFKA_BATCH_FAILED',
         `batch ${where.topic}[${where.partition}] offsets ${where.firstOffset}..${where.lastOffset} failed at the ${stage} step and will be delivered again`,
@@ -726,19 +727,8 @@ export class EventProcessConsumer {
       );
     }
     await deadLetters.publisher.send(records);
-    this.#count({ deadLettered: created });
+    this.#stats.deadLettered += created;
     return created;
-  }
-
-  #count(delta: Partial<EventProcessConsumerStats>): void {
-    const s = this.#stats;
-    this.#stats = {
-      received: s.received + (delta.received ?? 0),
-      delivered: s.delivered + (delta.delivered ?? 0),
-      deadLettered: s.deadLettered + (delta.deadLettered ?? 0),
-      batches: s.batches + (delta.batches ?? 0),
-      failures: s.failures + (delta.failures ?? 0),
-    };
   }
 }
 

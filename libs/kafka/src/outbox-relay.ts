@@ -160,7 +160,12 @@ export class OutboxRelay {
   #leftAt = 0;
   /** A wake-up asked the next pass to take every row, however young. */
   #woken = false;
-  #stats: OutboxRelayStats = { passes: 0, batches: 0, published: 0, failures: 0 };
+  readonly #stats: { -readonly [K in keyof OutboxRelayStats]: number } = {
+    passes: 0,
+    batches: 0,
+    published: 0,
+    failures: 0,
+  };
 
   constructor(options: OutboxRelayOptions) {
     this.#options = resolveOptions(options);
@@ -169,7 +174,7 @@ export class OutboxRelay {
 
   /** Counters since creation. */
   get stats(): OutboxRelayStats {
-    return this.#stats;
+    return { ...this.#stats };
   }
 
   /** True between {@link start} and the end of {@link stop}. */
@@ -240,7 +245,7 @@ export class OutboxRelay {
         this.#standAsideSince = performance.now();
         this.#fresh = [];
         this.#senderRunning = false;
-        this.#count({ failures: 1 });
+        this.#stats.failures += 1;
         this.#logger.warn('publishing committed messages failed; the passes publish them', {
           error,
           count: batch.length,
@@ -254,7 +259,8 @@ export class OutboxRelay {
       }
       this.#markLater(batch.map((m) => m.id));
       const durationMs = Date.now() - started;
-      this.#count({ batches: 1, published: batch.length });
+      this.#stats.batches += 1;
+      this.#stats.published += batch.length;
       notifyObserver(
         this.#options.observer,
         'onPublished',
@@ -392,7 +398,9 @@ export class OutboxRelay {
         this.#standAside = false;
         if (this.#leftAt > startedAt) this.wake();
       }
-      this.#count({ passes: 1, batches: count > 0 ? 1 : 0, published: count });
+      this.#stats.passes += 1;
+      this.#stats.batches += count > 0 ? 1 : 0;
+      this.#stats.published += count;
       if (count > 0) {
         const durationMs = Date.now() - started;
         this.#logger.debug('published outbox batch', { count, durationMs });
@@ -405,7 +413,8 @@ export class OutboxRelay {
       }
       return count;
     } catch (error) {
-      this.#count({ passes: 1, failures: 1 });
+      this.#stats.passes += 1;
+      this.#stats.failures += 1;
       const fields = { error, failures: this.#stats.failures };
       if (error instanceof ProducerFencedError) {
         this.#logger.error('outbox relay fenced: another relay uses its transactional id', fields);
@@ -426,15 +435,5 @@ export class OutboxRelay {
     } catch (error) {
       this.#logger.error('resetting the fenced publisher failed', { error });
     }
-  }
-
-  #count(delta: Partial<OutboxRelayStats>): void {
-    const s = this.#stats;
-    this.#stats = {
-      passes: s.passes + (delta.passes ?? 0),
-      batches: s.batches + (delta.batches ?? 0),
-      published: s.published + (delta.published ?? 0),
-      failures: s.failures + (delta.failures ?? 0),
-    };
   }
 }
