@@ -409,7 +409,9 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
       202,
     );
 
-    expect((await historyOf(sagaId)).slice(eventsBefore, eventsBefore + 1)).toEqual([
+    // The record is requeued before the retry is recorded (the history never claims a retry
+    // that did not happen), so the pool may have processed it already: both orders are right.
+    expect((await historyOf(sagaId)).slice(eventsBefore)).toContainEqual(
       expect.objectContaining({
         type: 'MessageRedelivered',
         kind: 'event-process-retry',
@@ -419,7 +421,7 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
         actor: 'ops-ann',
         reason: 'replay after the outage',
       }),
-    ]);
+    );
     // Processed again: the saga had it already, so it changes nothing but is recorded.
     const [redone] = await eventually(
       () =>
@@ -432,10 +434,12 @@ describe('createOrchestrator over Kafka, MariaDB and Redis', () => {
     );
     expect(redone).toEqual({ status: 'DONE' });
     const after = await historyOf(sagaId);
-    expect(after.slice(eventsBefore).map((e) => e.type)).toEqual([
-      'MessageRedelivered',
-      'InputIgnored',
-    ]);
+    expect(
+      after
+        .slice(eventsBefore)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(['InputIgnored', 'MessageRedelivered']);
     expect((await api(`/sagas/${sagaId}`)).body).toMatchObject({ status: 'COMPLETED' });
   });
 
